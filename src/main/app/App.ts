@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { AuditLog } from '../audit/AuditLog';
+import { BackupService } from '../backups/BackupService';
+import { ConnectionManager } from '../connections/ConnectionManager';
+import type { Door, Handlers } from '../core/dispatch';
+import { EventBus } from '../core/EventBus';
+import { ReadinessService } from '../health/ReadinessService';
+import { JobRunner } from '../jobs/JobRunner';
+import { JobStore } from '../jobs/JobStore';
+import { createAppLogger, type Logger } from '../logging/logger';
+import { MailService } from '../mail/MailService';
+import { MigrationService } from '../migrations/MigrationService';
+import { ProfileService } from '../profiles/ProfileService';
+import { RestoreService } from '../restore/RestoreService';
+import { SandboxService } from '../sandbox/SandboxService';
+import type { SecretStore } from '../secrets/SecretStore';
+import { AppDatabase } from '../store/AppDatabase';
+import { EventLoopMonitor } from '../system/EventLoopMonitor';
+import { createHandlers } from './handlers';
+import { defaultHome } from './paths';
+
+export interface AppOptions {
+  door: Door;
+  secrets: SecretStore;
+  /** App-data folder; defaults to SYSNDD_ADMIN_HOME or the platform convention. */
+  home?: string;
+}
+
+/**
+ * The composition root: every service, built once, shared by whichever door is in front. Capabilities add
+ * their service here and their handlers in `handlers.ts`.
+ */
+export class App {
+  readonly home: string;
+  readonly door: Door;
+  readonly store: AppDatabase;
+  readonly events = new EventBus();
+  readonly logger: Logger;
+  readonly secrets: SecretStore;
+  readonly jobHistory: JobStore;
+  readonly jobs: JobRunner;
+  readonly audit: AuditLog;
+  readonly profiles: ProfileService;
+  readonly connections: ConnectionManager;
+  readonly sandbox: SandboxService;
+  readonly mail: MailService;
+  readonly migrations: MigrationService;
+  readonly backups: BackupService;
+  readonly restore: RestoreService;
+  readonly health: ReadinessService;
+  readonly eventLoop = new EventLoopMonitor();
+  readonly handlers: Handlers;
+  private readonly closers: Array<() => Promise<void> | void> = [];
+
+  constructor(options: AppOptions) {
+    this.home = options.home ?? defaultHome();
+    this.door = options.door;
+    fs.mkdirSync(this.home, { recursive: true, mode: 0o700 });
+    this.store = new AppDatabase(path.join(this.home, 'sysndd-admin.sqlite'));
+    this.logger = createAppLogger(this.home, this.door, this.events);
+    this.secrets = options.secrets;
+    this.jobHistory = new JobStore(this.store);
+    this.jobs = new JobRunner(this.jobHistory, this.events);
+    this.audit = new AuditLog(this.store);
+    this.profiles = new ProfileService(this.store, this.secrets, this.events);
+    // Before connections: closers run last-first, so pools to the sandbox close before its server stops.
+    this.sandbox = new SandboxService(this);
+    this.connections = new ConnectionManager(this.store, this.profiles, this.events, { envSecrets: this.door === 'cli' });
+    this.onClose(() => this.connections.closeAll());
+    this.mail = new MailService(this);
+    this.migrations = new MigrationService(this);
+    this.backups = new BackupService(this);
+    this.restore = new RestoreService(this);
+    this.health = new ReadinessService(this);
+    this.handlers = createHandlers(this);
+  }
+
+  /** Register something to close on shutdown (tunnels, pools, servers), last registered closed first. */
+  onClose(closer: () => Promise<void> | void): void {
+    this.closers.push(closer);
+  }
+
+  /** Cancel running jobs (so each cleans up: locks, shadow schemas, partial files), then close everything. */
+  async close(jobGraceMs?: number): Promise<void> {
+    await this.jobs.cancelAll(jobGraceMs); // bounded: after a signal's grace period ran out, 0 (do not wait again)
+    for (const closer of this.closers.reverse()) {
+      try {
+        await closer();
+      } catch {
+        // Keep closing the rest.
+      }
+    }
+    this.eventLoop.stop();
+    this.store.close();
+  }
+}

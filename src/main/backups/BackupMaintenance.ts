@@ -1,0 +1,282 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BackupLocation, PrunePlan, VerifyResult } from '../../shared/contract/backups';
+import type { JobSnapshot } from '../../shared/contract/jobs';
+import type { App } from '../app/App';
+import { AppError } from '../core/AppError';
+import type { BackupService } from './BackupService';
+import { resolveBackupPath, resolveRemotePath } from './catalog/fileNames';
+import { planRetention, type RetentionRuleInput } from './catalog/retention';
+import { inspectBackupFrom, readManifestDetailed, type VerifyReport } from './format/BackupFileReader';
+import { type ByteSource, openLocalSource } from './format/byteSource';
+import { scanForeignFrom } from './format/foreignDump';
+import { downloadBackup } from './remote/download';
+import { openSftpSource, statRemote, unlinkRemote } from './remote/sftpFiles';
+import { scratchRestore } from './verify/scratchRestore';
+
+/** Ours (with its content fingerprint), ours but unreadable (inspect reports why), or a foreign dump. */
+async function classify(
+  src: ByteSource,
+): Promise<{ type: 'ours'; jsonSha256: string } | { type: 'damaged' } | { type: 'foreign' }> {
+  try {
+    return { type: 'ours', jsonSha256: (await readManifestDetailed(src)).jsonSha256 };
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    const foreign = err.code === 'BACKUP_INCOMPLETE' && !(err.details as { looksLikeOurs?: boolean } | undefined)?.looksLikeOurs;
+    return foreign ? { type: 'foreign' } : { type: 'damaged' };
+  }
+}
+
+export interface VerifyRequest {
+  profileId?: string;
+  name?: string;
+  path?: string;
+  scratchRestore: boolean;
+}
+
+/** Verify, download, delete and prune: the catalog's actions on existing files. */
+export class BackupMaintenance {
+  constructor(
+    private readonly app: App,
+    private readonly backups: BackupService,
+  ) {}
+
+  startVerify(req: VerifyRequest): JobSnapshot {
+    // A bad name is refused now, not as a failed job.
+    if (req.name !== undefined && req.profileId)
+      resolveBackupPath(this.backups.localDir(this.app.profiles.get(req.profileId)), req.name);
+    const label = req.path ?? req.name ?? '';
+    return this.app.jobs.start({
+      kind: 'backup.verify',
+      title: `Verify ${path.basename(label)}${req.scratchRestore ? ' (with test restore)' : ''}`,
+      profileId: req.profileId ?? null,
+      run: (ctx) => this.verify(req, ctx),
+    });
+  }
+
+  private async verify(
+    req: VerifyRequest,
+    ctx: Parameters<Parameters<App['jobs']['start']>[0]['run']>[0],
+  ): Promise<VerifyResult> {
+    const where = await this.backups.locate(req);
+    if (req.scratchRestore && where.location === 'remote') {
+      throw new AppError('PRECONDITION_FAILED', 'A test restore reads the file locally: download the backup first.');
+    }
+    const src: ByteSource =
+      where.location === 'local'
+        ? await openLocalSource(where.path)
+        : await (async () => {
+            const sftp = await this.app.connections.openSftp(where.profileId as string);
+            const st = await statRemote(sftp, where.path);
+            const s = await openSftpSource(sftp, where.path, st.size);
+            return { ...s, close: async () => (await s.close(), sftp.end()) };
+          })();
+    let report: VerifyReport;
+    let fingerprint: string | null = null;
+    let format: VerifyResult['format'] = 'sysndd-admin';
+    try {
+      ctx.progress({ stage: 'checking members', done: 0, total: null, unit: 'members' });
+      const kind = await classify(src);
+      if (kind.type === 'foreign') {
+        // No end marker and no preamble of ours: a plain mysqldump file, checked as such.
+        format = 'foreign';
+        report = await this.verifyForeign(src, ctx);
+        const st = fs.existsSync(where.path) ? fs.statSync(where.path) : null;
+        if (st) fingerprint = `stat:${path.basename(where.path)}:${st.size}:${Math.round(st.mtimeMs)}`;
+      } else {
+        report = await inspectBackupFrom(src, {
+          signal: ctx.signal,
+          onProgress: (p) =>
+            ctx.progress({
+              stage: 'checking member hashes',
+              done: p.bytesDone,
+              total: p.bytesTotal,
+              unit: 'bytes',
+              bytes: p.bytesDone,
+            }),
+        });
+        if (kind.type === 'ours') fingerprint = `manifest:${kind.jsonSha256}`;
+      }
+    } finally {
+      await src.close().catch(() => undefined);
+    }
+    for (const p of report.problems) ctx.log('error', `${p.code}: ${p.message}`);
+    let scratch: VerifyResult['scratch'] = null;
+    if (report.ok && req.scratchRestore) {
+      if (!report.manifest)
+        throw new AppError(
+          'UNSUPPORTED',
+          'Test restores are only done for SysNDD Admin backups (foreign dumps may switch databases).',
+        );
+      const profileId = req.profileId as string;
+      scratch = await scratchRestore({
+        file: where.path,
+        manifest: report.manifest,
+        openConnection: (db) => this.backups.openConnection(profileId, db, { multipleStatements: false }),
+        signal: ctx.signal,
+        onProgress: (done, total) => ctx.progress({ stage: 'test restore', done, total, unit: 'bytes', bytes: done }),
+        log: (level, message) => ctx.log(level, message),
+      });
+      for (const m of scratch.mismatches) ctx.log('error', `mismatch: ${m}`);
+    }
+    const ok = report.ok && (scratch === null || scratch.mismatches.length === 0);
+    const level = scratch ? 'restore' : 'structure';
+    const message = ok
+      ? scratch
+        ? `Test restore matched: ${scratch.tablesCompared} tables (row counts${report.manifest?.tables.some((t) => t.checksum) ? ' and CHECKSUM TABLE' : ''}).`
+        : `${report.members} members and the end marker check out.`
+      : [...report.problems.map((p) => p.message), ...(scratch?.mismatches ?? [])].slice(0, 5).join('; ');
+    if (fingerprint) this.backups.cache.recordVerification(fingerprint, level, ok, message);
+    if (!ok) {
+      const code = report.problems.some((p) => p.code === 'BACKUP_INCOMPLETE') ? 'BACKUP_INCOMPLETE' : 'BACKUP_CORRUPT';
+      throw new AppError(code, message, { problems: report.problems, mismatches: scratch?.mismatches ?? [] });
+    }
+    ctx.log('info', message);
+    return { path: where.path, ok, level, format, members: report.members, problems: report.problems, scratch };
+  }
+
+  private async verifyForeign(src: ByteSource, ctx: { signal: AbortSignal }): Promise<VerifyReport> {
+    const s = await scanForeignFrom(src, ctx.signal);
+    const problems: VerifyReport['problems'] = [];
+    if (s.truncated) problems.push({ code: 'BACKUP_INCOMPLETE', message: 'the gzip stream is cut short or damaged' });
+    else if (!s.completed)
+      problems.push({ code: 'BACKUP_INCOMPLETE', message: 'no "-- Dump completed" line at the end (the dump was cut short)' });
+    return { file: src.name, ok: problems.length === 0, manifest: null, members: 0, problems };
+  }
+
+  startDownload(profileId: string, name: string): JobSnapshot {
+    const profile = this.app.profiles.get(profileId);
+    const remoteDir = this.backups.remoteDir(profile);
+    if (!remoteDir)
+      throw new AppError('PRECONDITION_FAILED', `Profile "${profile.name}" has no SSH host and remote backup folder.`);
+    resolveRemotePath(remoteDir, name);
+    return this.app.jobs.start({
+      kind: 'backup.download',
+      title: `Download ${name}`,
+      profileId,
+      exclusiveKey: `backup-download:${profileId}:${name}`,
+      run: async (ctx) => {
+        const sftp = await this.app.connections.openSftp(profileId);
+        try {
+          const localDir = this.backups.localDir(profile);
+          const result = await downloadBackup({
+            profileId,
+            sftp,
+            remoteDir,
+            localDir,
+            name,
+            cache: this.backups.cache,
+            signal: ctx.signal,
+            onProgress: (done, total) => ctx.progress({ stage: `downloading ${name}`, done, total, unit: 'bytes', bytes: done }),
+            log: (level, message) => ctx.log(level, message),
+          });
+          await this.backups.catalog.scanLocal(profileId, localDir);
+          return result;
+        } finally {
+          sftp.end();
+        }
+      },
+    });
+  }
+
+  async delete(profileId: string, name: string, location: BackupLocation, actor: string): Promise<{ deleted: string[] }> {
+    const profile = this.app.profiles.get(profileId);
+    const deleted: string[] = [];
+    const target = `${location}:${name}`;
+    try {
+      if (location === 'local' || location === 'both') {
+        const file = resolveBackupPath(this.backups.localDir(profile), name);
+        try {
+          await fs.promises.unlink(file);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NOT_FOUND', `No local backup named ${name}.`);
+          throw err;
+        }
+        this.backups.cache.remove(profileId, 'local', name);
+        deleted.push(file);
+      }
+      if (location === 'remote' || location === 'both') {
+        const dir = this.backups.remoteDir(profile);
+        if (!dir) throw new AppError('PRECONDITION_FAILED', `Profile "${profile.name}" has no remote backup folder.`);
+        const file = resolveRemotePath(dir, name);
+        const sftp = await this.app.connections.openSftp(profileId);
+        try {
+          await statRemote(sftp, file);
+          await unlinkRemote(sftp, file);
+        } finally {
+          sftp.end();
+        }
+        this.backups.cache.remove(profileId, 'remote', name);
+        deleted.push(`remote:${file}`);
+      }
+      this.app.audit.record({ actor, action: 'backups.delete', profileId, target, result: 'succeeded', details: { deleted } });
+      return { deleted };
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : 'INTERNAL';
+      this.app.audit.record({
+        actor,
+        action: 'backups.delete',
+        profileId,
+        target,
+        result: code === 'UNSAFE_FILENAME' ? 'refused' : 'failed',
+        details: { code, deleted },
+      });
+      throw err;
+    }
+  }
+
+  async prunePreview(profileId: string, rule: RetentionRuleInput): Promise<PrunePlan> {
+    const list = await this.backups.list(profileId, rule.location === 'remote');
+    if (rule.location === 'remote' && list.remoteError) {
+      throw new AppError('TUNNEL_FAILED', `The remote folder could not be listed: ${list.remoteError.message}`);
+    }
+    return planRetention(list.entries, rule);
+  }
+
+  async prune(profileId: string, rule: RetentionRuleInput, actor: string): Promise<{ plan: PrunePlan; deleted: string[] }> {
+    const plan = await this.prunePreview(profileId, rule);
+    const deleted: string[] = [];
+    try {
+      for (const f of plan.remove) deleted.push(...(await this.deleteQuietly(profileId, f.name, rule.location)));
+      this.app.audit.record({
+        actor,
+        action: 'backups.prune',
+        profileId,
+        target: rule.location,
+        result: 'succeeded',
+        details: { rule, deleted, bytesFreed: plan.bytesFreed },
+      });
+      return { plan, deleted };
+    } catch (err) {
+      this.app.audit.record({
+        actor,
+        action: 'backups.prune',
+        profileId,
+        target: rule.location,
+        result: 'failed',
+        details: { rule, deleted, error: (err as Error).message },
+      });
+      throw err;
+    }
+  }
+
+  private async deleteQuietly(profileId: string, name: string, location: 'local' | 'remote'): Promise<string[]> {
+    // Each deletion is part of the one audited prune; no per-file audit rows.
+    const profile = this.app.profiles.get(profileId);
+    if (location === 'local') {
+      const file = resolveBackupPath(this.backups.localDir(profile), name);
+      await fs.promises.rm(file, { force: true });
+      this.backups.cache.remove(profileId, 'local', name);
+      return [file];
+    }
+    const file = resolveRemotePath(this.backups.remoteDir(profile) as string, name);
+    const sftp = await this.app.connections.openSftp(profileId);
+    try {
+      await unlinkRemote(sftp, file);
+    } finally {
+      sftp.end();
+    }
+    this.backups.cache.remove(profileId, 'remote', name);
+    return [`remote:${file}`];
+  }
+}

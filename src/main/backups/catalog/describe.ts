@@ -1,0 +1,112 @@
+import type { BackupEntry } from '../../../shared/contract/backups';
+import { AppError } from '../../core/AppError';
+import { readManifestDetailed } from '../format/BackupFileReader';
+import type { ByteSource } from '../format/byteSource';
+import { scanForeignFrom } from '../format/foreignDump';
+import type { CachedFile, CatalogCache, FileLocation } from './CatalogCache';
+
+export interface FileFacts {
+  profileId: string;
+  location: FileLocation;
+  name: string;
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * What a backup file is: our format (manifest → tables, rows, schema version) or a foreign dump (tables
+ * counted by streaming it), and whether it is complete. `scanForeign` is false for remote foreign dumps in a
+ * plain listing: counting their tables means downloading them (SysNDD leaves that column empty for this
+ * reason); the catalog then shows "unknown" until the file is downloaded or scanned on request.
+ */
+export async function describeFile(facts: FileFacts, open: () => Promise<ByteSource>, scanForeign: boolean): Promise<CachedFile> {
+  const base = {
+    ...facts,
+    createdAt: new Date(facts.mtimeMs).toISOString(),
+    database: null,
+    serverVersion: null,
+    schemaVersion: null,
+    rowCount: null,
+    tableCount: null,
+    manifest: null,
+  };
+  const src = await open();
+  try {
+    try {
+      const { manifest, jsonSha256 } = await readManifestDetailed(src);
+      return {
+        ...base,
+        fingerprint: `manifest:${jsonSha256}`,
+        format: 'sysndd-admin',
+        status: 'complete',
+        createdAt: manifest.createdAt,
+        tableCount: manifest.counts.tables,
+        rowCount: manifest.tables.filter((t) => t.type !== 'sequence').reduce((a, t) => a + t.rows, 0),
+        schemaVersion: manifest.schemaVersionHead,
+        database: manifest.source.database,
+        serverVersion: manifest.source.serverVersion,
+        manifest,
+      };
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      if (err.code === 'BACKUP_CORRUPT') return { ...base, fingerprint: null, format: 'sysndd-admin', status: 'corrupt' };
+      if (err.code !== 'BACKUP_INCOMPLETE') throw err;
+      if ((err.details as { looksLikeOurs?: boolean } | undefined)?.looksLikeOurs) {
+        return { ...base, fingerprint: null, format: 'sysndd-admin', status: 'incomplete' };
+      }
+    }
+    const fingerprint = `stat:${facts.name}:${facts.size}:${Math.round(facts.mtimeMs)}`;
+    if (!scanForeign) return { ...base, fingerprint, format: 'foreign', status: 'unknown' };
+    const s = await scanForeignFrom(src);
+    return {
+      ...base,
+      fingerprint,
+      format: 'foreign',
+      status: s.truncated || !s.completed ? 'incomplete' : 'complete',
+      tableCount: s.tableCount,
+      database: s.database,
+      serverVersion: s.serverVersion,
+    };
+  } finally {
+    await src.close().catch(() => undefined);
+  }
+}
+
+/** Reuse the cached description while the file's size and mtime are unchanged (and it was fully read). */
+export function reusable(cached: CachedFile | null, facts: FileFacts, scanForeign: boolean): cached is CachedFile {
+  if (!cached || cached.size !== facts.size || Math.round(cached.mtimeMs) !== Math.round(facts.mtimeMs)) return false;
+  return cached.status !== 'unknown' || !scanForeign;
+}
+
+/** A same-named file on both sides is one backup only when the content matches (size, and manifest when ours). */
+export function sameContent(a: CachedFile, b: CachedFile): boolean {
+  if (a.size !== b.size) return false;
+  const ours = a.fingerprint?.startsWith('manifest:') || b.fingerprint?.startsWith('manifest:');
+  return ours ? a.fingerprint === b.fingerprint || a.status === 'unknown' || b.status === 'unknown' : true;
+}
+
+/** One catalog row: `file`, merged with `copy` (the same backup in the other location) when there is one. */
+export function toEntry(file: CachedFile, copy: CachedFile | null, cache: CatalogCache): BackupEntry {
+  const local = file.location === 'local' ? file : copy;
+  const remote = file.location === 'remote' ? file : copy;
+  // The better-described side speaks for both (a remote foreign dump is only scanned once downloaded).
+  const main = copy && file.status === 'unknown' ? copy : file;
+  return {
+    name: file.name,
+    location: copy ? 'both' : file.location,
+    localPath: local?.path ?? null,
+    remotePath: remote?.path ?? null,
+    size: file.size,
+    createdAt: main.createdAt,
+    format: main.format,
+    compressed: file.name.endsWith('.gz'),
+    status: main.status,
+    tableCount: main.tableCount,
+    rowCount: main.rowCount,
+    schemaVersionHead: main.schemaVersion,
+    database: main.database,
+    serverVersion: main.serverVersion,
+    verified: cache.verification(file.fingerprint) ?? cache.verification(copy?.fingerprint ?? null),
+  };
+}

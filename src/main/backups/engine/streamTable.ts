@@ -1,0 +1,126 @@
+import type { Connection as CoreConnection, Query } from 'mysql2';
+import { AppError } from '../../core/AppError';
+import type { TablePlan } from './columns';
+import { InsertEncoder } from './InsertEncoder';
+
+/** Where finished blocks go (the backup file writer); resolves once the block is compressed and written. */
+export type BlockSink = (block: Buffer, rows: number, chunk: number) => Promise<unknown>;
+
+export interface StreamTableOptions {
+  conn: CoreConnection;
+  plan: TablePlan;
+  sink: BlockSink;
+  statementLimit: number;
+  blockLimit: number;
+  /** Blocks handed to the sink but not yet written; above this the socket is paused (backpressure). */
+  maxInFlight: number;
+  signal: AbortSignal;
+  onRows?: (rowsSoFar: number) => void;
+}
+
+interface RowPacket {
+  buffer: Buffer;
+  offset: number;
+  end: number;
+}
+
+/**
+ * Streams one table through the encoder with bounded memory. Rows are taken straight from mysql2's row
+ * packets: we install our own `_rowParser` on the query (mysql2 calls `_rowParser.next(packet)` per row), so
+ * no JS value is built per field. If a future mysql2 ignores it, rows arrive as arrays of Buffers
+ * (`typeCast: false`) and go through `encodeRow` instead — same output, slower.
+ *
+ * Backpressure: when `maxInFlight` blocks wait for compression/writing, the connection is paused (mysql2
+ * stops reading the socket, TCP/SSH flow control holds the server back) and resumed when one completes.
+ */
+export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawBytes: number; chunks: number }> {
+  return new Promise((resolve, reject) => {
+    let chunk = 0;
+    let inFlight = 0;
+    let paused = false;
+    let failed: Error | null = null;
+    let ended = false;
+    const pending = new Set<Promise<unknown>>();
+
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = err;
+      if (paused) o.conn.resume();
+      reject(err);
+    };
+    const encoder = new InsertEncoder({
+      head: o.plan.head,
+      kinds: o.plan.kinds,
+      statementLimit: o.statementLimit,
+      blockLimit: o.blockLimit,
+      onBlock: (block, rows) => {
+        const p = o.sink(block, rows, chunk++);
+        inFlight++;
+        pending.add(p);
+        if (inFlight >= o.maxInFlight && !paused && !ended) {
+          paused = true;
+          o.conn.pause();
+        }
+        p.then(
+          () => {
+            encoder.recycle(block);
+            inFlight--;
+            pending.delete(p);
+            if (paused && inFlight < o.maxInFlight) {
+              paused = false;
+              o.conn.resume();
+            }
+            o.onRows?.(encoder.rows);
+          },
+          (err: Error) => fail(err),
+        );
+      },
+    });
+
+    const onAbort = () => fail(new AppError('CANCELLED', 'Backup cancelled.'));
+    if (o.signal.aborted) return onAbort();
+    o.signal.addEventListener('abort', onAbort, { once: true });
+
+    const query: Query = o.conn.query({ sql: o.plan.select, rowsAsArray: true, typeCast: false });
+    const parser = {
+      next(packet: RowPacket): undefined {
+        if (failed) return undefined;
+        // Errors are ours to report: thrown here, mysql2 would end the query in an odd state.
+        try {
+          if (typeof packet.offset !== 'number' || !Buffer.isBuffer(packet.buffer)) {
+            throw new Error('unexpected mysql2 row packet shape');
+          }
+          encoder.encodePacket(packet.buffer, packet.offset, packet.end);
+        } catch (err) {
+          fail(new AppError('INTERNAL', `Encoding a row of ${o.plan.select.slice(-80)} failed: ${(err as Error).message}`));
+        }
+        return undefined;
+      },
+    };
+    // mysql2 assigns `_rowParser` after the column definitions; the accessor keeps ours in place.
+    Object.defineProperty(query, '_rowParser', { get: () => parser, set: () => undefined, configurable: true });
+    query.on('result', (row: unknown) => {
+      if (failed || row === undefined) return;
+      try {
+        encoder.encodeRow(row as Array<Buffer | null>);
+      } catch (err) {
+        fail(err as Error);
+      }
+    });
+    query.on('error', (err: Error) => fail(err));
+    query.on('end', () => {
+      ended = true;
+      o.signal.removeEventListener('abort', onAbort);
+      if (failed) return;
+      try {
+        encoder.finish();
+      } catch (err) {
+        return fail(err as Error);
+      }
+      Promise.all([...pending]).then(
+        () => resolve({ rows: encoder.rows, rawBytes: encoder.rawBytes, chunks: chunk }),
+        (err: Error) => fail(err),
+      );
+    });
+  });
+}

@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { BackupManifest, BackupMember, BackupMemberKind } from '../../../shared/contract/backups';
+import { AppError } from '../../core/AppError';
+import { encodeEndLine, encodeManifestText } from './manifestCodec';
+
+const gzip = promisify(zlib.gzip);
+
+export const PARTIAL_SUFFIX = '.partial';
+/** Largest zlib output chunk; members compress to well under their 4 MiB of SQL. */
+const OUTPUT_CHUNK_MAX = 2 << 20;
+
+export interface MemberMeta {
+  kind: BackupMemberKind;
+  table?: string;
+  chunk?: number;
+  rows?: number;
+}
+
+/**
+ * Writes one backup file as a sequence of independent gzip members (docs/backup-format.md).
+ *
+ * Members are compressed concurrently on libuv's threadpool (zlib's async API), so the main thread only
+ * builds SQL text, but they are appended to the file strictly in the order `appendMember` was called: the
+ * slot is reserved at call time. Everything goes to `NAME.partial`; `finish` appends the manifest and the end
+ * marker, fsyncs and renames to `NAME` without ever replacing an existing file. `abort` removes the partial
+ * file, so a cancelled or failed backup leaves nothing that looks complete.
+ */
+export class BackupFileWriter {
+  readonly partialPath: string;
+  private offset = 0;
+  private tail: Promise<void> = Promise.resolve();
+  private failure: Error | null = null;
+  private readonly members: BackupMember[] = [];
+  private closed = false;
+
+  private constructor(
+    readonly finalPath: string,
+    private readonly handle: fs.promises.FileHandle,
+  ) {
+    this.partialPath = finalPath + PARTIAL_SUFFIX;
+  }
+
+  /** Opens `finalPath.partial` exclusively; refuses when `finalPath` or the partial file already exists. */
+  static async open(finalPath: string): Promise<BackupFileWriter> {
+    if (fs.existsSync(finalPath)) throw new AppError('CONFLICT', `${finalPath} already exists; backups never overwrite a file.`);
+    try {
+      const handle = await fs.promises.open(finalPath + PARTIAL_SUFFIX, 'wx', 0o600);
+      return new BackupFileWriter(finalPath, handle);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'EEXIST')
+        throw new AppError('CONFLICT', `${finalPath}${PARTIAL_SUFFIX} exists: another backup is writing it.`);
+      throw new AppError('PRECONDITION_FAILED', `Cannot create ${finalPath}${PARTIAL_SUFFIX}: ${e.message}`);
+    }
+  }
+
+  /** Compressed bytes written so far (members already appended). */
+  get bytesWritten(): number {
+    return this.offset;
+  }
+
+  get memberList(): readonly BackupMember[] {
+    return this.members;
+  }
+
+  /** Compress `raw` (whole SQL statements) into one member; resolves once it is in the file. */
+  appendMember(meta: MemberMeta, raw: Buffer, level: number): Promise<BackupMember> {
+    // One output chunk per member (instead of zlib's 16 KiB default): each chunk is a round trip between the
+    // threadpool and the main thread, which the profile showed as ~10% of the main thread's time.
+    const compressed = gzip(raw, {
+      level,
+      chunkSize: Math.min(OUTPUT_CHUNK_MAX, Math.max(zlib.constants.Z_MIN_CHUNK, raw.length)),
+    });
+    // Handled when its turn comes; this only keeps an early failure from counting as unhandled meanwhile.
+    compressed.catch(() => undefined);
+    return this.enqueue(meta, compressed, raw.length);
+  }
+
+  private enqueue(meta: MemberMeta, compressed: Promise<Buffer>, rawBytes: number): Promise<BackupMember> {
+    // Reserve the position now; write when this member's turn comes and its compression is done.
+    const written = this.tail.then(async () => {
+      if (this.failure) throw this.failure;
+      const bytes = await compressed;
+      const member: BackupMember = {
+        kind: meta.kind,
+        ...(meta.table !== undefined ? { table: meta.table } : {}),
+        ...(meta.chunk !== undefined ? { chunk: meta.chunk } : {}),
+        offset: this.offset,
+        length: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        rawBytes,
+        ...(meta.rows !== undefined ? { rows: meta.rows } : {}),
+      };
+      await writeAll(this.handle, bytes, this.offset);
+      this.offset += bytes.length;
+      this.members.push(member);
+      return member;
+    });
+    this.tail = written.then(
+      () => undefined,
+      (err: Error) => {
+        this.failure ??= err;
+      },
+    );
+    return written;
+  }
+
+  /**
+   * Append the manifest (its `members` are filled in here) and the end marker, fsync, rename into place.
+   * Returns the final manifest exactly as stored.
+   */
+  async finish(manifest: Omit<BackupManifest, 'members'>): Promise<BackupManifest> {
+    await this.tail;
+    if (this.failure) throw this.failure;
+    const full: BackupManifest = { ...manifest, members: [...this.members] };
+    const { text, jsonSha256 } = encodeManifestText(full);
+    const manifestRaw = Buffer.from(text, 'utf8');
+    const manifestOffset = this.offset;
+    const manifestGz = await gzip(manifestRaw, { level: 6 });
+    await writeAll(this.handle, manifestGz, manifestOffset);
+    this.offset += manifestGz.length;
+    // Stored (level 0) so the end line is readable as plain text in the last bytes of the file.
+    const endLine = encodeEndLine(
+      jsonSha256,
+      manifestOffset,
+      manifestGz.length,
+      createHash('sha256').update(manifestGz).digest('hex'),
+    );
+    const endGz = endMemberBytes(endLine);
+    await writeAll(this.handle, endGz, this.offset);
+    this.offset += endGz.length;
+    await this.handle.sync();
+    await this.handle.close();
+    this.closed = true;
+    await renameNoReplace(this.partialPath, this.finalPath);
+    return full;
+  }
+
+  /** Close and delete the partial file (idempotent). */
+  async abort(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      await this.tail.catch(() => undefined);
+      await this.handle.close().catch(() => undefined);
+    }
+    await fs.promises.rm(this.partialPath, { force: true });
+  }
+}
+
+/** The end member: the end line as one stored (level 0) gzip member, so it reads as plain text at EOF. */
+export function endMemberBytes(endLine: string): Buffer {
+  const bytes = zlib.gzipSync(Buffer.from(endLine, 'latin1'), { level: 0 });
+  // Header OS byte fixed to 3 (Unix) so the member is byte-identical whatever platform wrote it.
+  bytes[9] = 3;
+  return bytes;
+}
+
+async function writeAll(handle: fs.promises.FileHandle, bytes: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
+  }
+}
+
+/**
+ * Move `from` to `to` only if `to` does not exist. A hard link is atomic and fails with EEXIST; filesystems
+ * without hard links fall back to check-then-rename. The directory is fsynced so the new name survives a crash.
+ */
+export async function renameNoReplace(from: string, to: string): Promise<void> {
+  try {
+    await fs.promises.link(from, to);
+    await fs.promises.unlink(from);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EEXIST') throw new AppError('CONFLICT', `${to} already exists; backups never overwrite a file.`);
+    if (fs.existsSync(to)) throw new AppError('CONFLICT', `${to} already exists; backups never overwrite a file.`);
+    await fs.promises.rename(from, to);
+  }
+  try {
+    const dir = await fs.promises.open(path.dirname(to), 'r');
+    await dir.sync().finally(() => dir.close());
+  } catch {
+    // Some platforms (Windows) cannot open a directory; the rename itself is still done.
+  }
+}

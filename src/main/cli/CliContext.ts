@@ -1,0 +1,115 @@
+import type { ArgsIn, JobSnapshot, OperationName, ResultOf } from '../../shared/contract/index';
+import type { Failure } from '../../shared/errors';
+import { App } from '../app/App';
+import { type CallContext, dispatch } from '../core/dispatch';
+import { openHeadlessSecretStore } from '../secrets/KeyringSecretStore';
+import { EXIT, type ExitCode, exitCodeFor } from './exitCodes';
+import { JobFollower } from './JobFollower';
+import { installSecretPrompt } from './secretPrompt';
+import { closeApp, type GracefulShutdown } from './shutdown';
+import { type DbTargetOptions, profileFromFlags } from './target';
+
+/** Thrown to end a command with an exit code after its message was printed. */
+export class CliExit extends Error {
+  constructor(readonly code: ExitCode) {
+    super(`exit ${code}`);
+  }
+}
+
+export interface GlobalOptions {
+  json?: boolean;
+}
+
+/**
+ * What every command gets: the App (opened on first use), `call` through the same dispatch and validation
+ * as the other doors, `--json`-aware output, job following with progress, and target resolution.
+ */
+export class CliContext {
+  private appInstance: App | null = null;
+  readonly ctx: CallContext = { door: 'cli', actor: `cli:${process.env.USER ?? 'unknown'}` };
+  /** Set by runCli: a signal cancels the jobs of every App it watches and closes them. */
+  shutdown: GracefulShutdown | null = null;
+
+  constructor(
+    readonly globals: GlobalOptions,
+    readonly stdout: NodeJS.WritableStream = process.stdout,
+    readonly stderr: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  get json(): boolean {
+    return Boolean(this.globals.json);
+  }
+
+  async app(): Promise<App> {
+    if (!this.appInstance) {
+      const secrets = await openHeadlessSecretStore(process.env.SYSNDD_ADMIN_SECRETS === 'memory');
+      this.appInstance = new App({ door: 'cli', secrets });
+      this.shutdown?.watch(this.appInstance);
+      // Every command that connects may need a secret the store lacks; on a terminal, ask for it.
+      installSecretPrompt(this.appInstance, this.json);
+    }
+    return this.appInstance;
+  }
+
+  /** Call an operation; on failure print it (JSON or words) and end with the mapped exit code. */
+  async call<K extends OperationName>(name: K, args: ArgsIn<K>): Promise<ResultOf<K>> {
+    const app = await this.app();
+    const r = await dispatch(app.handlers, name, args, this.ctx);
+    if (!r.ok) this.fail(r);
+    return r.value as ResultOf<K>;
+  }
+
+  fail(failure: Failure, exitCode: ExitCode = exitCodeFor(failure.code)): never {
+    if (this.json) this.stdout.write(`${JSON.stringify(failure)}\n`);
+    else this.stderr.write(`error [${failure.code}]: ${failure.message}\n`);
+    throw new CliExit(exitCode);
+  }
+
+  /** `--profile` or `--url`/`--ssh` → a profile id (a transient profile for flags). */
+  async resolveTarget(opts: DbTargetOptions): Promise<string> {
+    const app = await this.app();
+    try {
+      if (opts.profile) return app.profiles.resolve(opts.profile).id;
+      const { input, secrets } = await profileFromFlags(opts);
+      return (await app.profiles.createTransient(input, secrets)).id;
+    } catch (err) {
+      const { toFailure } = await import('../core/AppError');
+      return this.fail(toFailure(err));
+    }
+  }
+
+  /** Print a result: JSON with `--json`, else the human rendering (or JSON when none is given). */
+  output<T>(value: T, human?: (value: T) => string | undefined): void {
+    if (this.json || !human) {
+      this.stdout.write(`${JSON.stringify(value, null, this.json ? undefined : 2)}\n`);
+      return;
+    }
+    const text = human(value);
+    if (text) this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Follow a job to its end with a TTY bar (or JSON lines with --json); Ctrl+C cancels it. */
+  async follow(job: JobSnapshot): Promise<JobSnapshot> {
+    const app = await this.app();
+    return new JobFollower(app, this.json, this.stdout, this.stderr).follow(job);
+  }
+
+  /** Exit code for a finished job: 0 succeeded, 1 failed, 3 refused-style failures, 1 cancelled. */
+  jobExit(job: JobSnapshot): ExitCode {
+    if (job.state === 'succeeded') return EXIT.OK;
+    if (job.error && isKnownCode(job.error.code)) return exitCodeFor(job.error.code);
+    return EXIT.FAILED;
+  }
+
+  async close(): Promise<void> {
+    // closeApp: the signal handler may be closing the same App at this moment.
+    if (this.appInstance) await closeApp(this.appInstance);
+    this.appInstance = null;
+  }
+}
+
+import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
+
+function isKnownCode(code: string): code is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code);
+}

@@ -1,0 +1,251 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import type {
+  BackupEntry,
+  BackupList,
+  CreateBackupResult,
+  JobSnapshot,
+  PrunePlan,
+  VerifyResult,
+} from '../../../shared/contract/index';
+import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
+import { type CliContext, CliExit } from '../CliContext';
+import { addDbTargetOptions, type DbTargetOptions } from '../target';
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+function renderList(l: BackupList): string {
+  const lines = [`local:  ${l.localDir}`, `remote: ${l.remoteDir ?? '(none: the profile has no SSH host or remote folder)'}`];
+  if (l.remoteError)
+    lines.push(`remote folder unreachable (${l.remoteError.code}): ${l.remoteError.message} — showing the cached list`);
+  if (!l.entries.length) return [...lines, 'No backups.'].join('\n');
+  lines.push('');
+  for (const e of l.entries) lines.push(renderEntry(e));
+  return lines.join('\n');
+}
+
+function renderEntry(e: BackupEntry): string {
+  const verified = e.verified ? `${e.verified.ok ? 'verified' : 'FAILED'} ${e.verified.level} ${e.verified.at.slice(0, 10)}` : '';
+  return [
+    e.createdAt.slice(0, 19).replace('T', ' '),
+    e.location.padEnd(6),
+    bytes(e.size).padStart(9),
+    `${e.tableCount ?? '?'} tables`.padStart(10),
+    e.rowCount === null ? '' : `${e.rowCount} rows`,
+    e.status === 'complete' ? '' : e.status.toUpperCase(),
+    e.schemaVersionHead ?? '',
+    verified,
+    e.name,
+  ]
+    .filter(Boolean)
+    .join('  ');
+}
+
+function renderPlan(p: PrunePlan, applied: boolean): string {
+  const lines = [
+    `${applied ? 'Deleted' : 'Would delete'} ${p.remove.length} ${p.location} backup(s), ${bytes(p.bytesFreed)}; keeping ${p.keep.length}.`,
+  ];
+  for (const f of p.remove) lines.push(`  - ${f.createdAt.slice(0, 19)}  ${f.name}`);
+  for (const f of p.keep) lines.push(`  = ${f.createdAt.slice(0, 19)}  ${f.name}`);
+  return lines.join('\n');
+}
+
+function positiveInt(cli: CliContext, value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: `${flag} must be a whole number ≥ 1, got "${value}".` });
+  return n;
+}
+
+/** Follow a job to its end; on failure print its error and the job's error lines, exit with the mapped code. */
+async function followOrFail(cli: CliContext, job: JobSnapshot): Promise<JobSnapshot> {
+  const final = await cli.follow(job);
+  if (final.state === 'succeeded') return final;
+  if (!cli.json) {
+    const log = await cli.call('jobs.log', { id: final.id, afterSeq: 0 });
+    for (const l of log) if (l.level === 'error') cli.stderr.write(`  ${l.message}\n`);
+  }
+  const code: ErrorCode =
+    final.error && (ERROR_CODES as readonly string[]).includes(final.error.code) ? (final.error.code as ErrorCode) : 'INTERNAL';
+  return cli.fail({ ok: false, code, message: final.error?.message ?? `Job ended ${final.state}.` }, cli.jobExit(final));
+}
+
+export function registerBackupCommands(program: Command, cli: CliContext): void {
+  const backup = program
+    .command('backup')
+    .description('verified backups: create, list, verify, download, prune, delete (no mysqldump needed)');
+
+  addDbTargetOptions(
+    backup
+      .command('create')
+      .description("back up the profile's database (consistent snapshot) into its local backup folder or --dir"),
+  )
+    .option('--dir <dir>', "write the backup into this folder instead of the profile's local backup folder")
+    .option('--label <text>', 'appended to the file name (letters, digits, - and _)')
+    .option('--level <1-9>', 'gzip level (1 = fastest, default)', '1')
+    .option('--workers <n>', 'connections dumping tables in parallel inside one snapshot', '1')
+    .option('--no-checksums', 'skip CHECKSUM TABLE inside the snapshot (faster; verify then compares row counts only)')
+    .action(async (o: DbTargetOptions & { dir?: string; label?: string; level: string; workers: string; checksums: boolean }) => {
+      const profileId = await cli.resolveTarget(o);
+      const job = await cli.call('backups.create', {
+        profileId,
+        options: {
+          dir: o.dir,
+          label: o.label,
+          compressionLevel: positiveInt(cli, o.level, '--level') ?? 1,
+          workers: positiveInt(cli, o.workers, '--workers') ?? 1,
+          checksums: o.checksums,
+        },
+      });
+      const final = await followOrFail(cli, job);
+      const r = final.result as CreateBackupResult;
+      if (cli.json) {
+        const { manifest } = await cli.call('backups.manifest', { path: r.path });
+        cli.output({ path: r.path, manifest });
+      } else {
+        cli.output(
+          r,
+          (x) =>
+            `Backup written: ${x.path}\n${bytes(x.size)}, ${x.tables} tables, ${x.rows} rows, ${(x.durationMs / 1000).toFixed(1)} s`,
+        );
+      }
+    });
+
+  addDbTargetOptions(
+    backup
+      .command('list')
+      .description('backups in the local folder and the remote folder on the SSH host (cached for offline use)'),
+  )
+    .option('--offline', 'do not contact the SSH host; show the remote folder as last seen')
+    .action(async (o: DbTargetOptions & { offline?: boolean }) => {
+      const profileId = await cli.resolveTarget(o);
+      cli.output(await cli.call('backups.list', { profileId, refreshRemote: !o.offline }), renderList);
+    });
+
+  backup
+    .command('verify <file>')
+    .description('check a backup: every member against its SHA-256, the end marker; exits 1 on any defect')
+    .option('--profile <name>', 'a profile: FILE may then be a backup name in its folders, and --test-restore uses its server')
+    .option(
+      '--test-restore',
+      "also restore into a scratch schema on the profile's server and compare row counts and CHECKSUM TABLE",
+    )
+    .action(async (file: string, o: { profile?: string; testRestore?: boolean }) => {
+      if (o.testRestore && !o.profile)
+        cli.fail({
+          ok: false,
+          code: 'INVALID_ARGUMENT',
+          message: '--test-restore needs --profile (the server to restore into).',
+        });
+      const profileId = o.profile ? await cli.resolveTarget({ profile: o.profile }) : undefined;
+      const byName = profileId !== undefined && !file.includes('/') && !fs.existsSync(file);
+      const job = await cli.call(
+        'backups.verify',
+        byName
+          ? { profileId, name: file, scratchRestore: Boolean(o.testRestore) }
+          : { path: file, profileId, scratchRestore: Boolean(o.testRestore) },
+      );
+      const final = await followOrFail(cli, job);
+      cli.output(final.result as VerifyResult, (r) => {
+        const what = r.scratch
+          ? `test restore into ${r.scratch.schema} matched ${r.scratch.tablesCompared} tables`
+          : `${r.members} members match`;
+        return `OK ${r.path}: ${r.format === 'foreign' ? 'plain dump, complete' : what}`;
+      });
+    });
+
+  backup
+    .command('download <name>')
+    .description("copy a backup from the profile's remote folder (SFTP) to its local folder; resumes an interrupted copy")
+    .requiredOption('--profile <name>', 'profile with an SSH host and remote backup folder')
+    .action(async (name: string, o: { profile: string }) => {
+      const profileId = await cli.resolveTarget({ profile: o.profile });
+      const final = await followOrFail(cli, await cli.call('backups.download', { profileId, name }));
+      cli.output(
+        final.result as { path: string; resumedFrom: number; sha256: string },
+        (r) => `Downloaded: ${r.path}${r.resumedFrom ? ` (resumed at ${bytes(r.resumedFrom)})` : ''}\nSHA-256 ${r.sha256}`,
+      );
+    });
+
+  backup
+    .command('prune')
+    .description(
+      'delete old backups: keep the last N and/or those younger than N days (shows the plan; --confirm DELETE applies it)',
+    )
+    .requiredOption('--profile <name>', 'profile whose backups are pruned')
+    .option('--keep-last <n>', 'keep the newest n usable backups')
+    .option('--keep-days <n>', 'keep backups younger than n days')
+    .option('--remote', 'prune the remote folder on the SSH host instead of the local one')
+    .option('--confirm <word>', 'type DELETE to actually delete')
+    .action(async (o: { profile: string; keepLast?: string; keepDays?: string; remote?: boolean; confirm?: string }) => {
+      const profileId = await cli.resolveTarget({ profile: o.profile });
+      const rule = {
+        keepLast: positiveInt(cli, o.keepLast, '--keep-last'),
+        keepDays: positiveInt(cli, o.keepDays, '--keep-days'),
+        location: o.remote ? ('remote' as const) : ('local' as const),
+      };
+      if (rule.keepLast === undefined && rule.keepDays === undefined)
+        cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: 'Give --keep-last, --keep-days or both.' });
+      if (o.confirm === undefined) {
+        const plan = await cli.call('backups.prunePreview', { profileId, rule });
+        cli.output(plan, (p) => `${renderPlan(p, false)}\nNothing deleted. Run again with --confirm DELETE to apply.`);
+        return;
+      }
+      const result = await cli.call('backups.prune', { profileId, rule, confirm: o.confirm });
+      cli.output(result, (r) => renderPlan(r.plan, true));
+    });
+
+  backup
+    .command('delete <name>')
+    .description('delete one backup file (local by default); needs --confirm DELETE')
+    .requiredOption('--profile <name>', 'profile whose backup folder holds the file')
+    .option('--remote', 'delete the copy in the remote folder on the SSH host')
+    .option('--both', 'delete the local and the remote copy')
+    .option('--confirm <word>', 'type DELETE to confirm')
+    .action(async (name: string, o: { profile: string; remote?: boolean; both?: boolean; confirm?: string }) => {
+      const profileId = await cli.resolveTarget({ profile: o.profile });
+      const location = o.both ? 'both' : o.remote ? 'remote' : 'local';
+      const r = await cli.call('backups.delete', { profileId, name, location, confirm: o.confirm });
+      cli.output(r, (x) => x.deleted.map((d) => `Deleted ${d}`).join('\n'));
+    });
+
+  backup
+    .command('show <file>')
+    .description("a backup's manifest (tables, rows, checksums, members) or a plain dump's summary")
+    .option('--profile <name>', "look FILE up as a backup name in this profile's folders")
+    .action(async (file: string, o: { profile?: string }) => {
+      const profileId = o.profile ? await cli.resolveTarget({ profile: o.profile }) : undefined;
+      const byName = profileId !== undefined && !file.includes('/') && !fs.existsSync(file);
+      const r = await cli.call('backups.manifest', byName ? { profileId, name: file } : { path: file });
+      cli.output(r, (x) => {
+        const m = x.manifest;
+        const head = renderEntry(x.entry);
+        if (!m) return head;
+        const tables = m.tables.map((t) => `  ${t.name.padEnd(32)} ${String(t.rows).padStart(10)} rows  ${t.checksum ?? ''}`);
+        return [
+          head,
+          `source: ${m.source.database} on ${m.source.host} (${m.source.serverVersion}), ${m.source.consistency}`,
+          `schema_version head: ${m.schemaVersionHead ?? '(none)'}`,
+          ...tables,
+          ...m.warnings.map((w) => `warning: ${w}`),
+        ].join('\n');
+      });
+      if (isBroken(r.entry)) throw new CliExit(1);
+    });
+}
+
+/** `show` of an incomplete or corrupt file prints it, then exits 1. */
+function isBroken(e: BackupEntry): boolean {
+  return e.status === 'incomplete' || e.status === 'corrupt';
+}

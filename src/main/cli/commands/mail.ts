@@ -1,0 +1,240 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import type { MailSource, SmtpTargetRef, TemplateId } from '../../../shared/contract/index';
+import { TemplateId as TemplateIdSchema } from '../../../shared/contract/mail';
+import { toFailure } from '../../core/AppError';
+import { parseSmtpUrl } from '../../mail/smtpTarget';
+import { type CliContext, CliExit } from '../CliContext';
+import { EXIT } from '../exitCodes';
+import { promptSecret } from '../prompt';
+import { renderDiagnosis, renderList, renderSend } from './mailRender';
+
+interface SmtpOptions {
+  profile?: string;
+  smtp?: string;
+  allowUnverifiedTls?: boolean;
+  timeout: string;
+}
+
+const DEFAULT_MAILPIT = 'http://127.0.0.1:8025/';
+
+function addSmtpOptions(cmd: Command): Command {
+  return cmd
+    .option('--profile <name>', 'use the SMTP settings (and saved password) of this profile')
+    .option(
+      '--smtp <url>',
+      'smtp://[user@]host:port[?security=none|starttls|tls&from=addr] (password from SMTP_PASSWORD or a prompt)',
+    )
+    .option('--allow-unverified-tls', 'accept a certificate that does not verify (self-signed development servers)')
+    .option('--timeout <ms>', 'limit for each phase: connect, greeting, each command', '10000');
+}
+
+function int(value: string, name: string, cli: CliContext, min = 0): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: `${name} must be a whole number ≥ ${min}, got "${value}".` });
+  return n;
+}
+
+/** `--profile` or `--smtp` → the contract's target; the password comes from SMTP_PASSWORD or a prompt, never argv. */
+async function smtpTarget(o: SmtpOptions, cli: CliContext): Promise<SmtpTargetRef> {
+  if (Boolean(o.profile) === Boolean(o.smtp)) {
+    return cli.fail({
+      ok: false,
+      code: 'INVALID_ARGUMENT',
+      message: 'Give either --profile NAME or --smtp smtp://[user@]host:port.',
+    });
+  }
+  try {
+    if (o.profile) return { profileId: (await cli.app()).profiles.resolve(o.profile).id };
+    const smtp = parseSmtpUrl(o.smtp as string);
+    const password = smtp.user
+      ? (process.env.SMTP_PASSWORD ?? (await promptSecret(`SMTP password for ${smtp.user}@${smtp.host}: `)))
+      : null;
+    return password ? { smtp, password } : { smtp };
+  } catch (err) {
+    return cli.fail(toFailure(err));
+  }
+}
+
+async function mailSource(o: { profile?: string; mailpit?: string; capture?: boolean }, cli: CliContext): Promise<MailSource> {
+  if (o.capture) return { kind: 'capture' };
+  if (o.profile) {
+    try {
+      return { kind: 'profile', profileId: (await cli.app()).profiles.resolve(o.profile).id };
+    } catch (err) {
+      return cli.fail(toFailure(err));
+    }
+  }
+  return { kind: 'url', url: o.mailpit ?? DEFAULT_MAILPIT };
+}
+
+/** `--data key=value` (repeatable) → template data. */
+function collectData(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected key=value, got "${value}"`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+/** Resolves on SIGINT or SIGTERM (the capture runs until then). */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export function registerMailCommands(program: Command, cli: CliContext): void {
+  const mail = program
+    .command('mail')
+    .description('SMTP diagnosis, test mails, SysNDD mail templates, Mailpit and the built-in capture');
+
+  addSmtpOptions(mail.command('test'))
+    .description('diagnose an SMTP server stage by stage (DNS, TCP, TLS, greeting, EHLO, AUTH, sender); sends no mail')
+    .addHelpText(
+      'after',
+      '\nExit code 0 when the server accepts us, 1 with the categorized cause (SMTP_AUTH_FAILED, …) otherwise.',
+    )
+    .action(async (o: SmtpOptions) => {
+      const target = await smtpTarget(o, cli);
+      const report = await cli.call('mail.test', {
+        target,
+        allowUnverifiedTls: Boolean(o.allowUnverifiedTls),
+        timeoutMs: int(o.timeout, '--timeout', cli, 100),
+      });
+      cli.output(report, renderDiagnosis);
+      if (!report.ok) throw new CliExit(EXIT.FAILED);
+    });
+
+  addSmtpOptions(mail.command('send'))
+    .description('send one real mail: the SMTP test mail or a SysNDD template (sample data unless --data is given)')
+    .requiredOption('--to <address>', 'recipient')
+    .option('--template <id>', `${TemplateIdSchema.options.join(' | ')}`, 'smtp-test')
+    .option('--data <key=value>', 'template field (repeatable)', collectData, {})
+    .action(async (o: SmtpOptions & { to: string; template: string; data: Record<string, string> }) => {
+      const target = await smtpTarget(o, cli);
+      const result = await cli.call('mail.send', {
+        target,
+        to: o.to,
+        templateId: o.template as TemplateId,
+        data: Object.keys(o.data).length ? o.data : undefined,
+        allowUnverifiedTls: Boolean(o.allowUnverifiedTls),
+        timeoutMs: int(o.timeout, '--timeout', cli, 100),
+      });
+      cli.output(result, renderSend);
+    });
+
+  mail
+    .command('templates')
+    .description("list SysNDD's user mail templates, or render one with --preview")
+    .option('--preview <id>', 'render this template with sample data (and --data overrides)')
+    .option('--format <part>', 'with --preview: text | html | subject', 'text')
+    .option('--data <key=value>', 'template field (repeatable)', collectData, {})
+    .action(async (o: { preview?: string; format: string; data: Record<string, string> }) => {
+      if (!o.preview) {
+        const list = await cli.call('mail.templates', {});
+        cli.output(list, (l) =>
+          l.map((x) => `${x.id.padEnd(22)} ${x.name} — fields: ${x.fields.map((f) => f.key).join(', ')}`).join('\n'),
+        );
+        return;
+      }
+      const r = await cli.call('mail.preview', {
+        templateId: o.preview as TemplateId,
+        data: Object.keys(o.data).length ? o.data : undefined,
+      });
+      cli.output(r, (v) =>
+        o.format === 'html' ? v.html : o.format === 'subject' ? v.subject : `Subject: ${v.subject}\n\n${v.text}`,
+      );
+    });
+
+  mail
+    .command('list')
+    .description("list captured mail from a Mailpit (default http://127.0.0.1:8025) or a profile's Mailpit")
+    .option('--profile <name>', "use this profile's Mailpit URL")
+    .option('--mailpit <url>', 'Mailpit (or `mail capture`) API base URL', DEFAULT_MAILPIT)
+    .option('--query <search>', 'Mailpit search syntax, e.g. \'subject:"reset" is:unread\'')
+    .option('--start <n>', 'skip this many', '0')
+    .option('--limit <n>', 'at most this many', '50')
+    .action(async (o: { profile?: string; mailpit?: string; query?: string; start: string; limit: string }) => {
+      const source = await mailSource(o, cli);
+      const list = await cli.call('mail.messages.list', {
+        source,
+        query: o.query,
+        start: int(o.start, '--start', cli),
+        limit: int(o.limit, '--limit', cli, 1),
+      });
+      cli.output(list, renderList);
+    });
+
+  addSmtpOptions(mail.command('roundtrip'))
+    .description('send a tagged mail and wait until the Mailpit (or capture) lists it; reports end-to-end latency')
+    .option('--mailpit <url>', "Mailpit API base URL to watch (default: the profile's Mailpit)")
+    .option('--to <address>', 'recipient (default: the sender address)')
+    .option('--wait <ms>', 'how long to wait for the mail to appear', '30000')
+    .action(async (o: SmtpOptions & { mailpit?: string; to?: string; wait: string }) => {
+      const target = await smtpTarget(o, cli);
+      const source =
+        o.mailpit || !o.profile ? await mailSource({ mailpit: o.mailpit }, cli) : await mailSource({ profile: o.profile }, cli);
+      const job = await cli.call('mail.roundtrip', {
+        target,
+        source,
+        to: o.to,
+        waitMs: int(o.wait, '--wait', cli, 500),
+        allowUnverifiedTls: Boolean(o.allowUnverifiedTls),
+        timeoutMs: int(o.timeout, '--timeout', cli, 100),
+      });
+      const final = await cli.follow(job);
+      cli.output(final, (j) =>
+        j.state === 'succeeded'
+          ? `Round trip OK: ${JSON.stringify(j.result)}`
+          : `Round trip ${j.state}: ${j.error?.code ?? ''} ${j.error?.message ?? ''}`,
+      );
+      const code = cli.jobExit(final);
+      if (code !== EXIT.OK) throw new CliExit(code);
+    });
+
+  mail
+    .command('capture')
+    .description('run the built-in capture until Ctrl+C: an SMTP sink on 127.0.0.1 with a Mailpit-compatible API')
+    .option('--smtp-port <n>', 'SMTP port (0 = any free port)', '1025')
+    .option('--http-port <n>', 'API port (0 = any free port)', '8025')
+    .option('--max-size <bytes>', 'refuse bigger messages with 552', String(25 * 1024 * 1024))
+    .option('--max-messages <n>', 'keep at most this many (oldest pruned)', '500')
+    .addHelpText(
+      'after',
+      '\nPoint SysNDD (or anything) at the SMTP port; read mail with `mail list --mailpit URL` or the Mail page.',
+    )
+    .action(async (o: { smtpPort: string; httpPort: string; maxSize: string; maxMessages: string }) => {
+      const status = await cli.call('mail.capture.start', {
+        smtpPort: int(o.smtpPort, '--smtp-port', cli),
+        httpPort: int(o.httpPort, '--http-port', cli),
+        maxMessageBytes: int(o.maxSize, '--max-size', cli, 1024),
+        maxMessages: int(o.maxMessages, '--max-messages', cli, 1),
+      });
+      const app = await cli.app();
+      if (cli.json) cli.stdout.write(`${JSON.stringify({ type: 'listening', ...status })}\n`);
+      else {
+        cli.stdout.write(
+          `Capturing mail on smtp://${status.host}:${status.smtpPort} — API ${status.url} (${status.stored} stored)\n`,
+        );
+        cli.stderr.write('Press Ctrl+C to stop.\n');
+      }
+      const off = app.mail.capture.onCaptured((id) => {
+        const row = app.mail.capture.store.get(id);
+        if (!row) return;
+        const from = (JSON.parse(row.from_json) as { Address: string }).Address;
+        if (cli.json)
+          cli.stdout.write(`${JSON.stringify({ type: 'captured', id, from, subject: row.subject, size: row.size })}\n`);
+        else cli.stdout.write(`${row.created.slice(11, 19)}  ${id}  ${from}  ${row.subject}\n`);
+      });
+      cli.shutdown?.endsOnSignal(); // a capture runs until stopped: the signal is its normal end (exit 0)
+      const signal = await untilSignal();
+      off();
+      await cli.call('mail.capture.stop', {});
+      if (!cli.json) cli.stderr.write(`${signal}: capture stopped; stored mail is kept.\n`);
+    });
+}

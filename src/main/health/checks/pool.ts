@@ -1,0 +1,23 @@
+import type { ReadinessCheckModule } from '../types';
+
+/** The console's own pool for this profile (SysNDD's ready endpoint reports its pool the same way). */
+export const poolCheck: ReadinessCheckModule = {
+  id: 'pool',
+  label: 'Connection pool',
+  fixPage: 'connections',
+  after: 'reachable-database',
+  async run({ app, profile }) {
+    const p = app.connections.poolStats(profile.id);
+    const { profileId: _id, ...metrics } = p;
+    const summary = `${p.active} active, ${p.idle} idle of ${p.max}; ${p.queued} waiting; ${p.dedicated} dedicated`;
+    if (p.queued > 0) {
+      return {
+        status: 'warn',
+        summary,
+        detail: 'Callers are waiting for a pooled connection: long jobs hold them all.',
+        metrics,
+      };
+    }
+    return { status: 'ok', summary, metrics };
+  },
+};

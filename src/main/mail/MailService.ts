@@ -1,0 +1,179 @@
+import type { JobSnapshot } from '../../shared/contract/jobs';
+import {
+  type MailMessageView,
+  type MailSendResult,
+  type MailSource,
+  mailSourceKey,
+  type SmtpDiagnosis,
+  type SmtpTargetRef,
+  type TemplateId,
+} from '../../shared/contract/mail';
+import type { App } from '../app/App';
+import { APP_VERSION } from '../app/version';
+import { AppError } from '../core/AppError';
+import { MailCapture } from './capture/MailCapture';
+import { MailpitClient } from './MailpitClient';
+import { type EventEndpoint, MailpitEventStream } from './MailpitEvents';
+import { countRemoteImages, inlineRemoteImages } from './remoteImages';
+import { runRoundtrip } from './roundtrip';
+import { diagnoseSmtp } from './smtpDiagnosis';
+import { type SendOptions, sendMail } from './smtpSend';
+import { resolveSmtpTarget } from './smtpTarget';
+import { renderTemplate } from './templates';
+
+/** Inline images larger than this stay as `cid:` links in the preview rather than bloating the payload. */
+const MAX_INLINE_PREVIEW_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The mail capability behind `app.mail`: SMTP diagnosis and sending, SysNDD's templates, the round-trip job,
+ * the Mailpit/capture viewer (through one Mailpit API client) with live updates, and the built-in capture.
+ */
+export class MailService {
+  readonly capture: MailCapture;
+  private readonly watchers = new Map<string, MailpitEventStream>();
+
+  constructor(private readonly app: App) {
+    this.capture = new MailCapture(app.store);
+    app.onClose(() => this.close());
+  }
+
+  async diagnose(ref: SmtpTargetRef, options: SendOptions): Promise<SmtpDiagnosis> {
+    const target = await resolveSmtpTarget(ref, this.app.profiles);
+    return diagnoseSmtp(target, options);
+  }
+
+  /** Send the SMTP test mail or a SysNDD template for real (verify() alone proves nothing about delivery). */
+  async send(
+    ref: SmtpTargetRef,
+    mail: { to: string; templateId: TemplateId; data?: Record<string, string> },
+    options: SendOptions,
+  ): Promise<MailSendResult> {
+    const target = await resolveSmtpTarget(ref, this.app.profiles);
+    const data =
+      mail.templateId === 'smtp-test'
+        ? {
+            sender: `SysNDD Admin ${APP_VERSION} (${target.label})`,
+            target: `${target.host}:${target.port} (${target.security})`,
+            sentAt: new Date().toISOString(),
+            ...mail.data,
+          }
+        : mail.data;
+    const rendered = renderTemplate(mail.templateId, data);
+    return sendMail(
+      target,
+      {
+        to: mail.to,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        headers: { 'X-SysNDD-Admin-Template': mail.templateId },
+      },
+      options,
+    );
+  }
+
+  async roundtrip(
+    args: { target: SmtpTargetRef; source: MailSource; to?: string; waitMs: number } & SendOptions,
+  ): Promise<JobSnapshot> {
+    // Resolve everything first so configuration mistakes fail the call, not a job.
+    const target = await resolveSmtpTarget(args.target, this.app.profiles);
+    const client = this.client(args.source);
+    const sourceKey = mailSourceKey(args.source);
+    const profileId =
+      'profileId' in args.target ? args.target.profileId : args.source.kind === 'profile' ? args.source.profileId : null;
+    return this.app.jobs.start({
+      kind: 'mail.roundtrip',
+      title: `Mail round trip ${target.host}:${target.port} → ${sourceKey}`,
+      profileId,
+      run: (ctx) =>
+        runRoundtrip(
+          {
+            target,
+            client,
+            sourceKey,
+            events: this.endpointFor(args.source),
+            to: args.to ?? target.from,
+            waitMs: args.waitMs,
+            send: { timeoutMs: args.timeoutMs, allowUnverifiedTls: args.allowUnverifiedTls },
+          },
+          ctx,
+        ),
+    });
+  }
+
+  /** The Mailpit API client for a source (the capture serves the same API on loopback). */
+  client(source: MailSource): MailpitClient {
+    if (source.kind === 'capture') {
+      const url = this.capture.url;
+      if (!url) {
+        throw new AppError(
+          'PRECONDITION_FAILED',
+          'The built-in capture is not running: start it (Mail page or `sysndd-admin mail capture`) or choose a Mailpit.',
+        );
+      }
+      return new MailpitClient(url);
+    }
+    if (source.kind === 'url') return new MailpitClient(source.url);
+    const profile = this.app.profiles.get(source.profileId);
+    if (!profile.mailpit) {
+      throw new AppError(
+        'PRECONDITION_FAILED',
+        `Profile "${profile.name}" has no Mailpit URL; add it in the profile editor (e.g. http://localhost:8025).`,
+      );
+    }
+    return new MailpitClient(profile.mailpit.url);
+  }
+
+  /** Where a source's events websocket is right now (null while the capture is stopped). */
+  private endpointFor(source: MailSource): () => EventEndpoint | null {
+    return () => {
+      try {
+        const c = this.client(source);
+        return { url: c.eventsUrl, authorization: c.authHeader };
+      } catch {
+        return null;
+      }
+    };
+  }
+
+  /** Forward a source's new-mail events as `mail.captured` app events until the app closes. */
+  watch(source: MailSource): string {
+    const key = mailSourceKey(source);
+    if (!this.watchers.has(key)) {
+      const stream = new MailpitEventStream(this.endpointFor(source), (event) => {
+        const data = event.Data as { ID?: unknown } | undefined;
+        if (event.Type === 'new' && typeof data?.ID === 'string') {
+          this.app.events.emit({ type: 'mail.captured', source: key, messageId: data.ID });
+        }
+      });
+      this.watchers.set(key, stream);
+      stream.start();
+    }
+    return key;
+  }
+
+  /** A message for the viewer: JSON, headers, and HTML whose `cid:` images point at data: URLs. */
+  async view(source: MailSource, id: string, loadRemoteImages = false): Promise<MailMessageView> {
+    const client = this.client(source);
+    const [message, headers] = await Promise.all([client.message(id), client.headers(id)]);
+    let previewHtml = message.HTML;
+    const parts = [...message.Inline, ...message.Attachments].filter((p) => p.ContentID && p.Size <= MAX_INLINE_PREVIEW_BYTES);
+    for (const part of parts) {
+      if (!previewHtml.includes(`cid:${part.ContentID}`)) continue;
+      const { contentType, data } = await client.part(message.ID, part.PartID);
+      const dataUrl = `data:${contentType.split(';')[0]};base64,${data.toString('base64')}`;
+      previewHtml = previewHtml.split(`cid:${part.ContentID}`).join(dataUrl);
+    }
+    if (loadRemoteImages) {
+      const inlined = await inlineRemoteImages(previewHtml);
+      return { message, headers, previewHtml: inlined.html, remoteImages: inlined.report };
+    }
+    return { message, headers, previewHtml, remoteImages: { found: countRemoteImages(previewHtml), loaded: 0, failed: [] } };
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.watchers.values()) w.stop();
+    this.watchers.clear();
+    await this.capture.stop();
+  }
+}

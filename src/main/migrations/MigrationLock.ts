@@ -1,0 +1,110 @@
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { MigrationLockHolder as LockHolder } from '../../shared/contract/migrations';
+import { AppError } from '../core/AppError';
+
+/** SysNDD's lock name: holding it excludes SysNDD API replicas and other consoles alike. */
+export const LOCK_NAME = 'sysndd_migration';
+
+/** Who holds the migration lock right now (one round trip when free, two when held). */
+export async function readLockHolder(conn: Connection): Promise<LockHolder | null> {
+  const [rows] = await conn.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) AS holder', [LOCK_NAME]);
+  const id = rows[0]?.holder;
+  if (id === null || id === undefined) return null;
+  const connectionId = Number(id);
+  const [procs] = await conn.query<RowDataPacket[]>(
+    'SELECT USER, HOST, DB, COMMAND, TIME, STATE, LEFT(INFO, 200) AS INFO FROM information_schema.PROCESSLIST WHERE ID = ?',
+    [connectionId],
+  );
+  const p = procs[0];
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    connectionId,
+    user: str(p?.USER),
+    host: str(p?.HOST),
+    db: str(p?.DB),
+    command: str(p?.COMMAND),
+    timeSeconds: p?.TIME === undefined || p?.TIME === null ? null : Number(p.TIME),
+    state: str(p?.STATE),
+    info: str(p?.INFO),
+  };
+}
+
+export async function clusterWarning(conn: Connection): Promise<string | null> {
+  try {
+    const [rows] = await conn.query<RowDataPacket[]>('SELECT @@GLOBAL.wsrep_on AS on_');
+    const v = String(rows[0]?.on_ ?? '0').toUpperCase();
+    if (v === '1' || v === 'ON') {
+      return 'This server is a Galera (wsrep) node: GET_LOCK is node-local, so runners connected to different nodes do not exclude each other. Run migrations against one node only.';
+    }
+  } catch {
+    // MySQL without wsrep has no such variable: not a cluster.
+  }
+  return null;
+}
+
+export function describeHolder(h: LockHolder): string {
+  const who = h.user ? `${h.user}@${h.host ?? '?'}` : 'a session this account cannot see (needs PROCESS privilege)';
+  const extra = [
+    h.command ? `${h.command}` : null,
+    h.timeSeconds !== null ? `${h.timeSeconds} s in state` : null,
+    h.info ? `running: ${h.info}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `connection ${h.connectionId} (${who}${extra ? `; ${extra}` : ''})`;
+}
+
+export interface AcquireOptions {
+  timeoutSeconds: number;
+  signal?: AbortSignal;
+  /** Called after each unsuccessful wait slice with the current holder and how long we have waited. */
+  onWait?: (holder: LockHolder | null, waitedMs: number) => void;
+}
+
+/**
+ * Take GET_LOCK('sysndd_migration') on `conn` (a dedicated connection: the lock lives and dies with its
+ * session). Waits in slices of at most one second so the wait can report the holder and be cancelled;
+ * cancelling destroys the connection, which also abandons the server-side wait.
+ */
+export async function acquireMigrationLock(conn: Connection, opts: AcquireOptions): Promise<{ waitedMs: number }> {
+  const started = Date.now();
+  const deadline = started + Math.max(0, opts.timeoutSeconds) * 1000;
+  const onAbort = () => conn.destroy();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled while waiting for the migration lock.');
+      const remaining = deadline - Date.now();
+      const slice = Math.max(0, Math.min(1, remaining / 1000));
+      let got: unknown;
+      try {
+        const [rows] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [LOCK_NAME, Number(slice.toFixed(3))]);
+        got = rows[0]?.got;
+      } catch (err) {
+        if (opts.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled while waiting for the migration lock.');
+        throw new AppError('DB_QUERY_FAILED', `GET_LOCK('${LOCK_NAME}') failed: ${(err as Error).message}`);
+      }
+      if (got === null || got === undefined) {
+        throw new AppError('DB_QUERY_FAILED', `GET_LOCK('${LOCK_NAME}') returned NULL (server error); not migrating.`);
+      }
+      if (Number(got) === 1) return { waitedMs: Date.now() - started };
+      const holder = await readLockHolder(conn).catch(() => null);
+      const waitedMs = Date.now() - started;
+      opts.onWait?.(holder, waitedMs);
+      if (Date.now() >= deadline) {
+        const who = holder ? describeHolder(holder) : 'another session (it released the lock just now; try again)';
+        throw new AppError(
+          'MIGRATION_LOCK_BUSY',
+          `The migration lock '${LOCK_NAME}' is held by ${who}; gave up after ${Math.round(waitedMs / 100) / 10} s. Another runner (a SysNDD API replica or a console) is migrating a database on this server (the lock is server-wide); wait and retry, or raise --lock-timeout.`,
+          { holder, waitedMs },
+        );
+      }
+    }
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+export async function releaseMigrationLock(conn: Connection): Promise<void> {
+  await conn.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]);
+}

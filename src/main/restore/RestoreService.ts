@@ -1,0 +1,286 @@
+import type { JobSnapshot } from '../../shared/contract/jobs';
+import type { Profile } from '../../shared/contract/profiles';
+import {
+  type CleanupReport,
+  type PreflightReport,
+  RESTORE_CONFIRMATION,
+  type RestoreOptions,
+  type RestoreRecord,
+} from '../../shared/contract/restore';
+import type { App } from '../app/App';
+import { AppError, toFailure } from '../core/AppError';
+import type { CallContext } from '../core/dispatch';
+import { closeQuietly, openByteTransparent, openControl, q } from './connect';
+import { cleanupLeftovers } from './Leftovers';
+import { takeRestoreLocks } from './locks';
+import { runPreflight, serverFacts } from './preflight/RestorePreflight';
+import { type JournalRow, RestoreJournal, serverKeyOf, toRecord } from './RestoreJournal';
+import { rollbackToPrev } from './SchemaSwap';
+import { runShadowSchemaRestore } from './ShadowSchemaRestore';
+import type { RestoreSource } from './sources/ForeignDumpSource';
+import { openSource } from './sources/openSource';
+import { type FileIdentity, fileIdentity } from './sources/StatementIndex';
+
+/** Same as `migrate --lock-timeout` and the restore option's default. */
+const DEFAULT_LOCK_TIMEOUT_SECONDS = 30;
+
+export interface RestoreRequest {
+  profileId: string;
+  file: string;
+  targetDatabase?: string;
+  options: RestoreOptions;
+}
+
+/**
+ * `app.restore`. The confirmation token is checked here, in the main process, before anything else: a
+ * call without the exact `RESTORE` is refused with CONFIRMATION_REQUIRED whatever a door sends, and
+ * nothing is read, opened or written (the refusal is audited).
+ */
+export class RestoreService {
+  readonly journal: RestoreJournal;
+  /** Files a preflight read statement by statement, so the restore started next does not read them again. */
+  private readonly scanned = new Map<string, { identity: FileIdentity; version: number; source: RestoreSource }>();
+
+  constructor(private readonly app: App) {
+    this.journal = new RestoreJournal(app.store);
+  }
+
+  private confirm(confirm: unknown, action: string, who: CallContext, profileId: string | null, target: string): void {
+    if (confirm === RESTORE_CONFIRMATION) return;
+    this.app.audit.record({
+      actor: who.actor,
+      action,
+      profileId,
+      target,
+      result: 'refused',
+      details: { reason: 'confirmation missing or wrong' },
+    });
+    throw new AppError(
+      'CONFIRMATION_REQUIRED',
+      `This replaces live data: type ${RESTORE_CONFIRMATION} (exactly, in capitals) to confirm. Nothing was changed.`,
+    );
+  }
+
+  private target(profile: Profile, requested: string | undefined): string {
+    const db = requested ?? profile.mysql.database;
+    if (!db) throw new AppError('INVALID_ARGUMENT', `Profile "${profile.name}" names no database: give a target database.`);
+    if (/__(restore|prev)_\d{8}_\d{6}/.test(db))
+      throw new AppError('INVALID_ARGUMENT', `${db} is a restore side schema, not a restore target.`);
+    if (['mysql', 'information_schema', 'performance_schema', 'sys'].includes(db.toLowerCase())) {
+      throw new AppError('INVALID_ARGUMENT', `${db} is a system schema; restoring into it is not supported.`);
+    }
+    return db;
+  }
+
+  /** Everything checked, nothing written. */
+  async preflight(req: RestoreRequest): Promise<PreflightReport> {
+    const profile = this.app.profiles.get(req.profileId);
+    const db = this.target(profile, req.targetDatabase);
+    const control = await openControl(this.app, profile.id, null);
+    try {
+      const { numericVersion } = await serverFacts(control);
+      const identity = await fileIdentity(req.file).catch(() => null);
+      const source = await openSource(req.file, numericVersion);
+      const inventory = await source.inventory();
+      if (identity && inventory.complete) {
+        this.scanned.delete(req.file);
+        this.scanned.set(req.file, { identity, version: numericVersion, source });
+        while (this.scanned.size > 4) this.scanned.delete(this.scanned.keys().next().value as string);
+      }
+      const { report } = await runPreflight({
+        app: this.app,
+        journal: this.journal,
+        profile,
+        control,
+        targetDatabase: db,
+        inventory,
+        options: req.options,
+        backupDir: this.app.backups.localDir(profile),
+      });
+      return report;
+    } finally {
+      await closeQuietly(control);
+    }
+  }
+
+  start(req: RestoreRequest & { confirm?: unknown }, who: CallContext): JobSnapshot {
+    this.confirm(req.confirm, 'restore', who, req.profileId, `${req.targetDatabase ?? '(profile database)'} ← ${req.file}`);
+    const profile = this.app.profiles.get(req.profileId);
+    const db = this.target(profile, req.targetDatabase);
+    return this.app.jobs.start({
+      kind: 'restore',
+      title: `Restore ${db} on ${profile.name} from ${req.file.split(/[\\/]/).pop()}`,
+      profileId: profile.id,
+      exclusiveKey: `restore:${profile.id}:${db}`,
+      run: async (ctx) => {
+        const cleaned = await this.cleanup(profile.id).catch((err) => {
+          ctx.log('warn', `Leftover check skipped: ${toFailure(err).message}`);
+          return null;
+        });
+        for (const c of cleaned?.cleaned ?? []) ctx.log('info', `Cleaned up after an earlier restore: ${c.action}.`);
+        return runShadowSchemaRestore({
+          findScanned: (version) => this.takeScanned(req.file, version),
+          app: this.app,
+          journal: this.journal,
+          ctx,
+          actor: who.actor,
+          profile,
+          file: req.file,
+          targetDatabase: db,
+          options: req.options,
+        });
+      },
+    });
+  }
+
+  /**
+   * The profile to reach a past restore's server with: the one given (it must reach the same server), else
+   * the restore's own, which is gone when it was a one-off CLI `--url` target.
+   */
+  private via(run: JournalRow, profileId: string | undefined): string {
+    if (profileId) {
+      const profile = this.app.profiles.get(profileId);
+      if (run.serverKey && serverKeyOf(profile) !== run.serverKey)
+        throw new AppError(
+          'PRECONDITION_FAILED',
+          `Profile "${profile.name}" reaches ${serverKeyOf(profile)}, but restore ${run.id} was made on ${run.serverKey}.`,
+        );
+      return profile.id;
+    }
+    if (this.app.profiles.list().some((p) => p.id === run.profileId)) return run.profileId;
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `The profile restore ${run.id} used ("${run.profileName}") no longer exists (a one-off --url target): name the same server with --profile or --url.`,
+    );
+  }
+
+  rollback(
+    restoreId: string,
+    confirm: unknown,
+    who: CallContext,
+    opts: { lockTimeoutSeconds?: number; profileId?: string } = {},
+  ): JobSnapshot {
+    const found = this.journal.get(restoreId);
+    this.confirm(confirm, 'restore.rollback', who, found.profileId, found.targetDatabase);
+    const run = { ...found, profileId: this.via(found, opts.profileId) };
+    const lockTimeoutSeconds = opts.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_SECONDS;
+    if (!run.rollbackAvailable || !run.prevSchema) {
+      throw new AppError(
+        'PRECONDITION_FAILED',
+        `Restore ${restoreId} cannot be rolled back (phase ${run.phase}${run.prevSchema ? '' : ', no previous tables kept'}).`,
+      );
+    }
+    const prev = run.prevSchema;
+    return this.app.jobs.start({
+      kind: 'restore.rollback',
+      title: `Roll back the restore of ${run.targetDatabase} (${run.profileName})`,
+      profileId: run.profileId,
+      exclusiveKey: `restore:${run.profileId}:${run.targetDatabase}`,
+      run: async (ctx) => {
+        const control = await openControl(this.app, run.profileId, null);
+        try {
+          // A rollback replaces the live tables like a restore does: same locks (no migration meanwhile).
+          await takeRestoreLocks(control, run.targetDatabase, lockTimeoutSeconds, ctx.signal, (m) => ctx.log('info', m));
+          this.app.audit.record({
+            actor: who.actor,
+            action: 'restore.rollback',
+            profileId: run.profileId,
+            target: run.targetDatabase,
+            result: 'started',
+            details: { restoreId },
+          });
+          this.journal.update(restoreId, { phase: 'rolling-back', swapStep: 'objects-applied' });
+          ctx.progress({ stage: 'swapping the previous tables back', done: 0, total: 1, unit: 'steps' });
+          const r = await rollbackToPrev({
+            control,
+            openObjects: () => openByteTransparent(this.app, run.profileId, run.targetDatabase),
+            live: run.targetDatabase,
+            prev,
+            parking: run.shadowSchema,
+            prevObjects: run.prevObjects,
+            prevCollation: run.prevCollation,
+            alreadyRenamed: false,
+            onRenamed: () => this.journal.update(restoreId, { swapStep: 'rollback-renamed' }),
+            log: (level, message) => ctx.log(level, message),
+          });
+          this.journal.update(restoreId, { phase: 'rolled-back' });
+          this.app.audit.record({
+            actor: who.actor,
+            action: 'restore.rollback',
+            profileId: run.profileId,
+            target: run.targetDatabase,
+            result: 'succeeded',
+            details: { restoreId, ...r },
+          });
+          ctx.progress({ stage: 'done', done: 1, total: 1, unit: 'steps' });
+          return { restoreId, targetDatabase: run.targetDatabase, restoredTables: r.restoredTables };
+        } catch (err) {
+          const f = toFailure(err);
+          this.app.audit.record({
+            actor: who.actor,
+            action: 'restore.rollback',
+            profileId: run.profileId,
+            target: run.targetDatabase,
+            result: 'failed',
+            details: { restoreId, ...f },
+          });
+          throw err;
+        } finally {
+          await control.query('SELECT RELEASE_ALL_LOCKS()').catch(() => undefined);
+          await closeQuietly(control);
+        }
+      },
+    });
+  }
+
+  async discard(restoreId: string, confirm: unknown, who: CallContext, profileId?: string): Promise<RestoreRecord> {
+    const run = this.journal.get(restoreId);
+    this.confirm(confirm, 'restore.discard', who, run.profileId, run.prevSchema ?? run.targetDatabase);
+    if (!run.rollbackAvailable || !run.prevSchema)
+      throw new AppError('PRECONDITION_FAILED', `Restore ${restoreId} has no previous tables to discard (phase ${run.phase}).`);
+    const control = await openControl(this.app, this.via(run, profileId), null);
+    try {
+      await control.query(`DROP DATABASE IF EXISTS ${q(run.prevSchema)}`);
+    } finally {
+      await closeQuietly(control);
+    }
+    const row = this.journal.update(restoreId, { phase: 'discarded' });
+    this.app.audit.record({
+      actor: who.actor,
+      action: 'restore.discard',
+      profileId: run.profileId,
+      target: run.prevSchema,
+      result: 'succeeded',
+      details: { restoreId },
+    });
+    return toRecord(row);
+  }
+
+  private async takeScanned(file: string, version: number): Promise<RestoreSource | null> {
+    const hit = this.scanned.get(file);
+    this.scanned.delete(file);
+    if (!hit || hit.version !== version) return null;
+    const now = await fileIdentity(file).catch(() => null);
+    const same =
+      now &&
+      now.size === hit.identity.size &&
+      now.mtimeMs === hit.identity.mtimeMs &&
+      now.ctimeMs === hit.identity.ctimeMs &&
+      now.ino === hit.identity.ino;
+    return same ? hit.source : null;
+  }
+
+  list(filter: { profileId?: string; limit?: number }): RestoreRecord[] {
+    return this.journal.list(filter).map(toRecord);
+  }
+
+  get(id: string): RestoreRecord {
+    return toRecord(this.journal.get(id));
+  }
+
+  cleanup(profileId: string): Promise<CleanupReport> {
+    this.app.profiles.get(profileId);
+    const active = new Set(this.app.jobs.active().map((j) => j.id));
+    return cleanupLeftovers(this.app, this.journal, profileId, active);
+  }
+}

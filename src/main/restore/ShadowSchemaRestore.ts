@@ -1,0 +1,399 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import type { Profile } from '../../shared/contract/profiles';
+import type { RestoreOptions, RestoreStats } from '../../shared/contract/restore';
+import type { App } from '../app/App';
+import { AppError, toFailure } from '../core/AppError';
+import type { JobContext } from '../jobs/JobRunner';
+import { closeQuietly, type DbConnection, openByteTransparent, openControl, q, rows, threadIdOf } from './connect';
+import { faultPoint } from './faults';
+import { loadIntoShadow } from './loader/DumpLoader';
+import { LoadScheduler } from './loader/LoadScheduler';
+import { takeRestoreLocks } from './locks';
+import { prevSchemaName, restoreStamp, shadowSchemaName } from './names';
+import { captureLiveObjects } from './objects/liveObjects';
+import { countsOf, definerCheck, privilegeCheck, runPreflight, serverFacts } from './preflight/RestorePreflight';
+import { preRestoreBackup } from './preRestoreBackup';
+import { type RestoreJournal, serverKeyOf } from './RestoreJournal';
+import { rollbackToPrev, swapShadowIntoLive } from './SchemaSwap';
+import type { RestoreSource } from './sources/ForeignDumpSource';
+import type { SourceInventory } from './sources/inventory';
+import { openSource } from './sources/openSource';
+import { verifyShadow } from './verifyShadow';
+
+export interface RestoreRunInput {
+  app: App;
+  journal: RestoreJournal;
+  ctx: JobContext;
+  actor: string;
+  profile: Profile;
+  file: string;
+  targetDatabase: string;
+  options: RestoreOptions;
+  /** A source whose statements a `restore.preflight` already read (same file unchanged, same server version). */
+  findScanned?: (numericVersion: number) => Promise<RestoreSource | null>;
+}
+
+export interface RestoreRunResult {
+  restoreId: string;
+  targetDatabase: string;
+  prevSchema: string | null;
+  preRestoreBackup: string | null;
+  stats: RestoreStats;
+}
+
+type Row = RowDataPacket & Record<string, unknown>;
+
+async function uniqueSchemaName(conn: DbConnection, make: (n: number) => string): Promise<string> {
+  for (let n = 1; n < 100; n++) {
+    const name = make(n);
+    if (!(await rows<Row>(conn, 'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name])).length) return name;
+  }
+  throw new AppError('CONFLICT', 'Could not find a free name for the shadow schema.');
+}
+
+/**
+ * One restore, end to end (docs/restore.md): file check → locks → preflight → load into the shadow schema →
+ * verify → pre-restore backup → swap → drop the empty shadow. The journal records each phase before it starts, so a
+ * crash at any point is recognised and cleaned up (Leftovers.ts). Before the swap, any failure or cancel
+ * leaves the live database untouched and drops the shadow schema; after the RENAME, a failure swaps the
+ * previous tables back automatically.
+ */
+export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<RestoreRunResult> {
+  const { app, journal, ctx, profile, options } = i;
+  const db = i.targetDatabase;
+  const started = Date.now();
+  const log = (level: 'info' | 'warn', message: string) => ctx.log(level, message);
+  const control = await openControl(app, profile.id, null);
+  let runId: string | null = null;
+  const loaders: DbConnection[] = [];
+  try {
+    ctx.progress({ stage: 'preflight: reading the file', done: 0, total: null, unit: 'bytes' });
+    const { numericVersion } = await serverFacts(control);
+    // A foreign dump is only quick-checked here unless a preflight already read it: reading every
+    // statement twice would double the CPU this process spends on a big dump (see sources/quickCheck.ts).
+    let source: RestoreSource;
+    let inventory: SourceInventory;
+    try {
+      source = (await i.findScanned?.(numericVersion)) ?? (await openSource(i.file, numericVersion));
+      inventory = await source.inventory(
+        ctx.signal,
+        (done, total) => ctx.progress({ stage: 'preflight: reading the file', done, total, unit: 'bytes' }),
+        'quick',
+      );
+    } catch (err) {
+      // An empty or unreadable file is a refusal like any other file check: nothing was written.
+      const f = toFailure(err);
+      if (f.code !== 'BACKUP_INCOMPLETE' && f.code !== 'BACKUP_CORRUPT') throw err;
+      ctx.log('error', `[file] ${f.message}`);
+      throw new AppError('RESTORE_PREFLIGHT_FAILED', `Preflight failed, nothing was changed: ${f.message}`);
+    }
+    await takeRestoreLocks(control, db, options.lockTimeoutSeconds, ctx.signal, (m) => {
+      ctx.log('info', m);
+      ctx.progress({ stage: 'preflight: waiting for the migration lock', done: 0, total: null, unit: 'steps' });
+    });
+    const { report, facts } = await runPreflight({
+      app,
+      journal,
+      profile,
+      control,
+      targetDatabase: db,
+      inventory,
+      options,
+      backupDir: app.backups.localDir(profile),
+      lockedBy: threadIdOf(control),
+    });
+    for (const c of report.checks)
+      ctx.log(c.status === 'fail' ? 'error' : c.status === 'warn' ? 'warn' : 'info', `[${c.id}] ${c.message}`);
+    if (!report.ok) {
+      const fails = report.checks.filter((c) => c.status === 'fail').map((c) => c.message);
+      throw new AppError('RESTORE_PREFLIGHT_FAILED', `Preflight failed, nothing was changed: ${fails.join(' ')}`, { report });
+    }
+
+    const stamp = restoreStamp();
+    const shadow = await uniqueSchemaName(control, (n) => shadowSchemaName(db, stamp, n));
+    const prev = await uniqueSchemaName(control, (n) => prevSchemaName(db, stamp, n));
+    const id = ctx.id;
+    runId = id;
+    journal.create({
+      id,
+      actor: i.actor,
+      profileId: profile.id,
+      profileName: profile.name,
+      host: report.target.host,
+      file: i.file,
+      sourceFormat: inventory.format,
+      targetDatabase: db,
+      shadowSchema: shadow,
+      serverKey: serverKeyOf(profile),
+    });
+    journal.update(id, { jobId: ctx.id });
+    app.audit.record({
+      actor: i.actor,
+      action: 'restore',
+      profileId: profile.id,
+      target: `${db} ← ${i.file}`,
+      result: 'started',
+      details: { restoreId: id, shadow },
+    });
+
+    journal.update(id, { phase: 'loading' });
+    const shadowCharset = inventory.charset ?? 'utf8mb4';
+    const shadowCollation = inventory.collation ?? (shadowCharset === 'utf8mb4' ? 'utf8mb4_general_ci' : null);
+    await control.query(
+      `CREATE DATABASE ${q(shadow)} CHARACTER SET ${shadowCharset}${shadowCollation ? ` COLLATE ${shadowCollation}` : ''}`,
+    );
+    for (let w = 0; w < options.workers; w++) loaders.push(await openByteTransparent(app, profile.id, shadow));
+    const scheduler = new LoadScheduler(loaders);
+    const loadStarted = Date.now();
+    const tablesTotal = inventory.tables.length;
+    const loaded = await loadIntoShadow({
+      source,
+      scheduler,
+      sourceDatabase: inventory.database,
+      shadowSchema: shadow,
+      serverVersion: numericVersion,
+      signal: ctx.signal,
+      log,
+      onHalfway: () => faultPoint('restore:mid-load'),
+      onProgress: (p) =>
+        ctx.progress({
+          stage: p.table
+            ? `loading ${p.table} (table ${Math.min(p.tablesStarted, tablesTotal || p.tablesStarted)} of ${tablesTotal || '?'})`
+            : 'loading',
+          done: p.position,
+          total: p.total,
+          unit: 'bytes',
+          bytes: p.bytes,
+          rows: p.rows,
+        }),
+    });
+    for (const w of loaded.warnings) log('warn', w);
+    for (const n of loaded.notes) log('info', n);
+    if (!inventory.scanned) {
+      // Checks the preflight could not make without reading every statement, made before the swap.
+      const objects = loaded.objects;
+      const fileCounts = countsOf({
+        view: objects.filter((o) => o.type === 'view').map((o) => o.name),
+        trigger: objects.filter((o) => o.type === 'trigger').map((o) => o.name),
+        procedure: objects.filter((o) => o.type === 'procedure').map((o) => o.name),
+        function: objects.filter((o) => o.type === 'function').map((o) => o.name),
+        event: objects.filter((o) => o.type === 'event').map((o) => o.name),
+      });
+      const late = [
+        privilegeCheck(facts.grants, db, facts.account, fileCounts, facts.liveCounts),
+        definerCheck(facts.grants, facts.account, loaded.definers, options.definer),
+      ];
+      const failed = late.filter((c) => c?.status === 'fail').map((c) => c?.message);
+      if (failed.length) throw new AppError('RESTORE_PREFLIGHT_FAILED', `${failed.join(' ')} Nothing was swapped.`);
+    }
+    // The source's database collation when the file states it (manifest, CREATE DATABASE); else keep the target's.
+    const sourceCollation = loaded.collation ?? inventory.collation;
+    const charset = loaded.charset ?? inventory.charset ?? 'utf8mb4';
+    const collation = sourceCollation ?? (charset === 'utf8mb4' ? 'utf8mb4_general_ci' : null);
+    const loadMs = Date.now() - loadStarted;
+    log(
+      'info',
+      `Loaded ${loaded.tables.length} table(s), ${loaded.tables.reduce((a, t) => a + t.affectedRows, 0)} row(s), ${loaded.bytes} bytes in ${loadMs} ms.`,
+    );
+
+    journal.update(id, { phase: 'verifying' });
+    const verifyStarted = Date.now();
+    const verified = await verifyShadow({
+      control,
+      workers: loaders,
+      shadow,
+      inventory,
+      loaded: loaded.tables,
+      compareChecksums: options.verifyChecksums,
+      targetServerVersion: facts.serverVersion,
+      signal: ctx.signal,
+      onTable: (done, total) => ctx.progress({ stage: `verifying (${done} of ${total} tables)`, done, total, unit: 'tables' }),
+    });
+    for (const w of verified.warnings) log('warn', w);
+    log(
+      'info',
+      `Verified ${verified.tablesChecked} table(s) (row counts${verified.checksumsCompared ? `, ${verified.checksumsCompared} CHECKSUM TABLE` : ''}).`,
+    );
+    const verifyMs = Date.now() - verifyStarted;
+    await Promise.all(loaders.splice(0).map(closeQuietly));
+    ctx.throwIfCancelled();
+
+    // The pre-restore backup is taken once the file has been loaded and verified, right before the swap: every
+    // refusal (including what a quick-checked dump only reveals while loading) comes first, so a refused or
+    // failed load leaves no backup behind, and the backup holds the live state closest to what is replaced.
+    let preBackup: string | null = null;
+    const liveHasSomething = facts.liveTables.length > 0 || Object.values(report.replace.liveObjects).some((n) => n > 0);
+    if (facts.targetExists && liveHasSomething) {
+      journal.update(id, { phase: 'pre-backup' });
+      ctx.progress({ stage: 'pre-restore backup', done: 0, total: null, unit: 'rows' });
+      try {
+        preBackup = await preRestoreBackup(app, profile, db, ctx);
+      } catch (err) {
+        const f = toFailure(err);
+        if (f.code === 'CANCELLED') throw err;
+        throw new AppError('RESTORE_FAILED', `The pre-restore backup of ${db} failed, so nothing was restored: ${f.message}`);
+      }
+      journal.update(id, { preRestoreBackup: preBackup });
+      log('info', `Pre-restore backup: ${preBackup}`);
+    } else {
+      log('info', `${db} ${facts.targetExists ? 'is empty' : 'does not exist yet'}: no pre-restore backup needed.`);
+    }
+
+    ctx.throwIfCancelled();
+    await faultPoint('restore:before-swap');
+
+    ctx.progress({ stage: 'swapping', done: 0, total: 1, unit: 'steps' });
+    const prevObjects = facts.targetExists ? await captureLiveObjects(control, db) : [];
+    journal.update(id, { phase: 'swapping', prevObjects });
+    if (!facts.targetExists)
+      await control.query(
+        `CREATE DATABASE IF NOT EXISTS ${q(db)} CHARACTER SET ${charset}${collation ? ` COLLATE ${collation}` : ''}`,
+      );
+    const swapStarted_ = Date.now();
+    const openObjects = () => openByteTransparent(app, profile.id, db);
+    try {
+      await swapShadowIntoLive({
+        runId: id,
+        journal,
+        control,
+        openObjects,
+        live: db,
+        shadow,
+        prev,
+        objects: loaded.objects.map((o) => ({ ...o, sql: remapObject(o.sql, loaded.sourceDatabase, db) })),
+        prevObjects,
+        definer: options.definer,
+        collation: sourceCollation,
+        log,
+      });
+    } catch (err) {
+      if (journal.get(id).swapStep !== 'renamed') throw err;
+      const cause = toFailure(err).message;
+      log('warn', `Failure after the swap (${cause}); swapping the previous tables back.`);
+      journal.update(id, { phase: 'rolling-back' });
+      try {
+        await rollbackToPrev({
+          control,
+          openObjects,
+          live: db,
+          prev,
+          parking: shadow,
+          prevObjects,
+          prevCollation: journal.get(id).prevCollation,
+          alreadyRenamed: false,
+          onRenamed: () => journal.update(id, { swapStep: 'rollback-renamed' }),
+          log,
+        });
+      } catch (rollbackErr) {
+        // The journal stays in 'rolling-back': cleanupLeftovers (or the next restore) finishes the rollback.
+        throw new AppError(
+          'RESTORE_FAILED',
+          `${cause} Swapping the previous tables back did not finish either (${toFailure(rollbackErr).message}); run "sysndd-admin restore cleanup" to complete the rollback.`,
+        );
+      }
+      throw new AppError('RESTORE_FAILED', `${cause} The previous tables were swapped back; ${db} is as before.`);
+    }
+    const swapMs = Date.now() - swapStarted_;
+    await control
+      .query(`DROP DATABASE IF EXISTS ${q(shadow)}`)
+      .catch((e: Error) => log('warn', `Could not drop the empty ${shadow}: ${e.message}`));
+    const stats: RestoreStats = {
+      tables: loaded.tables.length,
+      rows: loaded.tables.reduce((a, t) => a + t.affectedRows, 0),
+      bytes: loaded.bytes,
+      loadMs,
+      verifyMs,
+      swapMs,
+      totalMs: Date.now() - started,
+      warnings: [...loaded.warnings, ...verified.warnings],
+    };
+    journal.update(id, { phase: 'completed', stats, error: null });
+    app.audit.record({
+      actor: i.actor,
+      action: 'restore',
+      profileId: profile.id,
+      target: `${db} ← ${i.file}`,
+      result: 'succeeded',
+      details: { restoreId: id, prevSchema: prev, preRestoreBackup: preBackup, stats },
+    });
+    ctx.progress({ stage: 'done', done: 1, total: 1, unit: 'steps', rows: stats.rows, bytes: stats.bytes });
+    return { restoreId: id, targetDatabase: db, prevSchema: prev, preRestoreBackup: preBackup, stats };
+  } catch (err) {
+    const f = toFailure(err);
+    if (runId) {
+      const row = journal.get(runId);
+      const moved = row.swapStep === 'renamed' || row.swapStep === 'rollback-renamed' || row.swapStep === 'objects-applied';
+      if (!moved) await abandonShadow(app, profile.id, control, loaders, row.shadowSchema, log);
+      if (row.phase !== 'rolling-back') {
+        journal.update(runId, {
+          phase: f.code === 'CANCELLED' ? 'cancelled' : 'failed',
+          error: { code: f.code, message: f.message },
+        });
+      } else {
+        journal.update(runId, { error: { code: f.code, message: f.message } });
+      }
+      app.audit.record({
+        actor: i.actor,
+        action: 'restore',
+        profileId: profile.id,
+        target: `${db} ← ${i.file}`,
+        result: 'failed',
+        details: { restoreId: runId, code: f.code, message: f.message },
+      });
+    } else {
+      // Refused before the first write (preflight, locks): no restore record, but the attempt is audited.
+      app.audit.record({
+        actor: i.actor,
+        action: 'restore',
+        profileId: profile.id,
+        target: `${db} ← ${i.file}`,
+        result: f.code === 'CANCELLED' ? 'failed' : 'refused',
+        details: { code: f.code, message: f.message },
+      });
+    }
+    throw err;
+  } finally {
+    await Promise.all(loaders.map(closeQuietly));
+    await control.query('SELECT RELEASE_ALL_LOCKS()').catch(() => undefined);
+    await closeQuietly(control);
+  }
+}
+
+/** Kill our loader sessions (a running INSERT would hold its table) and drop the shadow schema. */
+async function abandonShadow(
+  app: App,
+  profileId: string,
+  control: DbConnection,
+  loaders: DbConnection[],
+  shadow: string,
+  log: (level: 'info' | 'warn', message: string) => void,
+): Promise<void> {
+  for (const l of loaders) {
+    const id = threadIdOf(l);
+    l.destroy();
+    if (id) await control.query(`KILL ${id}`).catch(() => undefined);
+  }
+  let conn: DbConnection | null = control;
+  try {
+    await conn.query('SET SESSION lock_wait_timeout = 30');
+    await conn.query(`DROP DATABASE IF EXISTS ${q(shadow)}`);
+  } catch {
+    // The control connection may be the one that died: try once more on a fresh one.
+    conn = await openControl(app, profileId, null).catch(() => null);
+    if (conn)
+      await conn
+        .query(`DROP DATABASE IF EXISTS ${q(shadow)}`)
+        .catch(() => log('warn', `Could not drop ${shadow}; the next restore or cleanup removes it.`));
+    await closeQuietly(conn);
+  }
+}
+
+/** Objects that name the source database explicitly are pointed at the target (restore under another name). */
+function remapObject(sql: string, from: string | null, to: string): string {
+  if (!from || from === to) return sql;
+  const escaped = Buffer.from(from.replace(/`/g, '``'), 'utf8')
+    .toString('latin1')
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const target = Buffer.from(to.replace(/`/g, '``'), 'utf8').toString('latin1');
+  return sql.replace(new RegExp(`\`${escaped}\`(\\s*\\.)`, 'g'), `\`${target}\`$1`);
+}

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import type { BackupManifest, BackupMember } from '../../../shared/contract/backups';
+import { openMemberStream, readManifest, verifyBackupFile } from '../../backups/format/BackupFileReader';
+import { AppError } from '../../core/AppError';
+import type { RestoreSource } from './ForeignDumpSource';
+import { DumpScanner, emptyObjects, type SourceInventory } from './inventory';
+import { readError, type StatementBatch, type StreamEnd, splitReadable } from './statementStream';
+
+/**
+ * A SysNDD Admin backup (docs/backup-format.md). The manifest says what is inside (tables, exact rows,
+ * CHECKSUM TABLE values) and the SHA-256 of every gzip member; the preflight re-hashes all members before
+ * anything is written, and each member is hashed again while it is replayed (a file changed in between
+ * fails the load, before the swap).
+ */
+export class BackupFileSource implements RestoreSource {
+  readonly format = 'sysndd-admin' as const;
+  private manifest: BackupManifest | null = null;
+  private size = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly serverVersion: number,
+  ) {}
+
+  totalBytes(): number {
+    return this.size;
+  }
+
+  async inventory(signal?: AbortSignal, onProgress?: (position: number, size: number) => void): Promise<SourceInventory> {
+    this.size = (await fs.promises.stat(this.path)).size;
+    const base: SourceInventory = {
+      path: this.path,
+      size: this.size,
+      format: 'sysndd-admin',
+      compressed: true,
+      complete: false,
+      problems: [],
+      database: null,
+      databases: [],
+      charset: null,
+      collation: null,
+      serverVersion: null,
+      createdAt: null,
+      tables: [],
+      objects: emptyObjects(),
+      definers: [],
+      rawBytes: null,
+      maxStatementBytes: 0,
+      warnings: [],
+      manifest: null,
+      scanned: true,
+    };
+    try {
+      // Hashes only: gzip validity of each member is checked again while it is replayed (before the swap).
+      const report = await verifyBackupFile(this.path, {
+        signal,
+        inflate: false,
+        onProgress: (p) => onProgress?.(p.bytesDone, p.bytesTotal),
+      });
+      this.manifest = report.manifest;
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'BACKUP_INCOMPLETE' || err.code === 'BACKUP_CORRUPT')) {
+        const problems = (err.details as { problems?: SourceInventory['problems'] } | undefined)?.problems;
+        return { ...base, problems: problems?.length ? problems : [{ code: err.code, message: err.message }] };
+      }
+      throw err;
+    }
+    const m = this.manifest as BackupManifest;
+    const scanner = new DumpScanner(this.serverVersion);
+    for (const member of m.members.filter((x) => x.kind === 'objects' || x.kind === 'schema')) {
+      const it = splitReadable(openMemberStream(this.path, member), () => 0, signal);
+      for await (const batch of it) for (const s of batch.statements) scanner.add(s);
+    }
+    return {
+      ...base,
+      complete: true,
+      database: m.source.database,
+      databases: [m.source.database],
+      charset: m.source.charset,
+      collation: m.source.collation,
+      serverVersion: m.source.serverVersion,
+      createdAt: m.createdAt,
+      tables: m.tables.map((t) => ({ name: t.name, rows: t.rows, rawBytes: t.rawBytes, checksum: t.checksum })),
+      objects: scanner.objects,
+      definers: [...scanner.definers],
+      rawBytes: m.members.reduce((a, x) => a + x.rawBytes, 0),
+      maxStatementBytes: scanner.maxStatementBytes,
+      warnings: [...m.warnings],
+      manifest: m,
+    };
+  }
+
+  async *statements(signal?: AbortSignal): AsyncGenerator<StatementBatch, StreamEnd, void> {
+    const m = this.manifest ?? (await readManifest(this.path));
+    this.manifest = m;
+    // Progress runs over the inflated SQL bytes: the manifest knows them exactly, per member.
+    this.size = m.members.reduce((a, x) => a + x.rawBytes, 0);
+    let before = 0;
+    for (const member of m.members) {
+      const it = splitReadable(openMemberStream(this.path, member), () => 0, signal);
+      let end: StreamEnd;
+      let inMember = 0;
+      try {
+        for (;;) {
+          const r = await it.next();
+          if (r.done) {
+            end = r.value;
+            break;
+          }
+          for (const s of r.value.statements) inMember += s.sql.length;
+          yield { statements: r.value.statements, position: before + Math.min(inMember, member.rawBytes) };
+        }
+      } catch (err) {
+        throw readError(err);
+      }
+      if (end.tail) throw memberCut(member, this.path);
+      before += member.rawBytes;
+    }
+    return { tail: null, sawDumpCompleted: true };
+  }
+}
+
+function memberCut(member: BackupMember, file: string): AppError {
+  return new AppError(
+    'BACKUP_CORRUPT',
+    `${file}: member at ${member.offset} (${member.kind}${member.table ? ` ${member.table}` : ''}) ends inside a statement.`,
+  );
+}

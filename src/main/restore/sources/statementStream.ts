@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import { type Readable, Transform } from 'node:stream';
+import zlib from 'node:zlib';
+import { AppError } from '../../core/AppError';
+import { DumpSplitter, type SplitStatement } from '../sql/DumpSplitter';
+
+/** What a restore source yields: statements in file order, in batches (one per input chunk). */
+export interface StatementBatch {
+  statements: SplitStatement[];
+  /** Bytes of the file consumed so far (compressed bytes for a .gz): drives progress and ETA. */
+  position: number;
+}
+
+/** End-of-stream facts a caller needs to decide whether the input was complete. */
+export interface StreamEnd {
+  /** Bytes after the last delimiter that are not just comments: the file was cut mid-statement. */
+  tail: SplitStatement | null;
+  sawDumpCompleted: boolean;
+  /** Bytes of SQL text read (inflated). */
+  bytes?: number;
+}
+
+const SQL_MODE = /SQL_MODE/i;
+
+/**
+ * Split a readable of SQL bytes into statement batches. Follows NO_BACKSLASH_ESCAPES when a SET switches
+ * it (the only server state that changes how a client must split). Returns the end facts when done.
+ */
+export async function* splitReadable(
+  input: Readable,
+  position: () => number,
+  signal?: AbortSignal,
+): AsyncGenerator<StatementBatch, StreamEnd, void> {
+  const splitter = new DumpSplitter();
+  let batch: SplitStatement[] = [];
+  let bytes = 0;
+  const emit = (s: SplitStatement) => {
+    batch.push(s);
+    if (s.sql.length < 4096) {
+      const text = s.sql.toString('latin1');
+      if (SQL_MODE.test(text) && /^\s*(?:\/\*!\d*\s*)?SET\b/i.test(text)) {
+        const mode = /SQL_MODE\s*=\s*'([^']*)'/i.exec(text);
+        if (mode) splitter.setBackslashEscapes(!/NO_BACKSLASH_ESCAPES/i.test(mode[1] as string));
+      }
+    }
+  };
+  try {
+    for await (const chunk of input) {
+      if (signal?.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
+      bytes += (chunk as Buffer).length;
+      splitter.push(chunk as Buffer, emit);
+      if (batch.length) {
+        yield { statements: batch, position: position() };
+        batch = [];
+      }
+    }
+  } catch (err) {
+    throw readError(err);
+  } finally {
+    input.destroy();
+  }
+  const tail = splitter.end(emit);
+  if (batch.length) yield { statements: batch, position: position() };
+  return { tail, sawDumpCompleted: splitter.sawDumpCompleted, bytes };
+}
+
+/** Turn stream failures (zlib, fs) into stable codes with words a person understands. */
+export function readError(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.code === 'string' && e.code.startsWith('Z_')) {
+    return e.code === 'Z_BUF_ERROR'
+      ? new AppError('BACKUP_INCOMPLETE', `The gzip data ends early: the file was cut short (${e.message}).`)
+      : new AppError('BACKUP_CORRUPT', `The gzip data is damaged (${e.code}: ${e.message}).`);
+  }
+  if (e?.code === 'ENOENT') return new AppError('NOT_FOUND', `No such file: ${e.message}`);
+  return err;
+}
+
+export interface OpenedDumpFile {
+  stream: Readable;
+  compressed: boolean;
+  size: number;
+  /** Compressed (file) bytes read so far. */
+  position: () => number;
+}
+
+/** Open a .sql or .sql.gz (gzip detected by its magic bytes, not the name), counting file bytes read. */
+export async function openDumpFile(file: string): Promise<OpenedDumpFile> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'r');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') throw new AppError('NOT_FOUND', `No such file: ${file}`);
+    throw new AppError('PRECONDITION_FAILED', `Cannot open ${file}: ${e.message}`);
+  }
+  const magic = Buffer.alloc(2);
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+    await handle.read(magic, 0, 2, 0);
+  } finally {
+    await handle.close();
+  }
+  const compressed = magic[0] === 0x1f && magic[1] === 0x8b;
+  let read = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      read += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  raw.on('error', (err) => counter.destroy(err));
+  raw.pipe(counter);
+  if (!compressed) return { stream: counter, compressed, size, position: () => read };
+  const gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
+  counter.on('error', (err) => gunzip.destroy(err));
+  counter.pipe(gunzip);
+  return { stream: gunzip, compressed, size, position: () => read };
+}

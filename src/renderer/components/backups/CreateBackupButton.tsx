@@ -1,0 +1,87 @@
+import { Button, Group, NumberInput, Popover, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { Archive } from 'lucide-react';
+import { useState } from 'react';
+import type { JobSnapshot, Profile } from '../../../shared/contract/index';
+import { call, errorMessage } from '../../api';
+
+/** "Create backup" with its few options; starts the job and hands it to the page to follow. */
+export function CreateBackupButton({
+  profile,
+  disabled,
+  onStarted,
+}: {
+  profile: Profile;
+  disabled: boolean;
+  onStarted(job: JobSnapshot): void;
+}) {
+  const [opened, setOpened] = useState(false);
+  const [label, setLabel] = useState('');
+  const [checksums, setChecksums] = useState(true);
+  const [level, setLevel] = useState<number>(1);
+  const [starting, setStarting] = useState(false);
+
+  async function start() {
+    setStarting(true);
+    try {
+      const job = await call('backups.create', {
+        profileId: profile.id,
+        options: { compressionLevel: level, checksums, workers: 1, ...(label ? { label } : {}) },
+      });
+      setOpened(false);
+      onStarted(job);
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Could not start the backup', message: errorMessage(err) });
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  return (
+    <Popover opened={opened} onChange={setOpened} position="bottom-end" withArrow trapFocus>
+      <Popover.Target>
+        <Button
+          leftSection={<Archive size={16} />}
+          onClick={() => setOpened((o) => !o)}
+          disabled={disabled}
+          data-testid="backup-create-open"
+        >
+          Create backup
+        </Button>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Stack gap="xs" w={300}>
+          <Text size="sm">
+            Back up <b>{profile.mysql.database ?? '(no database)'}</b> from one consistent snapshot into the local backup folder.
+          </Text>
+          <TextInput
+            label="Label (optional)"
+            placeholder="before-release"
+            value={label}
+            onChange={(e) => setLabel(e.currentTarget.value.replace(/[^A-Za-z0-9_-]/g, ''))}
+            data-testid="backup-create-label"
+          />
+          <Switch
+            label="CHECKSUM TABLE inside the snapshot (lets a test restore compare content)"
+            checked={checksums}
+            onChange={(e) => setChecksums(e.currentTarget.checked)}
+            data-testid="backup-create-checksums"
+          />
+          <NumberInput
+            label="gzip level"
+            description="1 = fastest"
+            min={1}
+            max={9}
+            value={level}
+            onChange={(v) => setLevel(Number(v) || 1)}
+          />
+          <Group justify="flex-end">
+            <Button onClick={start} loading={starting} disabled={!profile.mysql.database} data-testid="backup-create-start">
+              Start backup
+            </Button>
+          </Group>
+        </Stack>
+      </Popover.Dropdown>
+    </Popover>
+  );
+}

@@ -1,0 +1,59 @@
+import { Badge, Stack, Text, Tooltip } from '@mantine/core';
+import { CloudDownload, HardDrive, Server, ShieldAlert, ShieldCheck } from 'lucide-react';
+import type { BackupEntry } from '../../../shared/contract/index';
+import { formatDateTime } from '../../format';
+
+/** Where a backup lives: this computer, the SSH host's backup folder, or both (same content). */
+export function LocationBadge({ location }: { location: BackupEntry['location'] }) {
+  const icon =
+    location === 'local' ? <HardDrive size={12} /> : location === 'remote' ? <Server size={12} /> : <CloudDownload size={12} />;
+  const color = location === 'both' ? 'teal' : location === 'local' ? 'blue' : 'gray';
+  return (
+    <Badge variant="light" color={color} leftSection={icon} data-testid="backup-location">
+      {location}
+    </Badge>
+  );
+}
+
+const STATUS_TEXT: Record<BackupEntry['status'], string> = {
+  complete: 'The end marker (or the dump tool’s completion line) is present.',
+  incomplete: 'The file was cut short: no end marker. It must not be restored.',
+  corrupt: 'The file was altered: its hashes do not match.',
+  unknown: 'Not read yet (a remote plain dump is only scanned once downloaded).',
+};
+
+export function StatusBadge({ status }: { status: BackupEntry['status'] }) {
+  const color = status === 'complete' ? 'green' : status === 'unknown' ? 'gray' : 'red';
+  return (
+    <Tooltip label={STATUS_TEXT[status]} withArrow>
+      <Badge variant={status === 'complete' ? 'light' : 'filled'} color={color} data-testid="backup-status" data-status={status}>
+        {status}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+/** "verified" only after a check passed; a restore test outranks a structure check. The date shows below. */
+export function VerifiedBadge({ verified }: { verified: BackupEntry['verified'] }) {
+  if (!verified) return null;
+  const label = verified.ok ? (verified.level === 'restore' ? 'restore-tested' : 'verified') : 'failed';
+  return (
+    <Tooltip label={`${formatDateTime(verified.at)} — ${verified.message}`} multiline w={320} withArrow>
+      <Stack gap={0} align="flex-start">
+        <Badge
+          variant="light"
+          color={verified.ok ? (verified.level === 'restore' ? 'green' : 'teal') : 'red'}
+          leftSection={verified.ok ? <ShieldCheck size={12} /> : <ShieldAlert size={12} />}
+          data-testid="backup-verified"
+          data-level={verified.level}
+          data-ok={verified.ok}
+        >
+          {label}
+        </Badge>
+        <Text fz={10} c="dimmed" data-testid="backup-verified-at">
+          {formatDateTime(verified.at).slice(0, 10)}
+        </Text>
+      </Stack>
+    </Tooltip>
+  );
+}

@@ -1,0 +1,83 @@
+import { Alert, Badge, Group, NumberInput, Switch, Text } from '@mantine/core';
+import { useState } from 'react';
+import type { CaptureStatus } from '../../../shared/contract/index';
+import { call, errorMessage } from '../../api';
+
+interface Props {
+  status: CaptureStatus | undefined;
+  onChange(status: CaptureStatus): void;
+}
+
+/**
+ * Start/stop the built-in capture (SMTP sink + Mailpit-compatible API on 127.0.0.1). Mailpit's ports are the
+ * defaults so a SysNDD dev stack pointed at 1025 works unchanged; pick others when a Mailpit already runs.
+ */
+export function CaptureToggle({ status, onChange }: Props) {
+  const [smtpPort, setSmtpPort] = useState<number>(1025);
+  const [httpPort, setHttpPort] = useState<number>(8025);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const running = Boolean(status?.running);
+
+  async function toggle(on: boolean) {
+    setBusy(true);
+    setError(null);
+    try {
+      onChange(on ? await call('mail.capture.start', { smtpPort, httpPort }) : await call('mail.capture.stop', {}));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Group gap="sm" align="center" data-testid="mail-capture">
+      <Switch
+        label="Built-in capture"
+        checked={running}
+        disabled={busy}
+        onChange={(e) => void toggle(e.currentTarget.checked)}
+        data-testid="mail-capture-toggle"
+      />
+      {running && status ? (
+        <>
+          <Badge color="teal" variant="light" data-testid="mail-capture-running">
+            SMTP {status.host}:{status.smtpPort}
+          </Badge>
+          <Text size="xs" c="dimmed" data-testid="mail-capture-url">
+            API {status.url} · {status.stored} stored · max {Math.round(status.maxMessageBytes / 1024 / 1024)} MiB per mail
+          </Text>
+        </>
+      ) : (
+        <>
+          <NumberInput
+            size="xs"
+            w={110}
+            label="SMTP port"
+            min={0}
+            max={65535}
+            value={smtpPort}
+            onChange={(v) => setSmtpPort(Number(v) || 0)}
+            data-testid="mail-capture-smtp-port"
+          />
+          <NumberInput
+            size="xs"
+            w={110}
+            label="API port"
+            min={0}
+            max={65535}
+            value={httpPort}
+            onChange={(v) => setHttpPort(Number(v) || 0)}
+            data-testid="mail-capture-http-port"
+          />
+        </>
+      )}
+      {error && (
+        <Alert color="red" py={4} data-testid="mail-capture-error">
+          {error}
+        </Alert>
+      )}
+    </Group>
+  );
+}

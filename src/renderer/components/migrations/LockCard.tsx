@@ -1,0 +1,77 @@
+import { Alert, Button, Card, Group, Text } from '@mantine/core';
+import { Lock, LockOpen, RefreshCw } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import type { MigrationLockState } from '../../../shared/contract/index';
+import { call, errorMessage } from '../../api';
+
+/** GET_LOCK('sysndd_migration'): free, or who holds it (a SysNDD API replica, another console...). */
+export function LockCard({
+  profileId,
+  initial,
+  live = false,
+}: {
+  profileId: string;
+  initial: MigrationLockState;
+  live?: boolean;
+}) {
+  const [lock, setLock] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const shown = lock.checkedAt > initial.checkedAt ? lock : initial;
+  async function refresh() {
+    setBusy(true);
+    try {
+      setLock(await call('migrations.lockState', { profileId }));
+      setError(null);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  // While a run is going on the holder changes (ours, then free): keep the card current.
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => {
+      call('migrations.lockState', { profileId })
+        .then(setLock)
+        .catch(() => undefined);
+    }, 1500);
+    return () => clearInterval(timer);
+  }, [live, profileId]);
+  const h = shown.holder;
+  return (
+    <Card withBorder data-testid="lock-card" data-held={shown.held}>
+      <Group justify="space-between" wrap="nowrap">
+        <Group gap="xs" wrap="nowrap">
+          {shown.held ? <Lock size={16} color="var(--mantine-color-blue-6)" /> : <LockOpen size={16} />}
+          <Text size="sm" data-testid="lock-text">
+            {shown.held && h
+              ? `Migration lock held by connection ${h.connectionId}${h.user ? ` (${h.user}@${h.host})` : ''}${h.timeSeconds !== null ? `, ${h.timeSeconds} s in state` : ''}${shown.holderRun ? ` — ${shown.holderRun.tool} by ${shown.holderRun.appliedBy} on ${shown.holderRun.clientHost}, applying ${shown.holderRun.filename}` : ''}`
+              : `Migration lock ${shown.name} is free`}
+          </Text>
+        </Group>
+        <Button
+          size="compact-sm"
+          variant="subtle"
+          leftSection={<RefreshCw size={14} />}
+          loading={busy}
+          onClick={refresh}
+          data-testid="lock-refresh"
+        >
+          Check
+        </Button>
+      </Group>
+      {shown.clusterWarning && (
+        <Alert color="yellow" mt="xs">
+          {shown.clusterWarning}
+        </Alert>
+      )}
+      {error && (
+        <Text size="xs" c="red" mt="xs">
+          {error}
+        </Text>
+      )}
+    </Card>
+  );
+}

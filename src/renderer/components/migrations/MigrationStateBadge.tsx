@@ -1,0 +1,42 @@
+import { Badge } from '@mantine/core';
+import type { MigrationCommitBehaviour, MigrationFileState } from '../../../shared/contract/index';
+
+export const MIGRATION_STATE_STYLE: Record<MigrationFileState, { color: string; label: string; hint: string }> = {
+  pending: { color: 'yellow', label: 'pending', hint: 'Not applied yet.' },
+  applied: { color: 'green', label: 'applied', hint: 'Applied; the file still matches what ran.' },
+  'applied-no-checksum': {
+    color: 'teal',
+    label: 'applied (no checksum)',
+    hint: "Applied by SysNDD's own runner: no checksum recorded. Adopt it to detect later edits.",
+  },
+  drifted: { color: 'red', label: 'drifted', hint: 'The file changed after it was applied.' },
+  failed: { color: 'red', label: 'failed', hint: 'The last attempt stopped on an SQL error part-way.' },
+  interrupted: { color: 'orange', label: 'interrupted', hint: 'The last attempt was cancelled or its client stopped mid-file.' },
+  running: { color: 'blue', label: 'running', hint: 'Another runner is applying it right now.' },
+  missing: { color: 'grape', label: 'missing file', hint: 'Recorded as applied, but the file is not in the folder.' },
+};
+
+export function MigrationStateBadge({ state }: { state: MigrationFileState }) {
+  const s = MIGRATION_STATE_STYLE[state];
+  return (
+    <Badge color={s.color} variant={state === 'applied' ? 'light' : 'filled'} title={s.hint} data-testid="migration-state">
+      {s.label}
+    </Badge>
+  );
+}
+
+const BEHAVIOUR_STYLE: Record<MigrationCommitBehaviour, { color: string; label: string }> = {
+  'implicit-commit': { color: 'red', label: 'implicit commit' },
+  transactional: { color: 'green', label: 'transactional' },
+  'transaction-control': { color: 'cyan', label: 'transaction control' },
+};
+
+/** Whether a statement can be rolled back: the dry run's most important fact on MySQL. */
+export function BehaviourBadge({ behaviour, reason }: { behaviour: MigrationCommitBehaviour; reason?: string }) {
+  const s = BEHAVIOUR_STYLE[behaviour];
+  return (
+    <Badge size="sm" color={s.color} variant="light" title={reason} data-testid="statement-behaviour" data-behaviour={behaviour}>
+      {s.label}
+    </Badge>
+  );
+}

@@ -1,0 +1,53 @@
+import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { TriangleAlert } from 'lucide-react';
+import { type ReactNode, useEffect, useState } from 'react';
+import { TOKEN } from './model';
+
+export interface TypedConfirmModalProps {
+  opened: boolean;
+  title: string;
+  children: ReactNode;
+  actionLabel: string;
+  busy: boolean;
+  onClose(): void;
+  onConfirm(token: string): void;
+}
+
+/** Rollback and discard change live data too: the same typed RESTORE, checked again by the main process. */
+export function TypedConfirmModal({ opened, title, children, actionLabel, busy, onClose, onConfirm }: TypedConfirmModalProps) {
+  const [typed, setTyped] = useState('');
+  useEffect(() => {
+    if (opened) setTyped('');
+  }, [opened]);
+  return (
+    <Modal opened={opened} onClose={onClose} title={title} data-testid="restore-typed-modal">
+      <Stack gap="sm">
+        <Alert color="yellow" icon={<TriangleAlert size={16} />}>
+          {children}
+        </Alert>
+        <TextInput
+          label={`Type ${TOKEN} to confirm`}
+          value={typed}
+          onChange={(e) => setTyped(e.currentTarget.value)}
+          autoComplete="off"
+          spellCheck={false}
+          data-testid="restore-typed-input"
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button
+            color="red"
+            disabled={typed !== TOKEN}
+            loading={busy}
+            onClick={() => onConfirm(typed)}
+            data-testid="restore-typed-submit"
+          >
+            {actionLabel}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

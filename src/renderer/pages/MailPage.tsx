@@ -1,0 +1,177 @@
+import { Card, Group, SegmentedControl, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Inbox, LayoutTemplate, PlugZap } from 'lucide-react';
+import { useEffect, useMemo, useState } from 'react';
+import type { CaptureStatus, MailSource, Profile } from '../../shared/contract/index';
+import { api, call } from '../api';
+import { CaptureToggle } from '../components/mail/CaptureToggle';
+import { MailViewer } from '../components/mail/MailViewer';
+import { SmtpPanel, type SmtpTargetChoice } from '../components/mail/SmtpPanel';
+import { TemplatesPanel } from '../components/mail/TemplatesPanel';
+import { useCall } from '../hooks/useCall';
+import { useCurrentProfile } from '../state/appStore';
+
+type SmtpKind = 'profile' | 'capture';
+type SourceKind = 'capture' | 'profile' | 'url';
+
+function profileTarget(profile: Profile | null): SmtpTargetChoice | null {
+  if (!profile?.smtp) return null;
+  return {
+    ref: { profileId: profile.id },
+    settings: profile.smtp,
+    label: `profile ${profile.name}`,
+    passwordSaved: profile.secrets.includes('smtp.password'),
+  };
+}
+
+function captureTarget(status: CaptureStatus | undefined): SmtpTargetChoice | null {
+  if (!status?.running || status.smtpPort === null) return null;
+  const settings = { host: status.host, port: status.smtpPort, security: 'none' as const, from: 'noreply@sysndd.local' };
+  return { ref: { smtp: settings }, settings, label: 'built-in capture', passwordSaved: false };
+}
+
+/**
+ * Mail: check a profile's SMTP server (staged diagnosis, real test mail, round trip), preview and send
+ * SysNDD's user mails, and read what was captured in the profile's Mailpit or the built-in capture.
+ */
+export function MailPage() {
+  const profile = useCurrentProfile();
+  const statusCall = useCall('mail.capture.status', {});
+  const [capture, setCapture] = useState<CaptureStatus | undefined>(undefined);
+  const status = capture ?? statusCall.data;
+
+  // Keep the capture's "stored" count current as mail arrives.
+  useEffect(
+    () =>
+      api.subscribe((event) => {
+        if (event.type === 'mail.captured' && event.source === 'capture') {
+          call('mail.capture.status', {})
+            .then(setCapture)
+            .catch(() => {});
+        }
+      }),
+    [],
+  );
+  const [smtpKind, setSmtpKind] = useState<SmtpKind>('profile');
+  const [sourceKind, setSourceKind] = useState<SourceKind>('capture');
+  const [urlInput, setUrlInput] = useState('http://127.0.0.1:8025');
+  const [url, setUrl] = useState('http://127.0.0.1:8025');
+  const [allowUnverifiedTls, setAllowUnverifiedTls] = useState(false);
+
+  // Prefer what this profile has: its SMTP server and its Mailpit; fall back to the capture.
+  useEffect(() => {
+    setSmtpKind(profile?.smtp ? 'profile' : 'capture');
+    setSourceKind(profile?.mailpit ? 'profile' : 'capture');
+  }, [profile]);
+
+  const target = smtpKind === 'profile' ? profileTarget(profile) : captureTarget(status);
+  const profileId = profile?.id ?? null;
+  const source = useMemo<MailSource>(() => {
+    if (sourceKind === 'profile' && profileId) return { kind: 'profile', profileId };
+    if (sourceKind === 'url') return { kind: 'url', url };
+    return { kind: 'capture' };
+  }, [sourceKind, profileId, url]);
+  const sourceLabel =
+    sourceKind === 'profile'
+      ? `${profile?.name ?? ''} Mailpit (${profile?.mailpit?.url ?? ''})`
+      : sourceKind === 'url'
+        ? url
+        : 'built-in capture';
+  const sourceUsable = sourceKind !== 'capture' || Boolean(status?.running);
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <Title order={2}>Mail</Title>
+        <CaptureToggle status={status} onChange={setCapture} />
+      </Group>
+      <Tabs defaultValue="smtp">
+        <Tabs.List>
+          <Tabs.Tab value="smtp" leftSection={<PlugZap size={14} />} data-testid="mail-tab-smtp">
+            SMTP
+          </Tabs.Tab>
+          <Tabs.Tab value="templates" leftSection={<LayoutTemplate size={14} />} data-testid="mail-tab-templates">
+            Templates
+          </Tabs.Tab>
+          <Tabs.Tab value="mailbox" leftSection={<Inbox size={14} />} data-testid="mail-tab-mailbox">
+            Mailbox
+          </Tabs.Tab>
+        </Tabs.List>
+        <Group gap="sm" mt="sm">
+          <Text size="sm">Send through</Text>
+          <SegmentedControl
+            size="xs"
+            value={smtpKind}
+            onChange={(v) => setSmtpKind(v as SmtpKind)}
+            data={[
+              {
+                value: 'profile',
+                label: profile?.smtp ? `Profile SMTP (${profile.name})` : 'Profile SMTP (not set)',
+                disabled: !profile?.smtp,
+              },
+              {
+                value: 'capture',
+                label: status?.running ? 'Built-in capture' : 'Built-in capture (stopped)',
+                disabled: !status?.running,
+              },
+            ]}
+            data-testid="mail-smtp-choice"
+          />
+        </Group>
+        <Tabs.Panel value="smtp" pt="sm">
+          <SmtpPanel
+            target={target}
+            roundtripSource={sourceUsable ? source : null}
+            allowUnverifiedTls={allowUnverifiedTls}
+            onAllowUnverifiedTls={setAllowUnverifiedTls}
+          />
+        </Tabs.Panel>
+        <Tabs.Panel value="templates" pt="sm">
+          <TemplatesPanel target={target} allowUnverifiedTls={allowUnverifiedTls} />
+        </Tabs.Panel>
+        <Tabs.Panel value="mailbox" pt="sm">
+          <Stack gap="sm">
+            <Group gap="sm" align="flex-end">
+              <SegmentedControl
+                size="xs"
+                value={sourceKind}
+                onChange={(v) => setSourceKind(v as SourceKind)}
+                data={[
+                  { value: 'capture', label: 'Built-in capture' },
+                  {
+                    value: 'profile',
+                    label: profile?.mailpit ? "Profile's Mailpit" : "Profile's Mailpit (not set)",
+                    disabled: !profile?.mailpit,
+                  },
+                  { value: 'url', label: 'Mailpit URL' },
+                ]}
+                data-testid="mail-source-choice"
+              />
+              {sourceKind === 'url' && (
+                <TextInput
+                  size="xs"
+                  w={300}
+                  value={urlInput}
+                  onChange={(e) => setUrlInput(e.currentTarget.value)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') setUrl(urlInput.trim());
+                  }}
+                  onBlur={() => setUrl(urlInput.trim())}
+                  data-testid="mail-source-url"
+                />
+              )}
+            </Group>
+            {sourceUsable ? (
+              <MailViewer source={source} label={sourceLabel} />
+            ) : (
+              <Card withBorder data-testid="mail-viewer-idle">
+                <Text size="sm" c="dimmed">
+                  The built-in capture is stopped. Switch it on (top right) to receive mail on 127.0.0.1, or choose a Mailpit.
+                </Text>
+              </Card>
+            )}
+          </Stack>
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

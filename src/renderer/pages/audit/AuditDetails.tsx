@@ -1,0 +1,66 @@
+import { Code, Drawer, Stack, Table, Text } from '@mantine/core';
+import type { AuditEntry } from '../../../shared/contract/index';
+import { formatDateTime } from '../../format';
+import { AuditResultBadge } from './AuditResultBadge';
+
+/** One audit entry in full: who, what, on which profile and target, the outcome and its details. */
+export function AuditDetails({
+  entry,
+  profileName,
+  onClose,
+}: {
+  entry: AuditEntry | null;
+  profileName(id: string | null): string;
+  onClose(): void;
+}) {
+  return (
+    <Drawer
+      opened={entry !== null}
+      onClose={onClose}
+      position="right"
+      size="lg"
+      title={entry ? `${entry.action} #${entry.id}` : ''}
+      data-testid="audit-details"
+    >
+      {entry && (
+        <Stack gap="md">
+          <AuditResultBadge result={entry.result} />
+          <Table withRowBorders={false} verticalSpacing={2}>
+            <Table.Tbody>
+              {(
+                [
+                  ['When', formatDateTime(entry.at)],
+                  ['Actor', entry.actor],
+                  ['Action', entry.action],
+                  ['Profile', profileName(entry.profileId)],
+                  ['Target', entry.target ?? '—'],
+                ] as const
+              ).map(([label, value]) => (
+                <Table.Tr key={label}>
+                  <Table.Td c="dimmed" w={90}>
+                    {label}
+                  </Table.Td>
+                  <Table.Td style={{ wordBreak: 'break-all' }}>{value}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Stack gap={4}>
+            <Text fw={600} size="sm">
+              Details
+            </Text>
+            {entry.details === null || entry.details === undefined ? (
+              <Text size="sm" c="dimmed">
+                No details were recorded.
+              </Text>
+            ) : (
+              <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }} data-testid="audit-details-json">
+                {JSON.stringify(entry.details, null, 2)}
+              </Code>
+            )}
+          </Stack>
+        </Stack>
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,261 @@
+import { z } from 'zod';
+import { Id, IsoDate } from './common';
+import { op } from './define';
+import { JobSnapshot } from './jobs';
+
+/**
+ * Backups: the manifest that ends every SysNDD Admin backup file (docs/backup-format.md), the catalog entries
+ * the UI and CLI list, and the operations. The manifest schema lives here (not in src/main) because the
+ * renderer's details drawer and the CLI `--json` output show it verbatim.
+ */
+
+export const BackupMemberKind = z.enum(['preamble', 'schema', 'table-data', 'objects', 'epilogue']);
+export type BackupMemberKind = z.infer<typeof BackupMemberKind>;
+
+export const BackupMember = z.object({
+  kind: BackupMemberKind,
+  table: z.string().optional(),
+  chunk: z.number().int().nonnegative().optional(),
+  /** Byte position of the gzip member in the file, and its length: seek, hash and inflate it alone. */
+  offset: z.number().int().nonnegative(),
+  length: z.number().int().positive(),
+  /** SHA-256 (hex) of the compressed member bytes. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Size of the SQL text once inflated. */
+  rawBytes: z.number().int().nonnegative(),
+  rows: z.number().int().nonnegative().optional(),
+});
+export type BackupMember = z.infer<typeof BackupMember>;
+
+export const BackupTableInfo = z.object({
+  name: z.string(),
+  rows: z.number().int().nonnegative(),
+  rawBytes: z.number().int().nonnegative(),
+  engine: z.string().nullable(),
+  /** CHECKSUM TABLE inside the snapshot, as a decimal string (it can exceed 2^53); null when not taken. */
+  checksum: z.string().nullable(),
+  /** 'table' for base tables, 'sequence' for MariaDB sequences (their state is a SETVAL). */
+  type: z.enum(['table', 'sequence']).default('table'),
+});
+export type BackupTableInfo = z.infer<typeof BackupTableInfo>;
+
+export const BackupManifest = z.object({
+  format: z.literal('sysndd-admin-backup'),
+  version: z.literal(1),
+  createdAt: IsoDate,
+  tool: z.object({ name: z.string(), version: z.string() }),
+  source: z.object({
+    profileName: z.string(),
+    host: z.string(),
+    database: z.string(),
+    serverVersion: z.string(),
+    binlog: z.object({ file: z.string(), position: z.number().int().nonnegative() }).nullable(),
+    gtid: z.string().nullable(),
+    charset: z.string(),
+    collation: z.string(),
+    sqlMode: z.string(),
+    /** How the snapshot was made consistent across worker connections (docs/backups.md). */
+    consistency: z.enum(['single-snapshot', 'global-lock', 'binlog-verified']).default('single-snapshot'),
+  }),
+  schemaVersionHead: z.string().nullable(),
+  members: z.array(BackupMember),
+  tables: z.array(BackupTableInfo),
+  counts: z.object({
+    tables: z.number().int().nonnegative(),
+    views: z.number().int().nonnegative(),
+    routines: z.number().int().nonnegative(),
+    triggers: z.number().int().nonnegative(),
+    events: z.number().int().nonnegative(),
+    sequences: z.number().int().nonnegative().default(0),
+  }),
+  /** Things a person should know about this backup (non-transactional tables, history rows not included, ...). */
+  warnings: z.array(z.string()).default([]),
+  durationMs: z.number().int().nonnegative().optional(),
+});
+export type BackupManifest = z.infer<typeof BackupManifest>;
+
+export const BackupLocation = z.enum(['local', 'remote', 'both']);
+export type BackupLocation = z.infer<typeof BackupLocation>;
+
+export const VerifyLevel = z.enum(['structure', 'restore']);
+export type VerifyLevel = z.infer<typeof VerifyLevel>;
+
+export const BackupVerification = z.object({
+  at: IsoDate,
+  level: VerifyLevel,
+  ok: z.boolean(),
+  message: z.string(),
+});
+export type BackupVerification = z.infer<typeof BackupVerification>;
+
+export const BackupEntry = z.object({
+  name: z.string(),
+  location: BackupLocation,
+  localPath: z.string().nullable(),
+  remotePath: z.string().nullable(),
+  size: z.number().int().nonnegative(),
+  /** From our manifest when there is one, else the file's modification time. */
+  createdAt: IsoDate,
+  /** `sysndd-admin`: our format with a manifest; `foreign`: a plain mysqldump / mariadb-dump file. */
+  format: z.enum(['sysndd-admin', 'foreign']),
+  compressed: z.boolean(),
+  /** complete = end marker present (ours) or the dump's completion comment (foreign); unknown = not read yet. */
+  status: z.enum(['complete', 'incomplete', 'corrupt', 'unknown']),
+  tableCount: z.number().int().nonnegative().nullable(),
+  rowCount: z.number().int().nonnegative().nullable(),
+  schemaVersionHead: z.string().nullable(),
+  database: z.string().nullable(),
+  serverVersion: z.string().nullable(),
+  verified: BackupVerification.nullable(),
+});
+export type BackupEntry = z.infer<typeof BackupEntry>;
+
+export const BackupList = z.object({
+  profileId: Id,
+  localDir: z.string(),
+  remoteDir: z.string().nullable(),
+  /** Why the remote folder could not be listed this time (entries then come from the offline cache). */
+  remoteError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  remoteFromCache: z.boolean(),
+  entries: z.array(BackupEntry),
+});
+export type BackupList = z.infer<typeof BackupList>;
+
+/** A backup file name as given by a person or a remote listing: never a path. Checked again in the service. */
+export const BackupFileName = z.string().min(1).max(255);
+/** Checked by the service (not here) so a missing or wrong word is CONFIRMATION_REQUIRED, not a usage error. */
+const Confirm = z.string().max(20).optional().describe('must be exactly "DELETE"');
+
+export const CreateBackupOptions = z
+  .object({
+    /** Free text appended to the file name (letters, digits, dash, underscore). */
+    label: z
+      .string()
+      .max(40)
+      .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _ only')
+      .optional(),
+    /** Write into this folder instead of the profile's local backup folder (CLI `--dir`). */
+    dir: z.string().min(1).max(4096).optional(),
+    compressionLevel: z.number().int().min(1).max(9).default(1),
+    /** CHECKSUM TABLE for every table inside the snapshot (one more read of the data, lets verify compare content). */
+    checksums: z.boolean().default(true),
+    /** Worker connections dumping tables in parallel, all in one snapshot. */
+    workers: z.number().int().min(1).max(8).default(1),
+  })
+  .strict();
+export type CreateBackupOptions = z.input<typeof CreateBackupOptions>;
+
+export const RetentionRule = z
+  .object({
+    keepLast: z.number().int().min(1).max(100_000).optional(),
+    keepDays: z.number().int().min(1).max(36_500).optional(),
+    location: z.enum(['local', 'remote']).default('local'),
+  })
+  .strict()
+  .refine((r) => r.keepLast !== undefined || r.keepDays !== undefined, 'Give keepLast, keepDays or both.');
+
+export const PrunePlan = z.object({
+  location: z.enum(['local', 'remote']),
+  keep: z.array(z.object({ name: z.string(), createdAt: IsoDate, size: z.number() })),
+  remove: z.array(z.object({ name: z.string(), createdAt: IsoDate, size: z.number() })),
+  bytesFreed: z.number().int().nonnegative(),
+});
+export type PrunePlan = z.infer<typeof PrunePlan>;
+
+export const VerifyResult = z.object({
+  path: z.string(),
+  ok: z.boolean(),
+  level: VerifyLevel,
+  format: z.enum(['sysndd-admin', 'foreign']),
+  members: z.number().int().nonnegative(),
+  problems: z.array(z.object({ code: z.string(), message: z.string() })),
+  scratch: z
+    .object({
+      schema: z.string(),
+      tablesCompared: z.number().int().nonnegative(),
+      mismatches: z.array(z.string()),
+    })
+    .nullable(),
+});
+export type VerifyResult = z.infer<typeof VerifyResult>;
+
+export const CreateBackupResult = z.object({
+  path: z.string(),
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  tables: z.number().int().nonnegative(),
+  rows: z.number().int().nonnegative(),
+  durationMs: z.number().int().nonnegative(),
+});
+export type CreateBackupResult = z.infer<typeof CreateBackupResult>;
+
+/** A backup is addressed by profile + name (inside the profile's folders) or, for the CLI, by a local path. */
+const FileRef = z
+  .object({ profileId: Id.optional(), name: BackupFileName.optional(), path: z.string().min(1).max(4096).optional() })
+  .strict()
+  .refine(
+    (r) => (r.path !== undefined) !== (r.profileId !== undefined && r.name !== undefined),
+    'Give either path, or profileId and name.',
+  );
+
+export const backupOperations = {
+  'backups.list': op(
+    "List the profile's backups: local folder and remote folder (over SFTP), cached for offline use",
+    z.object({ profileId: Id, refreshRemote: z.boolean().default(true) }).strict(),
+    BackupList,
+  ),
+  'backups.create': op(
+    'Start a backup job (consistent snapshot, verified format); the job result holds the file path',
+    z
+      .object({ profileId: Id, options: CreateBackupOptions.default({ compressionLevel: 1, checksums: true, workers: 1 }) })
+      .strict(),
+    JobSnapshot,
+  ),
+  'backups.verify': op(
+    'Start a verify job: member hashes and end marker; optionally a test restore into a scratch schema',
+    z
+      .object({
+        profileId: Id.optional(),
+        name: BackupFileName.optional(),
+        path: z.string().min(1).max(4096).optional(),
+        scratchRestore: z.boolean().default(false),
+      })
+      .strict()
+      .refine(
+        (r) => r.path !== undefined || (r.profileId !== undefined && r.name !== undefined),
+        'Give path, or profileId and name.',
+      )
+      .refine(
+        (r) => !r.scratchRestore || r.profileId !== undefined,
+        'A scratch restore needs profileId (the server to restore into).',
+      ),
+    JobSnapshot,
+  ),
+  'backups.download': op(
+    "Start a job copying a backup from the profile's remote folder (SFTP) into its local folder, resuming a partial copy",
+    z.object({ profileId: Id, name: BackupFileName }).strict(),
+    JobSnapshot,
+  ),
+  'backups.delete': op(
+    'Delete a backup file (local, remote or both); needs confirm: "DELETE"',
+    z.object({ profileId: Id, name: BackupFileName, location: BackupLocation.default('local'), confirm: Confirm }).strict(),
+    z.object({ deleted: z.array(z.string()) }),
+    { destructive: true },
+  ),
+  'backups.prunePreview': op(
+    'Which backups a retention rule would delete (nothing is deleted)',
+    z.object({ profileId: Id, rule: RetentionRule }).strict(),
+    PrunePlan,
+  ),
+  'backups.prune': op(
+    'Apply a retention rule (keep last N and/or N days); needs confirm: "DELETE"',
+    z.object({ profileId: Id, rule: RetentionRule, confirm: Confirm }).strict(),
+    z.object({ plan: PrunePlan, deleted: z.array(z.string()) }),
+    { destructive: true },
+  ),
+  'backups.manifest': op(
+    "A backup's manifest (ours) or its scanned summary (foreign dumps)",
+    FileRef,
+    z.object({ path: z.string(), entry: BackupEntry, manifest: BackupManifest.nullable() }),
+  ),
+} as const;

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { Empty, Id, IsoDate } from './common';
+import { op } from './define';
+
+export const JobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export type JobState = z.infer<typeof JobState>;
+export const JobKind = z.enum([
+  'backup.create',
+  'backup.verify',
+  'backup.download',
+  'restore',
+  'restore.rollback',
+  'migrate',
+  'mail.roundtrip',
+  'sandbox',
+  'demo',
+]);
+export type JobKind = z.infer<typeof JobKind>;
+
+export const JobProgress = z.object({
+  /** What is happening now, in words ("dumping table entity", "statement 3 of 5"). */
+  stage: z.string().default(''),
+  done: z.number().nonnegative().default(0),
+  total: z.number().nonnegative().nullable().default(null),
+  unit: z.string().default('items'),
+  bytes: z.number().nonnegative().optional(),
+  rows: z.number().nonnegative().optional(),
+  /** Seconds left, from the runner's rate estimate; null until it can tell. */
+  etaSeconds: z.number().nonnegative().nullable().default(null),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+export const JobSnapshot = z.object({
+  id: Id,
+  kind: JobKind,
+  title: z.string(),
+  profileId: z.string().nullable(),
+  state: JobState,
+  progress: JobProgress,
+  result: z.unknown().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  createdAt: IsoDate,
+  startedAt: IsoDate.nullable(),
+  finishedAt: IsoDate.nullable(),
+});
+export type JobSnapshot = z.infer<typeof JobSnapshot>;
+
+export const JobLogLine = z.object({
+  jobId: Id,
+  seq: z.number().int(),
+  at: IsoDate,
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  message: z.string(),
+});
+export type JobLogLine = z.infer<typeof JobLogLine>;
+
+export const jobOperations = {
+  'jobs.list': op(
+    'Job history, newest first',
+    z
+      .object({
+        kind: JobKind.optional(),
+        profileId: z.string().optional(),
+        state: JobState.optional(),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    z.array(JobSnapshot),
+  ),
+  'jobs.get': op('One job', z.object({ id: Id }).strict(), JobSnapshot),
+  'jobs.log': op("A job's log lines", z.object({ id: Id, afterSeq: z.number().int().default(0) }).strict(), z.array(JobLogLine)),
+  'jobs.cancel': op('Ask a running job to stop', z.object({ id: Id }).strict(), JobSnapshot),
+  'jobs.wait': op(
+    'Wait until a job ends (or the timeout passes) and return its snapshot',
+    z.object({ id: Id, timeoutMs: z.number().int().min(0).max(3_600_000).default(60_000) }).strict(),
+    JobSnapshot,
+  ),
+  'jobs.demo': op(
+    'Start a CPU-and-timer demo job (used to measure event-loop lag and to try the jobs drawer)',
+    z
+      .object({ steps: z.number().int().min(1).max(10_000).default(20), stepMs: z.number().int().min(0).max(10_000).default(50) })
+      .strict(),
+    JobSnapshot,
+  ),
+  'jobs.active': op('Jobs that are queued or running', Empty, z.array(JobSnapshot)),
+} as const;

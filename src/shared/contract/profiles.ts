@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { Empty, Id, IsoDate, Void } from './common';
+import { op } from './define';
+
+export const Environment = z.enum(['development', 'staging', 'production']);
+export type Environment = z.infer<typeof Environment>;
+
+/** Secret fields are never part of a profile: they live in the SecretStore under `profile:<id>:<name>`. */
+export const SecretName = z.enum([
+  'mysql.password',
+  'ssh.password',
+  'ssh.passphrase',
+  'jump.password',
+  'jump.passphrase',
+  'smtp.password',
+]);
+export type SecretName = z.infer<typeof SecretName>;
+
+export const SshAuth = z.enum(['agent', 'key', 'password']);
+
+export const SshHopSettings = z
+  .object({
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535).default(22),
+    user: z.string().min(1).max(128),
+    auth: SshAuth.default('key'),
+    privateKeyPath: z.string().max(4096).optional(),
+    agentSocket: z.string().max(4096).optional(),
+  })
+  .strict();
+export type SshHopSettings = z.infer<typeof SshHopSettings>;
+
+export const SshSettings = SshHopSettings.extend({
+  jump: SshHopSettings.optional(),
+  keepaliveSeconds: z.number().int().min(0).max(600).default(5),
+}).strict();
+export type SshSettings = z.infer<typeof SshSettings>;
+
+export const TlsMode = z.enum(['off', 'required', 'verify']);
+
+export const MysqlSettings = z
+  .object({
+    host: z.string().min(1).max(255).default('127.0.0.1'),
+    port: z.number().int().min(1).max(65535).default(3306),
+    user: z.string().min(1).max(128),
+    database: z.string().max(64).optional(),
+    tls: TlsMode.default('off'),
+    caFile: z.string().max(4096).optional(),
+  })
+  .strict();
+export type MysqlSettings = z.infer<typeof MysqlSettings>;
+
+export const SmtpSecurity = z.enum(['none', 'starttls', 'tls']);
+export const SmtpSettings = z
+  .object({
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535),
+    security: SmtpSecurity.default('none'),
+    user: z.string().max(256).optional(),
+    from: z.string().max(320).default('noreply@sysndd.local'),
+  })
+  .strict();
+export type SmtpSettings = z.infer<typeof SmtpSettings>;
+
+export const MailpitSettings = z.object({ url: z.url().max(2048) }).strict();
+
+export const ProfileInput = z
+  .object({
+    name: z.string().min(1).max(100),
+    environment: Environment.default('development'),
+    color: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/)
+      .optional(),
+    mysql: MysqlSettings,
+    ssh: SshSettings.optional(),
+    localBackupDir: z.string().max(4096).optional(),
+    remoteBackupDir: z.string().max(4096).optional(),
+    migrationsDir: z.string().max(4096).optional(),
+    smtp: SmtpSettings.optional(),
+    mailpit: MailpitSettings.optional(),
+  })
+  .strict();
+export type ProfileInput = z.input<typeof ProfileInput>;
+
+export const Profile = ProfileInput.extend({
+  id: Id,
+  /** Transient profiles come from CLI flags (`--url`) and are never saved. */
+  transient: z.boolean().default(false),
+  /** Which secrets are stored for this profile (values never leave the main process). */
+  secrets: z.array(SecretName).default([]),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const SecretValues = z.partialRecord(SecretName, z.string().max(4096));
+
+export const profileOperations = {
+  'profiles.list': op('List saved connection profiles', Empty, z.array(Profile)),
+  'profiles.get': op('Show one profile', z.object({ id: Id }).strict(), Profile),
+  'profiles.create': op(
+    'Create a profile (secrets go to the secret store, never to disk in plaintext)',
+    z.object({ profile: ProfileInput, secrets: SecretValues.optional() }).strict(),
+    Profile,
+  ),
+  'profiles.update': op(
+    'Edit a profile; secrets given here replace the stored ones, `null` deletes one',
+    z
+      .object({
+        id: Id,
+        profile: ProfileInput,
+        secrets: z.partialRecord(SecretName, z.string().max(4096).nullable()).optional(),
+      })
+      .strict(),
+    Profile,
+  ),
+  'profiles.duplicate': op(
+    'Copy a profile (without its secrets)',
+    z.object({ id: Id, name: z.string().min(1).max(100) }).strict(),
+    Profile,
+  ),
+  'profiles.remove': op('Delete a profile and its secrets', z.object({ id: Id }).strict(), Void, { destructive: true }),
+} as const;

@@ -1,0 +1,144 @@
+import type { Locator } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserMode, startBrowserMode } from '../fixtures/browserMode';
+import { createTestDatabase, mysqlInfo, type TestDatabase } from '../fixtures/mysql';
+import { type SshdFixture, startSshd } from '../fixtures/sshd';
+
+let bm: BrowserMode;
+let sshd: SshdFixture;
+let db: TestDatabase;
+
+beforeAll(async () => {
+  [sshd, db] = await Promise.all([startSshd(), createTestDatabase('e2e_connections')]);
+  bm = await startBrowserMode();
+});
+
+afterAll(async () => {
+  await bm?.close();
+  await Promise.all([sshd?.stop(), db?.drop()]);
+});
+
+async function fill(testId: string, value: string): Promise<void> {
+  const input = bm.page.getByTestId(testId);
+  await input.fill(value);
+}
+
+function stage(report: Locator, id: string): Locator {
+  return report.getByTestId(`test-stage-${id}`);
+}
+
+describe('Connections page (browser mode, real sshd and MariaDB)', () => {
+  it('creates a tunnelled profile in the form, tests it, trusts the host key and reads the staged report', async () => {
+    const { page } = bm;
+    const m = mysqlInfo();
+    await page.getByTestId('nav-connections').click();
+    await page.getByTestId('page-connections').waitFor();
+    await page.getByTestId('connections-empty').waitFor();
+
+    await page.getByTestId('connections-new').click();
+    // The Modal root has no box of its own: wait on what is inside it.
+    const form = page.getByTestId('profile-form-save');
+    await form.waitFor();
+    await fill('profile-form-name', 'Staging via bastion');
+    await fill('profile-form-mysql-host', m.host);
+    await fill('profile-form-mysql-port', String(m.port));
+    await fill('profile-form-mysql-user', m.user);
+    await fill('profile-form-mysql-password', m.password);
+    await fill('profile-form-mysql-database', db.name);
+    await page.getByTestId('profile-form-ssh-enabled').check({ force: true });
+    await fill('profile-form-ssh-host', sshd.host);
+    await fill('profile-form-ssh-port', String(sshd.port));
+    await fill('profile-form-ssh-user', sshd.user);
+    await fill('profile-form-ssh-key', sshd.privateKeyPath);
+    await bm.screenshot('connections-form');
+    await page.getByTestId('profile-form-save').click();
+    await form.waitFor({ state: 'hidden' });
+
+    const details = page.getByTestId('connections-details');
+    await details.waitFor();
+    expect(await details.getAttribute('data-profile')).toBe('Staging via bastion');
+    const saved = bm.app.profiles.findByName('Staging via bastion');
+    expect(saved?.ssh).toMatchObject({ host: sshd.host, port: sshd.port, auth: 'key', privateKeyPath: sshd.privateKeyPath });
+    expect(saved?.secrets).toEqual(['mysql.password']);
+
+    // First contact: the dialog shows the SHA-256 fingerprint sshd really has.
+    await page.getByTestId('connection-test-button').click();
+    await page.getByTestId('hostkey-fingerprint').waitFor();
+    expect((await page.getByTestId('hostkey-fingerprint').textContent())?.trim()).toBe(sshd.hostKeyFingerprint);
+    await bm.screenshot('connections-hostkey-dialog');
+    await page.getByTestId('hostkey-trust').click();
+
+    const report = page.getByTestId('test-report');
+    await expect.poll(() => report.getAttribute('data-ok'), { timeout: 30_000 }).toBe('true');
+    for (const id of [
+      'ssh.tcp',
+      'ssh.handshake',
+      'ssh.auth',
+      'ssh.forward',
+      'mysql.handshake',
+      'mysql.auth',
+      'mysql.select1',
+      'mysql.database',
+    ]) {
+      expect(await stage(report, id).getAttribute('data-status')).toBe('ok');
+    }
+    expect(await stage(report, 'ssh.handshake').textContent()).toContain(sshd.hostKeyFingerprint);
+    expect(await stage(report, 'mysql.version').textContent()).toContain('MariaDB');
+    expect(await report.getByTestId('test-report-grants').textContent()).toContain('ALL PRIVILEGES');
+    expect(bm.app.connections.hostKeys.list()).toEqual([
+      expect.objectContaining({ port: sshd.port, fingerprint: sshd.hostKeyFingerprint }),
+    ]);
+    await stage(report, 'mysql.select1').scrollIntoViewIfNeeded();
+    await bm.screenshot('connections-test-report');
+    expect(bm.consoleErrors).toEqual([]);
+  });
+
+  it('shows which stage failed and what to do, after an edit puts in a wrong MySQL password', async () => {
+    const { page } = bm;
+    await page.getByTestId('connections-edit').click();
+    const form = page.getByTestId('profile-form-save');
+    await form.waitFor();
+    expect(await page.getByTestId('profile-form-name').inputValue()).toBe('Staging via bastion');
+    await fill('profile-form-mysql-password', 'definitely-wrong');
+    await page.getByTestId('profile-form-save').click();
+    await form.waitFor({ state: 'hidden' });
+
+    await page.getByTestId('connection-test-button').click();
+    const report = page.getByTestId('test-report');
+    await expect.poll(() => report.getAttribute('data-ok'), { timeout: 30_000 }).toBe('false');
+    expect(await stage(report, 'ssh.forward').getAttribute('data-status')).toBe('ok');
+    expect(await stage(report, 'mysql.auth').getAttribute('data-status')).toBe('failed');
+    expect(await stage(report, 'mysql.select1').getAttribute('data-status')).toBe('skipped');
+    expect(await report.getByTestId('test-stage-cause-mysql.auth').textContent()).toMatch(/password/);
+    expect(await report.getByTestId('test-report-failure').textContent()).toContain('MySQL refused the password');
+    await report.getByTestId('test-report-failure').scrollIntoViewIfNeeded();
+    await bm.screenshot('connections-test-failed');
+  });
+
+  it('validates the form with the contract, duplicates and deletes a profile', async () => {
+    const { page } = bm;
+    await page.getByTestId('connections-new').click();
+    await fill('profile-form-name', 'Broken');
+    await fill('profile-form-mysql-port', 'not a port');
+    await page.getByTestId('profile-form-save').click();
+    await page.getByTestId('profile-form-error').waitFor();
+    expect(await page.getByTestId('profile-form-mysql-port').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('.mantine-Modal-content').textContent()).toContain('Enter a number');
+    await page.getByTestId('profile-form-cancel').click();
+    expect(bm.app.profiles.findByName('Broken')).toBeNull();
+
+    await page.getByTestId('connections-duplicate').click();
+    expect(await page.getByTestId('profile-form-name').inputValue()).toBe('Staging via bastion copy');
+    await page.getByTestId('profile-form-save').click();
+    const copy = page.locator('[data-name="Staging via bastion copy"]');
+    await copy.waitFor();
+    expect(bm.app.profiles.findByName('Staging via bastion copy')?.ssh?.port).toBe(sshd.port);
+    await copy.click();
+    await page.getByTestId('connections-delete').click();
+    await page.getByTestId('profile-delete-confirm').click();
+    await copy.waitFor({ state: 'detached' });
+    expect(bm.app.profiles.findByName('Staging via bastion copy')).toBeNull();
+    await bm.screenshot('connections-list');
+    expect(bm.consoleErrors).toEqual([]);
+  });
+});

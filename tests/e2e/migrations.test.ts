@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src/main/core/dispatch';
+import type { Profile } from '../../src/shared/contract/index';
+import { type BrowserMode, startBrowserMode } from '../fixtures/browserMode';
+import { createTestDatabase, mysqlInfo, type TestDatabase } from '../fixtures/mysql';
+import { migrationsFolder } from '../integration/migrations/helpers';
+
+const SLOW = [
+  'CREATE TABLE gene (id INT PRIMARY KEY, symbol VARCHAR(20));',
+  'DO SLEEP(0.6);',
+  "INSERT INTO gene VALUES (1, 'ARID1B');",
+  'DO SLEEP(0.6);',
+  'ALTER TABLE gene ADD COLUMN alphafold_id VARCHAR(100) NULL;',
+].join('\n');
+
+let bm: BrowserMode;
+let db: TestDatabase;
+let dir: string;
+
+async function call(name: string, args: unknown): Promise<unknown> {
+  const r = await dispatch(bm.app.handlers, name, args, { door: 'test', actor: 'e2e' });
+  if (!r.ok) throw new Error(`${name}: ${r.message}`);
+  return r.value;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('mig_e2e');
+  dir = migrationsFolder({
+    '001_create_gene.sql': SLOW,
+    '002_add_index.sql': 'ALTER TABLE gene ADD INDEX idx_gene_symbol (symbol);\n',
+  });
+  bm = await startBrowserMode();
+  const info = mysqlInfo();
+  (await call('profiles.create', {
+    profile: {
+      name: 'e2e migrations',
+      environment: 'development',
+      migrationsDir: dir,
+      mysql: { host: info.host, port: info.port, user: info.user, database: db.name },
+    },
+    secrets: { 'mysql.password': info.password },
+  })) as Profile;
+});
+
+afterAll(async () => {
+  await bm?.close();
+  await db?.drop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Migrations page (browser mode, real MariaDB)', () => {
+  it('shows the pending count on the Overview', async () => {
+    const { page } = bm;
+    await page.getByTestId('nav-overview').click();
+    const badge = page.getByTestId('pending-migrations-badge');
+    await expect.poll(() => badge.getAttribute('data-pending'), { timeout: 20_000 }).toBe('2');
+    expect(await badge.textContent()).toContain('2 pending migrations');
+  });
+
+  it('dry run flags implicit commits', async () => {
+    const { page } = bm;
+    await page.getByTestId('nav-migrations').click();
+    await page.getByTestId('tab-dry-run').click();
+    await page.getByTestId('dry-run-totals').waitFor();
+    expect(await page.getByTestId('dry-run-totals').textContent()).toContain('2 file(s), 6 statement(s); 3 commit implicitly');
+    const flags = await page
+      .getByTestId('dry-run-file-001_create_gene.sql')
+      .getByTestId('statement-behaviour')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-behaviour')));
+    expect(flags).toEqual(['implicit-commit', 'transactional', 'transactional', 'transactional', 'implicit-commit']);
+    await bm.screenshot('migrations-dry-run');
+  });
+
+  it('runs pending migrations as a job and shows per-statement progress', async () => {
+    const { page } = bm;
+    await page.getByTestId('tab-files').click();
+    const run = page.getByTestId('run-pending');
+    await expect.poll(() => run.textContent()).toContain('Run pending (2)');
+    await run.click();
+    const stage = page.getByTestId('migration-job').getByTestId('job-stage');
+    const seen = new Set<string>();
+    const deadline = Date.now() + 30_000;
+    let screenshotTaken = false;
+    while (Date.now() < deadline) {
+      const text = (await stage.textContent().catch(() => '')) ?? '';
+      const m = /(\d{3}_\w+\.sql) statement (\d+) of (\d+)/.exec(text);
+      if (m) seen.add(`${m[1]} ${m[2]}/${m[3]}`);
+      if (!screenshotTaken && m && m[2] === '4') {
+        await bm.screenshot('migrations-running');
+        screenshotTaken = true;
+      }
+      const state = await page.getByTestId('migration-job').locator('[data-state]').first().getAttribute('data-state');
+      if (state === 'succeeded' || state === 'failed') break;
+      await page.waitForTimeout(100);
+    }
+    expect(await page.getByTestId('migration-job').locator('[data-state]').first().getAttribute('data-state')).toBe('succeeded');
+    // The slow statements make the intermediate stages observable.
+    expect([...seen]).toEqual(expect.arrayContaining(['001_create_gene.sql 2/5', '001_create_gene.sql 4/5']));
+    await expect.poll(() => page.getByTestId('count-applied').getAttribute('data-count')).toBe('2');
+    expect(await page.getByTestId('run-pending').isDisabled()).toBe(true);
+    await bm.screenshot('migrations-applied');
+  });
+
+  it('shows a failed file exactly, and resumes it after the fix with a confirmation', async () => {
+    const { page } = bm;
+    const broken =
+      "ALTER TABLE gene ADD COLUMN note VARCHAR(10) NULL;\nALTER TABLE gene ADD INDEX idx_bad (missing_column);\nUPDATE gene SET note = 'ok';\n";
+    fs.writeFileSync(path.join(dir, '003_add_note.sql'), broken);
+    await page.getByTestId('migrations-refresh').click();
+    await expect.poll(() => page.getByTestId('run-pending').textContent()).toContain('Run pending (1)');
+    await page.getByTestId('run-pending').click();
+    await expect
+      .poll(() => page.getByTestId('migration-job').locator('[data-state]').first().getAttribute('data-state'), {
+        timeout: 20_000,
+      })
+      .toBe('failed');
+    await expect.poll(() => page.getByTestId('migration-row-003_add_note.sql').getAttribute('data-state')).toBe('failed');
+    await page.getByTestId('migration-row-003_add_note.sql').click();
+    const summary = page.getByTestId('attempt-summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toMatch(/statement 1 of 3 committed; statement 2 \(line 2\) failed/);
+    // The statements (with their journal states) render once the file's content has loaded.
+    const journal = page.getByTestId('file-viewer').getByTestId('statement-journal-state');
+    await expect.poll(() => journal.allTextContents()).toEqual(['committed', 'failed']);
+    await bm.screenshot('migrations-failed');
+
+    fs.writeFileSync(path.join(dir, '003_add_note.sql'), broken.replace('(missing_column)', '(note)'));
+    expect(await page.getByTestId('resume-from').inputValue()).toBe('2');
+    await page.getByTestId('repair-resume').click();
+    const message = page.getByTestId('confirm-message');
+    await message.waitFor();
+    expect(await message.textContent()).toContain('Resuming 003_add_note.sql from statement 2 runs statements 2–3 of 3');
+    await bm.screenshot('migrations-resume-confirm');
+    await page.getByTestId('confirm-proceed').click();
+    await expect
+      .poll(() => page.getByTestId('migration-row-003_add_note.sql').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('applied');
+    await page.getByTestId('tab-history').click();
+    await expect.poll(() => page.getByTestId('history-row').count()).toBe(4);
+    expect(bm.consoleErrors).toEqual([]);
+  });
+});

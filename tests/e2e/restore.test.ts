@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src/main/core/dispatch';
+import type { Profile } from '../../src/shared/contract/index';
+import { type BrowserMode, startBrowserMode } from '../fixtures/browserMode';
+import { createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../fixtures/mysql';
+import { checksums, objectDefinitions } from '../integration/backups/fixtureDb';
+
+let bm: BrowserMode;
+let db: TestDatabase;
+let dir: string;
+let profile: Profile;
+let backupName: string;
+
+async function call(name: string, args: unknown): Promise<unknown> {
+  const r = await dispatch(bm.app.handlers, name, args, { door: 'test', actor: 'e2e' });
+  if (!r.ok) throw new Error(`${name}: ${r.message}`);
+  return r.value;
+}
+
+/** CHECKSUM TABLE of every table and every object definition: what a restore and a rollback must reproduce. */
+async function state(): Promise<{ checksums: Record<string, string>; definitions: Record<string, string> }> {
+  const c = await rootConnection();
+  try {
+    return { checksums: await checksums(c, db.name), definitions: await objectDefinitions(c, db.name) };
+  } finally {
+    await c.end();
+  }
+}
+
+let original: Awaited<ReturnType<typeof state>>;
+let changed: Awaited<ReturnType<typeof state>>;
+
+beforeAll(async () => {
+  db = await createTestDatabase('rs_e2e');
+  const c = await rootConnection({ database: db.name });
+  // Big enough that the restore runs for a moment, so its progress can be seen.
+  await c.query('CREATE TABLE gene (id INT PRIMARY KEY, symbol VARCHAR(20), note TEXT) ENGINE=InnoDB');
+  await c.query("INSERT INTO gene SELECT seq, CONCAT('G', seq), REPEAT('curation note ', 12) FROM seq_1_to_150000");
+  await c.query('CREATE TABLE disease (id INT PRIMARY KEY, name VARCHAR(50))');
+  await c.query("INSERT INTO disease VALUES (1, 'intellectual disability'), (2, 'autism')");
+  await c.query('CREATE VIEW gene_count AS SELECT COUNT(*) AS n FROM gene');
+  await c.end();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-e2e-'));
+  bm = await startBrowserMode();
+  const info = mysqlInfo();
+  profile = (await call('profiles.create', {
+    profile: {
+      name: 'e2e restore',
+      environment: 'development',
+      mysql: { host: info.host, port: info.port, user: info.user, database: db.name },
+      localBackupDir: dir,
+    },
+    secrets: { 'mysql.password': info.password },
+  })) as Profile;
+  backupName = (await bm.app.backups.createBackup(profile.id, {}, {})).name;
+  original = await state();
+  // Live data moves on after the backup: the restore must bring the backup's state back, the rollback this one.
+  const d = await rootConnection({ database: db.name });
+  await d.query("UPDATE gene SET symbol = 'CHANGED' WHERE id <= 100");
+  await d.query("INSERT INTO disease VALUES (3, 'added after the backup')");
+  await d.query('CREATE TABLE added_later (x INT)');
+  await d.end();
+  changed = await state();
+});
+
+afterAll(async () => {
+  await bm?.close();
+  const c = await rootConnection().catch(() => null);
+  if (c && db) {
+    const [rows] = await c.query('SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [
+      `${db.name}\\_\\_%`,
+    ]);
+    for (const r of rows as Array<{ n: string }>) await c.query(`DROP DATABASE IF EXISTS \`${r.n}\``);
+  }
+  await c?.end();
+  await db?.drop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Restore wizard (browser mode, real MariaDB)', () => {
+  it('goes from a backup through preflight and typed RESTORE to the result, then rolls back', async () => {
+    const { page } = bm;
+    await page.getByTestId('nav-restore').click();
+    const row = page.locator(`[data-testid="restore-backup-row"][data-name="${backupName}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+    expect(await page.getByTestId('restore-file').inputValue()).toBe(path.join(dir, backupName));
+    await bm.screenshot('restore-choose');
+
+    await page.getByTestId('restore-run-preflight').click();
+    const report = page.getByTestId('preflight-report');
+    await report.waitFor({ timeout: 60_000 });
+    expect(await report.getAttribute('data-ok')).toBe('true');
+    expect(await page.locator('[data-testid="preflight-check"][data-id="file"]').getAttribute('data-status')).toBe('ok');
+    expect(await page.locator('[data-testid="preflight-table"][data-name="gene"]').getAttribute('data-action')).toBe('replace');
+    // A table only in live moves to __prev with the rest.
+    expect(await page.locator('[data-testid="preflight-table"][data-name="added_later"]').getAttribute('data-action')).toBe(
+      'remove',
+    );
+    expect(await page.getByTestId('preflight-source-counts').textContent()).toContain('150,002');
+    await bm.screenshot('restore-preflight');
+
+    await page.getByTestId('restore-continue').click();
+    const card = page.getByTestId('restore-target-card');
+    await card.waitFor();
+    expect(await card.getByTestId('environment-banner').getAttribute('data-environment')).toBe('development');
+    const summary = (await page.getByTestId('restore-target-summary').textContent()) ?? '';
+    expect(summary).toContain(db.name);
+    expect(summary).toContain(`${mysqlInfo().host}:${mysqlInfo().port}`);
+    const startButton = page.getByTestId('restore-start');
+    for (const wrong of ['', 'restore', 'Restore', 'RESTORE ', ' RESTORE', 'RESTOR']) {
+      await page.getByTestId('restore-confirm-input').fill(wrong);
+      expect(await startButton.isDisabled(), JSON.stringify(wrong)).toBe(true);
+    }
+    await page.getByTestId('restore-confirm-input').fill('RESTORE');
+    expect(await startButton.isDisabled()).toBe(false);
+    await bm.screenshot('restore-confirm');
+    // Nothing was written while the wizard ran: no job, live as it was.
+    expect(await state()).toEqual(changed);
+
+    await startButton.click();
+    const job = page.getByTestId('restore-job');
+    await job.getByTestId('job-progress-bar').waitFor({ timeout: 20_000 });
+    // Rows appear once the load runs (and stay on the finished bar): the screenshot shows a real amount.
+    await expect
+      .poll(async () => (await job.getByTestId('job-stage').textContent()) ?? '', { timeout: 60_000 })
+      .toMatch(/[1-9][\d,]* rows/);
+    await bm.screenshot('restore-progress');
+    await expect
+      .poll(async () => job.locator('[data-state]').first().getAttribute('data-state'), { timeout: 120_000 })
+      .toBe('succeeded');
+    const result = page.getByTestId('restore-result');
+    await result.waitFor();
+    expect(await result.getAttribute('data-outcome')).toBe('succeeded');
+    expect(await page.getByTestId('restore-result-rows').textContent()).toBe('150,002');
+    expect(await page.getByTestId('restore-result-prebackup').textContent()).toMatch(/pre-restore\.sql\.gz/);
+    expect(await state()).toEqual(original);
+    await page.getByTestId('restore-rollback').waitFor({ timeout: 10_000 });
+    await bm.screenshot('restore-result');
+
+    // Rollback: the same typed token, then the live data is the one from before the restore again.
+    await page.getByTestId('restore-rollback').click();
+    const submit = page.getByTestId('restore-typed-submit');
+    await page.getByTestId('restore-typed-input').fill('restore');
+    expect(await submit.isDisabled()).toBe(true);
+    await page.getByTestId('restore-typed-input').fill('RESTORE');
+    await submit.click();
+    const rollback = page.getByTestId('restore-rollback-job');
+    await expect
+      .poll(async () => rollback.locator('[data-state]').first().getAttribute('data-state'), { timeout: 60_000 })
+      .toBe('succeeded');
+    await expect.poll(async () => result.getAttribute('data-phase'), { timeout: 10_000 }).toBe('rolled-back');
+    expect(await state()).toEqual(changed);
+    await page.locator('[data-testid="restore-history-row"][data-phase="rolled-back"]').waitFor({ timeout: 10_000 });
+    await bm.screenshot('restore-rolled-back');
+
+    const audit = (await call('audit.list', { action: 'restore' })) as Array<{ result: string; target: string }>;
+    expect(audit.some((a) => a.result === 'succeeded' && a.target.includes(backupName))).toBe(true);
+    expect(bm.consoleErrors).toEqual([]);
+  });
+
+  it('the browser door is refused without the exact token, whatever the page sends', async () => {
+    const before = await state();
+    const codes = await bm.page.evaluate(
+      async ({ profileId, file }) => {
+        const api = window.api;
+        if (!api) throw new Error('no window.api bridge');
+        const out: string[] = [];
+        for (const confirm of ['restore', 'RESTORE ', true, null]) {
+          const r = await api.call('restore.start', { profileId, file, confirm });
+          out.push(r.ok ? 'ok' : r.code);
+        }
+        return out;
+      },
+      { profileId: profile.id, file: path.join(dir, backupName) },
+    );
+    expect(codes).toEqual(['CONFIRMATION_REQUIRED', 'CONFIRMATION_REQUIRED', 'CONFIRMATION_REQUIRED', 'CONFIRMATION_REQUIRED']);
+    expect(await state()).toEqual(before);
+  });
+});

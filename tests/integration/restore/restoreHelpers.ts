@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type mysql from 'mysql2/promise';
+import type { JobSnapshot } from '../../../src/shared/contract/jobs';
+import type { RestoreOptionsIn } from '../../../src/shared/contract/restore';
+import type { TestApp } from '../../fixtures/app';
+import { mysqlInfo, rootConnection } from '../../fixtures/mysql';
+import { checksums, objectDefinitions } from '../backups/fixtureDb';
+
+export { buildFixtureDb, checksums, objectDefinitions } from '../backups/fixtureDb';
+
+/** Checksums and object definitions: what must come out of a restore equal to what went in. */
+export async function snapshot(
+  database: string,
+): Promise<{ checksums: Record<string, string>; definitions: Record<string, string> }> {
+  const c = await rootConnection();
+  try {
+    return { checksums: await checksums(c, database), definitions: await objectDefinitions(c, database) };
+  } finally {
+    await c.end();
+  }
+}
+
+/** Schemas a restore of `db` may leave behind (`db__restore_*`, `db__prev_*`). */
+export async function sideSchemas(db: string): Promise<string[]> {
+  const c = await rootConnection();
+  try {
+    const [rows] = await c.query(
+      'SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ? OR SCHEMA_NAME LIKE ? ORDER BY 1',
+      [`${db}\\_\\_restore\\_%`, `${db}\\_\\_prev\\_%`],
+    );
+    return (rows as Array<{ n: string }>).map((r) => r.n);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function dropSchemas(names: string[]): Promise<void> {
+  const c = await rootConnection();
+  try {
+    for (const n of names) await c.query(`DROP DATABASE IF EXISTS \`${n}\``);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Run the real mariadb-dump against the test server (password via a 0600 defaults file, never argv). */
+export async function mariadbDump(database: string, out: string, extra: string[] = []): Promise<string> {
+  const info = mysqlInfo();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-cnf-'));
+  const cnf = path.join(dir, 'client.cnf');
+  fs.writeFileSync(
+    cnf,
+    `[client]\nhost=${info.host}\nport=${info.port}\nuser=${info.rootUser}\npassword=${info.rootPassword}\nprotocol=TCP\n`,
+    {
+      mode: 0o600,
+    },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn(
+        'mariadb-dump',
+        [`--defaults-extra-file=${cnf}`, '--single-transaction', '--routines', '--events', '--triggers', ...extra, database],
+        {
+          stdio: ['ignore', fs.openSync(out, 'w'), 'pipe'],
+        },
+      );
+      let err = '';
+      p.stderr?.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
+      p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`mariadb-dump exited ${code}: ${err}`))));
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+export function gzipFile(src: string, dst: string): string {
+  fs.writeFileSync(dst, zlib.gzipSync(fs.readFileSync(src), { level: 1 }));
+  return dst;
+}
+
+/**
+ * The server-wide migration lock is also taken by other test files running at the same time (migrations,
+ * other restores): tests wait for it generously instead of racing them.
+ */
+export const TEST_LOCK_TIMEOUT_SECONDS = 300;
+
+/** Start a restore through dispatch and wait for the job to end. */
+export async function restoreAndWait(
+  t: TestApp,
+  args: { profileId: string; file: string; targetDatabase?: string; options?: RestoreOptionsIn },
+): Promise<JobSnapshot> {
+  const options = { lockTimeoutSeconds: TEST_LOCK_TIMEOUT_SECONDS, ...args.options };
+  const job = await t.ok('restore.start', { ...args, options, confirm: 'RESTORE' });
+  return t.app.jobs.wait(job.id, 600_000);
+}
+
+export async function waitJob(t: TestApp, job: JobSnapshot): Promise<JobSnapshot> {
+  return t.app.jobs.wait(job.id, 600_000);
+}
+
+export async function jobErrors(t: TestApp, job: JobSnapshot): Promise<string> {
+  const log = await t.ok('jobs.log', { id: job.id, afterSeq: 0 });
+  return log.map((l) => `${l.level}: ${l.message}`).join('\n');
+}
+
+export async function query<T = Record<string, unknown>>(c: mysql.Connection, sql: string, params: unknown[] = []): Promise<T[]> {
+  const [rows] = await c.query(sql, params);
+  return rows as T[];
+}
+
+/** Schemas whose name contains `part` (to prove nothing was created). */
+export async function schemasContaining(part: string): Promise<string[]> {
+  const c = await rootConnection();
+  try {
+    return (
+      await query<{ n: string }>(c, 'SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE INSTR(SCHEMA_NAME, ?) > 0', [
+        part,
+      ])
+    ).map((r) => r.n);
+  } finally {
+    await c.end();
+  }
+}

@@ -1,0 +1,228 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import type mysql from 'mysql2/promise';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/main/cli/program';
+import { MariaDbServer } from '../../src/main/sandbox/MariaDbServer';
+import { isProcessAlive } from '../../src/main/sandbox/processTools';
+import { type JobSnapshot, SandboxStartResult, SandboxStatus } from '../../src/shared/contract/index';
+import { createTestApp, type TestApp } from '../fixtures/app';
+
+const execFileAsync = promisify(execFile);
+const homes: string[] = [];
+
+function tempHome(): string {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sysndd-sandbox-'));
+  homes.push(home);
+  return home;
+}
+
+afterAll(async () => {
+  // Whatever a failed assertion left running must not outlive the test run.
+  for (const home of homes) {
+    await new MariaDbServer({ baseDir: path.join(home, 'sandbox'), rootPassword: '' }).stop(2_000);
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+async function startAndWait(t: TestApp): Promise<{ job: JobSnapshot; result: SandboxStartResult }> {
+  const started = await t.ok('sandbox.start', {});
+  const job = await t.ok('jobs.wait', { id: started.id, timeoutMs: 90_000 });
+  if (job.state !== 'succeeded') throw new Error(`sandbox job ${job.state}: ${job.error?.message}`);
+  return { job, result: SandboxStartResult.parse(job.result) };
+}
+
+async function count(t: TestApp, profileId: string, sql: string): Promise<number> {
+  return t.app.connections.withConnection(profileId, async (conn) => {
+    const [rows] = await conn.query<mysql.RowDataPacket[]>(sql);
+    return Number(rows[0]?.n);
+  });
+}
+
+describe('local sandbox through dispatch', () => {
+  it('creates the server, a development profile and sample data; keeps its port; stops with the app', async () => {
+    const home = tempHome();
+    const t = createTestApp({ home });
+    let port: number;
+    let profileId: string;
+    try {
+      const before = await t.ok('sandbox.status', {});
+      expect(before).toMatchObject({ available: true, running: false, profileId: null, dataDir: path.join(home, 'sandbox') });
+
+      const { job, result } = await startAndWait(t);
+      expect(job.progress).toMatchObject({ stage: 'ready', done: 5, total: 5 });
+      expect(result.initialized).toBe(true);
+      expect(result.sampleRows).toBeGreaterThan(50);
+      ({ port, profileId } = result);
+
+      const profile = await t.ok('profiles.get', { id: profileId });
+      expect(profile).toMatchObject({
+        name: 'Local sandbox',
+        environment: 'development',
+        mysql: { host: '127.0.0.1', port, user: 'sysndd', database: 'sysndd' },
+        secrets: ['mysql.password'],
+      });
+      // The profile works like any other: through the connection manager, as the sandbox user.
+      expect(await count(t, profileId, 'SELECT COUNT(*) AS n FROM non_alt_loci_set')).toBe(14);
+      expect(
+        await count(
+          t,
+          profileId,
+          "SELECT COUNT(*) AS n FROM ndd_entity e JOIN non_alt_loci_set g USING (hgnc_id) WHERE g.symbol = 'MECP2'",
+        ),
+      ).toBe(1);
+      expect(await count(t, profileId, 'SELECT COUNT(*) AS n FROM user')).toBe(4);
+
+      const running = SandboxStatus.parse(await t.ok('sandbox.status', {}));
+      expect(running).toMatchObject({ running: true, port, profileId });
+      expect(running.pid && isProcessAlive(running.pid)).toBe(true);
+
+      const stopped = await t.ok('sandbox.stop', {});
+      expect(stopped).toMatchObject({ running: false, pid: null, port });
+      expect(isProcessAlive(running.pid ?? -1)).toBe(false);
+
+      // Second start: same port, same profile, no second copy of the sample rows.
+      const again = await startAndWait(t);
+      expect(again.result).toMatchObject({ port, profileId, initialized: false, sampleRows: 0 });
+      expect(await count(t, profileId, 'SELECT COUNT(*) AS n FROM non_alt_loci_set')).toBe(14);
+    } finally {
+      await t.close();
+    }
+    // Closing the app stops the server it started.
+    const after = createTestApp({ home });
+    try {
+      expect(await after.ok('sandbox.status', {})).toMatchObject({ running: false, port, profileId });
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('sets a new password when the secret store lost the old one, and the profile keeps working', async () => {
+    const home = tempHome();
+    const first = createTestApp({ home });
+    const { result } = await startAndWait(first);
+    await first.close();
+
+    // A new process with a memory secret store: the password is gone.
+    const second = createTestApp({ home });
+    try {
+      expect(await second.app.profiles.secret(result.profileId, 'mysql.password')).toBeNull();
+      const { job, result: again } = await startAndWait(second);
+      expect(again).toMatchObject({ profileId: result.profileId, port: result.port, initialized: false });
+      const log = await second.ok('jobs.log', { id: job.id });
+      expect(log.map((l) => l.message).join('\n')).toMatch(/not in the secret store/);
+      expect(await second.app.profiles.secret(result.profileId, 'mysql.password')).not.toBeNull();
+      expect(await count(second, result.profileId, 'SELECT COUNT(*) AS n FROM disease_ontology_set')).toBe(14);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('local sandbox with bundled migrations', () => {
+  it('applies the bundled migrations first, then fits the sample rows to the schema they made', async () => {
+    const resources = fs.mkdtempSync(path.join(os.tmpdir(), 'sysndd-resources-'));
+    homes.push(resources);
+    fs.mkdirSync(path.join(resources, 'migrations'));
+    // A gene table with a required column the sample cannot fill, and a user table with extra columns.
+    fs.writeFileSync(
+      path.join(resources, 'migrations', '000_initialize_base_schema.sql'),
+      [
+        'CREATE TABLE IF NOT EXISTS non_alt_loci_set (hgnc_id VARCHAR(10) NOT NULL PRIMARY KEY, symbol VARCHAR(50), curated_by VARCHAR(20) NOT NULL);',
+        "CREATE TABLE IF NOT EXISTS `user` (user_id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, user_name VARCHAR(50), user_role CHAR(15) NOT NULL DEFAULT 'Viewer', orcid VARCHAR(50));",
+      ].join('\n'),
+    );
+    const saved = process.env.SYSNDD_ADMIN_RESOURCES;
+    process.env.SYSNDD_ADMIN_RESOURCES = resources;
+    const t = createTestApp({ home: tempHome() });
+    try {
+      const { job, result } = await startAndWait(t);
+      const applied = await t.app.connections.withConnection(result.profileId, async (conn) => {
+        const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT filename, success FROM schema_version');
+        return rows.map((r) => [r.filename, Number(r.success)]);
+      });
+      expect(applied).toEqual([['000_initialize_base_schema.sql', 1]]);
+      expect(await count(t, result.profileId, 'SELECT COUNT(*) AS n FROM non_alt_loci_set')).toBe(0);
+      expect(await count(t, result.profileId, "SELECT COUNT(*) AS n FROM `user` WHERE user_role = 'Curator'")).toBe(1);
+      expect(await count(t, result.profileId, 'SELECT COUNT(*) AS n FROM ndd_entity')).toBe(14);
+      const log = (await t.ok('jobs.log', { id: job.id })).map((l) => l.message).join('\n');
+      expect(log).toMatch(/Sample data for non_alt_loci_set skipped: needs values for curated_by/);
+    } finally {
+      await t.close();
+      if (saved === undefined) delete process.env.SYSNDD_ADMIN_RESOURCES;
+      else process.env.SYSNDD_ADMIN_RESOURCES = saved;
+    }
+  });
+});
+
+describe('sysndd-admin sandbox (in process)', () => {
+  async function cli(...args: string[]): Promise<{ code: number; json: unknown }> {
+    let out = '';
+    const stdout = new Writable({
+      write(chunk, _enc, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    const code = await runCli(['--json', 'sandbox', ...args], { stdout, stderr: stdout });
+    const lines = out.trim().split('\n');
+    return { code, json: JSON.parse(lines[lines.length - 1] ?? 'null') };
+  }
+
+  it('start, status, stop with exit codes; the CLI door leaves the server running after the command', async () => {
+    const home = tempHome();
+    const saved = { home: process.env.SYSNDD_ADMIN_HOME, secrets: process.env.SYSNDD_ADMIN_SECRETS };
+    process.env.SYSNDD_ADMIN_HOME = home;
+    process.env.SYSNDD_ADMIN_SECRETS = 'memory';
+    try {
+      const started = await cli('start');
+      expect(started.code).toBe(0);
+      const startedStatus = SandboxStatus.parse(started.json);
+      expect(startedStatus.running).toBe(true);
+      // runCli closed its App; a CLI-started sandbox keeps running until `sandbox stop`.
+      const status = await cli('status');
+      expect(SandboxStatus.parse(status.json)).toMatchObject({ running: true, pid: startedStatus.pid });
+      const stopped = await cli('stop');
+      expect(stopped.code).toBe(0);
+      expect(SandboxStatus.parse(stopped.json)).toMatchObject({ running: false, port: startedStatus.port });
+      expect(isProcessAlive(startedStatus.pid ?? -1)).toBe(false);
+    } finally {
+      process.env.SYSNDD_ADMIN_HOME = saved.home;
+      process.env.SYSNDD_ADMIN_SECRETS = saved.secrets;
+      if (saved.home === undefined) delete process.env.SYSNDD_ADMIN_HOME;
+      if (saved.secrets === undefined) delete process.env.SYSNDD_ADMIN_SECRETS;
+    }
+  });
+});
+
+describe('sysndd-admin sandbox (child processes)', () => {
+  const bin = path.resolve('bin/sysndd-admin.mjs');
+
+  async function cli(home: string, ...args: string[]): Promise<unknown> {
+    const { stdout } = await execFileAsync(process.execPath, [bin, '--json', 'sandbox', ...args], {
+      env: { ...process.env, SYSNDD_ADMIN_HOME: home, SYSNDD_ADMIN_SECRETS: 'memory', SYSNDD_ADMIN_FROM_SOURCE: '1' },
+      timeout: 120_000,
+    });
+    // `start --json` prints progress lines first; the last line is the result.
+    const lines = stdout.trim().split('\n');
+    return JSON.parse(lines[lines.length - 1] ?? 'null');
+  }
+
+  it('start leaves the server running after the CLI exits; status sees it; stop ends it', async () => {
+    const home = tempHome();
+    const started = (await cli(home, 'start')) as SandboxStatus & { start: SandboxStartResult };
+    expect(started).toMatchObject({ running: true, start: { initialized: true } });
+    expect(started.pid).toBeGreaterThan(0);
+
+    const status = SandboxStatus.parse(await cli(home, 'status'));
+    expect(status).toMatchObject({ running: true, pid: started.pid, port: started.port, profileId: started.profileId });
+    expect(isProcessAlive(status.pid ?? -1)).toBe(true);
+
+    expect(SandboxStatus.parse(await cli(home, 'stop'))).toMatchObject({ running: false, port: started.port });
+    expect(isProcessAlive(status.pid ?? -1)).toBe(false);
+  });
+});

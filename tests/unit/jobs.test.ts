@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EtaEstimator } from '../../src/main/jobs/EtaEstimator';
+import type { AppEvent } from '../../src/shared/contract/events';
+import { createTestApp, type TestApp } from '../fixtures/app';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+describe('JobRunner', () => {
+  it('runs a job with progress events and persists its final state and log', async () => {
+    t = createTestApp();
+    const events: AppEvent[] = [];
+    t.app.events.subscribe((e) => events.push(e));
+    const job = await t.ok('jobs.demo', { steps: 5, stepMs: 5 });
+    const final = await t.ok('jobs.wait', { id: job.id, timeoutMs: 5000 });
+    expect(final.state).toBe('succeeded');
+    expect(final.progress).toMatchObject({ done: 5, total: 5, etaSeconds: 0 });
+    expect(final.result).toEqual({ steps: 5 });
+    const updates = events.filter((e) => e.type === 'job.updated');
+    expect(updates.length).toBeGreaterThanOrEqual(6);
+    const log = await t.ok('jobs.log', { id: job.id, afterSeq: 0 });
+    expect(log.map((l) => l.message)).toContain('Demo finished.');
+  });
+
+  it('cancels a running job', async () => {
+    t = createTestApp();
+    const job = await t.ok('jobs.demo', { steps: 1000, stepMs: 20 });
+    await new Promise((r) => setTimeout(r, 60));
+    await t.ok('jobs.cancel', { id: job.id });
+    const final = await t.ok('jobs.wait', { id: job.id, timeoutMs: 5000 });
+    expect(final.state).toBe('cancelled');
+    expect(final.error?.code).toBe('CANCELLED');
+    expect(final.progress.done).toBeLessThan(1000);
+  });
+
+  it('refuses a second job with the same exclusive key while the first runs', async () => {
+    t = createTestApp();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const first = t.app.jobs.start({ kind: 'demo', title: 'first', exclusiveKey: 'backup:p1', run: () => gate });
+    expect(() => t?.app.jobs.start({ kind: 'demo', title: 'second', exclusiveKey: 'backup:p1', run: async () => null })).toThrow(
+      /already running/,
+    );
+    release();
+    await t.app.jobs.wait(first.id);
+    const third = t.app.jobs.start({ kind: 'demo', title: 'third', exclusiveKey: 'backup:p1', run: async () => 'ok' });
+    expect((await t.app.jobs.wait(third.id)).state).toBe('succeeded');
+  });
+
+  it('history survives a restart; jobs interrupted by the restart are marked failed', async () => {
+    t = createTestApp();
+    const home = t.home;
+    const done = await t.ok('jobs.demo', { steps: 2, stepMs: 1 });
+    await t.ok('jobs.wait', { id: done.id, timeoutMs: 5000 });
+    // Simulate a crash: a job still running when the process dies. Close the store under it.
+    const stuck = t.app.jobs.start({ kind: 'demo', title: 'stuck', run: () => new Promise(() => {}) });
+    t.app.store.close();
+    t = createTestApp({ home });
+    const list = await t.ok('jobs.list', { limit: 10 });
+    const byId = new Map(list.map((j) => [j.id, j]));
+    expect(byId.get(done.id)?.state).toBe('succeeded');
+    expect(byId.get(stuck.id)?.state).toBe('failed');
+    expect(byId.get(stuck.id)?.error?.message).toMatch(/Interrupted/);
+  });
+
+  it('filters history by kind and state', async () => {
+    t = createTestApp();
+    const a = t.app.jobs.start({ kind: 'demo', title: 'ok', run: async () => 1 });
+    const b = t.app.jobs.start({ kind: 'migrate', title: 'bad', run: async () => Promise.reject(new Error('boom')) });
+    await t.app.jobs.wait(a.id);
+    await t.app.jobs.wait(b.id);
+    const failed = await t.ok('jobs.list', { state: 'failed', limit: 10 });
+    expect(failed.map((j) => j.id)).toEqual([b.id]);
+    expect(failed[0]?.error?.message).toContain('boom');
+    const demos = await t.ok('jobs.list', { kind: 'demo', limit: 10 });
+    expect(demos.map((j) => j.id)).toEqual([a.id]);
+  });
+});
+
+describe('EtaEstimator', () => {
+  it('stays quiet until it has seen enough, then predicts from the rate', () => {
+    let now = 0;
+    const eta = new EtaEstimator(() => now);
+    expect(eta.update(0, 100)).toBeNull();
+    now = 500;
+    expect(eta.update(1, 100)).toBeNull();
+    now = 2000;
+    expect(eta.update(20, 100)).not.toBeNull();
+    now = 4000;
+    const s = eta.update(40, 100);
+    expect(s).toBeGreaterThanOrEqual(4);
+    expect(s).toBeLessThanOrEqual(8);
+    expect(eta.update(100, 100)).toBe(0);
+    expect(eta.update(5, null)).toBeNull();
+  });
+});
