@@ -62,7 +62,12 @@ describe('serve stopped by SIGTERM', () => {
     fs.writeFileSync(path.join(migrations, '001_ticks.sql'), 'CREATE TABLE ticks (n INT);\n');
     fs.writeFileSync(path.join(migrations, '002_slow.sql'), slow);
 
-    const cli = startCli(['--json', 'serve', '--port', '0'], { SYSNDD_ADMIN_HOME: home });
+    // This test is about the API and shutdown, not the UI: a one-page renderer keeps it independent of
+    // `npm run build` (the e2e suite covers the real renderer).
+    const renderer = fs.mkdtempSync(path.join(os.tmpdir(), 'sysndd-shutdown-renderer-'));
+    dirs.push(renderer);
+    fs.writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>SysNDD Admin</title>');
+    const cli = startCli(['--json', 'serve', '--port', '0', '--renderer-dir', renderer], { SYSNDD_ADMIN_HOME: home });
     const listening = (await cli.waitForLine((l) => l.type === 'listening')) as { url: string; port: number };
     const token = new URL(listening.url).hash.replace('#token=', '');
     const origin = `http://127.0.0.1:${listening.port}`;

@@ -1,8 +1,6 @@
-import pc from 'picocolors';
 import type { ConnectionTestReport, KnownHost } from '../../../shared/contract/connections';
 import type { Profile } from '../../../shared/contract/profiles';
-
-const colors = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+import { colors } from '../colors';
 
 /** The staged report as a person reads it: one line per stage, the cause under a failed one. */
 export function renderTestReport(r: ConnectionTestReport): string {

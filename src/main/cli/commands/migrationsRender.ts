@@ -1,4 +1,3 @@
-import pc from 'picocolors';
 import type {
   MigrateResult,
   MigrationAttempt,
@@ -10,6 +9,7 @@ import type {
   MigrationStatus,
   MigrationValidateReport,
 } from '../../../shared/contract/index';
+import { colors as pc } from '../colors';
 
 const STATE_LABEL: Record<MigrationFileStatus['state'], string> = {
   pending: pc.yellow('pending'),

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import pc from 'picocolors';
 import { type FixPage, READINESS_DEFAULTS, type ReadinessReport } from '../../../shared/contract/health';
 import { type CliContext, CliExit } from '../CliContext';
+import { colors } from '../colors';
 import { EXIT } from '../exitCodes';
 import { addDbTargetOptions, type DbTargetOptions } from '../target';
-
-const colors = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
 
 interface PreflightOptions extends DbTargetOptions {
   migrationsDir?: string;
