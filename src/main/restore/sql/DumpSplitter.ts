@@ -26,42 +26,27 @@ export interface SplitStatement {
   delimiter: string;
 }
 
-enum S {
-  Normal = 0,
-  Single = 1,
-  Double = 2,
-  Backtick = 3,
-  LineComment = 4,
-  BlockComment = 5,
-}
-
-const SPACE = 0x20;
-const NL = 0x0a;
-const CR = 0x0d;
-const TAB = 0x09;
-const QUOTE = 0x27;
-const DQUOTE = 0x22;
-const BACKTICK = 0x60;
-const BACKSLASH = 0x5c;
-const DASH = 0x2d;
-const HASH = 0x23;
-const SLASH = 0x2f;
-const STAR = 0x2a;
-const BANG = 0x21;
-const OPEN = 0x28;
-const CLOSE = 0x29;
-
-const DUMP_COMPLETED = Buffer.from(' Dump completed');
-const DELIMITER_WORD = 'delimiter';
-
-/** 1 for bytes the Normal state must look at; everything else is plain code (letters, digits, commas...). */
-const SPECIAL = new Uint8Array(256);
-for (const c of [SPACE, NL, CR, TAB, 0x0b, 0x0c, QUOTE, DQUOTE, BACKTICK, DASH, HASH, SLASH, STAR, OPEN, CLOSE, 0x64, 0x44])
-  SPECIAL[c] = 1;
-
-function isSpace(b: number): boolean {
-  return b === SPACE || b === NL || b === CR || b === TAB || b === 0x0c || b === 0x0b;
-}
+import {
+  BACKSLASH,
+  BACKTICK,
+  BANG,
+  CLOSE,
+  DASH,
+  DELIMITER_WORD,
+  DQUOTE,
+  DUMP_COMPLETED,
+  HASH,
+  isSpace,
+  matchesDelimiterTail,
+  NL,
+  OPEN,
+  QUOTE,
+  S,
+  SLASH,
+  SPACE,
+  SPECIAL,
+  STAR,
+} from './dumpBytes';
 
 export class DumpSplitter {
   private state: S = S.Normal;
@@ -293,7 +278,7 @@ export class DumpSplitter {
           needMore(i);
           return;
         }
-        if (dlen === 1 || this.matchesDelimiter(buf, i)) {
+        if (dlen === 1 || matchesDelimiterTail(buf, i, this.delimiter)) {
           if (this.hasCode) {
             const sql = this.takeStatement(buf, segStart, i);
             emit({ sql, offset: this.statementOffset, topLevelParens: this.parens, delimiter: delim.toString('latin1') });
@@ -407,14 +392,5 @@ export class DumpSplitter {
       i++;
     }
     if (n > segStart) this.pieces.push(buf.subarray(segStart, n));
-  }
-
-  private matchesDelimiter(buf: Buffer, i: number): boolean {
-    const d = this.delimiter;
-    for (let k = 1; k < d.length; k++) {
-      if (i + k >= buf.length) return true; // undecided: the caller asks for more data
-      if (buf[i + k] !== d[k]) return false;
-    }
-    return true;
   }
 }

@@ -1,0 +1,53 @@
+/**
+ * The lexical vocabulary of DumpSplitter: scanner states and the byte values it branches on.
+ * Kept as numeric constants so the hot loop compares small integers, never strings.
+ */
+
+export enum S {
+  Normal = 0,
+  Single = 1,
+  Double = 2,
+  Backtick = 3,
+  LineComment = 4,
+  BlockComment = 5,
+}
+
+export const SPACE = 0x20;
+export const NL = 0x0a;
+export const CR = 0x0d;
+export const TAB = 0x09;
+export const QUOTE = 0x27;
+export const DQUOTE = 0x22;
+export const BACKTICK = 0x60;
+export const BACKSLASH = 0x5c;
+export const DASH = 0x2d;
+export const HASH = 0x23;
+export const SLASH = 0x2f;
+export const STAR = 0x2a;
+export const BANG = 0x21;
+export const OPEN = 0x28;
+export const CLOSE = 0x29;
+
+export const DUMP_COMPLETED = Buffer.from(' Dump completed');
+export const DELIMITER_WORD = 'delimiter';
+
+/** 1 for bytes the Normal state must look at; everything else is plain code (letters, digits, commas...). */
+export const SPECIAL = new Uint8Array(256);
+for (const c of [SPACE, NL, CR, TAB, 0x0b, 0x0c, QUOTE, DQUOTE, BACKTICK, DASH, HASH, SLASH, STAR, OPEN, CLOSE, 0x64, 0x44])
+  SPECIAL[c] = 1;
+
+export function isSpace(b: number): boolean {
+  return b === SPACE || b === NL || b === CR || b === TAB || b === 0x0c || b === 0x0b;
+}
+
+/**
+ * Whether the delimiter whose first byte is at buf[i] continues in buf. True when buf ends first: the
+ * answer is undecided and the caller keeps the bytes until the next chunk arrives.
+ */
+export function matchesDelimiterTail(buf: Buffer, i: number, delimiter: Buffer): boolean {
+  for (let k = 1; k < delimiter.length; k++) {
+    if (i + k >= buf.length) return true;
+    if (buf[i + k] !== delimiter[k]) return false;
+  }
+  return true;
+}
