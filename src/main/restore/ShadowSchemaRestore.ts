@@ -2,9 +2,10 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { Profile } from '../../shared/contract/profiles';
 import type { RestoreOptions, RestoreStats } from '../../shared/contract/restore';
 import type { App } from '../app/App';
+import { killSessions, threadIdOf } from '../connections/mysql/killSessions';
 import { AppError, toFailure } from '../core/AppError';
 import type { JobContext } from '../jobs/JobRunner';
-import { closeQuietly, type DbConnection, openByteTransparent, openControl, q, rows, threadIdOf } from './connect';
+import { closeQuietly, type DbConnection, openByteTransparent, openControl, q, rows } from './connect';
 import { faultPoint } from './faults';
 import { loadIntoShadow } from './loader/DumpLoader';
 import { LoadScheduler } from './loader/LoadScheduler';
@@ -368,11 +369,9 @@ async function abandonShadow(
   shadow: string,
   log: (level: 'info' | 'warn', message: string) => void,
 ): Promise<void> {
-  for (const l of loaders) {
-    const id = threadIdOf(l);
-    l.destroy();
-    if (id) await control.query(`KILL ${id}`).catch(() => undefined);
-  }
+  const ids = loaders.map(threadIdOf);
+  for (const l of loaders) l.destroy();
+  await killSessions(control, ids);
   let conn: DbConnection | null = control;
   try {
     await conn.query('SET SESSION lock_wait_timeout = 30');

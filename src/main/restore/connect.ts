@@ -69,12 +69,6 @@ export async function openByteTransparent(app: App, profileId: string, database:
   }
 }
 
-export function threadIdOf(conn: DbConnection): number {
-  return Number(
-    (conn as unknown as { threadId?: number; connection?: { threadId?: number } }).connection?.threadId ?? conn.threadId,
-  );
-}
-
 /** End a connection, falling back to destroy when the server or tunnel is gone. */
 export async function closeQuietly(conn: DbConnection | null | undefined): Promise<void> {
   if (!conn) return;

@@ -83,6 +83,7 @@ export class MariaDbServer {
       socketPath: socketPathFor(this.baseDir),
       pidFile: path.join(this.baseDir, 'mariadbd.pid'),
       errorLog: path.join(this.baseDir, 'error.log'),
+      tmpDir: path.join(this.baseDir, 'tmp'),
     };
     this.stateFile = path.join(this.baseDir, 'server.json');
   }
@@ -217,6 +218,7 @@ export class MariaDbServer {
 
   private async launch(binaries: MariaDbBinaries, port: number): Promise<MariaDbServerInfo> {
     fs.rmSync(this.paths.pidFile, { force: true });
+    fs.mkdirSync(this.paths.tmpDir, { recursive: true, mode: 0o700 });
     fs.rmSync(this.paths.socketPath, { force: true });
     const logStart = fs.existsSync(this.paths.errorLog) ? fs.statSync(this.paths.errorLog).size : 0;
     const binlog = Boolean(this.options.binlog);

@@ -18,6 +18,8 @@ export interface ServerPaths {
   socketPath: string;
   pidFile: string;
   errorLog: string;
+  /** The server's own temp folder: on-disk temporary tables of one server never meet another's in /tmp. */
+  tmpDir: string;
 }
 
 // sun_path is 108 bytes on Linux and 104 on macOS; keep a margin.
@@ -61,6 +63,7 @@ export function serverArgs(paths: ServerPaths, port: number, binlog: boolean, tu
     ...userArgs(),
     `--pid-file=${paths.pidFile}`,
     `--log-error=${paths.errorLog}`,
+    `--tmpdir=${paths.tmpDir}`,
     '--skip-name-resolve',
     // Without a config file the server default would be latin1; SysNDD's data is utf8mb4.
     '--character-set-server=utf8mb4',

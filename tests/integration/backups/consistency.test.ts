@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackupManifest, CreateBackupResult, JobSnapshot } from '../../../src/shared/contract/index';
+import type { BackupManifest, CreateBackupResult } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, rootConnection, type TestDatabase } from '../../fixtures/mysql';
 
@@ -55,12 +55,29 @@ describe('backup consistency, cancellation and DDL races', () => {
     };
   }
 
-  async function waitForRows(job: JobSnapshot, atLeast: number): Promise<void> {
-    for (let i = 0; i < 400; i++) {
-      const j = await t.ok('jobs.get', { id: job.id });
-      if (j.progress.done >= atLeast || j.finishedAt) return;
-      await new Promise((r) => setTimeout(r, 10));
+  /**
+   * The race made deterministic: with LOCK TABLES b WRITE held elsewhere, the backup takes its snapshot and
+   * reads b's definition (SHOW CREATE takes a high-priority metadata lock) but its SELECT on b waits.
+   * Resolves once that SELECT is seen waiting, i.e. while the backup is certainly still running.
+   */
+  async function waitUntilBackupWaitsOnB(observer: mysql.Connection): Promise<void> {
+    for (let i = 0; i < 600; i++) {
+      const [rows] = await observer.query(
+        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE = 'Waiting for table metadata lock' AND INFO LIKE '%`b`%'",
+        [db.name],
+      );
+      if (((rows as Array<{ n: number }>)[0]?.n ?? 0) > 0) return;
+      await new Promise((r) => setTimeout(r, 50));
     }
+    throw new Error('the backup never reached table b');
+  }
+
+  async function selectsOnB(observer: mysql.Connection): Promise<number> {
+    const [rows] = await observer.query(
+      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'SELECT %FROM `b`%'",
+      [db.name],
+    );
+    return (rows as Array<{ n: number }>)[0]?.n ?? 0;
   }
 
   for (const workers of [1, 2]) {
@@ -93,38 +110,47 @@ describe('backup consistency, cancellation and DDL races', () => {
     });
   }
 
-  it('cancel stops the dump and leaves no file that looks complete', async () => {
+  it('cancel stops the dump, its server connections and leaves no file that looks complete', async () => {
     const dir = path.join(t.home, 'cancel-target');
-    const job = await t.ok('backups.create', { profileId, options: { dir, checksums: false } });
-    await waitForRows(job, 1);
-    await t.ok('jobs.cancel', { id: job.id });
-    const final = await t.ok('jobs.wait', { id: job.id, timeoutMs: 60_000 });
-    expect(final.state).toBe('cancelled');
-    expect(fs.readdirSync(dir)).toEqual([]);
-    // The dump connections are gone from the server too.
-    const c = await rootConnection();
-    await new Promise((r) => setTimeout(r, 300));
-    const [procs] = await c.query(
-      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'SELECT %FROM `a`%'",
-      [db.name],
-    );
-    await c.end();
-    expect((procs as Array<{ n: number }>)[0]?.n).toBe(0);
+    const holder = await rootConnection({ database: db.name });
+    const observer = await rootConnection();
+    try {
+      await holder.query('LOCK TABLES b WRITE');
+      const job = await t.ok('backups.create', { profileId, options: { dir, checksums: false } });
+      await waitUntilBackupWaitsOnB(observer);
+      await t.ok('jobs.cancel', { id: job.id });
+      const final = await t.ok('jobs.wait', { id: job.id, timeoutMs: 60_000 });
+      expect(final.state).toBe('cancelled');
+      expect(fs.readdirSync(dir)).toEqual([]);
+      // The waiting SELECT was killed on the server too (the lock is still held, so it would still wait).
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await selectsOnB(observer)).toBe(0);
+    } finally {
+      await holder.end();
+      await observer.end();
+    }
   });
 
   it('fails (and leaves no file) when a dumped table is altered during the backup', async () => {
+    // The ALTER lands after the snapshot and before b's rows are read: the hole --single-transaction leaves open.
     const dir = path.join(t.home, 'ddl-target');
-    const job = await t.ok('backups.create', { profileId, options: { dir, checksums: false } });
-    await waitForRows(job, 1);
-    const c = await rootConnection({ database: db.name });
-    await c.query('ALTER TABLE b ADD COLUMN extra INT');
-    await c.end();
-    const altered = await t.ok('jobs.get', { id: job.id });
-    const final = await t.ok('jobs.wait', { id: job.id, timeoutMs: 60_000 });
-    // Precondition of this test (timing): the ALTER ran while table a was still being dumped, before b was read.
-    expect(altered.state).toBe('running');
-    expect(final.state).toBe('failed');
-    expect(final.error?.code).toBe('CONFLICT');
-    expect(fs.readdirSync(dir)).toEqual([]);
+    const holder = await rootConnection({ database: db.name });
+    const observer = await rootConnection();
+    try {
+      await holder.query('LOCK TABLES b WRITE');
+      const job = await t.ok('backups.create', { profileId, options: { dir, checksums: false } });
+      await waitUntilBackupWaitsOnB(observer);
+      await holder.query('ALTER TABLE b ADD COLUMN extra INT');
+      await holder.query('UNLOCK TABLES');
+      const altered = await t.ok('jobs.get', { id: job.id });
+      const final = await t.ok('jobs.wait', { id: job.id, timeoutMs: 60_000 });
+      expect(altered.state).toBe('running');
+      expect(final.state).toBe('failed');
+      expect(final.error?.code).toBe('CONFLICT');
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      await holder.end();
+      await observer.end();
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { Connection as CoreConnection } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import type { BackupManifest, BackupTableInfo } from '../../../shared/contract/backups';
 import { TOOL_NAME } from '../../app/version';
+import { killSessions, threadIdOf } from '../../connections/mysql/killSessions';
 import { AppError } from '../../core/AppError';
 import { BackupFileWriter } from '../format/BackupFileWriter';
 import { planTable, quoteIdent } from './columns';
@@ -172,13 +173,40 @@ export async function runBackup(input: RunBackupInput): Promise<RunBackupResult>
     return { path: input.finalPath, manifest };
   } catch (err) {
     // Stop every worker at once (a failed table must not let the others stream on), then drop the file.
+    const sessions = opened.map(threadIdOf);
     killAll();
+    await killOnServer(input, sessions);
     await writer?.abort();
     if (input.signal.aborted) throw new AppError('CANCELLED', 'Backup cancelled; the partial file was removed.');
     throw asAppError(err);
   } finally {
     input.signal.removeEventListener('abort', killAll);
     if (!destroyed) await Promise.all(opened.map(closeGracefully));
+  }
+}
+
+const KILL_CONNECT_MS = 3_000;
+
+/**
+ * A destroyed socket does not stop a session that waits for a metadata lock (a table locked by someone
+ * else) or runs a long SELECT: it would linger, holding its snapshot, until it next writes to us.
+ */
+async function killOnServer(input: RunBackupInput, sessions: number[]): Promise<void> {
+  if (sessions.length === 0) return;
+  // Bounded: when the server or the tunnel is what failed, cleanup must not hold the job's result back.
+  const opening = input.openConnection();
+  const control = await Promise.race([
+    opening.catch(() => null),
+    new Promise<null>((resolve) => setTimeout(resolve, KILL_CONNECT_MS, null).unref()),
+  ]);
+  if (!control) {
+    void opening.then((c) => c.destroy()).catch(() => undefined);
+    return;
+  }
+  try {
+    await killSessions(control, sessions);
+  } finally {
+    await control.end().catch(() => control.destroy());
   }
 }
 
