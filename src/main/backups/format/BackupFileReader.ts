@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable, Transform } from 'node:stream';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { BackupManifest, BackupMember } from '../../../shared/contract/backups';
 import { AppError } from '../../core/AppError';
+import { createGunzipStream, gunzipBuffer } from '../../core/inflate';
 import { endMemberBytes } from './BackupFileWriter';
 import { type ByteSource, openLocalSource, withSource } from './byteSource';
 import { decodeManifestText, END_PREFIX, parseEndLine } from './manifestCodec';
-
-const gunzip = promisify(zlib.gunzip);
 
 /** How far from the end the end marker can start: its line is < 200 bytes, plus gzip framing. */
 const TAIL_BYTES = 1024;
@@ -57,7 +55,7 @@ export async function readManifestDetailed(src: ByteSource): Promise<{ manifest:
   }
   let manifestText: string;
   try {
-    manifestText = (await gunzip(manifestGz)).toString('utf8');
+    manifestText = (await gunzipBuffer(manifestGz)).toString('utf8');
   } catch {
     throw corrupt(src.name, 'the manifest member is not valid gzip');
   }
@@ -133,7 +131,7 @@ export async function inspectBackupFrom(src: ByteSource, options: VerifyOptions 
       problems.push({ code: 'BACKUP_CORRUPT', message: `${where} does not match its SHA-256 (altered bytes)` });
     } else if (options.inflate !== false) {
       try {
-        const raw = await gunzip(bytes);
+        const raw = await gunzipBuffer(bytes);
         if (raw.length !== m.rawBytes)
           problems.push({
             code: 'BACKUP_CORRUPT',
@@ -180,7 +178,7 @@ export async function verifyBackupFile(file: string, options: VerifyOptions = {}
  * restore never runs the last statements of an altered member unnoticed... it errors before `end`.
  */
 export function openMemberStream(file: string, member: BackupMember, options: { verify?: boolean } = {}): Readable {
-  const out = zlib.createGunzip();
+  const out = createGunzipStream();
   void openLocalSource(file).then(
     (src) => {
       const input = src.stream(member.offset, member.offset + member.length);

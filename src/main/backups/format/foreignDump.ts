@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import zlib from 'node:zlib';
+import { createGunzipStream } from '../../core/inflate';
 import { type ByteSource, openLocalSource, withSource } from './byteSource';
 
 /**
@@ -31,7 +31,7 @@ export async function scanForeignDump(input: Readable, compressed: boolean, sign
     truncated: false,
     rawBytes: 0,
   };
-  const text = compressed ? input.pipe(zlib.createGunzip()) : input;
+  const text = compressed ? input.pipe(createGunzipStream()) : input;
   input.on('error', (err) => text.destroy(err));
   // The previous chunk's last bytes, so a marker split across chunks is still found; starts with a
   // newline so a CREATE TABLE on the very first line counts.

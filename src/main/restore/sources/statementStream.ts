@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { type Readable, Transform } from 'node:stream';
-import zlib from 'node:zlib';
 import { AppError } from '../../core/AppError';
+import { createGunzipStream } from '../../core/inflate';
 import { DumpSplitter, type SplitStatement } from '../sql/DumpSplitter';
 
 /** What a restore source yields: statements in file order, in batches (one per input chunk). */
@@ -115,7 +115,7 @@ export async function openDumpFile(file: string): Promise<OpenedDumpFile> {
   raw.on('error', (err) => counter.destroy(err));
   raw.pipe(counter);
   if (!compressed) return { stream: counter, compressed, size, position: () => read };
-  const gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
+  const gunzip = createGunzipStream();
   counter.on('error', (err) => gunzip.destroy(err));
   counter.pipe(gunzip);
   return { stream: gunzip, compressed, size, position: () => read };

@@ -36,6 +36,7 @@ import {
   DQUOTE,
   DUMP_COMPLETED,
   HASH,
+  INSIDE_PLAIN,
   isSpace,
   matchesDelimiterTail,
   NL,
@@ -219,7 +220,7 @@ export class DumpSplitter {
       if (
         this.hasCode &&
         !this.inExecutableComment &&
-        (SPECIAL[b] === 0 || b === QUOTE || b === DQUOTE || b === OPEN || b === CLOSE) &&
+        (INSIDE_PLAIN[b] === 1 || b === QUOTE || b === DQUOTE || b === OPEN || b === CLOSE) &&
         b !== d0
       ) {
         // Hot path for statement bodies (INSERT tuples): plain bytes, parentheses and whole string literals
@@ -264,8 +265,10 @@ export class DumpSplitter {
           } else if (c === CLOSE) {
             if (depth > 0) depth--;
             i++;
-          } else if (SPECIAL[c] === 0 && c !== d0) {
+          } else if (INSIDE_PLAIN[c] === 1 && c !== d0) {
             i++;
+          } else if (c === DASH && i + 1 < n && buf[i + 1] !== DASH && d0 !== DASH) {
+            i++; // a minus sign, not the start of a `--` comment
           } else break;
         }
         this.depth = depth;

@@ -36,6 +36,14 @@ export const SPECIAL = new Uint8Array(256);
 for (const c of [SPACE, NL, CR, TAB, 0x0b, 0x0c, QUOTE, DQUOTE, BACKTICK, DASH, HASH, SLASH, STAR, OPEN, CLOSE, 0x64, 0x44])
   SPECIAL[c] = 1;
 
+/**
+ * Bytes that are plain code once a statement has begun (outside quotes and executable comments): the
+ * DELIMITER word (d/D) and whitespace only matter before a statement starts, the star only inside an executable comment.
+ * Hex literals (0x…D…) and text with spaces would otherwise leave the hot loop every few bytes.
+ */
+export const INSIDE_PLAIN = new Uint8Array(256).fill(1);
+for (const c of [QUOTE, DQUOTE, BACKTICK, DASH, HASH, SLASH, OPEN, CLOSE]) INSIDE_PLAIN[c] = 0;
+
 export function isSpace(b: number): boolean {
   return b === SPACE || b === NL || b === CR || b === TAB || b === 0x0c || b === 0x0b;
 }
