@@ -176,6 +176,7 @@ async function main(): Promise<void> {
 
     const runs: Array<() => Promise<Measure>> = [
       async () => {
+        await root.query('DROP DATABASE IF EXISTS r_client');
         await root.query('CREATE DATABASE r_client');
         const s0 = serverCpuSeconds(server.pid);
         const r = await timed('mariadb', [`--defaults-extra-file=${cnf}`, '--max-allowed-packet=64M', 'r_client'], dump);
@@ -192,6 +193,7 @@ async function main(): Promise<void> {
       ...(hasMyloader
         ? [
             async () => {
+              await root.query('DROP DATABASE IF EXISTS r_myloader');
               const s0 = serverCpuSeconds(server.pid);
               const r = await timed('myloader', [
                 '-h',
@@ -265,7 +267,13 @@ async function main(): Promise<void> {
     for (let r = 0; r < REPEAT; r++) {
       const order = [...runs.slice(r % runs.length), ...runs.slice(0, r % runs.length)];
       for (const run of order) {
-        const m = await run();
+        // myloader itself sometimes fails a run (InnoDB deadlock between its threads): retry once, say so.
+        const m = await run().catch(async (err: Error) => {
+          console.log(
+            `  run failed, retrying once: ${err.message.split('\n').find((l) => l.includes('CRITICAL')) ?? err.message.slice(0, 200)}`,
+          );
+          return run();
+        });
         console.log(
           `${m.tool.padEnd(28)} ${m.wall.toFixed(1).padStart(6)} s wall   ${m.clientCpu.toFixed(1).padStart(5)} s client CPU   ${m.serverCpu === null ? '   n/a' : m.serverCpu.toFixed(1).padStart(5)} s server CPU   ${m.checksum === source ? 'checksum OK' : `CHECKSUM MISMATCH ${m.checksum} vs ${source}`}`,
         );
