@@ -11,8 +11,13 @@ export function createGunzipStream(): zlib.Gunzip {
   return zlib.createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
 }
 
-export function gunzipBuffer(bytes: Buffer): Promise<Buffer> {
+/** With `expectedBytes` known (a backup member), the output is one allocation of that size, never a concat. */
+export function gunzipBuffer(bytes: Buffer, expectedBytes?: number): Promise<Buffer> {
+  const chunkSize = expectedBytes === undefined ? INFLATE_CHUNK_BYTES : Math.max(zlib.constants.Z_MIN_CHUNK, expectedBytes + 1);
+  // maxOutputLength: a member that inflates past what its manifest says is refused, not inflated to the end
+  // (a crafted file must not be able to make us allocate gigabytes).
+  const maxOutputLength = expectedBytes === undefined ? undefined : expectedBytes + 1;
   return new Promise((resolve, reject) =>
-    zlib.gunzip(bytes, { chunkSize: INFLATE_CHUNK_BYTES }, (err, out) => (err ? reject(err) : resolve(out))),
+    zlib.gunzip(bytes, { chunkSize, maxOutputLength }, (err, out) => (err ? reject(err) : resolve(out))),
   );
 }

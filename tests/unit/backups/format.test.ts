@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,9 +9,12 @@ import {
   BackupFileWriter,
   inspectBackupFile,
   memberStatements,
+  openLocalSource,
   openMemberStream,
   readManifest,
+  readMemberWhole,
   verifyBackupFile,
+  withSource,
 } from '../../../src/main/backups/format/index';
 import { AppError } from '../../../src/main/core/AppError';
 import type { BackupManifest } from '../../../src/shared/contract/backups';
@@ -211,5 +215,35 @@ describe('backup format v1', () => {
       }
     };
     await expect(read()).rejects.toMatchObject({ code: 'BACKUP_CORRUPT' });
+  });
+
+  it('reads a member whole: exact bytes, and altered, cut or over-long members refused', async () => {
+    const m = await readManifest(sample);
+    const member = m.members[2] as BackupManifest['members'][number];
+    const whole = await withSource(openLocalSource(sample), (src) => readMemberWhole(src, member));
+    expect(whole.toString('utf8')).toBe(DATA0);
+
+    const flipped = Buffer.from(sampleBytes);
+    flipped[member.offset + member.length - 9] = (flipped[member.offset + member.length - 9] as number) ^ 1;
+    const f1 = copyWith('whole-flip.sql.gz', flipped);
+    expect(await codeOf(withSource(openLocalSource(f1), (src) => readMemberWhole(src, member)))).toBe('BACKUP_CORRUPT');
+
+    const f2 = copyWith('whole-cut.sql.gz', sampleBytes.subarray(0, member.offset + member.length - 3));
+    expect(await codeOf(withSource(openLocalSource(f2), (src) => readMemberWhole(src, member)))).toBe('BACKUP_INCOMPLETE');
+
+    // A manifest that understates a member's size (hash recomputed, as a forger would) is refused, and the
+    // inflate stops at the stated size instead of allocating whatever the member expands to.
+    const bomb = zlib.gzipSync(Buffer.alloc(8 << 20, 0x41));
+    const forged = path.join(dir, 'whole-bomb.bin');
+    fs.writeFileSync(forged, bomb);
+    const lying = {
+      ...member,
+      offset: 0,
+      length: bomb.length,
+      rawBytes: 100,
+      sha256: createHash('sha256').update(bomb).digest('hex'),
+    };
+    const code = await codeOf(withSource(openLocalSource(forged), (src) => readMemberWhole(src, lying)));
+    expect(code).toBe('BACKUP_CORRUPT');
   });
 });

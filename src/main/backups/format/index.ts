@@ -13,10 +13,12 @@ export {
   readManifest,
   readManifestDetailed,
   readManifestFrom,
+  readMemberWhole,
   type VerifyOptions,
   type VerifyProgress,
   type VerifyReport,
   verifyBackupFile,
+  WHOLE_MEMBER_MAX_BYTES,
 } from './BackupFileReader';
 export { BackupFileWriter, type MemberMeta, PARTIAL_SUFFIX, renameNoReplace } from './BackupFileWriter';
 export { type ByteSource, openLocalSource, withSource } from './byteSource';

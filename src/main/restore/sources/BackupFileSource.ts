@@ -1,6 +1,14 @@
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import type { BackupManifest, BackupMember } from '../../../shared/contract/backups';
-import { openMemberStream, readManifest, verifyBackupFile } from '../../backups/format/BackupFileReader';
+import {
+  openLocalSource,
+  openMemberStream,
+  readManifest,
+  readMemberWhole,
+  verifyBackupFile,
+  WHOLE_MEMBER_MAX_BYTES,
+} from '../../backups/format/index';
 import { AppError } from '../../core/AppError';
 import type { RestoreSource } from './ForeignDumpSource';
 import { DumpScanner, emptyObjects, type SourceInventory } from './inventory';
@@ -95,26 +103,45 @@ export class BackupFileSource implements RestoreSource {
     this.manifest = m;
     // Progress runs over the inflated SQL bytes: the manifest knows them exactly, per member.
     this.size = m.members.reduce((a, x) => a + x.rawBytes, 0);
+    const src = await openLocalSource(this.path);
+    // Members of ordinary size are read whole, one ahead: the next one inflates on the thread pool while
+    // this one is split and sent. A member bigger than that (one huge row) is streamed.
+    const whole = (i: number): Promise<Buffer> | null => {
+      const member = m.members[i];
+      if (!member || member.rawBytes > WHOLE_MEMBER_MAX_BYTES) return null;
+      const p = readMemberWhole(src, member);
+      p.catch(() => undefined); // awaited below; a failure of a prefetched member must not go unhandled
+      return p;
+    };
     let before = 0;
-    for (const member of m.members) {
-      const it = splitReadable(openMemberStream(this.path, member), () => 0, signal);
-      let end: StreamEnd;
-      let inMember = 0;
-      try {
-        for (;;) {
-          const r = await it.next();
-          if (r.done) {
-            end = r.value;
-            break;
+    let next = whole(0);
+    try {
+      for (let i = 0; i < m.members.length; i++) {
+        const member = m.members[i] as BackupMember;
+        const current = next;
+        next = whole(i + 1);
+        const input = current ? Readable.from([await current]) : openMemberStream(this.path, member);
+        const it = splitReadable(input, () => 0, signal);
+        let end: StreamEnd;
+        let inMember = 0;
+        try {
+          for (;;) {
+            const r = await it.next();
+            if (r.done) {
+              end = r.value;
+              break;
+            }
+            for (const s of r.value.statements) inMember += s.sql.length;
+            yield { statements: r.value.statements, position: before + Math.min(inMember, member.rawBytes) };
           }
-          for (const s of r.value.statements) inMember += s.sql.length;
-          yield { statements: r.value.statements, position: before + Math.min(inMember, member.rawBytes) };
+        } catch (err) {
+          throw readError(err);
         }
-      } catch (err) {
-        throw readError(err);
+        if (end.tail) throw memberCut(member, this.path);
+        before += member.rawBytes;
       }
-      if (end.tail) throw memberCut(member, this.path);
-      before += member.rawBytes;
+    } finally {
+      await src.close().catch(() => undefined);
     }
     return { tail: null, sawDumpCompleted: true };
   }

@@ -45,7 +45,6 @@ import {
   S,
   SLASH,
   SPACE,
-  SPECIAL,
   STAR,
 } from './dumpBytes';
 

@@ -31,11 +31,6 @@ export const CLOSE = 0x29;
 export const DUMP_COMPLETED = Buffer.from(' Dump completed');
 export const DELIMITER_WORD = 'delimiter';
 
-/** 1 for bytes the Normal state must look at; everything else is plain code (letters, digits, commas...). */
-export const SPECIAL = new Uint8Array(256);
-for (const c of [SPACE, NL, CR, TAB, 0x0b, 0x0c, QUOTE, DQUOTE, BACKTICK, DASH, HASH, SLASH, STAR, OPEN, CLOSE, 0x64, 0x44])
-  SPECIAL[c] = 1;
-
 /**
  * Bytes that are plain code once a statement has begun (outside quotes and executable comments): the
  * DELIMITER word (d/D) and whitespace only matter before a statement starts, the star only inside an executable comment.
