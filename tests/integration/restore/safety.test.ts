@@ -30,6 +30,7 @@ describe('restore refusals', () => {
     await c.query("INSERT INTO gene VALUES (1, 'ARID1B', 0x00ff), (2, 'ANKRD11', NULL), (3, 'SCN2A', 'x')");
     await c.query('CREATE TRIGGER gene_bi BEFORE INSERT ON gene FOR EACH ROW SET NEW.symbol = UPPER(NEW.symbol)');
     await c.query(`CREATE TABLE \`${other.name}\`.t (x INT)`);
+    await c.query(`INSERT INTO \`${other.name}\`.t VALUES (7)`);
     await c.end();
     profileId = (await createProfileForTestDb(t, live.name, { localBackupDir: path.join(dir, 'backups') })).id;
     good = await mariadbDump(live.name, path.join(dir, 'good.sql'));
@@ -152,6 +153,35 @@ describe('restore refusals', () => {
     const job = await restoreAndWait(t, { profileId, file });
     expect(job.error?.code).toBe('RESTORE_PREFLIGHT_FAILED');
     await untouched(before);
+  });
+
+  it('refuses statements that could reach beyond the shadow schema, before they run', async () => {
+    const otherBefore = await snapshot(other.name);
+    const base = fs.readFileSync(good, 'latin1');
+    // [name, statement, refused by the preflight's statement check]. A qualified DROP TABLE is pointed at
+    // the shadow schema (the file's only database then is `other`), so it fails there, touching nothing.
+    const hostile: Array<[string, string, boolean]> = [
+      ['delete', `DELETE FROM \`${other.name}\`.t;\n`, true],
+      ['drop-db', `DROP DATABASE \`${other.name}\`;\n`, true],
+      ['drop-qualified', `DROP TABLE \`${other.name}\`.t;\n`, false],
+      ['unquoted', `DROP TABLE IF EXISTS ${live.name}.gene;\n`, false],
+      ['set-statement', `SET STATEMENT max_statement_time=5 FOR DELETE FROM \`${live.name}\`.gene;\n`, true],
+    ];
+    for (const [name, statement, byStatementCheck] of hostile) {
+      // Right after the first CREATE TABLE, so earlier statements have already run in the shadow schema.
+      const at = base.indexOf(';', base.indexOf('CREATE TABLE')) + 2;
+      const file = path.join(dir, `hostile-${name}.sql`);
+      fs.writeFileSync(file, base.slice(0, at) + statement + base.slice(at), 'latin1');
+      const before = await snapshot(live.name);
+      const direct = await restoreAndWait(t, { profileId, file });
+      expect(['RESTORE_PREFLIGHT_FAILED', 'RESTORE_FAILED'], name).toContain(direct.error?.code);
+      await untouched(before);
+      expect(await snapshot(other.name), name).toEqual(otherBefore);
+      if (byStatementCheck) {
+        const report = await t.ok('restore.preflight', { profileId, file });
+        expect(report.checks.find((c) => c.id === 'statements')?.status, name).toBe('fail');
+      }
+    }
   });
 
   it('refuses while a migration holds the lock, and names the holder', async () => {

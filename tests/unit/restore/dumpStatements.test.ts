@@ -66,9 +66,24 @@ describe('dump statement classification', () => {
   it('classifies table DDL', () => {
     expect(c('CREATE TABLE `t` (\n `id` int)')).toEqual({ kind: 'create-table', table: 't', qualifier: null });
     expect(c('CREATE SEQUENCE `s` start with 1')).toMatchObject({ kind: 'create-table', table: 's' });
-    expect(c('DROP TABLE IF EXISTS `a`, `b`')).toEqual({ kind: 'drop-table', tables: ['a', 'b'] });
-    expect(c('/*!40000 ALTER TABLE `t` DISABLE KEYS */')).toEqual({ kind: 'alter-table', table: 't', keysOnly: true });
-    expect(c('ALTER TABLE `t` ADD KEY (x)')).toEqual({ kind: 'alter-table', table: 't', keysOnly: false });
+    expect(c('DROP TABLE IF EXISTS `a`, `b`')).toEqual({ kind: 'drop-table', tables: ['a', 'b'], qualifiers: [] });
+    expect(c('DROP TABLE `live`.`a`, b, `live`.c')).toEqual({
+      kind: 'drop-table',
+      tables: ['a', 'b', 'c'],
+      qualifiers: ['live'],
+    });
+    expect(c('/*!40000 ALTER TABLE `t` DISABLE KEYS */')).toEqual({
+      kind: 'alter-table',
+      table: 't',
+      qualifier: null,
+      keysOnly: true,
+    });
+    expect(c('ALTER TABLE other.`t` ADD KEY (x)')).toEqual({
+      kind: 'alter-table',
+      table: 't',
+      qualifier: 'other',
+      keysOnly: false,
+    });
   });
 
   it('classifies mysqldump objects wrapped in executable comments', () => {
@@ -116,7 +131,32 @@ describe('dump statement classification', () => {
   it('recognises account statements and leaves the rest as other', () => {
     expect(c("CREATE USER 'a'@'%'")).toEqual({ kind: 'account' });
     expect(c('GRANT ALL ON *.* TO x')).toEqual({ kind: 'account' });
-    expect(c('SELECT SETVAL(`s`, 5, 0)')).toMatchObject({ kind: 'other' });
+    expect(c("SET PASSWORD = PASSWORD('x')")).toEqual({ kind: 'account' });
+    expect(c('SET DEFAULT ROLE r FOR u')).toEqual({ kind: 'account' });
+  });
+
+  it('knows the sequence state dumps restore, and nothing that only looks like it', () => {
+    expect(c('SELECT SETVAL(`s`, 5, 0)')).toEqual({ kind: 'sequence-state' });
+    expect(c('DO SETVAL(`s`, 1001, 0)')).toEqual({ kind: 'sequence-state' });
+    expect(c('SELECT SETVAL(`live`.`s`, 5, 0)')).toMatchObject({ kind: 'other' });
+    expect(c('SELECT SETVAL(`s`, 5, 0), (SELECT 1 FROM live.t)')).toMatchObject({ kind: 'other' });
+  });
+
+  it('leaves statements a restore must not run as other (the loader refuses them)', () => {
+    for (const sql of [
+      'DELETE FROM `live`.`gene`',
+      'UPDATE gene SET x = 1',
+      'DROP DATABASE `live`',
+      'TRUNCATE TABLE `live`.`gene`',
+      'RENAME TABLE `a` TO `live`.`a`',
+      'CALL wipe()',
+      'SET STATEMENT max_statement_time=1 FOR DELETE FROM live.t',
+      "SELECT * FROM t INTO OUTFILE '/tmp/x'",
+      'LOAD DATA INFILE "/etc/passwd" INTO TABLE t',
+    ])
+      expect(c(sql), sql).toMatchObject({ kind: 'other' });
+    expect(c("CHANGE MASTER TO MASTER_LOG_FILE='b.000001', MASTER_LOG_POS=4")).toMatchObject({ kind: 'global-set' });
+    expect(c('START SLAVE')).toMatchObject({ kind: 'global-set' });
   });
 
   it('strips DEFINER clauses in every form', () => {

@@ -107,6 +107,32 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
     }
   };
 
+  /**
+   * DDL naming the file's database explicitly, pointed at the shadow schema. Checked after the rewrite:
+   * a qualifier the rewrite could not reach (unquoted, or spelled oddly) would otherwise run against the
+   * live database, so such a statement is refused instead.
+   */
+  const intoShadow = (sql: string, qualifiers: readonly string[], what: string): string => {
+    let text = sql;
+    for (const q of qualifiers) {
+      checkDatabase(q, what);
+      text = rewriteDatabaseQualifier(text, q, input.shadowSchema).sql;
+    }
+    const again = classifyDumpStatement(text.length > 4096 ? text.slice(0, 4096) : text, input.serverVersion);
+    const left =
+      again.kind === 'create-table' || again.kind === 'alter-table'
+        ? [again.qualifier]
+        : again.kind === 'drop-table'
+          ? again.qualifiers
+          : [];
+    if (left.some((q) => q !== null && q !== input.shadowSchema))
+      throw new AppError(
+        'RESTORE_PREFLIGHT_FAILED',
+        `"${what}" names the database in a form this restore cannot point at the shadow schema; quote it with backticks or leave the database name out. Nothing was swapped.`,
+      );
+    return text;
+  };
+
   const route = (sql: string, st: DumpStatement, topLevelParens: number): void => {
     switch (st.kind) {
       case 'insert': {
@@ -127,23 +153,28 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
         return;
       }
       case 'create-table': {
-        let text = sql;
-        if (st.qualifier !== null) {
-          checkDatabase(st.qualifier, `CREATE TABLE ${st.qualifier}.${st.table}`);
-          text = rewriteDatabaseQualifier(sql, st.qualifier, input.shadowSchema).sql;
-        }
+        const text = st.qualifier === null ? sql : intoShadow(sql, [st.qualifier], `CREATE TABLE ${st.qualifier}.${st.table}`);
         table(st.table);
         void scheduler.tableDdl(st.table, text);
         return;
       }
-      case 'drop-table':
-        if (st.tables.length === 1) void scheduler.tableDdl(st.tables[0] as string, sql);
-        else void scheduler.barrier(sql);
+      case 'drop-table': {
+        const text = st.qualifiers.length ? intoShadow(sql, st.qualifiers, `DROP TABLE ${st.tables.join(', ')}`) : sql;
+        if (st.tables.length === 1) void scheduler.tableDdl(st.tables[0] as string, text);
+        else void scheduler.barrier(text);
         for (const name of st.tables) if ((tables.get(name)?.fileRows ?? 0) === 0) tables.delete(name);
         return;
+      }
       case 'alter-table':
         if (st.keysOnly) note('ALTER TABLE … DISABLE/ENABLE KEYS');
-        else void scheduler.tableDdl(st.table, sql);
+        else
+          void scheduler.tableDdl(
+            st.table,
+            st.qualifier === null ? sql : intoShadow(sql, [st.qualifier], `ALTER TABLE ${st.qualifier}.${st.table}`),
+          );
+        return;
+      case 'sequence-state':
+        void scheduler.barrier(sql);
         return;
       case 'session':
         scheduler.session(sql);
@@ -201,8 +232,13 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
       case 'account':
         skip('account statements (CREATE USER, GRANT …)');
         return;
-      default:
-        void scheduler.barrier(sql);
+      case 'other':
+        // Whatever a dump does not need (DELETE, UPDATE, DROP DATABASE, CALL, SET STATEMENT … FOR, …) could
+        // reach beyond the shadow schema: refused before it runs, like a second database.
+        throw new AppError(
+          'RESTORE_PREFLIGHT_FAILED',
+          `The file contains a statement a database restore does not run: "${Buffer.from(st.head.slice(0, 120), 'latin1').toString('utf8')}". Nothing was swapped.`,
+        );
     }
   };
 

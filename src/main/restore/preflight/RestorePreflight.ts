@@ -165,6 +165,12 @@ export async function runPreflight(i: PreflightInput): Promise<{ report: Preflig
     );
   if (inv.scanned && inv.tables.length === 0 && inv.problems.length === 0)
     add('tables', 'warn', 'The file creates no table: the target would end up without tables.');
+  if (inv.refused.length)
+    add(
+      'statements',
+      'fail',
+      `The file contains statements a database restore does not run (they could reach beyond the database being restored): ${inv.refused.join(', ')}.`,
+    );
   for (const w of inv.warnings) add('source', 'warn', w);
 
   // The target.

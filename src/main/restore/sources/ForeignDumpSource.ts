@@ -115,6 +115,7 @@ export class ForeignDumpSource implements RestoreSource {
       rawBytes: scanner.rawBytes,
       maxStatementBytes: scanner.maxStatementBytes,
       warnings,
+      refused: scanner.refused(),
       manifest: null,
       scanned: true,
     };

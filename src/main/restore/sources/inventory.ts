@@ -39,6 +39,8 @@ export interface SourceInventory {
   rawBytes: number | null;
   maxStatementBytes: number;
   warnings: string[];
+  /** Statements a restore refuses to run (they could reach beyond the shadow schema), first few quoted. */
+  refused: string[];
   manifest: BackupManifest | null;
   /** Every statement was read (tables, databases, DEFINERs known). False after a quick check of a foreign
    * dump: then those checks run while loading, before the swap. */
@@ -91,6 +93,7 @@ export class DumpScanner {
         if (st.qualifier) this.databases.add(st.qualifier);
         break;
       case 'drop-table':
+        for (const q of st.qualifiers) this.databases.add(q);
         // mysqldump drops the placeholder table of a view before creating the view itself.
         for (const name of st.tables) if ((this.tables.get(name)?.rows ?? 0) === 0) this.tables.delete(name);
         break;
@@ -114,9 +117,12 @@ export class DumpScanner {
       case 'account':
         this.count('account statements (CREATE USER, GRANT …)');
         break;
+      case 'alter-table':
+        if (st.qualifier) this.databases.add(st.qualifier);
+        break;
       case 'other':
         this.otherCount++;
-        if (this.otherHeads.length < 3) this.otherHeads.push(st.head.slice(0, 60));
+        if (this.otherHeads.length < 3) this.otherHeads.push(Buffer.from(st.head.slice(0, 80), 'latin1').toString('utf8'));
         break;
       default:
         break;
@@ -137,6 +143,13 @@ export class DumpScanner {
     this.skipped.set(what, (this.skipped.get(what) ?? 0) + 1);
   }
 
+  /** What the restore would refuse to run: empty when every statement is one a dump needs. */
+  refused(): string[] {
+    if (this.otherCount === 0) return [];
+    const more = this.otherCount - this.otherHeads.length;
+    return [...this.otherHeads.map((h) => `"${h}"`), ...(more > 0 ? [`and ${more} more`] : [])];
+  }
+
   /** Base tables only: a name that ends up a view was a mysqldump placeholder table. */
   tableList(): SourceTable[] {
     return [...this.tables.values()]
@@ -148,10 +161,6 @@ export class DumpScanner {
     const out: string[] = [];
     for (const [what, n] of this.skipped)
       out.push(`${n} × ${what} will be skipped (server-wide or account state is not part of a database restore).`);
-    if (this.otherCount > 0)
-      out.push(
-        `${this.otherCount} statement(s) of other kinds will run in file order, e.g. ${this.otherHeads.map((h) => `"${h}"`).join(', ')}.`,
-      );
     if (this.uncountable.size > 0)
       out.push(`Row counts of ${[...this.uncountable].join(', ')} cannot be read from the file (INSERT … SELECT/SET).`);
     return out;

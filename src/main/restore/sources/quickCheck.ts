@@ -72,6 +72,7 @@ export async function quickInventory(
     rawBytes,
     maxStatementBytes: 0,
     warnings: [],
+    refused: [],
     manifest: null,
     scanned: false,
   };

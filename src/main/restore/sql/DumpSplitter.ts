@@ -20,7 +20,7 @@ export interface SplitStatement {
   sql: Buffer;
   /** Offset of the statement's first byte in the whole (decompressed) stream. */
   offset: number;
-  /** How many times parenthesis depth went from 0 to 1 outside quotes (tuples of an INSERT, plus a column list). */
+  /** Times parenthesis depth went from 0 to 1 outside quotes (INSERT tuples + a column list); 0 = not counted. */
   topLevelParens: number;
   /** The delimiter that ended it (`;` unless a DELIMITER command changed it); empty for an unterminated tail. */
   delimiter: string;

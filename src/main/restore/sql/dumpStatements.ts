@@ -20,8 +20,10 @@ export type DumpStatement =
       nameEnd: number;
     }
   | { kind: 'create-table'; table: string; qualifier: string | null }
-  | { kind: 'drop-table'; tables: string[] }
-  | { kind: 'alter-table'; table: string; keysOnly: boolean }
+  | { kind: 'drop-table'; tables: string[]; qualifiers: string[] }
+  | { kind: 'alter-table'; table: string; qualifier: string | null; keysOnly: boolean }
+  /** `SELECT SETVAL(s, …)` / `DO SETVAL(s, …)` on an unqualified sequence: how dumps restore a sequence's state. */
+  | { kind: 'sequence-state' }
   | { kind: 'session'; noBackslashEscapes: boolean | null }
   | { kind: 'global-set'; what: string }
   | { kind: 'lock' }
@@ -130,6 +132,10 @@ function qualified(m: RegExpExecArray, first: number): { name: string; qualifier
   return b ? { qualifier: identName(a), name: identName(b) } : { qualifier: null, name: identName(a) };
 }
 
+const REPLICATION = /^(?:SLAVE|REPLICA|ALL\s+(?:SLAVES|REPLICAS))\b/i;
+// The whole statement: SETVAL on an unqualified sequence with plain number arguments, nothing after it.
+const SETVAL = new RegExp(`^SETVAL\\s*\\(\\s*${IDENT}\\s*(?:,\\s*-?\\d+\\s*){1,3}\\)\\s*$`, 'i');
+
 const INSERT_RE = new RegExp(
   `^(INSERT|REPLACE)\\s+(?:(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY)\\s+)?(IGNORE\\s+)?(?:INTO\\s+)?(${IDENT}(?:\\s*\\.\\s*${IDENT})?)\\s*(\\()?`,
   'id',
@@ -149,7 +155,7 @@ export function classifyDumpStatement(sql: string, serverVersion: number): DumpS
   const rest = head.slice(word.length).trimStart();
   switch (word) {
     case 'SET':
-      return classifySet(rest);
+      return classifySet(rest, head);
     case 'LOCK':
     case 'UNLOCK':
       return /^TABLES?\b/i.test(rest) ? { kind: 'lock' } : { kind: 'other', head: head.slice(0, 200) };
@@ -157,9 +163,19 @@ export function classifyDumpStatement(sql: string, serverVersion: number): DumpS
     case 'COMMIT':
     case 'ROLLBACK':
     case 'START':
+      if (word === 'START' && REPLICATION.test(rest)) return { kind: 'global-set', what: 'replication (START SLAVE …)' };
       return word === 'START' && !/^TRANSACTION\b/i.test(rest)
         ? { kind: 'other', head: head.slice(0, 200) }
         : { kind: 'transaction' };
+    case 'CHANGE':
+    case 'STOP':
+    case 'RESET':
+      return /^(?:MASTER|REPLICATION|SLAVE|REPLICA|ALL\s+(?:SLAVES|REPLICAS))\b/i.test(rest)
+        ? { kind: 'global-set', what: 'replication (CHANGE MASTER …)' }
+        : { kind: 'other', head: head.slice(0, 200) };
+    case 'SELECT':
+    case 'DO':
+      return SETVAL.test(rest) ? { kind: 'sequence-state' } : { kind: 'other', head: head.slice(0, 200) };
     case 'USE': {
       const m = new RegExp(`^${IDENT}`).exec(rest);
       return m ? { kind: 'use', database: identName(m[1] as string) } : { kind: 'other', head: head.slice(0, 200) };
@@ -179,7 +195,10 @@ export function classifyDumpStatement(sql: string, serverVersion: number): DumpS
   }
 }
 
-function classifySet(rest: string): DumpStatement {
+function classifySet(rest: string, head: string): DumpStatement {
+  // SET STATEMENT … FOR <any statement> would run a statement we did not classify.
+  if (/^STATEMENT\b/i.test(rest)) return { kind: 'other', head: head.slice(0, 200) };
+  if (/^(?:PASSWORD|ROLE|DEFAULT\s+ROLE)\b/i.test(rest)) return { kind: 'account' };
   const globalMatch = /^(?:GLOBAL\s+|@@GLOBAL\s*\.\s*)([A-Za-z_]+)/i.exec(rest);
   if (globalMatch) return { kind: 'global-set', what: (globalMatch[1] as string).toUpperCase() };
   if (/^(?:SESSION\s+|@@SESSION\s*\.\s*|@@)?SQL_LOG_BIN\s*=/i.test(rest)) return { kind: 'global-set', what: 'SQL_LOG_BIN' };
@@ -237,8 +256,10 @@ function classifyCreate(rest: string, head: string): DumpStatement {
 function classifyDrop(rest: string, head: string): DumpStatement {
   const table = /^(?:TEMPORARY\s+)?(?:TABLE|TABLES|SEQUENCE)\s+(?:IF\s+EXISTS\s+)?(.*)$/is.exec(rest);
   if (table) {
-    const names = [...(table[1] as string).matchAll(new RegExp(QUALIFIED, 'g'))].map((m) => identName((m[2] ?? m[1]) as string));
-    return { kind: 'drop-table', tables: names.filter((n) => !/^(RESTRICT|CASCADE)$/i.test(n)) };
+    const found = [...(table[1] as string).matchAll(new RegExp(QUALIFIED, 'g'))];
+    const names = found.map((m) => identName((m[2] ?? m[1]) as string));
+    const qualifiers = [...new Set(found.filter((m) => m[2]).map((m) => identName(m[1] as string)))];
+    return { kind: 'drop-table', tables: names.filter((n) => !/^(RESTRICT|CASCADE)$/i.test(n)), qualifiers };
   }
   const obj = /^(VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\b/i.exec(rest);
   if (obj) return { kind: 'drop-object', type: (obj[1] as string).toLowerCase() as ObjectType };
@@ -254,8 +275,13 @@ function classifyAlter(rest: string, head: string): DumpStatement {
   }
   const table = new RegExp(`^(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+${QUALIFIED}\\s*(.*)$`, 'is').exec(rest);
   if (table) {
-    const { name } = qualified(table, 1);
-    return { kind: 'alter-table', table: name, keysOnly: /^(?:DISABLE|ENABLE)\s+KEYS\s*$/i.test((table[3] as string).trim()) };
+    const { name, qualifier } = qualified(table, 1);
+    return {
+      kind: 'alter-table',
+      table: name,
+      qualifier,
+      keysOnly: /^(?:DISABLE|ENABLE)\s+KEYS\s*$/i.test((table[3] as string).trim()),
+    };
   }
   if (/^(?:USER|ROLE)\b/i.test(rest)) return { kind: 'account' };
   return { kind: 'other', head: head.slice(0, 200) };
