@@ -1,9 +1,11 @@
-import { Alert, Button, EmptyState, Group, Loader } from '@mantine/core';
+import { Alert, Box, Button, EmptyState, Group, Loader } from '@mantine/core';
 import { Cable, CircleAlert, MousePointerClick } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { Profile } from '../../shared/contract/index';
 import { navigate } from '../router';
 import { useAppStore, useCurrentProfile } from '../state/appStore';
+import { SandboxPanel } from './sandbox/SandboxPanel';
+import { useFirstRunSandboxStarting } from './sandbox/sandboxStore';
 
 /** First-run state: nothing can be done before a profile (or a local sandbox) exists. */
 export function NoProfilesState() {
@@ -20,8 +22,21 @@ export function NoProfilesState() {
           Open Connections
         </Button>
       </Group>
+      <Box maw={640} mx="auto" mt="lg">
+        <SandboxPanel firstRun />
+      </Box>
     </EmptyState>
   );
+}
+
+/**
+ * Whether to show the first-run state: no profile yet, or a sandbox start from that state still running
+ * (its profile exists before its migrations and sample data do).
+ */
+export function useShowFirstRun(): boolean {
+  const count = useAppStore((s) => s.profiles.length);
+  const sandboxStarting = useFirstRunSandboxStarting();
+  return count === 0 || sandboxStarting;
 }
 
 /**
@@ -31,7 +46,7 @@ export function NoProfilesState() {
 export function RequireProfile({ children }: { children: (profile: Profile) => ReactNode }) {
   const loaded = useAppStore((s) => s.profilesLoaded);
   const error = useAppStore((s) => s.profilesError);
-  const count = useAppStore((s) => s.profiles.length);
+  const firstRun = useShowFirstRun();
   const profile = useCurrentProfile();
   if (!loaded) return <Loader mt="xl" data-testid="profiles-loading" />;
   if (error)
@@ -40,7 +55,7 @@ export function RequireProfile({ children }: { children: (profile: Profile) => R
         {error}
       </Alert>
     );
-  if (count === 0) return <NoProfilesState />;
+  if (firstRun) return <NoProfilesState />;
   if (!profile)
     return (
       <EmptyState

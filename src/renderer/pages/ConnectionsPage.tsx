@@ -11,6 +11,7 @@ import { ProfileForm } from '../components/connections/ProfileForm';
 import { ProfileList, targetOf } from '../components/connections/ProfileList';
 import { ExportProfilesButton, ImportProfilesModal } from '../components/connections/ProfileTransfer';
 import { SshConfigImportModal } from '../components/connections/SshConfigImportModal';
+import { SandboxPanel } from '../components/sandbox/SandboxPanel';
 import { useAppStore } from '../state/appStore';
 
 type Editor = { title: string; initial: FormValues; editing: Profile | null };
@@ -180,16 +181,22 @@ export function ConnectionsPage() {
       </Group>
 
       {profiles.length === 0 ? (
-        <EmptyState
-          icon={<Cable size={28} />}
-          title="No connection profiles yet"
-          description="Create one for your SysNDD database (directly or through an SSH bastion), or import hosts from ~/.ssh/config."
-          data-testid="connections-empty"
-        />
+        <Stack>
+          <EmptyState
+            icon={<Cable size={28} />}
+            title="No connection profiles yet"
+            description="Create one for your SysNDD database (directly or through an SSH bastion), import hosts from ~/.ssh/config, or start a local sandbox."
+            data-testid="connections-empty"
+          />
+          <SandboxPanel onReady={setSelectedId} />
+        </Stack>
       ) : (
         <Grid>
           <Grid.Col span={{ base: 12, md: 4 }}>
-            <ProfileList profiles={profiles} selectedId={selectedId} onSelect={setSelectedId} />
+            <Stack>
+              <ProfileList profiles={profiles} selectedId={selectedId} onSelect={setSelectedId} />
+              <SandboxPanel onReady={setSelectedId} />
+            </Stack>
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 8 }}>
             {selected && (

@@ -6,7 +6,7 @@ import type { Profile, SystemInfo } from '../../shared/contract/index';
 import { call, errorMessage } from '../api';
 import { PendingMigrationsBadge } from '../components/migrations/PendingMigrationsBadge';
 import { ReadinessPanel } from '../components/overview/ReadinessPanel';
-import { NoProfilesState } from '../components/RequireProfile';
+import { NoProfilesState, useShowFirstRun } from '../components/RequireProfile';
 import { useCall } from '../hooks/useCall';
 import { describeTarget } from '../shell/EnvironmentBanner';
 import { useAppStore, useCurrentProfile } from '../state/appStore';
@@ -131,12 +131,12 @@ export function OverviewPage() {
   const system = useCall('system.info', {});
   const profile = useCurrentProfile();
   const loaded = useAppStore((s) => s.profilesLoaded);
-  const count = useAppStore((s) => s.profiles.length);
+  const firstRun = useShowFirstRun();
   return (
     <Stack gap="md">
       <Title order={2}>Overview</Title>
-      {loaded && count === 0 && <NoProfilesState />}
-      {profile && <ReadinessPanel key={profile.id} profile={profile} />}
+      {loaded && firstRun && <NoProfilesState />}
+      {profile && !firstRun && <ReadinessPanel key={profile.id} profile={profile} />}
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         {system.data ? (
           <SystemCard info={system.data} reload={system.reload} />

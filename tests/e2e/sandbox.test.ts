@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MariaDbServer } from '../../src/main/sandbox/MariaDbServer';
+import { type BrowserMode, startBrowserMode } from '../fixtures/browserMode';
+
+let bm: BrowserMode;
+let home: string;
+const savedHome = process.env.SYSNDD_ADMIN_HOME;
+
+beforeAll(async () => {
+  // Everything the sandbox writes (datadir, socket, pid file) stays in this temp app home.
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'sysndd-e2e-sandbox-'));
+  process.env.SYSNDD_ADMIN_HOME = home;
+  bm = await startBrowserMode({ home });
+});
+
+afterAll(async () => {
+  try {
+    // Stop through the app first (closes its pools), then by the pid file in case the app never knew the
+    // server (a failed assertion mid-start): no mariadbd may outlive the test.
+    await bm?.app.sandbox.stop().catch(() => {});
+    await bm?.close();
+  } finally {
+    await new MariaDbServer({ baseDir: path.join(home, 'sandbox'), rootPassword: '' }).stop(2_000).catch(() => {});
+    fs.rmSync(home, { recursive: true, force: true });
+    if (savedHome === undefined) delete process.env.SYSNDD_ADMIN_HOME;
+    else process.env.SYSNDD_ADMIN_HOME = savedHome;
+  }
+});
+
+describe('local sandbox in the UI (browser mode, real mariadbd)', () => {
+  it('explains what to install when the MariaDB server binaries are missing', async () => {
+    const { page } = bm;
+    const empty = fs.mkdtempSync(path.join(home, 'no-mariadb-'));
+    const saved = process.env.SYSNDD_ADMIN_MARIADB_BIN;
+    // With the override only that (empty) folder is searched, exactly like a machine without the package.
+    process.env.SYSNDD_ADMIN_MARIADB_BIN = empty;
+    try {
+      await page.reload();
+      const panel = page.getByTestId('empty-no-profiles').getByTestId('sandbox-panel');
+      await panel.getByTestId('sandbox-unavailable').waitFor();
+      expect(await panel.getByTestId('sandbox-unavailable').textContent()).toContain('apt-get install mariadb-server');
+      expect(await panel.getByTestId('sandbox-start').count()).toBe(0);
+      await bm.screenshot('sandbox-unavailable');
+    } finally {
+      if (saved === undefined) delete process.env.SYSNDD_ADMIN_MARIADB_BIN;
+      else process.env.SYSNDD_ADMIN_MARIADB_BIN = saved;
+    }
+    await page.reload();
+  });
+
+  it('starts the sandbox from the first-run state, follows the job, selects its profile, then stops it', async () => {
+    const { page } = bm;
+    const panel = page.getByTestId('empty-no-profiles').getByTestId('sandbox-panel');
+    await panel.getByTestId('sandbox-status').waitFor();
+    expect(await panel.getByTestId('sandbox-status').getAttribute('data-running')).toBe('false');
+    expect(await panel.textContent()).toContain(path.join(home, 'sandbox'));
+
+    await panel.getByTestId('sandbox-start').click();
+    // The start is a job: JobProgress (bar, stage, cancel) shows it while it runs, on the first-run panel.
+    await panel.getByTestId('job-progress-bar').waitFor();
+    const jobBox = panel.locator('[data-testid^="job-"][data-state]');
+    const jobId = (await jobBox.getAttribute('data-testid'))?.replace(/^job-/, '') ?? '';
+    expect(bm.app.jobs.get(jobId)).toMatchObject({ kind: 'sandbox' });
+    await bm.screenshot('sandbox-starting');
+
+    // Done: the panel reports it running, the first-run state gives way, the new profile is selected.
+    await expect.poll(() => bm.app.jobs.get(jobId).state, { timeout: 120_000, interval: 250 }).not.toMatch(/queued|running/);
+    expect(bm.app.jobs.get(jobId)).toMatchObject({ state: 'succeeded', error: null });
+    await page.getByTestId('empty-no-profiles').waitFor({ state: 'detached', timeout: 15_000 });
+    await expect.poll(() => page.getByTestId('profile-switcher').inputValue(), { timeout: 15_000 }).toBe('Local sandbox');
+    const profile = bm.app.profiles.findByName('Local sandbox');
+    const status = bm.app.sandbox.status();
+    expect(status).toMatchObject({ running: true, profileId: profile?.id });
+    expect(profile).toMatchObject({ environment: 'development', mysql: { host: '127.0.0.1', port: status.port } });
+
+    // On Connections the profile is listed and selected, and it really connects.
+    await page.getByTestId('nav-connections').click();
+    await page.locator('[data-name="Local sandbox"]').waitFor();
+    const details = page.getByTestId('connections-details');
+    expect(await details.getAttribute('data-profile')).toBe('Local sandbox');
+    await page.getByTestId('connection-test-button').click();
+    await expect.poll(() => page.getByTestId('test-report').getAttribute('data-ok'), { timeout: 30_000 }).toBe('true');
+    const pagePanel = page.getByTestId('sandbox-panel');
+    expect(await pagePanel.getByTestId('sandbox-status').getAttribute('data-running')).toBe('true');
+    expect(await pagePanel.getByTestId('sandbox-status').textContent()).toContain(`127.0.0.1:${status.port}`);
+    await bm.screenshot('sandbox-running');
+
+    await pagePanel.getByTestId('sandbox-stop').click();
+    await expect
+      .poll(() => pagePanel.getByTestId('sandbox-status').getAttribute('data-running'), { timeout: 30_000 })
+      .toBe('false');
+    expect(bm.app.sandbox.status()).toMatchObject({ running: false, pid: null, profileId: profile?.id });
+    // The data and the profile stay; Start is offered again.
+    expect(await pagePanel.getByTestId('sandbox-start').isEnabled()).toBe(true);
+    expect(bm.app.profiles.findByName('Local sandbox')).not.toBeNull();
+    expect(bm.consoleErrors).toEqual([]);
+  });
+});
