@@ -63,7 +63,7 @@ export interface AcquireOptions {
 
 /**
  * Take GET_LOCK('sysndd_migration') on `conn` (a dedicated connection: the lock lives and dies with its
- * session). Waits in slices of at most one second so the wait can report the holder and be cancelled;
+ * session). Waits in one-second slices so the wait can report the holder and be cancelled;
  * cancelling destroys the connection, which also abandons the server-side wait.
  */
 export async function acquireMigrationLock(conn: Connection, opts: AcquireOptions): Promise<{ waitedMs: number }> {
@@ -74,11 +74,13 @@ export async function acquireMigrationLock(conn: Connection, opts: AcquireOption
   try {
     for (;;) {
       if (opts.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled while waiting for the migration lock.');
-      const remaining = deadline - Date.now();
-      const slice = Math.max(0, Math.min(1, remaining / 1000));
+      // Whole seconds: MySQL 8 truncates a fractional GET_LOCK timeout (0.4 → 0: no wait), MariaDB does
+      // not. So every slice is 1 s, a last partial one rounded up (it still waits on MySQL; the deadline
+      // may pass by < 1 s), or 0 (one try) for a zero timeout.
+      const slice = deadline - Date.now() > 0 ? 1 : 0;
       let got: unknown;
       try {
-        const [rows] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [LOCK_NAME, Number(slice.toFixed(3))]);
+        const [rows] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [LOCK_NAME, slice]);
         got = rows[0]?.got;
       } catch (err) {
         if (opts.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled while waiting for the migration lock.');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Writable } from 'node:stream';
-import type { Connection } from 'mysql2/promise';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/main/cli/program';
 import { createTestApp, type TestApp } from '../../fixtures/app';
@@ -54,6 +54,19 @@ describe("GET_LOCK('sysndd_migration') held by someone else", () => {
     expect(status.lock.holder?.connectionId).toBe(holder.threadId);
   });
 
+  it("the holder's time in its current state (PROCESSLIST.TIME) is reported", async () => {
+    await new Promise((r) => setTimeout(r, 2100));
+    const lock = await t.ok('migrations.lockState', { profileId });
+    expect(lock.holder?.command).toBe('Sleep');
+    const first = lock.holder?.timeSeconds;
+    expect(first).toBeGreaterThanOrEqual(2);
+    const [rows] = await holder.query<RowDataPacket[]>('SELECT TIME FROM information_schema.PROCESSLIST WHERE ID = ?', [
+      holder.threadId,
+    ]);
+    // Our own query reset the holder's TIME: the figure is read from the processlist, not made up.
+    expect(Number(rows[0]?.TIME)).toBeLessThan(first as number);
+  });
+
   it('migrate gives up with MIGRATION_LOCK_BUSY naming the holder after the lock timeout', async () => {
     const t0 = Date.now();
     const done = await waitJob(t, await t.ok('migrations.migrate', { profileId, lockTimeoutSeconds: 1 }));
@@ -69,6 +82,27 @@ describe("GET_LOCK('sysndd_migration') held by someone else", () => {
         "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'one'",
       ),
     ).toEqual([]);
+  });
+
+  it('waits in whole-second GET_LOCK slices (MySQL truncates fractions), the last one rounded up', async () => {
+    const t0 = Date.now();
+    const job = await t.ok('migrations.migrate', { profileId, lockTimeoutSeconds: 1.5 });
+    const seen = new Set<string>();
+    let snap = await t.ok('jobs.get', { id: job.id });
+    while (!snap.finishedAt) {
+      const rows = await query<{ INFO: string }>(
+        db.name,
+        "SELECT INFO FROM information_schema.PROCESSLIST WHERE USER = ? AND DB = ? AND INFO LIKE 'SELECT GET_LOCK(%'",
+        [mysqlInfo().user, db.name],
+      );
+      for (const r of rows) seen.add(r.INFO);
+      await new Promise((r) => setTimeout(r, 50));
+      snap = await t.ok('jobs.get', { id: job.id });
+    }
+    expect(snap.error?.code).toBe('MIGRATION_LOCK_BUSY');
+    expect([...seen]).toEqual(["SELECT GET_LOCK('sysndd_migration', 1) AS got"]);
+    // 1 s + a last 0.5 s slice rounded up to 1 s: the whole timeout was really waited for.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
   });
 
   it('the wait is cancellable, and the waiting connection is closed', async () => {

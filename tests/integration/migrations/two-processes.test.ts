@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, mysqlInfo, type TestDatabase } from '../../fixtures/mysql';
+import { createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
 import { migrationsFolder, query } from './helpers';
 
 const BIN = path.resolve('bin/sysndd-admin.mjs');
@@ -12,6 +13,12 @@ interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+interface Result {
+  applied: Array<{ filename: string }>;
+  fastPath: boolean;
+  lockWaitMs: number | null;
 }
 
 /** The real CLI as a child process, the way an operator (or a second console) would start it. */
@@ -30,24 +37,26 @@ function runBin(args: string[], env: Record<string, string>): Promise<Run> {
 describe('two runner processes started together', () => {
   let db: TestDatabase;
   let dir: string;
+  let holder: Connection;
   const homes: string[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase('mig_two_proc');
-    // Slow enough (SLEEP) that the two runs really overlap on the lock.
     const files: Record<string, string> = {};
     for (let i = 1; i <= 6; i++) {
       files[`00${i}_step_${i}.sql`] = `DO SLEEP(0.15);\nCREATE TABLE step_${i} (id INT);\nINSERT INTO step_${i} VALUES (${i});\n`;
     }
     dir = migrationsFolder(files);
+    holder = await rootConnection({ database: db.name });
   });
   afterAll(async () => {
+    await holder.end().catch(() => undefined);
     await db.drop();
     fs.rmSync(dir, { recursive: true, force: true });
     for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
   });
 
-  it('applies each file exactly once; the second waits for the lock and finds nothing left', async () => {
+  it('both queue on the lock; one applies every file, the other re-checks under the lock and finds nothing', async () => {
     const info = mysqlInfo();
     const url = `mysql://${info.user}@${info.host}:${info.port}/${db.name}`;
     const env = () => {
@@ -55,21 +64,44 @@ describe('two runner processes started together', () => {
       homes.push(home);
       return { SYSNDD_ADMIN_HOME: home, SYSNDD_ADMIN_SECRETS: 'memory', MYSQL_PWD: info.password, SYSNDD_ADMIN_FROM_SOURCE: '1' };
     };
-    const args = ['--json', 'migrate', 'up', '--url', url, '--migrations-dir', dir, '--lock-timeout', '60'];
-    const [a, b] = await Promise.all([runBin(args, env()), runBin(args, env())]);
+    // A foreign session (a SysNDD replica, say) holds the lock, so both runners pass the lock-free fast
+    // path (6 pending) and must queue on GET_LOCK. Named locks are server-wide: another test file may hold
+    // it for a moment, hence the wait.
+    const [got] = await holder.query("SELECT GET_LOCK('sysndd_migration', 60) AS got");
+    expect(got).toEqual([{ got: 1 }]);
+
+    const args = ['--json', 'migrate', 'up', '--url', url, '--migrations-dir', dir, '--lock-timeout', '120'];
+    const runs = Promise.all([runBin(args, env()), runBin(args, env())]);
+    // Both runners' lock connections show up in the processlist inside GET_LOCK (1 s slices; the same
+    // connection between slices), while nothing has been applied.
+    const waiting = new Set<number>();
+    const deadline = Date.now() + 60_000;
+    while (waiting.size < 2 && Date.now() < deadline) {
+      const rows = await query<{ ID: number }>(
+        db.name,
+        "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? AND DB = ? AND INFO LIKE 'SELECT GET_LOCK(%'",
+        [info.user, db.name],
+      );
+      for (const r of rows) waiting.add(Number(r.ID));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(waiting.size).toBe(2);
+    const tables = await query(
+      db.name,
+      "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'step%'",
+    );
+    expect(tables).toEqual([]);
+    // Longer than one wait slice, so each runner reports the holder at least once.
+    await new Promise((r) => setTimeout(r, 1500));
+    await holder.query("SELECT RELEASE_LOCK('sysndd_migration')");
+
+    const [a, b] = await runs;
     expect(a.stderr + b.stderr).not.toMatch(/error/i);
     expect([a.code, b.code]).toEqual([0, 0]);
-
-    const results = [a, b].map(
-      (r) =>
-        JSON.parse(r.stdout.trim().split('\n').pop() as string) as { applied: Array<{ filename: string }>; fastPath: boolean },
-    );
-    const appliedCounts = results.map((r) => r.applied.length).sort();
-    expect(appliedCounts[1]).toBeGreaterThan(0);
-    expect((appliedCounts[0] ?? 0) + (appliedCounts[1] ?? 0)).toBe(6);
-
-    const sv = await query<{ filename: string }>(db.name, 'SELECT filename FROM schema_version ORDER BY filename');
-    expect(sv.map((r) => r.filename)).toEqual([
+    const results = [a, b].map((r) => JSON.parse(r.stdout.trim().split('\n').pop() as string) as Result);
+    const winner = results.find((r) => r.applied.length > 0);
+    const loser = results.find((r) => r.applied.length === 0);
+    expect(winner?.applied.map((x) => x.filename)).toEqual([
       '001_step_1.sql',
       '002_step_2.sql',
       '003_step_3.sql',
@@ -77,6 +109,15 @@ describe('two runner processes started together', () => {
       '005_step_5.sql',
       '006_step_6.sql',
     ]);
+    // The loser passed the fast path (files were pending), waited, and found nothing left under the lock.
+    expect(loser).toMatchObject({ fastPath: false, applied: [], upToDate: true });
+    expect(winner?.fastPath).toBe(false);
+    for (const r of results) expect(r.lockWaitMs).toBeGreaterThan(1000);
+    // Each one reported the wait, naming our session as the holder.
+    for (const r of [a, b]) expect(r.stdout, r.stdout).toContain(`held by connection ${holder.threadId}`);
+
+    const sv = await query<{ filename: string }>(db.name, 'SELECT filename FROM schema_version ORDER BY filename');
+    expect(sv.map((r) => r.filename)).toEqual(winner?.applied.map((x) => x.filename));
     const applies = await query<{ filename: string; n: number }>(
       db.name,
       "SELECT filename, COUNT(*) AS n FROM schema_version_journal WHERE action = 'apply' GROUP BY filename ORDER BY filename",
