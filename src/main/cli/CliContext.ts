@@ -1,9 +1,12 @@
+import { HostKeyFingerprint } from '../../shared/contract/connections';
 import type { ArgsIn, JobSnapshot, OperationName, ResultOf } from '../../shared/contract/index';
 import type { Failure } from '../../shared/errors';
 import { App } from '../app/App';
+import { AppError, toFailure } from '../core/AppError';
 import { type CallContext, dispatch } from '../core/dispatch';
 import { openHeadlessSecretStore } from '../secrets/KeyringSecretStore';
 import { EXIT, type ExitCode, exitCodeFor } from './exitCodes';
+import { installHostKeyPrompt } from './hostKeyPrompt';
 import { JobFollower } from './JobFollower';
 import { installSecretPrompt } from './secretPrompt';
 import { closeApp, type GracefulShutdown } from './shutdown';
@@ -47,6 +50,8 @@ export class CliContext {
       this.shutdown?.watch(this.appInstance);
       // Every command that connects may need a secret the store lacks; on a terminal, ask for it.
       installSecretPrompt(this.appInstance, this.json);
+      // …and meet a host key for the first time inside a tunnel (see hostKeyPrompt.ts).
+      installHostKeyPrompt(this.appInstance, this);
     }
     return this.appInstance;
   }
@@ -69,11 +74,17 @@ export class CliContext {
   async resolveTarget(opts: DbTargetOptions): Promise<string> {
     const app = await this.app();
     try {
-      if (opts.profile) return app.profiles.resolve(opts.profile).id;
-      const { input, secrets } = await profileFromFlags(opts);
-      return (await app.profiles.createTransient(input, secrets)).id;
+      const accept = opts.acceptHostKey === undefined ? undefined : acceptedFingerprint(opts.acceptHostKey);
+      let id: string;
+      if (opts.profile) id = app.profiles.resolve(opts.profile).id;
+      else {
+        const { input, secrets } = await profileFromFlags(opts);
+        id = (await app.profiles.createTransient(input, secrets)).id;
+      }
+      // Every tunnel of this profile then pins exactly that key on first contact, and refuses any other.
+      if (accept) app.connections.acceptHostKey(id, accept);
+      return id;
     } catch (err) {
-      const { toFailure } = await import('../core/AppError');
       return this.fail(toFailure(err));
     }
   }
@@ -109,6 +120,14 @@ export class CliContext {
 }
 
 import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
+
+/** `--accept-host-key` as ssh-keygen -l prints it, checked before anything connects. */
+function acceptedFingerprint(raw: string): string {
+  const parsed = HostKeyFingerprint.safeParse(raw.trim());
+  if (!parsed.success)
+    throw new AppError('INVALID_ARGUMENT', `--accept-host-key must look like SHA256:… (as ssh-keygen -lf prints it), got ${raw}`);
+  return parsed.data;
+}
 
 function isKnownCode(code: string): code is ErrorCode {
   return (ERROR_CODES as readonly string[]).includes(code);

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { SFTPWrapper } from 'ssh2';
-import type { ConnectionStatus, ConnectionTestReport, PoolStats } from '../../shared/contract/connections';
+import type { ConnectionStatus, ConnectionTestReport, HostKeyCheck, PoolStats } from '../../shared/contract/connections';
 import type { ConnectionState } from '../../shared/contract/events';
 import type { Profile } from '../../shared/contract/profiles';
 import { bundledMigrationsDir } from '../app/paths';
@@ -76,6 +76,15 @@ export class ConnectionManager {
   private readonly acquireTimeoutMs: number;
   /** Reconnect policy for tunnels opened from now on (tests shorten it). */
   readonly tuning: TunnelTuning;
+  /**
+   * First contact with an SSH host key, for tunnels (the staged test has its own flow): a terminal prompt
+   * the CLI installs (resolves true once the person trusted and pinned the key), and the door's advice
+   * in the HOST_KEY_UNKNOWN error. Without them the error says to compare the key and trust it.
+   */
+  hostKeyPrompt: ((check: HostKeyCheck) => Promise<boolean>) | null = null;
+  unknownHostKeyAdvice: ((check: HostKeyCheck) => string) | null = null;
+  /** Per profile: the one fingerprint a person accepted in advance (CLI `--accept-host-key`). */
+  private readonly acceptedHostKeys = new Map<string, string>();
 
   constructor(
     store: AppDatabase,
@@ -221,6 +230,14 @@ export class ConnectionManager {
     );
   }
 
+  /**
+   * Trust a first-contact host key of this profile's SSH hosts only if it has exactly this fingerprint
+   * (pinned on connect); any other unknown key is refused naming both. Lasts for this process.
+   */
+  acceptHostKey(profileId: string, fingerprint: string): void {
+    this.acceptedHostKeys.set(profileId, fingerprint);
+  }
+
   /** Close one profile's connections (after an edit, or on request). */
   async closeProfile(profileId: string): Promise<void> {
     const link = this.links.get(profileId);
@@ -266,6 +283,9 @@ export class ConnectionManager {
           hostKeys: this.hostKeys,
           secretOf: (name, required) => this.secretSources.get(profileId, name, required),
           sshDir: this.sshDir,
+          acceptFingerprint: this.acceptedHostKeys.get(profileId),
+          confirmHostKey: this.hostKeyPrompt ?? undefined,
+          unknownKeyAdvice: this.unknownHostKeyAdvice ?? undefined,
         }),
         {
           state: (state, detail) => {

@@ -176,4 +176,63 @@ describe('profile and connect commands', () => {
     );
     expect((await cli(['connect', 'test', '--profile', 'tunnel'], pwd)).code).toBe(3);
   });
+
+  it('--accept-host-key works on every command that tunnels (migrate status, backup create), and refuses another key', async () => {
+    const m = mysqlInfo();
+    const pwd = { MYSQL_PWD: m.password };
+    const target = [
+      '--url',
+      `mysql://${m.user}@${m.host}:${m.port}/${db.name}`,
+      '--ssh',
+      `${sshd.user}@${sshd.host}:${sshd.port}`,
+      '--ssh-key',
+      sshd.privateKeyPath,
+    ];
+    const pinned = async () => (await cli(['--json', 'connect', 'known-hosts', 'list'])).stdout;
+
+    // Off a terminal, first contact is refused with the fingerprint and the flag that would accept it.
+    const first = await cli(['migrate', 'status', ...target], pwd);
+    expect(first.code).toBe(3);
+    expect(first.stderr).toContain('HOST_KEY_UNKNOWN');
+    expect(first.stderr).toContain(`--accept-host-key ${sshd.hostKeyFingerprint}`);
+    expect(await pinned()).not.toContain(sshd.hostKeyFingerprint);
+
+    // Another fingerprint: refused, naming both, and nothing pinned.
+    const offered = 'SHA256:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
+    const wrong = await cli(['migrate', 'status', ...target, '--accept-host-key', offered], pwd);
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain(`presents the ED25519 host key ${sshd.hostKeyFingerprint}, not the accepted ${offered}`);
+    expect(await pinned()).not.toContain(sshd.hostKeyFingerprint);
+    const malformed = await cli(['migrate', 'status', ...target, '--accept-host-key', 'abc'], pwd);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--accept-host-key must look like SHA256:');
+
+    // The right one: the command runs through the tunnel, and exactly that key is pinned for later runs.
+    const right = await cli(['--json', 'migrate', 'status', ...target, '--accept-host-key', sshd.hostKeyFingerprint], pwd);
+    expect(right.stderr).toBe('');
+    expect(right.code).toBe(0);
+    expect(JSON.parse(right.stdout)).toMatchObject({ historyTable: false });
+    const hosts = JSON.parse(await pinned());
+    expect(hosts.entries).toEqual([expect.objectContaining({ port: sshd.port, fingerprint: sshd.hostKeyFingerprint })]);
+    expect((await cli(['migrate', 'status', ...target], pwd)).code).toBe(0);
+  });
+
+  it('--accept-host-key on a job command: backup create over the tunnel of a saved profile', async () => {
+    const tunnel = ['--ssh', `${sshd.user}@${sshd.host}:${sshd.port}`, '--ssh-key', sshd.privateKeyPath];
+    const pwd = { MYSQL_PWD: mysqlInfo().password };
+    expect((await cli(addArgs('bastion', tunnel), pwd)).code).toBe(0);
+    const dir = path.join(home, 'backups');
+    const refused = await cli(['backup', 'create', '--profile', 'bastion', '--dir', dir], pwd);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(`--accept-host-key ${sshd.hostKeyFingerprint}`);
+    expect(fs.existsSync(dir) ? fs.readdirSync(dir) : []).toEqual([]);
+
+    const ok = await cli(
+      ['backup', 'create', '--profile', 'bastion', '--dir', dir, '--accept-host-key', sshd.hostKeyFingerprint],
+      pwd,
+    );
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('Backup written:');
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.sql.gz'))).toHaveLength(1);
+  });
 });

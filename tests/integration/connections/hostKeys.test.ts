@@ -156,3 +156,57 @@ describe('SSH host keys', () => {
     fs.rmSync(file);
   });
 });
+
+/** First contact inside a tunnel (what backup/migrate/restore meet): the prompt the CLI installs on a terminal. */
+describe('SSH host keys: first contact in a tunnel', () => {
+  let t: TestApp;
+  let sshd: SshdFixture;
+  let db: TestDatabase;
+  let profileId: string;
+
+  beforeAll(async () => {
+    [sshd, db] = await Promise.all([startSshd(), createTestDatabase('conn_hostkey_prompt')]);
+    t = createTestApp();
+    const p = await createProfileForTestDb(t, db.name, {
+      name: 'prompted',
+      ssh: {
+        host: sshd.host,
+        port: sshd.port,
+        user: sshd.user,
+        auth: 'key',
+        privateKeyPath: sshd.privateKeyPath,
+        keepaliveSeconds: 5,
+      },
+    });
+    profileId = p.id;
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all([sshd?.stop(), db?.drop()]);
+  });
+
+  const select1 = () => t.app.connections.withConnection(profileId, async (c) => (await c.query('SELECT 1 AS one'))[0]);
+
+  it('a declined prompt fails with HOST_KEY_UNKNOWN; an accepted one pins the key and the query runs', async () => {
+    const asked: string[] = [];
+    t.app.connections.hostKeyPrompt = async (check) => {
+      asked.push(check.fingerprint);
+      return false;
+    };
+    await expect(select1()).rejects.toMatchObject({ code: 'HOST_KEY_UNKNOWN' });
+    expect(asked).toEqual([sshd.hostKeyFingerprint]);
+    expect(t.app.connections.hostKeys.list()).toEqual([]);
+
+    // The failed tunnel stays failed until the next use; a fresh link asks again.
+    await t.app.connections.closeProfile(profileId);
+    t.app.connections.hostKeyPrompt = async (check) => {
+      asked.push(check.fingerprint);
+      t.app.connections.hostKeys.trust(check.host, check.port, check.keyType, check.fingerprint);
+      return true;
+    };
+    expect(await select1()).toEqual([{ one: 1 }]);
+    expect(asked).toEqual([sshd.hostKeyFingerprint, sshd.hostKeyFingerprint]);
+    expect(t.app.connections.hostKeys.list()).toEqual([expect.objectContaining({ fingerprint: sshd.hostKeyFingerprint })]);
+  });
+});

@@ -3,7 +3,7 @@ import type { ConnectionTestReport, HostKeyCheck } from '../../../shared/contrac
 import type { CliContext } from '../CliContext';
 import { CliExit } from '../CliContext';
 import { EXIT, exitCodeFor } from '../exitCodes';
-import { promptYesNo } from '../prompt';
+import { acceptHostKeyAdvice, askToTrustHostKey } from '../hostKeyPrompt';
 import { addDbTargetOptions, type DbTargetOptions } from '../target';
 import { renderKnownHosts, renderTestReport } from './connectRender';
 
@@ -24,18 +24,7 @@ async function testWithHostKeyFlow(
   for (let round = 0; round < 3; round++) {
     const key = unknownKey(report);
     if (!key || cli.json) return report;
-    const where = key.port === 22 ? key.host : `[${key.host}]:${key.port}`;
-    cli.stderr.write(
-      `\nThe authenticity of host ${where} can't be established.\n${key.keyType} key fingerprint is ${key.fingerprint}.\n`,
-    );
-    const yes = await promptYesNo('Trust this host key and continue?');
-    if (!yes) return report;
-    await cli.call('connections.trustHostKey', {
-      host: key.host,
-      port: key.port,
-      keyType: key.keyType,
-      fingerprint: key.fingerprint,
-    });
+    if (!(await askToTrustHostKey(cli, key))) return report;
     report = await cli.call('connections.test', { profileId });
   }
   return report;
@@ -62,9 +51,7 @@ export function registerConnectCommands(program: Command, cli: CliContext): void
         o.acceptHostKey && o.acceptHostKey !== key.fingerprint
           ? ` (the server presents ${key.fingerprint}, not ${o.acceptHostKey})`
           : '';
-      cli.stderr.write(
-        `\nFirst contact with ${key.host}:${key.port}${offered}. Check the fingerprint with the server admin, then run again with\n  --accept-host-key ${key.fingerprint}\n`,
-      );
+      cli.stderr.write(`\nFirst contact with ${key.host}:${key.port}${offered}. ${acceptHostKeyAdvice(key.fingerprint)}\n`);
     }
     throw new CliExit(report.failure ? exitCodeFor(report.failure.code) : EXIT.FAILED);
   });

@@ -3,7 +3,7 @@ import type { ConnectionState } from '../../../shared/contract/events';
 import type { SshSettings } from '../../../shared/contract/profiles';
 import type { ErrorCode } from '../../../shared/errors';
 import { AppError } from '../../core/AppError';
-import { type ChainDeps, connectChain, type SshChain } from './chain';
+import { type ChainDeps, connectChainConfirmingKeys, type SshChain } from './chain';
 import { forwardOut } from './sshHop';
 
 /** Failures that another attempt cannot fix: ask a person instead of hammering the server. */
@@ -94,7 +94,7 @@ export class SshTunnel {
   private connectOnce(state: 'connecting' | 'reconnecting'): Promise<SshChain> {
     if (this.connecting) return this.connecting;
     if (state === 'connecting') this.setState('connecting', null, null);
-    const attempt = connectChain(this.settings, this.deps())
+    const attempt = connectChainConfirmingKeys(this.settings, this.deps())
       .then((chain) => {
         if (this.closed) {
           chain.end();

@@ -25,6 +25,13 @@ export interface ChainDeps {
   secretOf: SecretLookup;
   sshDir: string;
   acceptFingerprint?: string;
+  /** The door's words for "first contact, here is what to do" (the CLI names --accept-host-key). */
+  unknownKeyAdvice?: (check: HostKeyCheck) => string;
+  /**
+   * Asked after a hop met an unknown host key (never with `acceptFingerprint`, which already decided):
+   * resolves true once a person trusted and pinned it, and the chain is connected again from the start.
+   */
+  confirmHostKey?: (check: HostKeyCheck) => Promise<boolean>;
   readyTimeoutMs?: number;
   /** Sees every host key check, also the ones that made a hop fail (the staged test reports them). */
   onHostKey?: (check: HostKeyCheck) => void;
@@ -117,6 +124,31 @@ export async function connectChain(ssh: SshSettings, deps: ChainDeps, report?: S
   }
 }
 
+/** The unknown host key a failed connect stopped at, if that is why it failed. */
+export function unknownHostKeyOf(err: unknown): HostKeyCheck | null {
+  if (!(err instanceof AppError) || err.code !== 'HOST_KEY_UNKNOWN') return null;
+  const d = err.details as Partial<HostKeyCheck> | undefined;
+  return d?.status === 'unknown' && typeof d.fingerprint === 'string' ? (d as HostKeyCheck) : null;
+}
+
+/**
+ * `connectChain` for long-lived tunnels: on first contact ask `deps.confirmHostKey` (a terminal prompt)
+ * and connect again once the key is pinned. The question is asked after the failed handshake, not inside
+ * it, so a person taking their time does not run into the handshake timeout. A jump host and its target
+ * may each ask once.
+ */
+export async function connectChainConfirmingKeys(ssh: SshSettings, deps: ChainDeps): Promise<SshChain> {
+  for (let round = 0; ; round++) {
+    try {
+      return await connectChain(ssh, deps);
+    } catch (err) {
+      const check = unknownHostKeyOf(err);
+      if (!check || !deps.confirmHostKey || deps.acceptFingerprint || round >= 2) throw err;
+      if (!(await deps.confirmHostKey(check))) throw err;
+    }
+  }
+}
+
 async function hop(
   settings: SshHopSettings,
   role: HopRole,
@@ -141,6 +173,7 @@ async function hop(
       keepaliveCountMax: KEEPALIVE_COUNT_MAX,
       readyTimeoutMs: deps.readyTimeoutMs ?? 20_000,
       acceptFingerprint: deps.acceptFingerprint,
+      unknownKeyAdvice: deps.unknownKeyAdvice,
     });
     keys.push(r.hostKey);
     deps.onHostKey?.(r.hostKey);

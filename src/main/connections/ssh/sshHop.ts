@@ -26,6 +26,8 @@ export interface HopOptions {
   readyTimeoutMs: number;
   /** Trust an unknown key when it has exactly this fingerprint (CLI `--accept-host-key`). */
   acceptFingerprint?: string;
+  /** What the first-contact error tells a person to do; the door decides (a dialog, or a CLI flag). */
+  unknownKeyAdvice?: (check: HostKeyCheck) => string;
 }
 
 export interface HopResult {
@@ -97,7 +99,11 @@ export function forwardOut(client: Client, via: string, host: string, port: numb
   });
 }
 
-export function hostKeyError(check: HostKeyCheck): AppError {
+/**
+ * `accepted`: the fingerprint a person accepted in advance (CLI `--accept-host-key`); an unknown key with
+ * another fingerprint is refused naming both, never trusted. `advice` replaces the generic "trust it" hint.
+ */
+export function hostKeyError(check: HostKeyCheck, accepted?: string, advice?: (check: HostKeyCheck) => string): AppError {
   const where = check.port === 22 ? check.host : `[${check.host}]:${check.port}`;
   const label = keyTypeLabel(check.keyType);
   if (check.status === 'changed') {
@@ -116,9 +122,17 @@ export function hostKeyError(check: HostKeyCheck): AppError {
       check,
     );
   }
+  if (accepted && accepted !== check.fingerprint) {
+    return new AppError(
+      'HOST_KEY_UNKNOWN',
+      `First contact with ${where}: the server presents the ${label} host key ${check.fingerprint}, not the accepted ${accepted}. ` +
+        'Refusing to connect: confirm the right fingerprint with the server admin.',
+      { ...check, acceptedFingerprint: accepted },
+    );
+  }
   return new AppError(
     'HOST_KEY_UNKNOWN',
-    `First contact with ${where}: its ${label} host key is ${check.fingerprint}. Compare it with the server's key and trust it to continue.`,
+    `First contact with ${where}: its ${label} host key is ${check.fingerprint}. ${advice ? advice(check) : "Compare it with the server's key and trust it to continue."}`,
     check,
   );
 }
@@ -135,6 +149,7 @@ export function sshConnect(sock: Duplex, target: HopTarget, creds: HopCredential
   let tHandshake: number | null = null;
   return new Promise((resolve, reject) => {
     let settled = false;
+    const keyError = (check: HostKeyCheck) => hostKeyError(check, opts.acceptFingerprint, opts.unknownKeyAdvice);
     const fail = (err: AppError) => {
       if (settled) return;
       settled = true;
@@ -157,7 +172,7 @@ export function sshConnect(sock: Duplex, target: HopTarget, creds: HopCredential
     // Stays attached for the client's life: an 'error' without a listener would crash the process.
     client.on('error', (err: Error & { level?: string }) => {
       if (settled) return;
-      if (hostKey && hostKey.status !== 'trusted') return fail(hostKeyError(hostKey));
+      if (hostKey && hostKey.status !== 'trusted') return fail(keyError(hostKey));
       if (tHandshake !== null && err.level === 'client-authentication') {
         return fail(
           new AppError(
@@ -170,7 +185,7 @@ export function sshConnect(sock: Duplex, target: HopTarget, creds: HopCredential
       fail(mapSshError(err, tHandshake === null ? 'handshake' : 'auth', target));
     });
     client.on('close', () => {
-      if (hostKey && hostKey.status !== 'trusted') return fail(hostKeyError(hostKey));
+      if (hostKey && hostKey.status !== 'trusted') return fail(keyError(hostKey));
       fail(
         new AppError(
           'SSH_HANDSHAKE_FAILED',
