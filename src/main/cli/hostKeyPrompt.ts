@@ -38,7 +38,10 @@ export async function askToTrustHostKey(cli: CliContext, key: HostKeyCheck): Pro
  * HOST_KEY_UNKNOWN error names the fingerprint and the flag to pass.
  */
 export function installHostKeyPrompt(app: App, cli: CliContext): void {
-  app.connections.unknownHostKeyAdvice = (check) => `${acceptHostKeyAdvice(check.fingerprint)}.`;
+  // A few commands (backup download, prune/delete --remote, mail …) only take --profile, so the advice also
+  // names the pin command, which works for all of them.
+  app.connections.unknownHostKeyAdvice = (check) =>
+    `${acceptHostKeyAdvice(check.fingerprint)} (or pin it once: sysndd-admin connect known-hosts trust ${check.host} ${check.fingerprint} --port ${check.port} --key-type ${check.keyType}).`;
   if (!process.stdin.isTTY || !process.stderr.isTTY || cli.json) return;
   app.connections.hostKeyPrompt = (check) => askToTrustHostKey(cli, check);
 }

@@ -225,6 +225,10 @@ describe('profile and connect commands', () => {
     const refused = await cli(['backup', 'create', '--profile', 'bastion', '--dir', dir], pwd);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain(`--accept-host-key ${sshd.hostKeyFingerprint}`);
+    // Commands without the flag (backup download …) can follow the other advice: pin the key once.
+    expect(refused.stderr).toContain(
+      `connect known-hosts trust ${sshd.host} ${sshd.hostKeyFingerprint} --port ${sshd.port} --key-type ssh-ed25519`,
+    );
     expect(fs.existsSync(dir) ? fs.readdirSync(dir) : []).toEqual([]);
 
     const ok = await cli(
