@@ -12,16 +12,23 @@ function first(v: string | string[] | undefined): string | null {
   return Array.isArray(v) ? (v[0] ?? null) : v;
 }
 
-/** `user@host:port`, `host:port`, `[v6]:port` or an alias defined in the same file. */
-function parseJump(spec: string, cfg: SSHConfig): { host: string; user: string | null; port: number } {
+type Jump = NonNullable<SshConfigHost['proxyJump']>;
+
+/**
+ * `user@host:port`, `host:port`, `[v6]:port` or an alias defined in the same file. Like OpenSSH, the jump
+ * host is reached with its own alias's settings (HostName, User, Port, IdentityFile), while a user or port
+ * written in the ProxyJump value itself wins.
+ */
+function parseJump(spec: string, cfg: SSHConfig): Jump {
   const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec.trim());
-  if (!m) return { host: spec, user: null, port: 22 };
+  if (!m) return { host: spec, user: null, port: 22, identityFile: null };
   const name = (m[2] as string).replace(/^\[|\]$/g, '');
   const c = cfg.compute(name, { matchExec: false }) as Computed;
   return {
     host: first(c.HostName) ?? name,
     user: m[1] ?? first(c.User),
     port: Number(m[3] ?? first(c.Port) ?? 22),
+    identityFile: first(c.IdentityFile),
   };
 }
 
@@ -93,7 +100,11 @@ export function profileFromAlias(
     keepaliveSeconds: 5,
   };
   if (h.proxyJump) {
-    ssh.jump = { host: h.proxyJump.host, port: h.proxyJump.port, user: h.proxyJump.user ?? localUser, auth: 'agent' };
+    const j = h.proxyJump;
+    // The jump host's own key when its alias names one; otherwise the agent, as OpenSSH would try.
+    ssh.jump = j.identityFile
+      ? { host: j.host, port: j.port, user: j.user ?? localUser, auth: 'key', privateKeyPath: j.identityFile }
+      : { host: j.host, port: j.port, user: j.user ?? localUser, auth: 'agent' };
   }
   return { name: h.alias, environment, mysql: { ...mysql, tls: 'off' }, ssh };
 }

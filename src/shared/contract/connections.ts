@@ -128,7 +128,10 @@ export const SshConfigHost = z.object({
   user: z.string().nullable(),
   port: z.number().int(),
   identityFile: z.string().nullable(),
-  proxyJump: z.object({ host: z.string(), user: z.string().nullable(), port: z.number().int() }).nullable(),
+  /** The jump host as OpenSSH would reach it: its alias's HostName, User, Port and IdentityFile apply. */
+  proxyJump: z
+    .object({ host: z.string(), user: z.string().nullable(), port: z.number().int(), identityFile: z.string().nullable() })
+    .nullable(),
   /** `new`: can be imported; `exists`: a profile of that name exists; `created`/`skipped` after an import. */
   status: z.enum(['new', 'exists', 'created', 'skipped']),
   note: z.string().nullable(),

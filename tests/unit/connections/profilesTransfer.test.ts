@@ -111,6 +111,17 @@ describe('importing ~/.ssh/config aliases', () => {
         '  ProxyJump a@one:22,b@two:22',
         'Host web-*',
         '  User x',
+        // The jump alias's own HostName and IdentityFile apply; user and port written in ProxyJump win.
+        'Host inner',
+        '  HostName 10.0.0.6',
+        '  ProxyJump bob@bastion:2222',
+        // A jump alias without IdentityFile: the agent, as OpenSSH would try.
+        'Host agentjump',
+        '  HostName agent-jump.example.org',
+        '  User carol',
+        'Host behind-agent',
+        '  HostName 10.0.0.7',
+        '  ProxyJump agentjump',
       ].join('\n'),
     );
     const preview = await t.ok('connections.importSshConfig', { path: file });
@@ -120,13 +131,22 @@ describe('importing ~/.ssh/config aliases', () => {
       ['db-prod', 'new'],
       ['prod-alias', 'new'],
       ['far', 'skipped'],
+      ['inner', 'new'],
+      ['agentjump', 'new'],
+      ['behind-agent', 'new'],
     ]);
     expect(preview.hosts[1]).toMatchObject({
       hostName: '10.0.0.5',
       user: 'deploy',
       port: 22,
       identityFile: '~/.ssh/id_ed25519',
-      proxyJump: { host: 'bastion.example.org', user: 'alice', port: 2200 },
+      proxyJump: { host: 'bastion.example.org', user: 'alice', port: 2200, identityFile: '~/.ssh/id_bastion' },
+    });
+    expect(preview.hosts.find((h) => h.alias === 'inner')?.proxyJump).toEqual({
+      host: 'bastion.example.org',
+      user: 'bob',
+      port: 2222,
+      identityFile: '~/.ssh/id_bastion',
     });
 
     const noMysql = await t.call('connections.importSshConfig', { path: file, apply: true });
@@ -148,9 +168,26 @@ describe('importing ~/.ssh/config aliases', () => {
         user: 'deploy',
         auth: 'key',
         privateKeyPath: '~/.ssh/id_ed25519',
-        jump: { host: 'bastion.example.org', port: 2200, user: 'alice' },
+        jump: { host: 'bastion.example.org', port: 2200, user: 'alice', auth: 'key', privateKeyPath: '~/.ssh/id_bastion' },
       },
     });
+
+    const more = await t.ok('connections.importSshConfig', {
+      path: file,
+      apply: true,
+      aliases: ['inner', 'behind-agent'],
+      mysql: { user: 'sysndd' },
+    });
+    const jumpOf = (name: string) => more.created.find((p) => p.name === name)?.ssh?.jump;
+    expect(jumpOf('inner')).toEqual({
+      host: 'bastion.example.org',
+      port: 2222,
+      user: 'bob',
+      auth: 'key',
+      privateKeyPath: '~/.ssh/id_bastion',
+    });
+    // No IdentityFile on the jump alias: agent auth, and no key path borrowed from the target host.
+    expect(jumpOf('behind-agent')).toEqual({ host: 'agent-jump.example.org', port: 22, user: 'carol', auth: 'agent' });
     const again = await t.ok('connections.importSshConfig', { path: file });
     expect(again.hosts.find((h) => h.alias === 'db-prod')?.status).toBe('exists');
     expect(await t.call('connections.importSshConfig', { path: path.join(t.home, 'missing') })).toMatchObject({
