@@ -4,8 +4,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/main/cli/program';
+import type { AuditEntry } from '../../../src/shared/contract/audit';
 import { createTestDatabase, mysqlInfo, type TestDatabase } from '../../fixtures/mysql';
-import { migrationsFolder } from './helpers';
+import { migrationsFolder, query, withRoot } from './helpers';
 
 interface Ran {
   code: number;
@@ -119,5 +120,107 @@ describe('sysndd-admin migrate (CLI)', () => {
   it('rejects bad arguments with exit 2', async () => {
     expect((await cli('migrate', 'up', '--url', url, '--lock-timeout', 'soon')).code).toBe(2);
     expect((await cli('migrate', 'repair', 'resume', '001_create.sql', '--from', '0', '--url', url)).code).toBe(2);
+  });
+});
+
+describe('sysndd-admin migrate repair (CLI, end to end)', () => {
+  let rdb: TestDatabase;
+  let rdir: string;
+  let rurl: string;
+  const target = () => ['--url', rurl, '--migrations-dir', rdir];
+  const write = (name: string, sql: string) => fs.writeFileSync(path.join(rdir, name), sql);
+  const audit = async (action: string, file: string) => {
+    const r = await cli('--json', 'audit', 'list', '--action', action);
+    expect(r.code).toBe(0);
+    return (JSON.parse(r.out) as AuditEntry[]).filter((e) => e.target === file).map((e) => e.result);
+  };
+  const recorded = async () =>
+    (await query<{ filename: string }>(rdb.name, 'SELECT filename FROM schema_version WHERE success ORDER BY filename')).map(
+      (r) => r.filename,
+    );
+
+  beforeAll(async () => {
+    rdb = await createTestDatabase('mig_cli_repair');
+    rdir = migrationsFolder({
+      '001_table.sql': 'CREATE TABLE r (id INT);\nALTER TABLE r ADD INDEX idx_r (missing);\nINSERT INTO r VALUES (1);\n',
+    });
+    const info = mysqlInfo();
+    rurl = `mysql://${info.user}@${info.host}:${info.port}/${rdb.name}`;
+  });
+  afterAll(async () => {
+    await rdb.drop();
+    fs.rmSync(rdir, { recursive: true, force: true });
+  });
+
+  it('repair resume: exit 3 without --confirm (nothing runs), 0 with it; both audited', async () => {
+    const up = await cli('migrate', 'up', ...target());
+    expect(up.code).toBe(1);
+    expect(up.err).toContain('statement 1 of 3 committed; statement 2 (line 2) failed');
+    write('001_table.sql', 'CREATE TABLE r (id INT);\nALTER TABLE r ADD INDEX idx_r (id);\nINSERT INTO r VALUES (1);\n');
+
+    const refused = await cli('migrate', 'repair', 'resume', '001_table.sql', ...target());
+    expect(refused.code).toBe(3);
+    expect(refused.err).toContain('error [CONFIRMATION_REQUIRED]: Resuming 001_table.sql from statement 2 runs statements 2–3');
+    expect(await recorded()).toEqual([]);
+    expect(await query(rdb.name, 'SELECT id FROM r')).toEqual([]);
+
+    const ok = await cli('migrate', 'repair', 'resume', '001_table.sql', '--confirm', ...target());
+    expect(ok.err).not.toMatch(/error/i);
+    expect(ok.code).toBe(0);
+    expect(await recorded()).toEqual(['001_table.sql']);
+    expect(await query(rdb.name, 'SELECT id FROM r')).toEqual([{ id: 1 }]);
+    expect(await audit('migrations.repair.resume', '001_table.sql')).toEqual(['succeeded', 'refused']);
+  });
+
+  it('repair mark-applied: exit 3 without --confirm, 0 with it; recorded without running, reason audited', async () => {
+    write('002_by_hand.sql', 'ALTER TABLE r ADD COLUMN note VARCHAR(10) NULL;\n');
+    const args = ['migrate', 'repair', 'mark-applied', '002_by_hand.sql', '--reason', 'column added by hand', ...target()];
+    const refused = await cli(...args);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toContain('error [CONFIRMATION_REQUIRED]');
+    expect(await recorded()).toEqual(['001_table.sql']);
+
+    const ok = await cli(...args, '--confirm');
+    expect(ok.code).toBe(0);
+    expect(await recorded()).toEqual(['001_table.sql', '002_by_hand.sql']);
+    // Recorded, not run: the column is still missing.
+    expect(
+      await query(
+        rdb.name,
+        "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'r' AND COLUMN_NAME = 'note'",
+      ),
+    ).toEqual([]);
+    expect(await audit('migrations.repair.markApplied', '002_by_hand.sql')).toEqual(['succeeded', 'refused']);
+    const journal = await query<{ action: string; note: string }>(
+      rdb.name,
+      "SELECT action, note FROM schema_version_journal WHERE filename = '002_by_hand.sql'",
+    );
+    expect(journal).toEqual([{ action: 'mark-applied', note: 'column added by hand' }]);
+  });
+
+  it("repair adopt: exit 3 without --confirm, 0 with it; SysNDD's rows get checksums, audited", async () => {
+    write('003_sysndd.sql', 'CREATE TABLE s (id INT);\n');
+    await withRoot(rdb.name, async (c) => {
+      await c.query('CREATE TABLE s (id INT)');
+      await c.query('INSERT INTO schema_version (filename) VALUES (?)', ['003_sysndd.sql']);
+    });
+    const state = async () => {
+      const r = await cli('--json', 'migrate', 'status', ...target());
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.out) as { files: Array<{ filename: string; state: string }> }).files.find(
+        (f) => f.filename === '003_sysndd.sql',
+      )?.state;
+    };
+    expect(await state()).toBe('applied-no-checksum');
+
+    const refused = await cli('migrate', 'repair', 'adopt', '003_sysndd.sql', ...target());
+    expect(refused.code).toBe(3);
+    expect(refused.err).toContain('error [CONFIRMATION_REQUIRED]');
+    expect(await state()).toBe('applied-no-checksum');
+
+    const ok = await cli('migrate', 'repair', 'adopt', '003_sysndd.sql', '--confirm', ...target());
+    expect(ok.code).toBe(0);
+    expect(await state()).toBe('applied');
+    expect(await audit('migrations.repair.adopt', '003_sysndd.sql')).toEqual(['succeeded', 'refused']);
   });
 });
