@@ -18,6 +18,7 @@ const SLOW = [
 let bm: BrowserMode;
 let db: TestDatabase;
 let dir: string;
+let profile: Profile;
 
 async function call(name: string, args: unknown): Promise<unknown> {
   const r = await dispatch(bm.app.handlers, name, args, { door: 'test', actor: 'e2e' });
@@ -33,7 +34,7 @@ beforeAll(async () => {
   });
   bm = await startBrowserMode();
   const info = mysqlInfo();
-  (await call('profiles.create', {
+  profile = (await call('profiles.create', {
     profile: {
       name: 'e2e migrations',
       environment: 'development',
@@ -139,6 +140,25 @@ describe('Migrations page (browser mode, real MariaDB)', () => {
       .toBe('applied');
     await page.getByTestId('tab-history').click();
     await expect.poll(() => page.getByTestId('history-row').count()).toBe(4);
+    expect(bm.consoleErrors).toEqual([]);
+  });
+
+  it('reloads the pending count on the Overview when the profile reconnects', async () => {
+    const { page } = bm;
+    await page.getByTestId('nav-overview').click();
+    const badge = page.getByTestId('pending-migrations-badge');
+    await expect.poll(() => badge.getAttribute('data-pending'), { timeout: 20_000 }).toBe('0');
+    fs.writeFileSync(path.join(dir, '004_add_flag.sql'), 'ALTER TABLE gene ADD COLUMN flag INT NULL;\n');
+    // A new file alone changes nothing on screen (no polling)...
+    await page.waitForTimeout(1500);
+    expect(await badge.getAttribute('data-pending')).toBe('0');
+    // ...but the next connect does: close the profile's connections, then use it again (a new link goes
+    // disconnected -> connected and the main process sends connection.state).
+    await call('connections.close', { profileId: profile.id });
+    expect(await call('connections.state', { profileId: profile.id })).toMatchObject({ state: 'disconnected' });
+    await call('migrations.lockState', { profileId: profile.id });
+    await expect.poll(() => badge.getAttribute('data-pending'), { timeout: 10_000 }).toBe('1');
+    expect(await badge.textContent()).toContain('1 pending migration');
     expect(bm.consoleErrors).toEqual([]);
   });
 });

@@ -2,18 +2,21 @@ import { Badge, Loader } from '@mantine/core';
 import { errorMessage } from '../../api';
 import { useCall } from '../../hooks/useCall';
 import { useAppStore } from '../../state/appStore';
+import { useConnectCount } from './useConnectCount';
 import { useReloadOn } from './useReloadOn';
 
 /**
  * "N pending migrations" for a profile, for the Overview and the header. Re-checks when the profile
- * changes and whenever a migrate job of that profile finishes.
+ * changes, whenever a migrate job of that profile finishes, and on every (re)connect of the profile (the
+ * database, or the migrations folder, may have changed meanwhile).
  */
 export function PendingMigrationsBadge({ profileId, migrationsDir }: { profileId: string; migrationsDir?: string }) {
   const finishedMigrateJobs = useAppStore(
     (s) => Object.values(s.jobs).filter((j) => j.kind === 'migrate' && j.profileId === profileId && j.finishedAt !== null).length,
   );
   const status = useCall('migrations.status', migrationsDir ? { profileId, migrationsDir } : { profileId });
-  const key = `${profileId}:${finishedMigrateJobs}`;
+  const connects = useConnectCount(profileId);
+  const key = `${profileId}:${finishedMigrateJobs}:${connects}`;
   useReloadOn(key, status.reload);
   if (status.loading && !status.data) return <Loader size="xs" data-testid="pending-migrations-loading" />;
   if (status.error) {
