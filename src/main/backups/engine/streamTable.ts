@@ -42,12 +42,24 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
     let ended = false;
     const pending = new Set<Promise<unknown>>();
 
+    // mysql2 tells a query without a callback nothing when its connection dies: the error only goes to the
+    // connection's 'error' event. Without these listeners a dump whose tunnel dropped would wait forever.
+    const onConnError = (err: Error) => fail(err);
+    const onConnEnd = () =>
+      fail(Object.assign(new Error('Connection lost: the server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' }));
+    const unwatch = () => {
+      o.conn.off('error', onConnError);
+      o.conn.off('end', onConnEnd);
+    };
     const fail = (err: Error) => {
       if (failed) return;
       failed = err;
+      unwatch();
       if (paused) o.conn.resume();
       reject(err);
     };
+    o.conn.on('error', onConnError);
+    o.conn.once('end', onConnEnd);
     const encoder = new InsertEncoder({
       head: o.plan.head,
       kinds: o.plan.kinds,
@@ -117,6 +129,8 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
       } catch (err) {
         return fail(err as Error);
       }
+      // The rows are all read; what remains is local writing, which a later connection loss does not affect.
+      unwatch();
       Promise.all([...pending]).then(
         () => resolve({ rows: encoder.rows, rawBytes: encoder.rawBytes, chunks: chunk }),
         (err: Error) => fail(err),
