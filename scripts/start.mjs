@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm start`: the Electron app when it can run here, otherwise browser mode on 127.0.0.1.
 //   node scripts/start.mjs [--browser] [--port N] [--open]
-// Electron is used when its binary is installed (require('electron') resolves to an existing file) and a
+// Electron is used when its binary is installed (node_modules/electron/path.txt names an existing file) and a
 // display exists. Otherwise, and always with --browser, the renderer is built if missing and
 // `sysndd-admin serve` runs in this process, printing http://127.0.0.1:PORT/#token=… .
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,19 +27,29 @@ function hasDisplay() {
 }
 
 /**
- * Asks the electron package for its binary in a child process: from Electron 42 the first
- * `require('electron')` tries to download the binary and throws when it cannot; a child keeps that noise
- * and any delay out of this process, and a timeout bounds it on networks that hang instead of failing.
+ * Finds the Electron binary the way node_modules/electron/index.js does (path.txt names it inside dist/,
+ * ELECTRON_OVERRIDE_DIST_PATH replaces dist/), but without calling `require('electron')`: from Electron 42
+ * that require runs the binary download synchronously (spawnSync of install.js, no timeout), which on an
+ * offline machine can hang for as long as the network stack takes to give up. Reading two files answers
+ * at once and never touches the network; a missing binary is reported with the command that installs it.
  */
 function electronBinary() {
-  const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('electron')))"], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 120_000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (probe.status !== 0 || !probe.stdout) return { path: null, why: 'the Electron binary is not installed (offline install?)' };
-  const binary = probe.stdout.trim();
+  let pkgDir;
+  try {
+    pkgDir = path.dirname(createRequire(path.join(root, 'package.json')).resolve('electron/package.json'));
+  } catch {
+    return { path: null, why: 'the electron package is not installed (npm ci)' };
+  }
+  const pathFile = path.join(pkgDir, 'path.txt');
+  const relative = fs.existsSync(pathFile) ? fs.readFileSync(pathFile, 'utf8').trim() : '';
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  if (!override && !relative) {
+    return {
+      path: null,
+      why: `the Electron binary is not installed (offline install? \`node ${path.relative(root, path.join(pkgDir, 'install.js'))}\` downloads it)`,
+    };
+  }
+  const binary = override ? path.join(override, relative || 'electron') : path.join(pkgDir, 'dist', relative);
   if (!fs.existsSync(binary)) return { path: null, why: `the Electron binary ${binary} does not exist` };
   return { path: binary, why: '' };
 }
@@ -79,8 +90,10 @@ async function runBrowserMode() {
 }
 
 if (!flags.browser) {
-  const reason = !hasDisplay() ? 'no display ($DISPLAY / $WAYLAND_DISPLAY unset)' : null;
-  const electron = reason ? { path: null, why: reason } : electronBinary();
+  // The binary first: it is the reason that tells a developer what to do (install it), and the check is
+  // two file reads, so it costs nothing even where there is no display.
+  const found = electronBinary();
+  const electron = found.path && !hasDisplay() ? { path: null, why: 'no display ($DISPLAY / $WAYLAND_DISPLAY unset)' } : found;
   if (electron.path) {
     const failure = await runElectron(electron.path);
     console.error(`Electron could not start (${failure.message}); using browser mode instead.`);
