@@ -144,6 +144,30 @@ describe('built-in capture', () => {
     expect(unknown.ok).toBe(false);
   });
 
+  it('pages newest first: start/limit windows do not overlap and report the full counts', async () => {
+    const subjects = ['Page 1', 'Page 2', 'Page 3', 'Page 4', 'Page 5'];
+    for (const s of subjects) await sendRich(s); // one at a time, so arrival order is the send order
+    const total = (await t.ok('mail.messages.list', { source, limit: 1 })).total;
+    const page = (start: number, query?: string) => t.ok('mail.messages.list', { source, query, start, limit: 2 });
+    // Without a query the five newest messages of the whole mailbox are ours.
+    const windows = [await page(0), await page(2), await page(4)];
+    expect(windows.map((w) => w.messages.map((m) => m.Subject))).toEqual([
+      ['Page 5', 'Page 4'],
+      ['Page 3', 'Page 2'],
+      ['Page 1', expect.any(String)],
+    ]);
+    for (const w of windows) expect(w).toMatchObject({ total, messages_count: total });
+    expect(windows.map((w) => w.start)).toEqual([0, 2, 4]);
+    // With a query the counts are those of the matches, and the last window is short.
+    const searched = [await page(0, 'subject:page'), await page(2, 'subject:page'), await page(4, 'subject:page')];
+    const ids = searched.flatMap((w) => w.messages.map((m) => m.ID));
+    expect(new Set(ids).size).toBe(5);
+    expect(searched.flatMap((w) => w.messages.map((m) => m.Subject))).toEqual([...subjects].reverse());
+    for (const w of searched) expect(w).toMatchObject({ total, messages_count: 5, messages_unread: 5 });
+    expect(searched[2]?.messages).toHaveLength(1);
+    expect((await page(6, 'subject:page')).messages).toEqual([]);
+  });
+
   it('marks read/unread and deletes only the selected messages', async () => {
     await sendRich('Delete me');
     await sendRich('Keep me');
