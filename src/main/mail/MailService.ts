@@ -1,3 +1,4 @@
+import type { AppEvent } from '../../shared/contract/events';
 import type { JobSnapshot } from '../../shared/contract/jobs';
 import {
   type MailMessageView,
@@ -13,7 +14,7 @@ import { APP_VERSION } from '../app/version';
 import { AppError } from '../core/AppError';
 import { MailCapture } from './capture/MailCapture';
 import { MailpitClient } from './MailpitClient';
-import { type EventEndpoint, MailpitEventStream } from './MailpitEvents';
+import { type EventEndpoint, MailpitEventStream, type StreamState } from './MailpitEvents';
 import { countRemoteImages, inlineRemoteImages } from './remoteImages';
 import { runRoundtrip } from './roundtrip';
 import { diagnoseSmtp } from './smtpDiagnosis';
@@ -23,6 +24,10 @@ import { renderTemplate } from './templates';
 
 /** Inline images larger than this stay as `cid:` links in the preview rather than bloating the payload. */
 const MAX_INLINE_PREVIEW_BYTES = 5 * 1024 * 1024;
+
+type MailChange = Extract<AppEvent, { type: 'mail.changed' }>['change'];
+/** Mailpit event types that change what a list shows without adding a message. */
+const CHANGES = new Set<string>(['delete', 'update', 'truncate', 'prune'] satisfies MailChange[]);
 
 /**
  * The mail capability behind `app.mail`: SMTP diagnosis and sending, SysNDD's templates, the round-trip job,
@@ -136,20 +141,32 @@ export class MailService {
     };
   }
 
-  /** Forward a source's new-mail events as `mail.captured` app events until the app closes. */
-  watch(source: MailSource): string {
+  /**
+   * Forward a source's Mailpit events until the app closes: `new` as `mail.captured`, delete/update/truncate/
+   * prune as `mail.changed`, and the websocket's own state as `mail.watch`. Returns the current state so a
+   * viewer that mounts after the stream connected still knows it.
+   */
+  watch(source: MailSource): { source: string } & StreamState {
     const key = mailSourceKey(source);
-    if (!this.watchers.has(key)) {
-      const stream = new MailpitEventStream(this.endpointFor(source), (event) => {
-        const data = event.Data as { ID?: unknown } | undefined;
-        if (event.Type === 'new' && typeof data?.ID === 'string') {
-          this.app.events.emit({ type: 'mail.captured', source: key, messageId: data.ID });
-        }
-      });
+    let stream = this.watchers.get(key);
+    if (!stream) {
+      stream = new MailpitEventStream(
+        this.endpointFor(source),
+        (event) => {
+          const data = event.Data as { ID?: unknown } | undefined;
+          if (event.Type === 'new' && typeof data?.ID === 'string') {
+            this.app.events.emit({ type: 'mail.captured', source: key, messageId: data.ID });
+          } else if (CHANGES.has(event.Type)) {
+            this.app.events.emit({ type: 'mail.changed', source: key, change: event.Type as MailChange });
+          }
+        },
+        undefined,
+        (state) => this.app.events.emit({ type: 'mail.watch', source: key, ...state }),
+      );
       this.watchers.set(key, stream);
       stream.start();
     }
-    return key;
+    return { source: key, ...stream.state };
   }
 
   /** A message for the viewer: JSON, headers, and HTML whose `cid:` images point at data: URLs. */

@@ -1,9 +1,16 @@
 import WebSocket from 'ws';
+import type { MailWatchState } from '../../shared/contract/events';
 import { MailpitEvent } from '../../shared/contract/mailpit';
 
 export interface EventEndpoint {
   url: string;
   authorization: string | null;
+}
+
+/** What the stream reports: `failed` means the last attempt did not connect (it keeps retrying). */
+export interface StreamState {
+  state: MailWatchState;
+  detail: string | null;
 }
 
 /**
@@ -16,12 +23,25 @@ export class MailpitEventStream {
   private stopped = false;
   private backoffMs = 250;
   private readonly openWaiters = new Set<() => void>();
+  private current: StreamState = { state: 'connecting', detail: null };
 
   constructor(
     private readonly endpoint: () => EventEndpoint | null,
     private readonly onEvent: (event: MailpitEvent) => void,
     private readonly maxBackoffMs = 5_000,
+    private readonly onState: (state: StreamState) => void = () => {},
   ) {}
+
+  /** The websocket's real state (the viewer's "live" badge follows this, not the watch call). */
+  get state(): StreamState {
+    return this.current;
+  }
+
+  private report(state: MailWatchState, detail: string | null): void {
+    if (this.current.state === state && this.current.detail === detail) return;
+    this.current = { state, detail };
+    this.onState(this.current);
+  }
 
   get connected(): boolean {
     return this.socket?.readyState === WebSocket.OPEN;
@@ -65,6 +85,7 @@ export class MailpitEventStream {
     if (this.stopped) return;
     const ep = this.endpoint();
     if (!ep) {
+      this.report('failed', 'The source is not available (capture stopped or no Mailpit URL).');
       this.retry();
       return;
     }
@@ -72,8 +93,11 @@ export class MailpitEventStream {
     if (ep.authorization) headers.authorization = ep.authorization;
     const socket = new WebSocket(ep.url, { headers, handshakeTimeout: 5_000 });
     this.socket = socket;
+    // The reason of the last failed attempt, for the badge's tooltip ("connect ECONNREFUSED …").
+    let lastError: string | null = null;
     socket.on('open', () => {
       this.backoffMs = 250;
+      this.report('connected', null);
       for (const w of [...this.openWaiters]) w();
     });
     socket.on('message', (data) => {
@@ -86,11 +110,16 @@ export class MailpitEventStream {
       const event = MailpitEvent.safeParse(parsed);
       if (event.success) this.onEvent(event.data);
     });
-    socket.on('error', () => {
-      // 'close' follows and schedules the reconnect.
+    socket.on('error', (err) => {
+      lastError = err.message; // 'close' follows and schedules the reconnect.
     });
     socket.on('close', () => {
       if (this.socket === socket) this.socket = null;
+      if (this.stopped) return;
+      // A live connection that dropped is "reconnecting" until the next attempt; an attempt that never
+      // opened is "failed" (still retried with backoff), so an unreachable Mailpit never looks live.
+      if (this.current.state === 'connected') this.report('reconnecting', lastError ?? 'The connection closed.');
+      else this.report('failed', lastError ?? 'The connection closed before it opened.');
       this.retry();
     });
   }

@@ -72,7 +72,7 @@ export function mailHandlers(app: App): HandlerGroup<MailOps> {
       await mail().client(source).setRead(ids, read);
       return null;
     },
-    'mail.messages.watch': async ({ source }) => ({ source: mail().watch(source), watching: true as const }),
+    'mail.messages.watch': async ({ source }) => ({ ...mail().watch(source), watching: true as const }),
     'mail.capture.start': async (options) => mail().capture.start(options),
     'mail.capture.stop': async () => mail().capture.stop(),
     'mail.capture.status': async () => mail().capture.status(),

@@ -4,6 +4,9 @@ import { JobLogLine, JobSnapshot } from './jobs';
 export const ConnectionState = z.enum(['disconnected', 'connecting', 'connected', 'reconnecting', 'failed']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
+export const MailWatchState = z.enum(['connecting', 'connected', 'reconnecting', 'failed']);
+export type MailWatchState = z.infer<typeof MailWatchState>;
+
 /** Everything the main process pushes to its doors. Data only: no functions, no class instances. */
 export const AppEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job.updated'), job: JobSnapshot }),
@@ -15,6 +18,10 @@ export const AppEvent = z.discriminatedUnion('type', [
     detail: z.string().nullable(),
   }),
   z.object({ type: z.literal('mail.captured'), source: z.string(), messageId: z.string() }),
+  // The real state of a watched source's Mailpit websocket (the viewer's "live" badge), and changes made
+  // elsewhere (another viewer, Mailpit's own UI) so open lists can reload.
+  z.object({ type: z.literal('mail.watch'), source: z.string(), state: MailWatchState, detail: z.string().nullable() }),
+  z.object({ type: z.literal('mail.changed'), source: z.string(), change: z.enum(['delete', 'update', 'truncate', 'prune']) }),
   z.object({ type: z.literal('profiles.changed') }),
 ]);
 export type AppEvent = z.infer<typeof AppEvent>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Empty, Id, IsoDate } from './common';
 import { op } from './define';
+import { MailWatchState } from './events';
 import { JobSnapshot } from './jobs';
 import { MailHeaders, MailMessage, MessagesSummary } from './mailpit';
 import { SmtpSettings } from './profiles';
@@ -257,9 +258,9 @@ export const mailOperations = {
     z.null(),
   ),
   'mail.messages.watch': op(
-    "Forward the source's live updates as mail.captured events (idempotent)",
+    "Forward the source's live updates as mail.captured / mail.changed events, its websocket state as mail.watch (idempotent)",
     z.object(SourceArg).strict(),
-    z.object({ source: z.string(), watching: z.literal(true) }),
+    z.object({ source: z.string(), watching: z.literal(true), state: MailWatchState, detail: z.string().nullable() }),
   ),
   'mail.capture.start': op(
     'Start the built-in SMTP capture with its Mailpit-compatible API on loopback',

@@ -224,7 +224,7 @@ describe('built-in capture', () => {
     const events: AppEvent[] = [];
     const off = t.app.events.subscribe((e) => events.push(e));
     const watch = await t.ok('mail.messages.watch', { source });
-    expect(watch).toEqual({ source: 'capture', watching: true });
+    expect(watch).toMatchObject({ source: 'capture', watching: true });
     const ws = new WebSocket(`ws://127.0.0.1:${capture.httpPort}/api/events`);
     const frames: Array<{ Type: string; Data?: { Subject?: string; ID?: string } }> = [];
     ws.on('message', (d) => frames.push(JSON.parse(d.toString())));

@@ -1,12 +1,20 @@
-import { Alert, Badge, Button, Card, Grid, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Grid, Group, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { RefreshCw, Search, Trash2 } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MailWatchState } from '../../../shared/contract/events';
 import { type MailSource, type MessageSummary, mailSourceKey } from '../../../shared/contract/index';
 import { api, call, errorMessage } from '../../api';
 import { MessageList } from './MessageList';
 import { MessageView } from './MessageView';
 
 const PAGE = 100;
+
+const BADGE: Record<MailWatchState, { label: string; color: string }> = {
+  connecting: { label: 'connecting…', color: 'gray' },
+  connected: { label: 'live', color: 'teal' },
+  reconnecting: { label: 'reconnecting…', color: 'yellow' },
+  failed: { label: 'not live', color: 'red' },
+};
 
 interface ListState {
   messages: MessageSummary[];
@@ -30,7 +38,8 @@ export function MailViewer({ source, label }: { source: MailSource; label: strin
   const [loadingMore, setLoadingMore] = useState(false);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [checked, setChecked] = useState<Set<string>>(new Set());
-  const [live, setLive] = useState(false);
+  // The websocket's real state as the main process reports it (mail.watch), not whether the watch call returned.
+  const [watch, setWatch] = useState<{ state: MailWatchState; detail: string | null }>({ state: 'connecting', detail: null });
   const shown = useRef(PAGE);
 
   const load = useCallback(async () => {
@@ -51,7 +60,8 @@ export function MailViewer({ source, label }: { source: MailSource; label: strin
     }
   }, [source, applied]);
 
-  // Reload when the source or the search changes; live updates arrive as mail.captured events for this source.
+  // Reload when the source or the search changes; live updates arrive as mail.captured (new) and mail.changed
+  // (deleted, read/unread, emptied elsewhere) events for this source.
   useEffect(() => {
     shown.current = PAGE;
     setSelectedId(null);
@@ -61,14 +71,19 @@ export function MailViewer({ source, label }: { source: MailSource; label: strin
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const off = api.subscribe((event) => {
-      if (event.type !== 'mail.captured' || event.source !== key) return;
+      if (!('source' in event) || event.source !== key) return;
+      if (event.type === 'mail.watch') {
+        setWatch({ state: event.state, detail: event.detail });
+        return;
+      }
+      if (event.type !== 'mail.captured' && event.type !== 'mail.changed') return;
       clearTimeout(timer);
       timer = setTimeout(() => void load(), 150);
     });
-    setLive(false);
+    setWatch({ state: 'connecting', detail: null });
     call('mail.messages.watch', { source })
-      .then(() => setLive(true))
-      .catch(() => setLive(false));
+      .then((r) => setWatch((w) => (w.state === 'connecting' ? { state: r.state, detail: r.detail } : w)))
+      .catch((err) => setWatch({ state: 'failed', detail: errorMessage(err) }));
     return () => {
       clearTimeout(timer);
       off();
@@ -138,9 +153,11 @@ export function MailViewer({ source, label }: { source: MailSource; label: strin
         <Group justify="space-between">
           <Group gap="xs">
             <Title order={4}>Mailbox: {label}</Title>
-            <Badge variant="light" color={live ? 'teal' : 'gray'} data-testid="mail-live">
-              {live ? 'live' : 'not live'}
-            </Badge>
+            <Tooltip label={watch.detail ?? 'Live updates over the Mailpit websocket'} multiline maw={360}>
+              <Badge variant="light" color={BADGE[watch.state].color} data-testid="mail-live" data-state={watch.state}>
+                {BADGE[watch.state].label}
+              </Badge>
+            </Tooltip>
           </Group>
           <Text size="sm" c="dimmed" data-testid="mail-totals">
             {list.total} messages · {list.unread} unread
