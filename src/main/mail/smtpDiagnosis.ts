@@ -221,9 +221,8 @@ export async function diagnoseSmtp(target: SmtpTarget, options: DiagnosisOptions
     if (target.security === 'starttls') {
       await run(async (extras) => {
         if (!caps.some((cap) => /^STARTTLS$/i.test(cap))) {
-          throw new SmtpProtocolError('The server does not offer STARTTLS (not in its EHLO reply).', 'ETLS', 'STARTTLS', {
-            responseCode: 502,
-          });
+          // No reply code: nothing was sent, the EHLO reply simply lacks STARTTLS.
+          throw new SmtpProtocolError('The server does not offer STARTTLS (not in its EHLO reply).', 'ETLS', 'STARTTLS');
         }
         const reply = await c.command('STARTTLS');
         if (reply.code !== 220) {

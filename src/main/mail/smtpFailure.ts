@@ -162,10 +162,16 @@ export function classifySmtpError(err: unknown, target: Pick<SmtpTarget, 'host' 
     );
   }
   if (f.code === 'ETLS' || f.code === 'EREQUIRETLS') {
-    const notOffered = /STARTTLS/i.test(f.message) && (f.responseCode ?? 0) >= 500;
+    // Our probe sees STARTTLS missing from EHLO; nodemailer's requireTLS sends it anyway and gets 500/502.
+    const notAdvertised = /does not offer STARTTLS/i.test(f.message);
+    const notOffered = notAdvertised || (f.command === 'STARTTLS' && (f.responseCode ?? 0) >= 500);
     return make(
       'SMTP_TLS_FAILED',
-      notOffered ? `${where} refused STARTTLS.${reply}` : `The TLS handshake with ${where} failed: ${f.message}.${reply}`,
+      notAdvertised
+        ? `${where} does not offer STARTTLS (it is not in its EHLO reply).`
+        : notOffered
+          ? `${where} refused STARTTLS.${reply}`
+          : `The TLS handshake with ${where} failed: ${f.message}.${reply}`,
       notOffered
         ? 'This server does not offer STARTTLS on this port: choose security "none" (development only) or the TLS port of the server.'
         : 'Check that the port and security match (465 = implicit TLS, 587 = STARTTLS), and the server certificate.',
@@ -212,6 +218,17 @@ export function classifySmtpError(err: unknown, target: Pick<SmtpTarget, 'host' 
           : 'A firewall may be dropping the packets; check host, port and network path, or raise the timeout.',
     );
   }
+  if (f.command === 'CONN' && f.responseCode !== undefined && f.responseCode !== 220) {
+    // A 421/554 greeting: the server talks SMTP but will not serve this client. nodemailer reports it as
+    // EPROTOCOL "Invalid greeting", our probe as ECONNECTION; both carry the reply code from the greeting.
+    return make(
+      'SMTP_REJECTED',
+      `${where} refused the session in its greeting (${f.responseCode}).${reply}`,
+      f.responseCode === 421
+        ? 'The server is busy or shutting down (421): try again later.'
+        : 'The server refuses this client (blocklist, rate limit, or this network is not allowed): try again later, from an allowed network, or ask its administrator.',
+    );
+  }
   if (f.code === 'EENVELOPE' || f.code === 'EMESSAGE' || (f.responseCode !== undefined && f.responseCode >= 500)) {
     const size = f.responseCode === 552 || /size|too large/i.test(f.message);
     return make(
@@ -236,12 +253,18 @@ export function classifySmtpError(err: unknown, target: Pick<SmtpTarget, 'host' 
     );
   }
   if (sys === 'ECONNRESET' || sys === 'EPIPE' || f.code === 'ECONNECTION' || /closed/i.test(f.message)) {
+    // Our probe knows the greeting arrived when the hang-up comes at EHLO/HELO; nodemailer says CONN for both.
+    const afterGreeting = f.command === 'EHLO' || f.command === 'HELO';
     return make(
       'SMTP_CONNECTION_FAILED',
-      `${where} closed the connection unexpectedly${f.command ? ` during ${f.command}` : ''}.${reply}`,
-      target.security === 'tls'
-        ? 'The server may not speak implicit TLS on this port; try "STARTTLS".'
-        : 'The server may expect implicit TLS on this port (choose "TLS"), or it dropped this client; check its logs.',
+      afterGreeting
+        ? `${where} greeted, then closed the connection at ${f.command} without an answer.${reply}`
+        : `${where} closed the connection unexpectedly${f.command === 'CONN' ? ' while the session was being set up' : f.command ? ` during ${f.command}` : ''}.${reply}`,
+      afterGreeting
+        ? 'The server speaks SMTP but dropped this client: it may limit connections, block this address, or be shutting down; check its logs.'
+        : target.security === 'tls'
+          ? 'The server may not speak implicit TLS on this port; try "STARTTLS".'
+          : 'The server may expect implicit TLS on this port (choose "TLS"), or it dropped this client; check its logs.',
     );
   }
   if (f.code === 'EPROTOCOL') {

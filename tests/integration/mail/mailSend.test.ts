@@ -136,6 +136,48 @@ describe('mail.send', () => {
     }
   });
 
+  it('STARTTLS (requireTLS) against a server without it: SMTP_TLS_FAILED, nothing sent in plain text', async () => {
+    const plain = await startSmtpSink();
+    try {
+      const r = await failure(t.call('mail.send', { target: { smtp: smtp(plain, 'starttls') }, to: 'a@sysndd.test' }));
+      expect(r.code).toBe('SMTP_TLS_FAILED');
+      // nodemailer sends STARTTLS although it is not advertised; smtp-server answers 500.
+      expect(r.details.cause).toMatchObject({ code: 'ETLS', command: 'STARTTLS', responseCode: 500 });
+      expect(r.message).toMatch(/refused STARTTLS/);
+      expect(r.details.hint).toMatch(/security "none".*TLS port/);
+      expect(plain.messages).toHaveLength(0);
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  it('a server that hangs up after its greeting: SMTP_CONNECTION_FAILED (ECONNECTION)', async () => {
+    const closing = await startSmtpSink({ closeAfterGreeting: true });
+    try {
+      const r = await failure(t.call('mail.send', { target: { smtp: smtp(closing, 'none') }, to: 'a@sysndd.test' }));
+      expect(r.code).toBe('SMTP_CONNECTION_FAILED');
+      expect(r.details.cause).toMatchObject({ code: 'ECONNECTION', command: 'CONN' });
+      expect(r.message).toMatch(/closed the connection unexpectedly while the session was being set up/);
+      expect(closing.connectionCount()).toBe(1);
+    } finally {
+      await closing.stop();
+    }
+  });
+
+  it('a 554 greeting: SMTP_REJECTED "refused the session", not "refused the mail"', async () => {
+    const refusing = await startSmtpSink({ greeting554: true });
+    try {
+      const r = await failure(t.call('mail.send', { target: { smtp: smtp(refusing, 'none') }, to: 'a@sysndd.test' }));
+      expect(r.code).toBe('SMTP_REJECTED');
+      // nodemailer reports it as EPROTOCOL "Invalid greeting" and does set responseCode from the reply.
+      expect(r.details.cause).toMatchObject({ code: 'EPROTOCOL', command: 'CONN', responseCode: 554 });
+      expect(r.message).toMatch(/refused the session in its greeting \(554\).*your address is blocked/);
+      expect(r.details.hint).toMatch(/refuses this client/);
+    } finally {
+      await refusing.stop();
+    }
+  });
+
   it('refuses a javascript: link in a template URL field before sending', async () => {
     const r = await failure(
       t.call('mail.send', {

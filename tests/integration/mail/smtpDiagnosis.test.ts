@@ -146,6 +146,46 @@ describe('mail.test (staged diagnosis)', () => {
     expect(stage(report, 'greeting').status).toBe('failed');
   });
 
+  it('STARTTLS chosen but not offered: says so and suggests "none" or the TLS port', async () => {
+    const report = await t.ok('mail.test', { target: { smtp: smtp(plain, 'starttls') } });
+    expect(report.failure).toMatchObject({ code: 'SMTP_TLS_FAILED', cause: { code: 'ETLS', command: 'STARTTLS' } });
+    expect(report.failure?.message).toMatch(/does not offer STARTTLS/);
+    expect(report.failure?.hint).toMatch(/security "none".*TLS port/);
+    expect(stage(report, 'ehlo').capabilities).not.toContain('STARTTLS');
+    expect(stage(report, 'tls').status).toBe('failed');
+  });
+
+  it('a server that greets and then hangs up at EHLO: ECONNECTION, not a TLS hint', async () => {
+    const closing = await startSmtpSink({ closeAfterGreeting: true });
+    try {
+      const report = await t.ok('mail.test', { target: { smtp: smtp(closing, 'none') } });
+      expect(report.failure).toMatchObject({
+        code: 'SMTP_CONNECTION_FAILED',
+        cause: { code: 'ECONNECTION', command: 'EHLO' },
+      });
+      expect(report.failure?.message).toMatch(/greeted, then closed the connection at EHLO/);
+      expect(report.failure?.hint).toMatch(/dropped this client/);
+      expect(report.failure?.hint).not.toMatch(/implicit TLS/);
+      expect(stage(report, 'greeting').status).toBe('ok');
+      expect(stage(report, 'ehlo').status).toBe('failed');
+    } finally {
+      await closing.stop();
+    }
+  });
+
+  it('a server that greets with 554: refused service, with its words', async () => {
+    const refusing = await startSmtpSink({ greeting554: true });
+    try {
+      const report = await t.ok('mail.test', { target: { smtp: smtp(refusing, 'none') } });
+      expect(report.failure).toMatchObject({ code: 'SMTP_REJECTED', cause: { responseCode: 554, command: 'CONN' } });
+      expect(report.failure?.message).toMatch(/refused the session in its greeting \(554\).*your address is blocked/);
+      expect(report.failure?.hint).toMatch(/refuses this client/);
+      expect(stage(report, 'greeting').status).toBe('failed');
+    } finally {
+      await refusing.stop();
+    }
+  });
+
   it('warns when security "none" is chosen but the server offers STARTTLS', async () => {
     const open = await startSmtpSink({ security: 'starttls' });
     try {
