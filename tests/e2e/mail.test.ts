@@ -55,6 +55,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
   recorderUrl = `http://127.0.0.1:${(recorder.address() as net.AddressInfo).port}`;
   bm = await startBrowserMode();
+  // The recorder stands in for a public image host; the default policy refuses loopback (see remoteImages.ts).
+  bm.app.mail.remoteImageOptions = { allowOrigins: [recorderUrl] };
 });
 
 afterAll(async () => {

@@ -15,7 +15,7 @@ import { AppError } from '../core/AppError';
 import { MailCapture } from './capture/MailCapture';
 import { MailpitClient } from './MailpitClient';
 import { type EventEndpoint, MailpitEventStream, type StreamState } from './MailpitEvents';
-import { countRemoteImages, inlineRemoteImages } from './remoteImages';
+import { countRemoteImages, inlineRemoteImages, type RemoteImageOptions } from './remoteImages';
 import { runRoundtrip } from './roundtrip';
 import { diagnoseSmtp } from './smtpDiagnosis';
 import { type SendOptions, sendMail } from './smtpSend';
@@ -36,6 +36,11 @@ const CHANGES = new Set<string>(['delete', 'update', 'truncate', 'prune'] satisf
 export class MailService {
   readonly capture: MailCapture;
   private readonly watchers = new Map<string, MailpitEventStream>();
+  /**
+   * Options of "Load remote images". Only tests change it (`allowOrigins` for a local image server); the
+   * product keeps the default, which refuses loopback, private and link-local addresses.
+   */
+  remoteImageOptions: RemoteImageOptions = {};
 
   constructor(private readonly app: App) {
     this.capture = new MailCapture(app.store);
@@ -182,7 +187,7 @@ export class MailService {
       previewHtml = previewHtml.split(`cid:${part.ContentID}`).join(dataUrl);
     }
     if (loadRemoteImages) {
-      const inlined = await inlineRemoteImages(previewHtml);
+      const inlined = await inlineRemoteImages(previewHtml, this.remoteImageOptions);
       return { message, headers, previewHtml: inlined.html, remoteImages: inlined.report };
     }
     return { message, headers, previewHtml, remoteImages: { found: countRemoteImages(previewHtml), loaded: 0, failed: [] } };
