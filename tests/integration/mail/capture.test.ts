@@ -220,6 +220,30 @@ describe('built-in capture', () => {
     expect(after.messages.some((m) => m.Subject === 'Too big')).toBe(false);
   });
 
+  it('counts accepted, rejected and deleted messages and the database size in /api/v1/info', async () => {
+    type Info = {
+      DatabaseSize: number;
+      Messages: number;
+      RuntimeStats: { SMTPAccepted: number; SMTPAcceptedSize: number; SMTPRejected: number; MessagesDeleted: number };
+    };
+    const info = async () => (await (await fetch(new URL('api/v1/info', capture.url as string))).json()) as Info;
+    const before = await info();
+    expect(before.RuntimeStats.SMTPAccepted).toBeGreaterThan(0); // the earlier tests' mail
+    expect(before.DatabaseSize).toBeGreaterThan(0);
+    await sendRich('Counted', { size: 20 * 1024 });
+    await expect(sendRich('Counted too big', { size: 70 * 1024 })).rejects.toMatchObject({ responseCode: 552 });
+    const accepted = await info();
+    expect(accepted.RuntimeStats.SMTPAccepted).toBe(before.RuntimeStats.SMTPAccepted + 1);
+    expect(accepted.RuntimeStats.SMTPAcceptedSize - before.RuntimeStats.SMTPAcceptedSize).toBeGreaterThan(20 * 1024);
+    expect(accepted.RuntimeStats.SMTPRejected).toBe(before.RuntimeStats.SMTPRejected + 1);
+    expect(accepted.DatabaseSize).toBeGreaterThan(before.DatabaseSize); // 20 KiB more raw source
+    const id = (await t.ok('mail.messages.list', { source, query: 'subject:counted' })).messages[0]?.ID as string;
+    await t.ok('mail.messages.delete', { source, ids: [id, 'no-such-id'] });
+    const deleted = await info();
+    expect(deleted.RuntimeStats.MessagesDeleted).toBe(before.RuntimeStats.MessagesDeleted + 1); // only what existed
+    expect(deleted.Messages).toBe(before.Messages);
+  });
+
   it('pushes new mail over /api/events and forwards it as mail.captured app events', async () => {
     const events: AppEvent[] = [];
     const off = t.app.events.subscribe((e) => events.push(e));

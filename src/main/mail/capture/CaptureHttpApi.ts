@@ -49,6 +49,15 @@ function idList(body: Record<string, unknown> | null): string[] | null {
   return ids.filter((x): x is string => typeof x === 'string');
 }
 
+/** Mailpit's RuntimeStats counters, since this capture started (like Mailpit's, they reset on restart). */
+export interface CaptureCounters {
+  SMTPAccepted: number;
+  SMTPAcceptedSize: number;
+  SMTPRejected: number;
+  SMTPIgnored: number;
+  MessagesDeleted: number;
+}
+
 export interface CaptureApiHooks {
   version: string;
   /** A change made through the API (delete, read), to broadcast on the events socket. */
@@ -65,6 +74,14 @@ export class CaptureHttpApi {
   readonly server: http.Server;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly started = Date.now();
+  /** Counted by MailCapture (SMTP) and by the deletes below. */
+  readonly counters: CaptureCounters = {
+    SMTPAccepted: 0,
+    SMTPAcceptedSize: 0,
+    SMTPRejected: 0,
+    SMTPIgnored: 0,
+    MessagesDeleted: 0,
+  };
 
   constructor(
     private readonly store: CaptureStore,
@@ -157,10 +174,12 @@ export class CaptureHttpApi {
         // Our client never sends that (see MailpitClient.assertSelectedIds).
         const ids = path === '/api/v1/search' ? this.store.idsMatching(query ?? '') : idList(await readJsonBody(req));
         if (ids === null) {
-          this.store.deleteAll();
+          this.counters.MessagesDeleted += this.store.deleteAll();
           this.hooks.changed({ Type: 'truncate' });
         } else {
-          for (const id of this.store.delete(ids)) this.hooks.changed({ Type: 'delete', Data: { ID: id } });
+          const deleted = this.store.delete(ids);
+          this.counters.MessagesDeleted += deleted.length;
+          for (const id of deleted) this.hooks.changed({ Type: 'delete', Data: { ID: id } });
         }
         this.hooks.changed({ Type: 'stats', Data: this.stats() });
         return ok();
@@ -223,17 +242,13 @@ export class CaptureHttpApi {
       Version: this.hooks.version,
       LatestVersion: '',
       Database: 'sysndd-admin.sqlite (mail_capture)',
-      DatabaseSize: 0,
+      DatabaseSize: this.store.sizeBytes(),
       Messages: c.total,
       Unread: c.unread,
       Tags: tags,
       RuntimeStats: {
         Memory: process.memoryUsage().rss,
-        MessagesDeleted: 0,
-        SMTPAccepted: 0,
-        SMTPAcceptedSize: 0,
-        SMTPIgnored: 0,
-        SMTPRejected: 0,
+        ...this.counters,
         Uptime: Math.round((Date.now() - this.started) / 1000),
       },
     };

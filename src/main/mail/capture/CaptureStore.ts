@@ -131,6 +131,23 @@ export class CaptureStore {
     return { total: r.total, unread: r.unread };
   }
 
+  /** Bytes the capture's table and its indexes take in the app database (Mailpit's `DatabaseSize`). */
+  sizeBytes(): number {
+    try {
+      const r = this.db
+        .prepare(
+          `SELECT coalesce(sum(pgsize), 0) AS bytes FROM dbstat
+           WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name = 'mail_capture')`,
+        )
+        .get() as { bytes: number };
+      return r.bytes;
+    } catch {
+      // An SQLite built without the dbstat table: the stored raw sources are most of it.
+      const r = this.db.prepare('SELECT coalesce(sum(length(raw)), 0) AS bytes FROM mail_capture').get() as { bytes: number };
+      return r.bytes;
+    }
+  }
+
   allTags(): string[] {
     const rows = this.db
       .prepare('SELECT DISTINCT json_each.value AS tag FROM mail_capture, json_each(mail_capture.tags_json) ORDER BY tag')

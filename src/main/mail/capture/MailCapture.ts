@@ -138,13 +138,20 @@ export class MailCapture {
     });
     stream.on('end', () => {
       if (stream.sizeExceeded || size > options.maxMessageBytes) {
+        api.counters.SMTPRejected += 1;
         callback(new SmtpReplyError(`Message exceeds the capture's size limit of ${options.maxMessageBytes} bytes`, 552));
         return;
       }
       this.ingest(Buffer.concat(chunks), session, options, api).then(
-        (id) => callback(null, `Ok: queued as ${id}`),
-        (err: unknown) =>
-          callback(new SmtpReplyError(`Could not store the message: ${err instanceof Error ? err.message : String(err)}`, 451)),
+        (id) => {
+          api.counters.SMTPAccepted += 1;
+          api.counters.SMTPAcceptedSize += size;
+          callback(null, `Ok: queued as ${id}`);
+        },
+        (err: unknown) => {
+          api.counters.SMTPRejected += 1;
+          callback(new SmtpReplyError(`Could not store the message: ${err instanceof Error ? err.message : String(err)}`, 451));
+        },
       );
     });
   }
@@ -158,6 +165,7 @@ export class MailCapture {
     const message = await parseCaptured(raw, envelope);
     this.store.insert(message);
     const pruned = this.store.prune(options.maxMessages);
+    api.counters.MessagesDeleted += pruned; // pruned messages are deleted messages too
     const row = this.store.get(message.id);
     if (row) api.broadcast({ Type: 'new', Data: summaryJson(row) });
     if (pruned) api.broadcast({ Type: 'prune' });
