@@ -47,8 +47,13 @@ export class MailService {
     app.onClose(() => this.close());
   }
 
+  /** A headless machine often has no OS keyring: a profile's SMTP password then comes from SMTP_PASSWORD or a prompt, like MySQL's. */
+  private target(ref: SmtpTargetRef) {
+    return resolveSmtpTarget(ref, this.app.profiles, (id) => this.app.connections.secretSources.get(id, 'smtp.password'));
+  }
+
   async diagnose(ref: SmtpTargetRef, options: SendOptions): Promise<SmtpDiagnosis> {
-    const target = await resolveSmtpTarget(ref, this.app.profiles);
+    const target = await this.target(ref);
     return diagnoseSmtp(target, options);
   }
 
@@ -58,7 +63,7 @@ export class MailService {
     mail: { to: string; templateId: TemplateId; data?: Record<string, string> },
     options: SendOptions,
   ): Promise<MailSendResult> {
-    const target = await resolveSmtpTarget(ref, this.app.profiles);
+    const target = await this.target(ref);
     const data =
       mail.templateId === 'smtp-test'
         ? {
@@ -86,7 +91,7 @@ export class MailService {
     args: { target: SmtpTargetRef; source: MailSource; to?: string; waitMs: number } & SendOptions,
   ): Promise<JobSnapshot> {
     // Resolve everything first so configuration mistakes fail the call, not a job.
-    const target = await resolveSmtpTarget(args.target, this.app.profiles);
+    const target = await this.target(args.target);
     const client = this.client(args.source);
     const sourceKey = mailSourceKey(args.source);
     const profileId =

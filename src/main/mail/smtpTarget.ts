@@ -27,7 +27,12 @@ export function endpointOf(t: SmtpTarget): {
 }
 
 /** A profile's SMTP settings with its `smtp.password` secret, or ad-hoc settings given with the call. */
-export async function resolveSmtpTarget(ref: SmtpTargetRef, profiles: ProfileService): Promise<SmtpTarget> {
+export async function resolveSmtpTarget(
+  ref: SmtpTargetRef,
+  profiles: ProfileService,
+  /** Where the saved password comes from; the app passes its SecretSources (store, then SMTP_PASSWORD on the CLI, then a prompt). */
+  secret: (profileId: string) => Promise<string | null> = (id) => profiles.secret(id, 'smtp.password'),
+): Promise<SmtpTarget> {
   const parsed = SmtpTargetRefSchema.parse(ref);
   if ('profileId' in parsed) {
     const profile = profiles.get(parsed.profileId);
@@ -37,7 +42,7 @@ export async function resolveSmtpTarget(ref: SmtpTargetRef, profiles: ProfileSer
         `Profile "${profile.name}" has no SMTP settings; add the SMTP host, port and security in the profile editor.`,
       );
     }
-    const password = profile.smtp.user ? await profiles.secret(profile.id, 'smtp.password') : null;
+    const password = profile.smtp.user ? await secret(profile.id) : null;
     return fromSettings(profile.smtp, password, `profile ${profile.name}`);
   }
   return fromSettings(parsed.smtp, parsed.password ?? null, `smtp://${parsed.smtp.host}:${parsed.smtp.port}`);

@@ -89,6 +89,37 @@ describe('sysndd-admin mail test', () => {
 });
 
 describe('sysndd-admin mail send / templates', () => {
+  it("--profile: exit 0 with the profile's SMTP, 1 with the categorized cause, 3 when the profile has no SMTP", async () => {
+    const smtpFlags = ['--smtp-host', '127.0.0.1', '--smtp-port', String(starttlsAuth.port), '--smtp-security', 'starttls'];
+    const add = (name: string, extra: string[]) =>
+      cli(['profile', 'add', name, '--mysql-host', '127.0.0.1', '--mysql-user', 'root', ...extra]);
+    expect((await add('mail-ok', [...smtpFlags, '--smtp-user', creds.user, '--smtp-from', 'noreply@sysndd.test'])).code).toBe(0);
+    expect((await add('mail-none', [])).code).toBe(0);
+
+    // No OS keyring in tests (SYSNDD_ADMIN_SECRETS=memory): the saved password is gone in the next run, so the
+    // CLI takes SMTP_PASSWORD, like MYSQL_PWD for connections.
+    process.env.SMTP_PASSWORD = creds.pass;
+    const ok = await cli(['--json', 'mail', 'test', '--profile', 'mail-ok', '--allow-unverified-tls']);
+    expect(ok.code).toBe(0);
+    const report = JSON.parse(ok.stdout) as { ok: boolean; target: { port: number; user: string } };
+    expect(report).toMatchObject({ ok: true, target: { port: starttlsAuth.port, user: creds.user } });
+
+    process.env.SMTP_PASSWORD = 'wrong';
+    const bad = await cli(['--json', 'mail', 'test', '--profile', 'mail-ok', '--allow-unverified-tls']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, failure: { code: 'SMTP_AUTH_FAILED' } });
+
+    const connections = starttlsAuth.connectionCount();
+    const none = await cli(['mail', 'test', '--profile', 'mail-none']);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toMatch(/PRECONDITION_FAILED.*has no SMTP settings/);
+    expect(starttlsAuth.connectionCount()).toBe(connections);
+    expect((await cli(['mail', 'test', '--profile', 'no-such-profile'])).code).not.toBe(0);
+
+    const help = await cli(['mail', 'test', '--help']);
+    expect(help.stdout).toMatch(/3 precondition: the profile has no SMTP settings/);
+  });
+
   it('sends a template with --data to the sink', async () => {
     const r = await cli([
       '--json',

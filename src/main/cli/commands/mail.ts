@@ -97,7 +97,10 @@ export function registerMailCommands(program: Command, cli: CliContext): void {
     .description('diagnose an SMTP server stage by stage (DNS, TCP, TLS, greeting, EHLO, AUTH, sender); sends no mail')
     .addHelpText(
       'after',
-      '\nExit code 0 when the server accepts us, 1 with the categorized cause (SMTP_AUTH_FAILED, …) otherwise.',
+      '\nExit codes: 0 the server accepts us; 1 the server or network failed, with the categorized cause\n' +
+        '(SMTP_AUTH_FAILED, SMTP_TLS_FAILED, …); 2 usage (neither or both of --profile/--smtp, a bad URL);\n' +
+        '3 precondition: the profile has no SMTP settings (nothing was contacted).\n' +
+        "With --profile the password is the profile's saved smtp.password, else SMTP_PASSWORD, else a prompt.",
     )
     .action(async (o: SmtpOptions) => {
       const target = await smtpTarget(o, cli);
