@@ -10,7 +10,7 @@ import { installHostKeyPrompt } from './hostKeyPrompt';
 import { JobFollower } from './JobFollower';
 import { installSecretPrompt } from './secretPrompt';
 import { closeApp, type GracefulShutdown } from './shutdown';
-import { type DbTargetOptions, profileFromFlags } from './target';
+import { type DbTargetOptions, profileFromFlags, type TargetNeeds } from './target';
 
 /** Thrown to end a command with an exit code after its message was printed. */
 export class CliExit extends Error {
@@ -71,14 +71,19 @@ export class CliContext {
   }
 
   /** `--profile` or `--url`/`--ssh` → a profile id (a transient profile for flags). */
-  async resolveTarget(opts: DbTargetOptions): Promise<string> {
+  async resolveTarget(opts: DbTargetOptions, needs: TargetNeeds = {}): Promise<string> {
     const app = await this.app();
     try {
+      if (opts.profile && (needs.folders?.dir || needs.folders?.remoteDir))
+        throw new AppError(
+          'INVALID_ARGUMENT',
+          `--dir and --remote-dir go with --url; profile "${opts.profile}" has its folders as settings (profile edit --local-backup-dir / --remote-backup-dir).`,
+        );
       const accept = opts.acceptHostKey === undefined ? undefined : acceptedFingerprint(opts.acceptHostKey);
       let id: string;
       if (opts.profile) id = app.profiles.resolve(opts.profile).id;
       else {
-        const { input, secrets } = await profileFromFlags(opts);
+        const { input, secrets } = await profileFromFlags(opts, needs);
         id = (await app.profiles.createTransient(input, secrets)).id;
       }
       // Every tunnel of this profile then pins exactly that key on first contact, and refuses any other.

@@ -21,9 +21,39 @@ export function addDbTargetOptions(cmd: Command): Command {
     .option('--accept-host-key <SHA256:...>', 'trust this SSH host key fingerprint on first contact');
 }
 
+/**
+ * The backup folders of a `--url` target. A saved profile has them as settings (`profile edit
+ * --local-backup-dir/--remote-backup-dir`); a target built from flags has nowhere else to get them.
+ */
+export interface BackupFolderOptions {
+  dir?: string;
+  remoteDir?: string;
+}
+
+/** `--dir` and `--remote-dir` for commands that work on a target's backup folders, not its database. */
+export function addBackupFolderOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--dir <dir>',
+      'with --url: the local backup folder (default: <app home>/backups/<user_host_port>, where backup create --url writes)',
+    )
+    .option('--remote-dir <dir>', 'with --url --ssh: the backup folder on the SSH host');
+}
+
+/** What a command needs from a target built from flags, beyond the connection itself. */
+export interface TargetNeeds {
+  folders?: BackupFolderOptions;
+  /**
+   * false for commands that never log in to MySQL (SFTP downloads, deleting local files): MYSQL_PWD is
+   * still taken when set, but nobody is prompted for a password that would not be used.
+   */
+  mysqlPassword?: boolean;
+}
+
 /** Turn `--url`/`--ssh` into a profile body and its secrets; the password never comes from argv. */
 export async function profileFromFlags(
   opts: DbTargetOptions,
+  needs: TargetNeeds = {},
 ): Promise<{ input: ProfileInput; secrets: Partial<Record<SecretName, string>> }> {
   if (!opts.url) throw new AppError('INVALID_ARGUMENT', 'Give --profile NAME or --url mysql://user@host:port/db.');
   let url: URL;
@@ -52,8 +82,15 @@ export async function profileFromFlags(
       database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
     },
   };
+  if (needs.folders?.dir) input.localBackupDir = needs.folders.dir;
+  if (needs.folders?.remoteDir) {
+    if (!opts.ssh)
+      throw new AppError('INVALID_ARGUMENT', '--remote-dir needs --ssh user@host[:port]: the folder is on that host.');
+    input.remoteBackupDir = needs.folders.remoteDir;
+  }
   const secrets: Partial<Record<SecretName, string>> = {};
-  const password = process.env.MYSQL_PWD ?? (await promptSecret(`MySQL password for ${user}@${host}: `));
+  const password =
+    process.env.MYSQL_PWD ?? (needs.mysqlPassword === false ? null : await promptSecret(`MySQL password for ${user}@${host}: `));
   if (password) secrets['mysql.password'] = password;
   if (opts.ssh) {
     const m = /^(?:([^@]+)@)?([^:@]+)(?::(\d+))?$/.exec(opts.ssh);

@@ -10,7 +10,7 @@ import type {
 } from '../../../shared/contract/index';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
 import { type CliContext, CliExit } from '../CliContext';
-import { addDbTargetOptions, type DbTargetOptions } from '../target';
+import { addBackupFolderOptions, addDbTargetOptions, type BackupFolderOptions, type DbTargetOptions } from '../target';
 
 function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -66,6 +66,16 @@ function positiveInt(cli: CliContext, value: string | undefined, flag: string): 
   if (!Number.isInteger(n) || n < 1)
     cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: `${flag} must be a whole number ≥ 1, got "${value}".` });
   return n;
+}
+
+type TargetWithFolders = DbTargetOptions & BackupFolderOptions;
+
+function addTargetWithFolders(cmd: Command): Command {
+  return addBackupFolderOptions(addDbTargetOptions(cmd));
+}
+
+function resolveFolderTarget(cli: CliContext, o: TargetWithFolders): Promise<string> {
+  return cli.resolveTarget(o, { folders: { dir: o.dir, remoteDir: o.remoteDir }, mysqlPassword: false });
 }
 
 /** Follow a job to its end; on failure print its error and the job's error lines, exit with the mapped code. */
@@ -165,31 +175,36 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
       });
     });
 
-  backup
-    .command('download <name>')
-    .description("copy a backup from the profile's remote folder (SFTP) to its local folder; resumes an interrupted copy")
-    .requiredOption('--profile <name>', 'profile with an SSH host and remote backup folder')
-    .action(async (name: string, o: { profile: string }) => {
-      const profileId = await cli.resolveTarget({ profile: o.profile });
-      const final = await followOrFail(cli, await cli.call('backups.download', { profileId, name }));
-      cli.output(
-        final.result as { path: string; resumedFrom: number; sha256: string },
-        (r) => `Downloaded: ${r.path}${r.resumedFrom ? ` (resumed at ${bytes(r.resumedFrom)})` : ''}\nSHA-256 ${r.sha256}`,
-      );
-    });
+  // download, prune and delete work on a target's backup folders, not on its database: a saved profile
+  // brings its folders, `--url` (+ `--ssh` for the remote folder) takes them from --dir / --remote-dir.
+  // None of them logs in to MySQL, so no password is asked for (see TargetNeeds).
+  addTargetWithFolders(
+    backup
+      .command('download <name>')
+      .description("copy a backup from the target's remote folder (SFTP) to its local folder; resumes an interrupted copy"),
+  ).action(async (name: string, o: TargetWithFolders) => {
+    if (!o.profile && o.url && !o.remoteDir)
+      cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: 'With --url, give --ssh user@host and --remote-dir DIR.' });
+    const profileId = await resolveFolderTarget(cli, o);
+    const final = await followOrFail(cli, await cli.call('backups.download', { profileId, name }));
+    cli.output(
+      final.result as { path: string; resumedFrom: number; sha256: string },
+      (r) => `Downloaded: ${r.path}${r.resumedFrom ? ` (resumed at ${bytes(r.resumedFrom)})` : ''}\nSHA-256 ${r.sha256}`,
+    );
+  });
 
-  backup
-    .command('prune')
-    .description(
-      'delete old backups: keep the last N and/or those younger than N days (shows the plan; --confirm DELETE applies it)',
-    )
-    .requiredOption('--profile <name>', 'profile whose backups are pruned')
+  addTargetWithFolders(
+    backup
+      .command('prune')
+      .description(
+        'delete old backups: keep the last N and/or those younger than N days (shows the plan; --confirm DELETE applies it)',
+      ),
+  )
     .option('--keep-last <n>', 'keep the newest n usable backups')
     .option('--keep-days <n>', 'keep backups younger than n days')
     .option('--remote', 'prune the remote folder on the SSH host instead of the local one')
     .option('--confirm <word>', 'type DELETE to actually delete')
-    .action(async (o: { profile: string; keepLast?: string; keepDays?: string; remote?: boolean; confirm?: string }) => {
-      const profileId = await cli.resolveTarget({ profile: o.profile });
+    .action(async (o: TargetWithFolders & { keepLast?: string; keepDays?: string; remote?: boolean; confirm?: string }) => {
       const rule = {
         keepLast: positiveInt(cli, o.keepLast, '--keep-last'),
         keepDays: positiveInt(cli, o.keepDays, '--keep-days'),
@@ -197,6 +212,7 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
       };
       if (rule.keepLast === undefined && rule.keepDays === undefined)
         cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: 'Give --keep-last, --keep-days or both.' });
+      const profileId = await resolveFolderTarget(cli, o);
       if (o.confirm === undefined) {
         const plan = await cli.call('backups.prunePreview', { profileId, rule });
         cli.output(plan, (p) => `${renderPlan(p, false)}\nNothing deleted. Run again with --confirm DELETE to apply.`);
@@ -206,15 +222,14 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
       cli.output(result, (r) => renderPlan(r.plan, true));
     });
 
-  backup
-    .command('delete <name>')
-    .description('delete one backup file (local by default); needs --confirm DELETE')
-    .requiredOption('--profile <name>', 'profile whose backup folder holds the file')
+  addTargetWithFolders(
+    backup.command('delete <name>').description('delete one backup file (local by default); needs --confirm DELETE'),
+  )
     .option('--remote', 'delete the copy in the remote folder on the SSH host')
     .option('--both', 'delete the local and the remote copy')
     .option('--confirm <word>', 'type DELETE to confirm')
-    .action(async (name: string, o: { profile: string; remote?: boolean; both?: boolean; confirm?: string }) => {
-      const profileId = await cli.resolveTarget({ profile: o.profile });
+    .action(async (name: string, o: TargetWithFolders & { remote?: boolean; both?: boolean; confirm?: string }) => {
+      const profileId = await resolveFolderTarget(cli, o);
       const location = o.both ? 'both' : o.remote ? 'remote' : 'local';
       const r = await cli.call('backups.delete', { profileId, name, location, confirm: o.confirm });
       cli.output(r, (x) => x.deleted.map((d) => `Deleted ${d}`).join('\n'));
