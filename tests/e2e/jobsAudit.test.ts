@@ -133,6 +133,12 @@ describe('Jobs page', () => {
     expect(log).toContain('error');
     expect(log).toContain(jobs.backup?.error?.message ?? '?');
     expect(await details.textContent()).toContain('Beta');
+    // The event-loop lag the runner recorded for this job (issue 2), as the snapshot holds it.
+    const lag = jobs.backup?.eventLoopLag;
+    expect(lag).toBeDefined();
+    expect(await details.getByTestId('job-details-event-loop-lag').textContent()).toContain(
+      lag && lag.samples > 0 ? `p99 ${lag.p99.toFixed(1)} ms · max ${lag.max.toFixed(1)} ms` : 'shorter than one 10 ms sample',
+    );
     await bm.screenshot('jobs-details-failed');
     await page.keyboard.press('Escape');
     await details.waitFor({ state: 'hidden' });

@@ -68,6 +68,54 @@ describe('JobRunner', () => {
     expect(byId.get(stuck.id)?.error?.message).toMatch(/Interrupted/);
   });
 
+  it('records the event-loop lag during each job: a job that blocks the loop shows it, an idle one does not; kept in history', async () => {
+    t = createTestApp();
+    const home = t.home;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const block = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        // busy: nothing else may run, which is exactly what the histogram must notice
+      }
+    };
+    // Blocks the loop for 150 ms once, between idle stretches long enough to collect samples.
+    const heavy = t.app.jobs.start({
+      kind: 'demo',
+      title: 'blocks',
+      run: async () => {
+        await sleep(100);
+        block(150);
+        await sleep(100);
+      },
+    });
+    const heavyFinal = await t.app.jobs.wait(heavy.id, 5000);
+    // A job started after it has its own histogram: the earlier block must not leak into its figures.
+    const idle = t.app.jobs.start({ kind: 'demo', title: 'idle', run: () => sleep(300) });
+    const idleFinal = await t.app.jobs.wait(idle.id, 5000);
+
+    const heavyLag = heavyFinal.eventLoopLag;
+    expect(heavyLag?.samples).toBeGreaterThan(5);
+    expect(heavyLag?.resolutionMs).toBe(10);
+    // The timer fired about 150 ms late once (give or take one interval and a busy machine).
+    expect(heavyLag?.max).toBeGreaterThanOrEqual(120);
+    expect(heavyLag?.max).toBeLessThan(1000);
+    expect(idleFinal.eventLoopLag?.samples).toBeGreaterThan(5);
+    expect(idleFinal.eventLoopLag?.max).toBeLessThan(120);
+    for (const lag of [heavyLag, idleFinal.eventLoopLag]) {
+      expect(lag?.p50).toBeLessThanOrEqual(lag?.p99 ?? -1);
+      expect(lag?.p99).toBeLessThanOrEqual(lag?.max ?? -1);
+    }
+
+    // A job shorter than one sample interval reports 0 samples rather than made-up figures.
+    const instant = t.app.jobs.start({ kind: 'demo', title: 'instant', run: async () => 1 });
+    expect((await t.app.jobs.wait(instant.id)).eventLoopLag).toMatchObject({ samples: 0, p99: 0, max: 0 });
+
+    // The figures are part of the persisted record: a restarted app still shows them.
+    await t.close();
+    t = createTestApp({ home });
+    expect((await t.ok('jobs.get', { id: heavy.id })).eventLoopLag).toEqual(heavyLag);
+  });
+
   it('filters history by kind and state', async () => {
     t = createTestApp();
     const a = t.app.jobs.start({ kind: 'demo', title: 'ok', run: async () => 1 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { JobKind, JobLogLine, JobProgress, JobSnapshot } from '../../shared/contract/jobs';
 import { AppError, toFailure } from '../core/AppError';
 import type { EventBus } from '../core/EventBus';
+import { EventLoopMonitor } from '../system/EventLoopMonitor';
 import { EtaEstimator } from './EtaEstimator';
 import type { JobStore } from './JobStore';
 
@@ -91,6 +92,9 @@ export class JobRunner {
 
   private async execute<T>(live: LiveJob, spec: JobSpec<T>): Promise<JobSnapshot> {
     const eta = new EtaEstimator();
+    // One histogram per job, so the figures cover exactly this job's lifetime (the App's monitor counts
+    // from process start). Its timer is unref'd and costs one wake-up per interval.
+    const lag = new EventLoopMonitor();
     const ctx: JobContext = {
       id: live.snapshot.id,
       signal: live.controller.signal,
@@ -102,6 +106,8 @@ export class JobRunner {
         const t = Date.now();
         if (t - live.lastPersist > PERSIST_EVERY_MS) {
           live.lastPersist = t;
+          // Computing percentiles walks the histogram: do it at the persist rate, not on every progress call.
+          live.snapshot = { ...live.snapshot, eventLoopLag: lag.lag() };
           this.store.save(live.snapshot);
         }
       },
@@ -133,7 +139,8 @@ export class JobRunner {
       };
       ctx.log(cancelled ? 'warn' : 'error', failure.message);
     } finally {
-      live.snapshot = { ...live.snapshot, finishedAt: new Date().toISOString() };
+      live.snapshot = { ...live.snapshot, finishedAt: new Date().toISOString(), eventLoopLag: lag.lag() };
+      lag.stop();
       this.store.save(live.snapshot);
       if (live.exclusiveKey) this.exclusive.delete(live.exclusiveKey);
       this.live.delete(live.snapshot.id);

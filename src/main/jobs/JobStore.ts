@@ -8,6 +8,8 @@ const SCHEMA = [
    CREATE INDEX jobs_created ON jobs(created_at DESC);
    CREATE TABLE job_logs (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, seq INTEGER NOT NULL,
      at TEXT NOT NULL, level TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (job_id, seq));`,
+  // v2: event-loop lag measured during each job (JSON; NULL for jobs recorded before).
+  'ALTER TABLE jobs ADD COLUMN event_loop_lag TEXT;',
 ];
 
 interface JobRow {
@@ -22,6 +24,7 @@ interface JobRow {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  event_loop_lag: string | null;
 }
 
 function fromRow(r: JobRow): JobSnapshot {
@@ -37,6 +40,7 @@ function fromRow(r: JobRow): JobSnapshot {
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    ...(r.event_loop_lag === null ? {} : { eventLoopLag: JSON.parse(r.event_loop_lag) }),
   };
 }
 
@@ -49,16 +53,20 @@ export class JobStore {
   save(job: JobSnapshot): void {
     this.store.db
       .prepare(
-        `INSERT INTO jobs (id, kind, title, profile_id, state, progress, result, error, created_at, started_at, finished_at)
-         VALUES (@id, @kind, @title, @profileId, @state, @progress, @result, @error, @createdAt, @startedAt, @finishedAt)
+        `INSERT INTO jobs (id, kind, title, profile_id, state, progress, result, error, created_at, started_at, finished_at,
+           event_loop_lag)
+         VALUES (@id, @kind, @title, @profileId, @state, @progress, @result, @error, @createdAt, @startedAt, @finishedAt,
+           @eventLoopLag)
          ON CONFLICT(id) DO UPDATE SET state = excluded.state, progress = excluded.progress, result = excluded.result,
-           error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`,
+           error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at,
+           event_loop_lag = excluded.event_loop_lag`,
       )
       .run({
         ...job,
         progress: JSON.stringify(job.progress),
         result: job.result === undefined ? null : JSON.stringify(job.result),
         error: job.error === null ? null : JSON.stringify(job.error),
+        eventLoopLag: job.eventLoopLag === undefined ? null : JSON.stringify(job.eventLoopLag),
       });
   }
 

@@ -30,6 +30,21 @@ export const JobProgress = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 
+/**
+ * Event-loop lag of the main process while a job ran (perf_hooks.monitorEventLoopDelay, one histogram per
+ * job): milliseconds the loop was late beyond its sampling interval. It is the whole process's loop, so a
+ * second job running at the same time shows up in both. Updated while the job runs, final when it ends.
+ */
+export const EventLoopLag = z.object({
+  p50: z.number().nonnegative(),
+  p99: z.number().nonnegative(),
+  max: z.number().nonnegative(),
+  /** Timer firings measured; 0 for a job shorter than one interval (the figures are then 0, not measured). */
+  samples: z.number().int().nonnegative(),
+  resolutionMs: z.number().positive(),
+});
+export type EventLoopLag = z.infer<typeof EventLoopLag>;
+
 export const JobSnapshot = z.object({
   id: Id,
   kind: JobKind,
@@ -42,6 +57,8 @@ export const JobSnapshot = z.object({
   createdAt: IsoDate,
   startedAt: IsoDate.nullable(),
   finishedAt: IsoDate.nullable(),
+  /** Absent on jobs recorded before lag was measured. */
+  eventLoopLag: EventLoopLag.optional(),
 });
 export type JobSnapshot = z.infer<typeof JobSnapshot>;
 

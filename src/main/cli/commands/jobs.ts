@@ -10,6 +10,13 @@ function row(j: JobSnapshot): string {
     .join('  ');
 }
 
+/** The event-loop lag the runner recorded while the job ran (issue 2: heavy work must not stall the doors). */
+function lagLine(j: JobSnapshot): string | null {
+  const lag = j.eventLoopLag;
+  if (!lag || lag.samples === 0) return null;
+  return `  event-loop lag: p99 ${lag.p99.toFixed(1)} ms, max ${lag.max.toFixed(1)} ms, p50 ${lag.p50.toFixed(1)} ms (${lag.samples} samples)`;
+}
+
 export function registerJobCommands(program: Command, cli: CliContext): void {
   const jobs = program.command('jobs').description('job history and running jobs');
   jobs
@@ -34,7 +41,11 @@ export function registerJobCommands(program: Command, cli: CliContext): void {
     .action(async (id: string) => {
       const job = await cli.call('jobs.get', { id });
       const log = await cli.call('jobs.log', { id, afterSeq: 0 });
-      cli.output({ job, log }, (v) => [row(v.job), ...v.log.map((l) => `  ${l.at} ${l.level} ${l.message}`)].join('\n'));
+      cli.output({ job, log }, (v) =>
+        [row(v.job), lagLine(v.job), ...v.log.map((l) => `  ${l.at} ${l.level} ${l.message}`)]
+          .filter((l) => l !== null)
+          .join('\n'),
+      );
     });
   jobs
     .command('demo')

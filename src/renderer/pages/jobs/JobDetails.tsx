@@ -1,7 +1,7 @@
 import { Alert, Code, Drawer, Group, Loader, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import { CircleAlert } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import type { JobLogLine, JobSnapshot } from '../../../shared/contract/index';
+import type { EventLoopLag, JobLogLine, JobSnapshot } from '../../../shared/contract/index';
 import { api, call, errorMessage } from '../../api';
 import { JobProgress, JobStateBadge } from '../../components/JobProgress';
 import { elapsed, formatDateTime } from '../../format';
@@ -73,6 +73,13 @@ function JobLog({ jobId }: { jobId: string }) {
   );
 }
 
+/** The main process's event-loop lag during the job: how long the UI door could not answer at worst. */
+function lagText(lag: EventLoopLag | undefined): string {
+  if (!lag) return '— (not recorded for this job)';
+  if (lag.samples === 0) return `— (the job was shorter than one ${lag.resolutionMs} ms sample)`;
+  return `p99 ${lag.p99.toFixed(1)} ms · max ${lag.max.toFixed(1)} ms · p50 ${lag.p50.toFixed(1)} ms (${lag.samples} samples)`;
+}
+
 /** Side drawer with one job: live progress, timings, failure, result and the log. */
 export function JobDetails({ job: initial, onClose }: { job: JobSnapshot | null; onClose(): void }) {
   const live = useAppStore((s) => (initial ? s.jobs[initial.id] : undefined));
@@ -100,9 +107,10 @@ export function JobDetails({ job: initial, onClose }: { job: JobSnapshot | null;
                   ['Started', formatDateTime(job.startedAt)],
                   ['Finished', formatDateTime(job.finishedAt)],
                   ['Duration', elapsed(job.startedAt, job.finishedAt)],
+                  ['Event-loop lag', lagText(job.eventLoopLag)],
                 ] as const
               ).map(([label, value]) => (
-                <Table.Tr key={label}>
+                <Table.Tr key={label} data-testid={`job-details-${label.toLowerCase().replace(/[^a-z]+/g, '-')}`}>
                   <Table.Td c="dimmed" w={110}>
                     {label}
                   </Table.Td>
