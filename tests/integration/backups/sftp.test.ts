@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupList, CreateBackupResult, JobSnapshot, PrunePlan } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, rootConnection, type TestDatabase } from '../../fixtures/mysql';
-import { type SshdFixture, startSshd } from '../../fixtures/sshd';
+import { keyAuthHop, type SshdFixture, startSshd } from '../../fixtures/sshd';
 import { cli } from './cliRun';
 
 const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -42,14 +42,7 @@ describe('remote backup folder over SFTP', () => {
     const p = await createProfileForTestDb(t, db.name, {
       name: 'via ssh',
       remoteBackupDir: remoteDir,
-      ssh: {
-        host: sshd.host,
-        port: sshd.port,
-        user: sshd.user,
-        auth: 'key',
-        privateKeyPath: sshd.privateKeyPath,
-        keepaliveSeconds: 5,
-      },
+      ssh: keyAuthHop(sshd),
     });
     profileId = p.id;
     localDir = t.app.backups.localDir(p);

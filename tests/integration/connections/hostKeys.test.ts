@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, type TestDatabase } from '../../fixtures/mysql';
-import { type SshdFixture, startSshd } from '../../fixtures/sshd';
+import { keyAuthHop, type SshdFixture, startSshd } from '../../fixtures/sshd';
 
 /** Host key trust against a real sshd: first contact, pinning, a changed key, and ~/.ssh/known_hosts. */
 describe('SSH host keys', () => {
@@ -24,14 +24,7 @@ describe('SSH host keys', () => {
     t = createTestApp();
     const p = await createProfileForTestDb(t, db.name, {
       name: 'host key profile',
-      ssh: {
-        host: sshd.host,
-        port: sshd.port,
-        user: sshd.user,
-        auth: 'key',
-        privateKeyPath: sshd.privateKeyPath,
-        keepaliveSeconds: 5,
-      },
+      ssh: keyAuthHop(sshd),
     });
     profileId = p.id;
   });
@@ -169,14 +162,7 @@ describe('SSH host keys: first contact in a tunnel', () => {
     t = createTestApp();
     const p = await createProfileForTestDb(t, db.name, {
       name: 'prompted',
-      ssh: {
-        host: sshd.host,
-        port: sshd.port,
-        user: sshd.user,
-        auth: 'key',
-        privateKeyPath: sshd.privateKeyPath,
-        keepaliveSeconds: 5,
-      },
+      ssh: keyAuthHop(sshd),
     });
     profileId = p.id;
   });

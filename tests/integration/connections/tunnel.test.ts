@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../../src/shared/contract/events';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, mysqlInfo, type TestDatabase } from '../../fixtures/mysql';
-import { type SshdFixture, startSshd } from '../../fixtures/sshd';
+import { keyAuthHop, type SshdFixture, startSshd } from '../../fixtures/sshd';
 
 /** MySQL over ssh2 forwardOut channels through a real OpenSSH sshd: pool, dedicated, SFTP, local forward. */
 describe('SSH tunnel to MariaDB', () => {
@@ -26,14 +26,7 @@ describe('SSH tunnel to MariaDB', () => {
     });
     const p = await createProfileForTestDb(t, db.name, {
       name: 'tunnelled',
-      ssh: {
-        host: sshd.host,
-        port: sshd.port,
-        user: sshd.user,
-        auth: 'key',
-        privateKeyPath: sshd.privateKeyPath,
-        keepaliveSeconds: 5,
-      },
+      ssh: keyAuthHop(sshd),
     });
     profileId = p.id;
   });

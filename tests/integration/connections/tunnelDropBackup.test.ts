@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, rootConnection, type TestDatabase } from '../../fixtures/mysql';
-import { type SshdFixture, startSshd } from '../../fixtures/sshd';
+import { keyAuthHop, type SshdFixture, startSshd } from '../../fixtures/sshd';
 
 /** Big enough that dumping it through the tunnel takes a while, so the drop lands mid-stream. */
 const ROWS = 1_500_000;
@@ -36,14 +36,7 @@ describe('tunnel dropped during a backup', () => {
     });
     const p = await createProfileForTestDb(t, db.name, {
       name: 'drop during backup',
-      ssh: {
-        host: sshd.host,
-        port: sshd.port,
-        user: sshd.user,
-        auth: 'key',
-        privateKeyPath: sshd.privateKeyPath,
-        keepaliveSeconds: 5,
-      },
+      ssh: keyAuthHop(sshd),
     });
     profileId = p.id;
   }, 120_000);
