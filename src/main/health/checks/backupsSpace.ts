@@ -22,35 +22,66 @@ async function existingAncestor(dir: string): Promise<string> {
 }
 
 /**
+ * When the row turns: free space under `failBelowBackups` × the newest backup's size fails (the next one
+ * would not fit), under `warnBelowBackups` × that size or under `minFreeBytes` warns.
+ */
+export interface SpaceThresholds {
+  minFreeBytes: number;
+  failBelowBackups: number;
+  warnBelowBackups: number;
+}
+
+export const DEFAULT_SPACE_THRESHOLDS: SpaceThresholds = {
+  minFreeBytes: MIN_FREE_BYTES,
+  failBelowBackups: 1,
+  warnBelowBackups: 2,
+};
+
+const times = (n: number) => (n === 1 ? 'one' : n === 2 ? 'two' : String(n));
+
+/**
  * Free space where the next local backup is written. The newest backup's size estimates the next one:
  * less free space than that fails (the backup would not fit), less than twice that (or under 1 GiB) warns.
+ * A factory so tests can move the thresholds instead of filling a disk: free space is measured for real.
  */
-export const backupsSpaceCheck: ReadinessCheckModule = {
-  id: 'backups.space',
-  label: 'Backup folder space',
-  fixPage: 'backups',
-  async run({ app, profile, lookups }) {
-    const dir = app.backups.localDir(profile);
-    const at = await existingAncestor(dir);
-    const st = await fs.promises.statfs(at);
-    const free = st.bavail * st.bsize;
-    const total = st.blocks * st.bsize;
-    // The list (shared with the age row) sizes the next backup; without it the 1 GiB floor still applies.
-    const list = await lookups.backups().catch(() => null);
-    const newest = list?.entries
-      .filter((e) => e.status === 'complete' && e.location !== 'remote')
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-    const expected = newest?.size ?? 0;
-    const metrics = { freeBytes: free, totalBytes: total, expectedBackupBytes: expected || null, folder: dir };
-    const summary = `${bytesText(free)} free of ${bytesText(total)}`;
-    const detail = `${dir}${at !== path.resolve(dir) ? ` (not created yet; measured at ${at})` : ''}${expected ? `; the newest local backup is ${bytesText(expected)}` : ''}.`;
-    if (expected && free < expected) {
-      return { status: 'fail', summary: `${summary}: the next backup (~${bytesText(expected)}) will not fit`, detail, metrics };
-    }
-    if (free < Math.max(2 * expected, MIN_FREE_BYTES)) {
-      const why = free < 2 * expected ? 'room for at most one more backup' : `under ${bytesText(MIN_FREE_BYTES)}`;
-      return { status: 'warn', summary: `${summary}: ${why}`, detail, metrics };
-    }
-    return { status: 'ok', summary, detail, metrics };
-  },
-};
+export function createBackupsSpaceCheck(thresholds: SpaceThresholds = DEFAULT_SPACE_THRESHOLDS): ReadinessCheckModule {
+  const { minFreeBytes, failBelowBackups, warnBelowBackups } = thresholds;
+  return {
+    id: 'backups.space',
+    label: 'Backup folder space',
+    fixPage: 'backups',
+    async run({ app, profile, lookups }) {
+      const dir = app.backups.localDir(profile);
+      const at = await existingAncestor(dir);
+      const st = await fs.promises.statfs(at);
+      const free = st.bavail * st.bsize;
+      const total = st.blocks * st.bsize;
+      // The list (shared with the age row) sizes the next backup; without it the 1 GiB floor still applies.
+      const list = await lookups.backups().catch(() => null);
+      const newest = list?.entries
+        .filter((e) => e.status === 'complete' && e.location !== 'remote')
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+      const expected = newest?.size ?? 0;
+      const metrics = { freeBytes: free, totalBytes: total, expectedBackupBytes: expected || null, folder: dir };
+      const summary = `${bytesText(free)} free of ${bytesText(total)}`;
+      const detail = `${dir}${at !== path.resolve(dir) ? ` (not created yet; measured at ${at})` : ''}${expected ? `; the newest local backup is ${bytesText(expected)}` : ''}.`;
+      if (expected && free < failBelowBackups * expected) {
+        const what =
+          failBelowBackups === 1
+            ? `the next backup (~${bytesText(expected)})`
+            : `${times(failBelowBackups)} more backups (~${bytesText(expected)} each)`;
+        return { status: 'fail', summary: `${summary}: ${what} will not fit`, detail, metrics };
+      }
+      if (free < Math.max(warnBelowBackups * expected, minFreeBytes)) {
+        const why =
+          free < warnBelowBackups * expected
+            ? `room for fewer than ${times(warnBelowBackups)} more backups`
+            : `under ${bytesText(minFreeBytes)}`;
+        return { status: 'warn', summary: `${summary}: ${why}`, detail, metrics };
+      }
+      return { status: 'ok', summary, detail, metrics };
+    },
+  };
+}
+
+export const backupsSpaceCheck: ReadinessCheckModule = createBackupsSpaceCheck();
