@@ -1,6 +1,11 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endMemberBytes } from '../../../src/main/backups/format/BackupFileWriter';
+import { readManifest } from '../../../src/main/backups/format/index';
+import { encodeEndLine, encodeManifestText } from '../../../src/main/backups/format/manifestCodec';
 import type { BackupManifest, CreateBackupResult, JobSnapshot, VerifyResult } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
@@ -113,6 +118,56 @@ describe('backup round trip on real MariaDB', () => {
     }
     const list = await t.ok('backups.list', { profileId, refreshRemote: false });
     expect(list.entries[0]?.verified).toMatchObject({ ok: true, level: 'restore' });
+  });
+
+  it('a test restore whose data differs from the manifest fails: mismatches reported, no badge, scratch dropped', async () => {
+    // Same data members (hashes intact), but the manifest re-sealed with the writer's own codec so it records
+    // one more row for every_type and another CHECKSUM TABLE for long_row: structurally sound, wrong content.
+    const bytes = fs.readFileSync(backupPath);
+    const last = manifest.members.at(-1);
+    if (!last) throw new Error('no members');
+    const manifestOffset = last.offset + last.length;
+    const altered: BackupManifest = {
+      ...manifest,
+      tables: manifest.tables.map((x) =>
+        x.name === 'every_type' ? { ...x, rows: x.rows + 1 } : x.name === 'long_row' ? { ...x, checksum: '12345' } : x,
+      ),
+    };
+    const { text, jsonSha256 } = encodeManifestText(altered);
+    const manifestGz = zlib.gzipSync(Buffer.from(text, 'utf8'));
+    const endLine = encodeEndLine(
+      jsonSha256,
+      manifestOffset,
+      manifestGz.length,
+      createHash('sha256').update(manifestGz).digest('hex'),
+    );
+    const name = `${source.name}_20000101T000000Z_damaged.sql.gz`;
+    const damaged = path.join(path.dirname(backupPath), name);
+    fs.writeFileSync(damaged, Buffer.concat([bytes.subarray(0, manifestOffset), manifestGz, endMemberBytes(endLine)]));
+    // The reader accepts it: only the test restore can tell.
+    expect((await readManifest(damaged)).tables.find((x) => x.name === 'every_type')?.rows).toBe(5);
+    const structural = await finished(t, await t.ok('backups.verify', { path: damaged, scratchRestore: false }));
+    expect(structural.result as VerifyResult).toMatchObject({ ok: true, level: 'structure' });
+
+    const job = await t.ok('backups.verify', { profileId, name, scratchRestore: true });
+    const final = await t.ok('jobs.wait', { id: job.id, timeoutMs: 120_000 });
+    expect(final.state).toBe('failed');
+    expect(final.error?.code).toBe('BACKUP_CORRUPT');
+    expect(final.error?.message).toContain('every_type: 4 rows restored, backup has 5');
+    expect(final.error?.message).toContain('long_row: CHECKSUM TABLE');
+    const root = await rootConnection();
+    try {
+      const [left] = await root.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [
+        `%__verify_%`,
+      ]);
+      expect(left).toEqual([]);
+    } finally {
+      await root.end();
+    }
+    const entry = (await t.ok('backups.list', { profileId, refreshRemote: false })).entries.find((e) => e.name === name);
+    expect(entry?.verified).toMatchObject({ ok: false, level: 'restore' });
+    expect(entry?.verified?.ok).not.toBe(true);
+    fs.rmSync(damaged);
   });
 
   it('refuses a truncated copy: verify job fails, `backup verify` exits 1, the catalog says incomplete', async () => {
