@@ -4,7 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endMemberBytes } from '../../../src/main/backups/format/BackupFileWriter';
-import { readManifest } from '../../../src/main/backups/format/index';
+import { memberStatements, readManifest } from '../../../src/main/backups/format/index';
 import { encodeEndLine, encodeManifestText } from '../../../src/main/backups/format/manifestCodec';
 import type { BackupManifest, CreateBackupResult, JobSnapshot, VerifyResult } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
@@ -94,6 +94,27 @@ describe('backup round trip on real MariaDB', () => {
       expect((inv as Array<{ t_invisible: number }>).map((r) => r.t_invisible)).toEqual([42, 0, null, null]);
     } finally {
       await root.end();
+    }
+  });
+
+  it('writes INSERTs without the generated columns (t_virtual, t_stored) but with the invisible one', async () => {
+    const members = manifest.members.filter((m) => m.kind === 'table-data' && m.table === 'every_type');
+    expect(members.length).toBeGreaterThan(0);
+    const inserts: string[] = [];
+    for (const member of members)
+      for await (const statement of memberStatements(backupPath, member))
+        if (/^\s*INSERT\b/i.test(statement)) inserts.push(statement);
+    expect(inserts.length).toBeGreaterThan(0);
+    for (const insert of inserts) {
+      const columns = /^\s*INSERT\s+INTO\s+`every_type`\s*\(([^)]*)\)\s*VALUES/i.exec(insert)?.[1];
+      if (columns === undefined) throw new Error(`no column list: ${insert.slice(0, 120)}`);
+      const names = columns.split(',').map((c) => c.trim());
+      expect(names).toContain('`t_int`');
+      expect(names).toContain('`t_invisible`');
+      expect(names).not.toContain('`t_virtual`');
+      expect(names).not.toContain('`t_stored`');
+      // The stored column's values ('v:…') are not in the data either.
+      expect(insert).not.toContain("'v:");
     }
   });
 
