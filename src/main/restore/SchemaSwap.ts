@@ -56,6 +56,8 @@ export async function swapShadowIntoLive(s: SwapInput): Promise<{ moved: number;
   );
   await dropObjects(control, s.live, ['trigger']);
   step('triggers-dropped');
+  // A crash here leaves live without its triggers; Leftovers recreates them from the journal (prevObjects).
+  await faultPoint('restore:triggers-dropped');
   const moves: Array<[string, string, string]> = [
     ...liveTables.map((t): [string, string, string] => [s.live, t, s.prev]),
     ...shadowTables.map((t): [string, string, string] => [s.shadow, t, s.live]),

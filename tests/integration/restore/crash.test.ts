@@ -23,7 +23,8 @@ const BIN = path.join(ROOT, 'bin', 'sysndd-admin.mjs');
 
 /**
  * Crash safety with real processes: the CLI restores into a live database and is SIGKILLed at a fault
- * point (during the load, right before the swap, right after the RENAME). The live database must be
+ * point (during the load, right before the swap, between dropping the live triggers and the RENAME, right
+ * after the RENAME). The live database must be
  * unchanged (or be put back by the next run), and the next run must clean up after the dead one. Then a
  * loader connection is KILLed server-side in the middle of a load.
  */
@@ -60,14 +61,14 @@ describe('restore crash safety', () => {
   });
 
   /** Run the CLI until it reports the fault point, then SIGKILL it. */
-  async function killAt(point: string): Promise<void> {
+  async function killAt(point: string, from = file): Promise<void> {
     const info = mysqlInfo();
     const child = spawn(
       process.execPath,
       [
         BIN,
         'restore',
-        file,
+        from,
         '--url',
         `mysql://${info.user}@${info.host}:${info.port}/${live.name}`,
         '--confirm',
@@ -126,6 +127,50 @@ describe('restore crash safety', () => {
     const records = await nextRun((t) => t.ok('restore.list', { limit: 10 }));
     expect(records[0]?.phase).toBe('failed');
     expect(records[0]?.error?.message).toMatch(/interrupted/);
+  });
+
+  it('SIGKILL after the live triggers are dropped, before the RENAME: the next restore puts them back first', async () => {
+    await killAt('restore:triggers-dropped');
+    // Data untouched; the triggers are gone (the dead run dropped them), everything else is as before.
+    const now = await snapshot(live.name);
+    expect(now.checksums).toEqual(before.checksums);
+    const triggerKeys = Object.keys(before.definitions).filter((k) => /trigger/i.test(k));
+    expect(triggerKeys.length).toBeGreaterThan(0);
+    expect(Object.keys(now.definitions).filter((k) => /trigger/i.test(k))).toEqual([]);
+    // The next restore run (no explicit cleanup) recovers the dead run first: killed mid-load, before it
+    // could change live, it shows what the recovery alone did.
+    await killAt('restore:mid-load');
+    expect(await snapshot(live.name)).toEqual(before);
+    const records = await nextRun((t) => t.ok('restore.list', { limit: 10 }));
+    // Newest first: the run killed mid-load, then the one killed with its triggers dropped (recovered).
+    expect(records[0]?.phase).toBe('loading');
+    expect(records[1]?.phase).toBe('failed');
+    expect(records[1]?.error?.message).toMatch(/interrupted/);
+    // Only the second dead run's shadow is left; cleaning it up leaves live whole.
+    const left = await sideSchemas(live.name);
+    expect(left.filter((x) => x.includes('__prev_'))).toEqual([]);
+    const report = await nextRun((t, profileId) => t.ok('restore.cleanupLeftovers', { profileId }));
+    expect(report.cleaned.map((c) => c.action).join('\n')).toMatch(/dropped the shadow schema/);
+    expect(await sideSchemas(live.name)).toEqual([]);
+    expect(await snapshot(live.name)).toEqual(before);
+  });
+
+  it('SIGKILL before the swap with our own .sql.gz backup as the source: live unchanged, the next run cleans up', async () => {
+    const backup = await nextRun(async (t) => {
+      const profileId = (await createProfileForTestDb(t, source.name, { name: `crash source ${++runs}` })).id;
+      const job = await t.ok('backups.create', { profileId, options: { checksums: false } });
+      const final = await t.ok('jobs.wait', { id: job.id, timeoutMs: 120_000 });
+      expect(final.state, final.error?.message).toBe('succeeded');
+      return (final.result as { path: string }).path;
+    });
+    expect(backup).toMatch(/\.sql\.gz$/);
+    await killAt('restore:before-swap', backup);
+    expect(await snapshot(live.name)).toEqual(before);
+    expect((await sideSchemas(live.name)).some((x) => x.includes('__restore_'))).toBe(true);
+    const report = await nextRun((t, profileId) => t.ok('restore.cleanupLeftovers', { profileId }));
+    expect(report.cleaned.map((c) => c.action).join('\n')).toMatch(/dropped the shadow schema/);
+    expect(await sideSchemas(live.name)).toEqual([]);
+    expect(await snapshot(live.name)).toEqual(before);
   });
 
   it('SIGKILL right after the RENAME: the next run swaps the previous tables back', async () => {
