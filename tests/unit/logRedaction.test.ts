@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileLogger, logFile, REDACTED } from '../../src/main/logging/logger';
 import { RotatingFileDestination } from '../../src/main/logging/RotatingFileDestination';
+import { KnownSecrets, MIN_SCRUBBED_LENGTH, scrubUrlPasswords } from '../../src/main/logging/secretScrub';
 import { createTestApp, type TestApp } from '../fixtures/app';
 
 const dirs: string[] = [];
@@ -67,6 +68,72 @@ describe('log file: secrets redacted', () => {
     expect(log.map((l) => l.msg)).toEqual(['job started', 'job succeeded']);
     expect(log[0]).toMatchObject({ kind: 'demo', door: 'test', state: 'running' });
     expect(typeof log[1]?.durationMs).toBe('number');
+  });
+});
+
+describe('log file: secrets scrubbed from strings', () => {
+  it('URL passwords in messages and string fields: mysql://, mariadb://, smtp(s)://, an unescaped @ inside', () => {
+    const file = path.join(tmp(), 'app.log');
+    const logger = createFileLogger(file);
+    logger.warn('connect failed for mysql://sysndd:PW-URL-1@db.example:3306/sysndd_db, retrying');
+    logger.warn({ error: { message: 'smtp error at smtps://mailer:PW-URL-2@smtp.example:465' } }, 'mail failed');
+    logger.info({ dsn: 'mariadb://root:PW-URL@3@127.0.0.1/x' }, 'dsn with an @ in the password');
+    logger.info('no password here: mysql://reader@db.example/sysndd and https://example.org/a:b@c');
+
+    const text = fs.readFileSync(file, 'utf8');
+    for (const planted of ['PW-URL-1', 'PW-URL-2', 'PW-URL@3', '@3@']) expect(text).not.toContain(planted);
+    const [first, second, third, fourth] = lines(file);
+    expect(first?.msg).toBe(`connect failed for mysql://sysndd:${REDACTED}@db.example:3306/sysndd_db, retrying`);
+    expect(second).toMatchObject({ error: { message: `smtp error at smtps://mailer:${REDACTED}@smtp.example:465` } });
+    expect(third).toMatchObject({ dsn: `mariadb://root:${REDACTED}@127.0.0.1/x` });
+    // Without a password nothing changes: the user stays visible (useful when debugging), paths are untouched.
+    expect(fourth?.msg).toBe('no password here: mysql://reader@db.example/sysndd and https://example.org/a:b@c');
+  });
+
+  it('known secret values anywhere in a line, also when JSON escaping changed them; short values left alone', () => {
+    const known = new KnownSecrets();
+    known.add('s3cr3t-"quoted"\\back');
+    known.add('hunter22');
+    known.add('abc'); // below MIN_SCRUBBED_LENGTH: would shred the log
+    expect(MIN_SCRUBBED_LENGTH).toBe(4);
+    expect(known.size).toBe(2);
+    const file = path.join(tmp(), 'app.log');
+    const logger = createFileLogger(file, { knownSecrets: known });
+    logger.info('user typed hunter22 as the SSH passphrase');
+    logger.error({ err: new Error('Access denied (using password: s3cr3t-"quoted"\\back)') }, 'abc stays');
+
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).not.toContain('hunter22');
+    expect(text).not.toContain('s3cr3t');
+    const [a, b] = lines(file);
+    expect(a?.msg).toBe(`user typed ${REDACTED} as the SSH passphrase`);
+    expect(b).toMatchObject({ err: { message: `Access denied (using password: ${REDACTED})` } });
+    expect(b?.msg).toBe('abc stays');
+  });
+
+  it('the App registers what passes through its secret store, and env stand-ins, and scrubs them from its log', async () => {
+    process.env.SMTP_PASSWORD = 'env-smtp-PW-42';
+    try {
+      t = createTestApp({ home: tmp() });
+    } finally {
+      delete process.env.SMTP_PASSWORD;
+    }
+    const profile = await t.ok('profiles.create', {
+      profile: { name: 'p', environment: 'development', mysql: { host: '127.0.0.1', user: 'u' } },
+      secrets: { 'mysql.password': 'stored-PW-0815' },
+    });
+    // A fresh read (e.g. by a connection after a restart) registers too, not only the write.
+    expect(await t.app.profiles.secret(profile.id, 'mysql.password')).toBe('stored-PW-0815');
+    t.app.logger.warn(`login as u with stored-PW-0815 refused; SMTP tried env-smtp-PW-42`);
+    const text = fs.readFileSync(logFile(t.home), 'utf8');
+    expect(text).not.toContain('stored-PW-0815');
+    expect(text).not.toContain('env-smtp-PW-42');
+    expect(text).toContain(`login as u with ${REDACTED} refused; SMTP tried ${REDACTED}`);
+  });
+
+  it('scrubUrlPasswords stops at whitespace, quotes and the path', () => {
+    expect(scrubUrlPasswords('"mysql://a:b@h/db" next: x@y')).toBe(`"mysql://a:${REDACTED}@h/db" next: x@y`);
+    expect(scrubUrlPasswords('mysql://a:b@h mysql://c:d@i')).toBe(`mysql://a:${REDACTED}@h mysql://c:${REDACTED}@i`);
   });
 });
 

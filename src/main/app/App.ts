@@ -3,12 +3,14 @@ import path from 'node:path';
 import { AuditLog } from '../audit/AuditLog';
 import { BackupService } from '../backups/BackupService';
 import { ConnectionManager } from '../connections/ConnectionManager';
+import { SECRET_ENV } from '../connections/secretSources';
 import type { Door, Handlers } from '../core/dispatch';
 import { EventBus } from '../core/EventBus';
 import { ReadinessService } from '../health/ReadinessService';
 import { JobRunner } from '../jobs/JobRunner';
 import { JobStore } from '../jobs/JobStore';
 import { createAppLogger, type Logger } from '../logging/logger';
+import { KnownSecrets, ObservedSecretStore } from '../logging/secretScrub';
 import { MailService } from '../mail/MailService';
 import { MigrationService } from '../migrations/MigrationService';
 import { ProfileService } from '../profiles/ProfileService';
@@ -38,6 +40,8 @@ export class App {
   readonly events = new EventBus();
   readonly logger: Logger;
   readonly secrets: SecretStore;
+  /** Secret values seen by this process; the log scrubs them from every line (logging/secretScrub.ts). */
+  readonly knownSecrets = new KnownSecrets();
   readonly jobHistory: JobStore;
   readonly jobs: JobRunner;
   readonly audit: AuditLog;
@@ -58,8 +62,10 @@ export class App {
     this.door = options.door;
     fs.mkdirSync(this.home, { recursive: true, mode: 0o700 });
     this.store = new AppDatabase(path.join(this.home, 'sysndd-admin.sqlite'));
-    this.logger = createAppLogger(this.home, this.door, this.events);
-    this.secrets = options.secrets;
+    // Env stand-ins for secrets (MYSQL_PWD, SMTP_PASSWORD, …) are secrets too, whether or not a door uses them.
+    for (const name of Object.values(SECRET_ENV)) this.knownSecrets.add(process.env[name]);
+    this.logger = createAppLogger(this.home, this.door, this.events, this.knownSecrets);
+    this.secrets = new ObservedSecretStore(options.secrets, this.knownSecrets);
     this.jobHistory = new JobStore(this.store);
     this.jobs = new JobRunner(this.jobHistory, this.events);
     this.audit = new AuditLog(this.store);

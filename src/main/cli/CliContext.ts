@@ -84,6 +84,8 @@ export class CliContext {
       if (opts.profile) id = app.profiles.resolve(opts.profile).id;
       else {
         const { input, secrets } = await profileFromFlags(opts, needs);
+        // Prompted or env secrets of a --url target bypass the secret store: register them for log scrubbing.
+        for (const value of Object.values(secrets)) app.knownSecrets.add(value);
         id = (await app.profiles.createTransient(input, secrets)).id;
       }
       // Every tunnel of this profile then pins exactly that key on first contact, and refuses any other.

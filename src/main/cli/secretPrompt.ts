@@ -18,6 +18,10 @@ const SECRET_LABEL: Record<SecretName, string> = {
  */
 export function installSecretPrompt(app: App, json: boolean): void {
   if (!process.stdin.isTTY || json) return;
-  app.connections.secretSources.prompt = (profile, name) =>
-    promptSecret(`${SECRET_LABEL[name]} for profile "${profile.name}" (${SECRET_ENV[name]} also works): `);
+  app.connections.secretSources.prompt = async (profile, name) => {
+    const answer = await promptSecret(`${SECRET_LABEL[name]} for profile "${profile.name}" (${SECRET_ENV[name]} also works): `);
+    // Typed answers live in memory only, never in the store: register them for log scrubbing here.
+    app.knownSecrets.add(answer);
+    return answer;
+  };
 }

@@ -3,6 +3,7 @@ import pino, { type Logger } from 'pino';
 import type { JobSnapshot } from '../../shared/contract/jobs';
 import type { EventBus } from '../core/EventBus';
 import { RotatingFileDestination, type RotatingFileOptions } from './RotatingFileDestination';
+import { KnownSecrets } from './secretScrub';
 
 export type { Logger } from 'pino';
 
@@ -39,11 +40,20 @@ export interface LoggerOptions extends RotatingFileOptions {
   level?: pino.LevelWithSilent;
   /** Fields on every line (the door, so lines from the CLI and the app can be told apart). */
   base?: Record<string, unknown>;
+  /** Secret values to scrub from every line; URL passwords are scrubbed with or without it. */
+  knownSecrets?: KnownSecrets;
 }
 
-/** pino (JSON lines) into `file`, size-capped and rotated, with secret-bearing keys redacted. */
+/**
+ * pino (JSON lines) into `file`, size-capped and rotated. Two layers: keys that carry secrets are redacted
+ * by name (pino redact), and each finished line is scrubbed of URL passwords and known secret values on
+ * its way to the file — that second layer sees the message, every field and error texts alike, so a
+ * secret inside a string cannot slip past a key-name rule.
+ */
 export function createFileLogger(file: string, options: LoggerOptions = {}): Logger {
-  const destination = new RotatingFileDestination(file, options);
+  const rotating = new RotatingFileDestination(file, options);
+  const known = options.knownSecrets ?? new KnownSecrets();
+  const destination = { write: (line: string) => rotating.write(known.scrub(line)) };
   return pino(
     {
       level: options.level ?? (process.env.SYSNDD_ADMIN_LOG_LEVEL as pino.LevelWithSilent | undefined) ?? 'info',
@@ -89,8 +99,8 @@ function durationMs(job: JobSnapshot): number | null {
 }
 
 /** The App's logger: `<home>/logs/sysndd-admin.log`, with job lifecycle lines wired to the event bus. */
-export function createAppLogger(home: string, door: string, events: EventBus): Logger {
-  const logger = createFileLogger(logFile(home), { base: { door } });
+export function createAppLogger(home: string, door: string, events: EventBus, knownSecrets?: KnownSecrets): Logger {
+  const logger = createFileLogger(logFile(home), { base: { door }, knownSecrets });
   logJobLifecycle(events, logger);
   return logger;
 }
