@@ -128,6 +128,38 @@ describe('remote backup folder over SFTP', () => {
     expect(list.entries.find((e) => e.name === ours)).toMatchObject({ location: 'both', status: 'complete' });
   });
 
+  it('an already-present local copy is checked against its manifest: real format when sound, refused (kept) when altered', async () => {
+    const local = path.join(localDir, ours);
+    const good = fs.readFileSync(local);
+    const again = await t.ok('jobs.wait', {
+      id: (await t.ok('backups.download', { profileId, name: ours })).id,
+      timeoutMs: 60_000,
+    });
+    expect(again.state, again.error?.message).toBe('succeeded');
+    expect(again.result).toMatchObject({ alreadyPresent: true, format: 'sysndd-admin', bytes: 0, sha256: sha(local) });
+    const log = (await t.ok('jobs.log', { id: again.id, afterSeq: 0 })).map((l) => l.message).join('\n');
+    expect(log).toMatch(/members match their SHA-256/);
+
+    // Same size, one byte flipped inside a member: not the remote file, and not a sound backup.
+    const bad = Buffer.from(good);
+    const mid = Math.floor(bad.length / 2);
+    bad[mid] = (bad[mid] as number) ^ 0xff;
+    fs.writeFileSync(local, bad);
+    try {
+      const refused = await t.ok('jobs.wait', {
+        id: (await t.ok('backups.download', { profileId, name: ours })).id,
+        timeoutMs: 60_000,
+      });
+      expect(refused.state).toBe('failed');
+      expect(refused.error?.code).toBe('BACKUP_CORRUPT');
+      expect(refused.error?.message).toContain('already exists locally');
+      // The user's file is reported, never deleted or replaced.
+      expect(fs.readFileSync(local).equals(bad)).toBe(true);
+    } finally {
+      fs.writeFileSync(local, good);
+    }
+  });
+
   it('starts over when the remote file changed since the partial copy, and refuses a damaged copy', async () => {
     const name = 'damaged_20260101T000000Z.sql.gz';
     const good = fs.readFileSync(path.join(remoteDir, ours));

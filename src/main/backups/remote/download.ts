@@ -40,7 +40,8 @@ export interface DownloadResult {
  *   file still has the size and mtime recorded when the copy began (else it starts over);
  * - checks: our backups are re-hashed member by member against their manifest (SHA-256), foreign `.gz`
  *   dumps are inflated once; a bad copy is deleted and the job fails, nothing half-checked gets a real name;
- * - never overwrites: an existing local file of another size is a conflict.
+ * - never overwrites: an existing local file of another size is a conflict; one of the same size is checked
+ *   like a fresh copy (kept, never deleted, when it fails) and reported with its real format.
  */
 export async function downloadBackup(d: DownloadInput): Promise<DownloadResult> {
   const finalPath = resolveBackupPath(d.localDir, d.name);
@@ -50,13 +51,15 @@ export async function downloadBackup(d: DownloadInput): Promise<DownloadResult> 
     const local = fs.statSync(finalPath);
     if (local.size !== remote.size)
       throw new AppError('CONFLICT', `${finalPath} already exists and differs from the remote file; delete or rename it first.`);
-    d.log('info', `${d.name} is already in the local folder.`);
+    // Same size is not the same content: check the local copy like a fresh one (never deleting it).
+    const format = await checkCopy(finalPath, d, false);
+    d.log('info', `${d.name} is already in the local folder and passed its check.`);
     return {
       path: finalPath,
       bytes: 0,
       resumedFrom: remote.size,
       sha256: await fileSha256(finalPath),
-      format: 'foreign',
+      format,
       alreadyPresent: true,
     };
   }
@@ -108,7 +111,7 @@ export async function downloadBackup(d: DownloadInput): Promise<DownloadResult> 
       'TUNNEL_FAILED',
       `Download of ${d.name} ended at ${size} of ${remote.size} bytes; run it again to resume.`,
     );
-  const format = await checkCopy(partial, d);
+  const format = await checkCopy(partial, d, true);
   const sha256 = await fileSha256(partial);
   await renameNoReplace(partial, finalPath);
   // Keep the remote modification time: it is the creation date of a foreign dump in the catalog.
@@ -118,9 +121,17 @@ export async function downloadBackup(d: DownloadInput): Promise<DownloadResult> 
   return { path: finalPath, bytes: size - offset, resumedFrom: offset, sha256, format, alreadyPresent: false };
 }
 
-/** Our format: every member against the manifest's SHA-256. Foreign gzip dumps: inflate to the end. */
-async function checkCopy(partial: string, d: DownloadInput): Promise<'sysndd-admin' | 'foreign'> {
+/**
+ * Our format: every member against the manifest's SHA-256. Foreign gzip dumps: inflate to the end.
+ * `isPartial`: a fresh `.download.partial` copy, deleted when bad; otherwise an existing local file, kept.
+ */
+async function checkCopy(partial: string, d: DownloadInput, isPartial: boolean): Promise<'sysndd-admin' | 'foreign'> {
   const discard = async (why: string, code: 'BACKUP_CORRUPT' | 'BACKUP_INCOMPLETE') => {
+    if (!isPartial)
+      throw new AppError(
+        code,
+        `${d.name} already exists locally but failed its check (${why}); delete or rename it, then download again.`,
+      );
     await fs.promises.rm(partial, { force: true });
     d.cache.clearDownloadState(d.profileId, d.name);
     throw new AppError(code, `The copy of ${d.name} failed its check and was deleted: ${why}`);
