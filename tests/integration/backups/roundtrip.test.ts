@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endMemberBytes } from '../../../src/main/backups/format/BackupFileWriter';
+import { manifestTail } from '../../../src/main/backups/format/BackupFileWriter';
 import { memberStatements, readManifest } from '../../../src/main/backups/format/index';
-import { encodeEndLine, encodeManifestText } from '../../../src/main/backups/format/manifestCodec';
 import type { BackupManifest, CreateBackupResult, JobSnapshot, VerifyResult } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
@@ -20,6 +17,19 @@ async function finished(t: TestApp, job: JobSnapshot): Promise<JobSnapshot> {
 }
 
 /** Our backup of a database with every type and object, restored with the plain `mariadb` client. */
+/** A test restore drops its `__verify_` scratch schema whatever its outcome. */
+async function expectNoScratchSchemaLeft(): Promise<void> {
+  const root = await rootConnection();
+  try {
+    const [left] = await root.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [
+      '%__verify_%',
+    ]);
+    expect(left).toEqual([]);
+  } finally {
+    await root.end();
+  }
+}
+
 describe('backup round trip on real MariaDB', () => {
   let t: TestApp;
   let source: TestDatabase;
@@ -128,15 +138,7 @@ describe('backup round trip on real MariaDB', () => {
     const r = scratch.result as VerifyResult;
     expect(r.scratch).toMatchObject({ tablesCompared: 11, mismatches: [] });
     expect(r.scratch?.schema).toMatch(/__verify_/);
-    const root = await rootConnection();
-    try {
-      const [left] = await root.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [
-        `%__verify_%`,
-      ]);
-      expect(left).toEqual([]);
-    } finally {
-      await root.end();
-    }
+    await expectNoScratchSchemaLeft();
     const list = await t.ok('backups.list', { profileId, refreshRemote: false });
     expect(list.entries[0]?.verified).toMatchObject({ ok: true, level: 'restore' });
   });
@@ -154,17 +156,10 @@ describe('backup round trip on real MariaDB', () => {
         x.name === 'every_type' ? { ...x, rows: x.rows + 1 } : x.name === 'long_row' ? { ...x, checksum: '12345' } : x,
       ),
     };
-    const { text, jsonSha256 } = encodeManifestText(altered);
-    const manifestGz = zlib.gzipSync(Buffer.from(text, 'utf8'));
-    const endLine = encodeEndLine(
-      jsonSha256,
-      manifestOffset,
-      manifestGz.length,
-      createHash('sha256').update(manifestGz).digest('hex'),
-    );
+    const tail = await manifestTail(altered, manifestOffset);
     const name = `${source.name}_20000101T000000Z_damaged.sql.gz`;
     const damaged = path.join(path.dirname(backupPath), name);
-    fs.writeFileSync(damaged, Buffer.concat([bytes.subarray(0, manifestOffset), manifestGz, endMemberBytes(endLine)]));
+    fs.writeFileSync(damaged, Buffer.concat([bytes.subarray(0, manifestOffset), tail]));
     // The reader accepts it: only the test restore can tell.
     expect((await readManifest(damaged)).tables.find((x) => x.name === 'every_type')?.rows).toBe(5);
     const structural = await finished(t, await t.ok('backups.verify', { path: damaged, scratchRestore: false }));
@@ -176,15 +171,7 @@ describe('backup round trip on real MariaDB', () => {
     expect(final.error?.code).toBe('BACKUP_CORRUPT');
     expect(final.error?.message).toContain('every_type: 4 rows restored, backup has 5');
     expect(final.error?.message).toContain('long_row: CHECKSUM TABLE');
-    const root = await rootConnection();
-    try {
-      const [left] = await root.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [
-        `%__verify_%`,
-      ]);
-      expect(left).toEqual([]);
-    } finally {
-      await root.end();
-    }
+    await expectNoScratchSchemaLeft();
     const entry = (await t.ok('backups.list', { profileId, refreshRemote: false })).entries.find((e) => e.name === name);
     expect(entry?.verified).toMatchObject({ ok: false, level: 'restore' });
     expect(entry?.verified?.ok).not.toBe(true);

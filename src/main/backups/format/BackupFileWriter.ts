@@ -117,22 +117,9 @@ export class BackupFileWriter {
     await this.tail;
     if (this.failure) throw this.failure;
     const full: BackupManifest = { ...manifest, members: [...this.members] };
-    const { text, jsonSha256 } = encodeManifestText(full);
-    const manifestRaw = Buffer.from(text, 'utf8');
-    const manifestOffset = this.offset;
-    const manifestGz = await gzip(manifestRaw, { level: 6 });
-    await writeAll(this.handle, manifestGz, manifestOffset);
-    this.offset += manifestGz.length;
-    // Stored (level 0) so the end line is readable as plain text in the last bytes of the file.
-    const endLine = encodeEndLine(
-      jsonSha256,
-      manifestOffset,
-      manifestGz.length,
-      createHash('sha256').update(manifestGz).digest('hex'),
-    );
-    const endGz = endMemberBytes(endLine);
-    await writeAll(this.handle, endGz, this.offset);
-    this.offset += endGz.length;
+    const tail = await manifestTail(full, this.offset);
+    await writeAll(this.handle, tail, this.offset);
+    this.offset += tail.length;
     await this.handle.sync();
     await this.handle.close();
     this.closed = true;
@@ -149,6 +136,22 @@ export class BackupFileWriter {
     }
     await fs.promises.rm(this.partialPath, { force: true });
   }
+}
+
+/**
+ * The bytes that seal a backup: the manifest member (gzip) followed by the end member whose line names the
+ * manifest's offset, length and hashes. `manifestOffset` is where the manifest member will start.
+ */
+export async function manifestTail(manifest: BackupManifest, manifestOffset: number): Promise<Buffer> {
+  const { text, jsonSha256 } = encodeManifestText(manifest);
+  const manifestGz = await gzip(Buffer.from(text, 'utf8'), { level: 6 });
+  const endLine = encodeEndLine(
+    jsonSha256,
+    manifestOffset,
+    manifestGz.length,
+    createHash('sha256').update(manifestGz).digest('hex'),
+  );
+  return Buffer.concat([manifestGz, endMemberBytes(endLine)]);
 }
 
 /** The end member: the end line as one stored (level 0) gzip member, so it reads as plain text at EOF. */
