@@ -20,7 +20,7 @@ import { App } from '../src/main/app/App';
 import type { MysqlConnection } from '../src/main/connections/mysql/mysqlConnect';
 import { MariaDbServer } from '../src/main/sandbox/MariaDbServer';
 import { MemorySecretStore } from '../src/main/secrets/SecretStore';
-import { startSshd } from '../tests/fixtures/sshd';
+import { keyAuthHop, startSshd } from '../tests/fixtures/sshd';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -154,14 +154,7 @@ async function main(): Promise<void> {
       {
         name: 'bench tunnel',
         mysql: mysqlSettings,
-        ssh: {
-          host: sshd.host,
-          port: sshd.port,
-          user: sshd.user,
-          auth: 'key',
-          privateKeyPath: sshd.privateKeyPath,
-          keepaliveSeconds: 5,
-        },
+        ssh: keyAuthHop(sshd),
       },
       { 'mysql.password': info.rootPassword },
     );

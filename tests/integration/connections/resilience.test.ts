@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionState } from '../../../src/shared/contract/events';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, type TestDatabase } from '../../fixtures/mysql';
-import { type SshdFixture, startSshd } from '../../fixtures/sshd';
+import { keyAuthHop, type SshdFixture, startSshd } from '../../fixtures/sshd';
 
 /** A tunnel that holds: drops are noticed, reconnected with backoff, callers never hang. Plus jump hosts. */
 describe('tunnel drops, keepalive, reconnect and jump hosts', () => {
@@ -41,14 +41,7 @@ describe('tunnel drops, keepalive, reconnect and jump hosts', () => {
   async function tunnelProfile(name: string, keepaliveSeconds: number) {
     return createProfileForTestDb(t, db.name, {
       name,
-      ssh: {
-        host: sshd.host,
-        port: sshd.port,
-        user: sshd.user,
-        auth: 'key',
-        privateKeyPath: sshd.privateKeyPath,
-        keepaliveSeconds,
-      },
+      ssh: { ...keyAuthHop(sshd), keepaliveSeconds },
     });
   }
 
@@ -109,12 +102,7 @@ describe('tunnel drops, keepalive, reconnect and jump hosts', () => {
     const p = await createProfileForTestDb(t, db.name, {
       name: 'via jump',
       ssh: {
-        host: sshd.host,
-        port: sshd.port,
-        user: sshd.user,
-        auth: 'key',
-        privateKeyPath: sshd.privateKeyPath,
-        keepaliveSeconds: 5,
+        ...keyAuthHop(sshd),
         jump: { host: jump.host, port: jump.port, user: jump.user, auth: 'key', privateKeyPath: jump.privateKeyPath },
       },
     });
@@ -145,12 +133,7 @@ describe('tunnel drops, keepalive, reconnect and jump hosts', () => {
       const p = await createProfileForTestDb(t, db.name, {
         name: 'jump unknown target',
         ssh: {
-          host: sshd.host,
-          port: sshd.port,
-          user: sshd.user,
-          auth: 'key',
-          privateKeyPath: sshd.privateKeyPath,
-          keepaliveSeconds: 5,
+          ...keyAuthHop(sshd),
           jump: { host: jump.host, port: jump.port, user: jump.user, auth: 'key', privateKeyPath: jump.privateKeyPath },
         },
       });
