@@ -27,12 +27,15 @@ export const MIN_SCRUBBED_LENGTH = 4;
  * Values live only in memory, like the secrets themselves once read.
  */
 export class KnownSecrets {
-  private values: string[] = [];
+  /** Each value with the forms it takes in a line: as written and inside a JSON string (`"`, `\\` escaped). */
+  private values: Array<{ value: string; forms: string[] }> = [];
 
   add(value: string | null | undefined): void {
-    if (!value || value.length < MIN_SCRUBBED_LENGTH || this.values.includes(value)) return;
+    if (!value || value.length < MIN_SCRUBBED_LENGTH || this.values.some((v) => v.value === value)) return;
+    const escaped = JSON.stringify(value).slice(1, -1);
+    const forms = escaped === value ? [value] : [value, escaped];
     // Longest first: when one secret contains another, the whole of the longer one is replaced.
-    this.values = [...this.values, value].sort((a, b) => b.length - a.length);
+    this.values = [...this.values, { value, forms }].sort((a, b) => b.value.length - a.value.length);
   }
 
   get size(): number {
@@ -45,10 +48,8 @@ export class KnownSecrets {
    */
   scrub(text: string): string {
     let out = text;
-    for (const value of this.values) {
-      out = out.split(value).join(SCRUBBED);
-      const escaped = JSON.stringify(value).slice(1, -1);
-      if (escaped !== value) out = out.split(escaped).join(SCRUBBED);
+    for (const { forms } of this.values) {
+      for (const form of forms) out = out.split(form).join(SCRUBBED);
     }
     return scrubUrlPasswords(out);
   }
