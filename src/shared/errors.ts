@@ -44,6 +44,9 @@ export const ERROR_CODES = [
   'UNSAFE_FILENAME',
   'RESTORE_FAILED',
   'RESTORE_PREFLIGHT_FAILED',
+  // A statement in a dump or backup is longer than the target server accepts (its max_allowed_packet, or
+  // the tool's own ceiling that keeps memory bounded): refused as soon as it passes that size, never read whole.
+  'STATEMENT_TOO_LARGE',
   // mail
   'SMTP_CONNECTION_FAILED',
   'SMTP_TLS_FAILED',
