@@ -9,6 +9,11 @@
  * `DELIMITER` command. State survives chunk boundaries, so any chunking of the input gives the same
  * statements (property-tested).
  *
+ * Memory is bounded by `limit`: the statement being accumulated is refused (STATEMENT_TOO_LARGE) as soon as
+ * it passes `limit.maxBytes`, at the latest at the end of the chunk in which it does, so an unterminated
+ * string costs at most the limit plus one chunk. Whitespace and comments before a statement are dropped as
+ * they are read, never held.
+ *
  * Why not src/main/sql/splitter.ts (same rules) or dbgate-query-splitter: both work on decoded JS strings.
  * Decoding is lossy for binary string literals (a dump without --hex-blob), and re-encoding every
  * statement costs time on a multi-gigabyte restore. Here statements stay Buffers end to end; the loader
@@ -26,6 +31,7 @@ export interface SplitStatement {
   delimiter: string;
 }
 
+import { DEFAULT_STATEMENT_LIMIT, type StatementLimit, statementTooLarge } from '../../core/statementLimit';
 import {
   BACKSLASH,
   BACKTICK,
@@ -48,7 +54,15 @@ import {
   STAR,
 } from './dumpBytes';
 
+export interface DumpSplitterOptions {
+  /** Longest statement accepted (default: the tool's ceiling, see core/statementLimit.ts). */
+  limit?: StatementLimit;
+}
+
 export class DumpSplitter {
+  private readonly limit: StatementLimit;
+  /** Bytes held in `pieces`: the part of the current statement read in earlier chunks. */
+  private pendingBytes = 0;
   private state: S = S.Normal;
   /** Inside an executable comment (`/*!...*\/`): its content is SQL, so quotes are tracked, and `*\/` ends it. */
   private inExecutableComment = false;
@@ -64,6 +78,10 @@ export class DumpSplitter {
   private statementOffset = 0;
   private backslashEscapes = true;
   private completedMarker = false;
+
+  constructor(options: DumpSplitterOptions = {}) {
+    this.limit = options.limit ?? DEFAULT_STATEMENT_LIMIT;
+  }
 
   /** True once a `-- Dump completed` comment was seen (mysqldump and mariadb-dump write it last). */
   get sawDumpCompleted(): boolean {
@@ -108,7 +126,24 @@ export class DumpSplitter {
     if (to > from) this.pieces.push(buf.subarray(from, to));
     const out = this.pieces.length === 1 ? (this.pieces[0] as Buffer) : Buffer.concat(this.pieces);
     this.pieces = [];
+    this.pendingBytes = 0;
     return out;
+  }
+
+  /** Hold `buf[from, to)` as part of the current statement; refuse once the statement passes the limit. */
+  private hold(buf: Buffer, from: number, to: number): void {
+    // Before the first code byte, what is pending is whitespace or a comment that skipLeading drops when it
+    // ends: holding it would let a gigabyte-long leading comment fill memory for nothing.
+    if (to <= from || !this.hasCode) return;
+    this.pieces.push(buf.subarray(from, to));
+    this.pendingBytes += to - from;
+    if (this.pendingBytes > this.limit.maxBytes) this.refuse();
+  }
+
+  private refuse(): never {
+    this.pieces = [];
+    this.pendingBytes = 0;
+    throw statementTooLarge(this.limit, `at byte ${this.statementOffset} of the SQL text`);
   }
 
   private resetStatement(nextOffset: number): void {
@@ -130,13 +165,14 @@ export class DumpSplitter {
     let dlen = delim.length;
     /** Keep the bytes from `at` for the next chunk: deciding what they are needs bytes we do not have yet. */
     const needMore = (at: number) => {
-      if (at > segStart) this.pieces.push(buf.subarray(segStart, at));
+      this.hold(buf, segStart, at);
       this.carry = Buffer.from(buf.subarray(at));
     };
     /** Nothing but whitespace and comments so far: drop it, the statement starts later. */
     const skipLeading = (to: number) => {
       segStart = to;
       this.pieces = [];
+      this.pendingBytes = 0;
       this.statementOffset = base + to;
     };
     while (i < n) {
@@ -282,6 +318,7 @@ export class DumpSplitter {
         }
         if (dlen === 1 || matchesDelimiterTail(buf, i, this.delimiter)) {
           if (this.hasCode) {
+            if (this.pendingBytes + (i - segStart) > this.limit.maxBytes) this.refuse();
             const sql = this.takeStatement(buf, segStart, i);
             emit({ sql, offset: this.statementOffset, topLevelParens: this.parens, delimiter: delim.toString('latin1') });
           }
@@ -393,6 +430,6 @@ export class DumpSplitter {
       this.hasCode = true;
       i++;
     }
-    if (n > segStart) this.pieces.push(buf.subarray(segStart, n));
+    this.hold(buf, segStart, n);
   }
 }
