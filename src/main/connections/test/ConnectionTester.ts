@@ -11,6 +11,7 @@ import { destroyQuietly, type MysqlConnection, openMysql } from '../mysql/mysqlC
 import { connectChain, type SshChain, StageError } from '../ssh/chain';
 import type { SecretLookup } from '../ssh/credentials';
 import { forwardOut, openTcp } from '../ssh/sshHop';
+import { redactGrants } from './redactGrants';
 import { causeFor, planStages, summariseGrant } from './stages';
 
 export interface TesterDeps {
@@ -160,7 +161,8 @@ export async function runConnectionTest(
     report.server = server;
     report.grants = await timed(
       'mysql.grants',
-      async () => ((await c.query('SHOW GRANTS'))[0] as Array<Record<string, string>>).map((r) => Object.values(r)[0] ?? ''),
+      async () =>
+        redactGrants(((await c.query('SHOW GRANTS'))[0] as Array<Record<string, string>>).map((r) => Object.values(r)[0] ?? '')),
       (g) => g.map(summariseGrant).join('; ').slice(0, 500),
     );
     if (!m.database) {
