@@ -78,9 +78,9 @@ export class RestoreService {
     const db = this.target(profile, req.targetDatabase);
     const control = await openControl(this.app, profile.id, null);
     try {
-      const { numericVersion } = await serverFacts(control);
+      const { numericVersion, limit } = await serverFacts(control);
       const identity = await fileIdentity(req.file).catch(() => null);
-      const source = await openSource(req.file, numericVersion);
+      const source = await openSource(req.file, numericVersion, limit);
       const inventory = await source.inventory();
       if (identity && inventory.complete) {
         this.scanned.delete(req.file);

@@ -69,13 +69,13 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
   const loaders: DbConnection[] = [];
   try {
     ctx.progress({ stage: 'preflight: reading the file', done: 0, total: null, unit: 'bytes' });
-    const { numericVersion } = await serverFacts(control);
+    const { numericVersion, limit } = await serverFacts(control);
     // A foreign dump is only quick-checked here unless a preflight already read it: reading every
     // statement twice would double the CPU this process spends on a big dump (see sources/quickCheck.ts).
     let source: RestoreSource;
     let inventory: SourceInventory;
     try {
-      source = (await i.findScanned?.(numericVersion)) ?? (await openSource(i.file, numericVersion));
+      source = (await i.findScanned?.(numericVersion)) ?? (await openSource(i.file, numericVersion, limit));
       inventory = await source.inventory(
         ctx.signal,
         (done, total) => ctx.progress({ stage: 'preflight: reading the file', done, total, unit: 'bytes' }),

@@ -5,6 +5,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { Profile } from '../../../shared/contract/profiles';
 import type { PreflightCheck, PreflightReport, ReplacedTable, RestoreOptions } from '../../../shared/contract/restore';
 import type { App } from '../../app/App';
+import { type StatementLimit, statementLimitFor } from '../../core/statementLimit';
 import { describeHolder, LOCK_NAME as MIGRATION_LOCK, readLockHolder } from '../../migrations/MigrationLock';
 import { type DbConnection, rows } from '../connect';
 import { baseTables, countRows, type LiveTable, likeLiteral, schemaInfo, schemasLike } from '../liveSchema';
@@ -112,13 +113,18 @@ export function definerCheck(
   };
 }
 
-/** Server version, numeric form, and the account as the server sees it. */
+/** Server version, numeric form, the account as the server sees it, and the longest statement it takes. */
 export async function serverFacts(
   conn: DbConnection,
-): Promise<{ serverVersion: string; numericVersion: number; account: string }> {
-  const r = await rows<Row>(conn, 'SELECT VERSION() AS v, CURRENT_USER() AS u');
+): Promise<{ serverVersion: string; numericVersion: number; account: string; limit: StatementLimit }> {
+  const r = await rows<Row>(conn, 'SELECT VERSION() AS v, CURRENT_USER() AS u, @@max_allowed_packet AS p');
   const serverVersion = String(r[0]?.v ?? '');
-  return { serverVersion, numericVersion: numericServerVersion(serverVersion), account: String(r[0]?.u ?? '') };
+  return {
+    serverVersion,
+    numericVersion: numericServerVersion(serverVersion),
+    account: String(r[0]?.u ?? ''),
+    limit: statementLimitFor(Number(r[0]?.p)),
+  };
 }
 
 const bareAccount = (definer: string) => definer.replace(/[`'"]/g, '').replace(/\s+/g, '');

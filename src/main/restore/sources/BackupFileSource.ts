@@ -10,6 +10,7 @@ import {
   WHOLE_MEMBER_MAX_BYTES,
 } from '../../backups/format/index';
 import { AppError } from '../../core/AppError';
+import { DEFAULT_STATEMENT_LIMIT, type StatementLimit, statementTooLarge } from '../../core/statementLimit';
 import type { SplitStatement } from '../sql/DumpSplitter';
 import type { RestoreSource } from './ForeignDumpSource';
 import { DumpScanner, emptyObjects, type SourceInventory } from './inventory';
@@ -29,6 +30,8 @@ export class BackupFileSource implements RestoreSource {
   constructor(
     readonly path: string,
     private readonly serverVersion: number,
+    /** The target's statement limit: a longer statement stops the read with STATEMENT_TOO_LARGE. */
+    private readonly limit: StatementLimit = DEFAULT_STATEMENT_LIMIT,
   ) {}
 
   totalBytes(): number {
@@ -78,7 +81,7 @@ export class BackupFileSource implements RestoreSource {
     const m = this.manifest as BackupManifest;
     const scanner = new DumpScanner(this.serverVersion);
     for (const member of m.members.filter((x) => x.kind === 'objects' || x.kind === 'schema')) {
-      const it = splitReadable(openMemberStream(this.path, member), () => 0, signal);
+      const it = splitReadable(openMemberStream(this.path, member), () => 0, signal, this.limit);
       for await (const batch of it) for (const s of batch.statements) scanner.add(s);
     }
     return {
@@ -108,10 +111,11 @@ export class BackupFileSource implements RestoreSource {
     this.size = m.members.reduce((a, x) => a + x.rawBytes, 0);
     const src = await openLocalSource(this.path);
     // Members of ordinary size are read whole, one ahead: the next one inflates on the thread pool while
-    // this one is split and sent. A member bigger than that (one huge row) is streamed.
+    // this one is split and sent. A member bigger than that (one huge row), inflated or not, is streamed:
+    // the manifest's sizes come from the file, so both bound what one read may allocate.
     const whole = (i: number): Promise<Buffer> | null => {
       const member = m.members[i];
-      if (!member || member.rawBytes > WHOLE_MEMBER_MAX_BYTES) return null;
+      if (!member || member.rawBytes > WHOLE_MEMBER_MAX_BYTES || member.length > WHOLE_MEMBER_MAX_BYTES) return null;
       const p = readMemberWhole(src, member);
       p.catch(() => undefined); // awaited below; a failure of a prefetched member must not go unhandled
       return p;
@@ -126,12 +130,15 @@ export class BackupFileSource implements RestoreSource {
         const raw = current ? await current : null;
         if (raw && member.kind === 'table-data') {
           if (signal?.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
-          yield { statements: splitTableData(raw, before, member, this.path), position: before + member.rawBytes };
+          yield {
+            statements: splitTableData(raw, before, member, this.path, this.limit),
+            position: before + member.rawBytes,
+          };
           before += member.rawBytes;
           continue;
         }
         const input = raw ? Readable.from([raw]) : openMemberStream(this.path, member);
-        const it = splitReadable(input, () => 0, signal);
+        const it = splitReadable(input, () => 0, signal, this.limit);
         let end: StreamEnd;
         let inMember = 0;
         try {
@@ -166,7 +173,7 @@ const STATEMENT_END = Buffer.from(';\n');
  * COM_QUERY on a connection without multi-statements and is classified by its head like any other, so a
  * forged member can only fail to parse. Rows come from the manifest, so tuples are not counted here.
  */
-function splitTableData(raw: Buffer, base: number, member: BackupMember, file: string): SplitStatement[] {
+function splitTableData(raw: Buffer, base: number, member: BackupMember, file: string, limit: StatementLimit): SplitStatement[] {
   const out: SplitStatement[] = [];
   let start = 0;
   while (start < raw.length) {
@@ -175,6 +182,9 @@ function splitTableData(raw: Buffer, base: number, member: BackupMember, file: s
       if (raw.subarray(start).toString('latin1').trim() === '') break;
       throw memberCut(member, file);
     }
+    // The member is already in memory (≤ 16 MiB); the check keeps a statement the server would refuse
+    // from being sent, with the same error as everywhere else.
+    if (end - start > limit.maxBytes) throw statementTooLarge(limit, `at byte ${base + start} of the SQL text`);
     if (end > start) out.push({ sql: raw.subarray(start, end), offset: base + start, topLevelParens: 0, delimiter: ';' });
     start = end + STATEMENT_END.length;
   }

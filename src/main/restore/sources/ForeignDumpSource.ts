@@ -1,4 +1,5 @@
 import { AppError } from '../../core/AppError';
+import { DEFAULT_STATEMENT_LIMIT, type StatementLimit } from '../../core/statementLimit';
 import { DumpScanner, type SourceInventory } from './inventory';
 import { quickInventory } from './quickCheck';
 import { fileIdentity, StatementIndex } from './StatementIndex';
@@ -34,6 +35,8 @@ export class ForeignDumpSource implements RestoreSource {
   constructor(
     readonly path: string,
     private readonly serverVersion: number,
+    /** The target's statement limit: the scan and the load refuse a longer statement (STATEMENT_TOO_LARGE). */
+    private readonly limit: StatementLimit = DEFAULT_STATEMENT_LIMIT,
   ) {}
 
   totalBytes(): number {
@@ -59,7 +62,7 @@ export class ForeignDumpSource implements RestoreSource {
     const problems: SourceInventory['problems'] = [];
     let end: StreamEnd | null = null;
     try {
-      const it = splitReadable(opened.stream, opened.position, signal);
+      const it = splitReadable(opened.stream, opened.position, signal, this.limit);
       for (;;) {
         const r = await it.next();
         if (r.done) {
@@ -128,7 +131,7 @@ export class ForeignDumpSource implements RestoreSource {
     if (index) await index.assertSameFile(this.path);
     const opened = await openDumpFile(this.path);
     this.size = opened.size;
-    if (!index) return yield* splitReadable(opened.stream, opened.position, signal);
+    if (!index) return yield* splitReadable(opened.stream, opened.position, signal, this.limit);
     let end: StreamEnd;
     try {
       end = yield* index.slice(opened.stream, opened.position, signal);

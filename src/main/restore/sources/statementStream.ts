@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { type Readable, Transform } from 'node:stream';
 import { AppError } from '../../core/AppError';
 import { createGunzipStream } from '../../core/inflate';
+import type { StatementLimit } from '../../core/statementLimit';
 import { DumpSplitter, type SplitStatement } from '../sql/DumpSplitter';
 
 /** What a restore source yields: statements in file order, in batches (one per input chunk). */
@@ -25,13 +26,15 @@ const SQL_MODE = /SQL_MODE/i;
 /**
  * Split a readable of SQL bytes into statement batches. Follows NO_BACKSLASH_ESCAPES when a SET switches
  * it (the only server state that changes how a client must split). Returns the end facts when done.
+ * A statement longer than `limit` fails the iteration with STATEMENT_TOO_LARGE as soon as it passes it.
  */
 export async function* splitReadable(
   input: Readable,
   position: () => number,
   signal?: AbortSignal,
+  limit?: StatementLimit,
 ): AsyncGenerator<StatementBatch, StreamEnd, void> {
-  const splitter = new DumpSplitter();
+  const splitter = new DumpSplitter({ limit });
   let batch: SplitStatement[] = [];
   let bytes = 0;
   const emit = (s: SplitStatement) => {
