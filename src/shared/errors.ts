@@ -47,6 +47,12 @@ export const ERROR_CODES = [
   // A statement in a dump or backup is longer than the target server accepts (its max_allowed_packet, or
   // the tool's own ceiling that keeps memory bounded): refused as soon as it passes that size, never read whole.
   'STATEMENT_TOO_LARGE',
+  // A dump statement the restore does not run: not one a dump tool writes, or one that would reach past the
+  // target database (another schema, server-wide settings, accounts, files). Named with its reason.
+  'RESTORE_STATEMENT_REFUSED',
+  // The restoring account cannot create the temporary load account (CREATE USER / GRANT OPTION) that confines
+  // a restore on the server side; the two ways out are named in the message.
+  'RESTORE_CONFINEMENT_UNAVAILABLE',
   // mail
   'SMTP_CONNECTION_FAILED',
   'SMTP_TLS_FAILED',
