@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'UNSUPPORTED',
   'INTERNAL',
+  // No space left on a disk being written (a backup, a pre-restore backup, a download; or the server's own).
+  'DISK_FULL',
   // connections
   'HOST_UNREACHABLE',
   'DNS_FAILED',
@@ -53,6 +55,12 @@ export const ERROR_CODES = [
   // The restoring account cannot create the temporary load account (CREATE USER / GRANT OPTION) that confines
   // a restore on the server side; the two ways out are named in the message.
   'RESTORE_CONFINEMENT_UNAVAILABLE',
+  // A table whose storage engine the target server lacks (error 1286 and kin), or one a restore refuses
+  // (MERGE, FEDERATED, CONNECT, SPIDER: they reach tables or servers outside the restored database).
+  'RESTORE_UNSUPPORTED_ENGINE',
+  // A database name MySQL/MariaDB cannot hold (trailing space, empty, over 64 characters, / \ . or NUL):
+  // refused when the request is validated, before anything connects.
+  'INVALID_DATABASE_NAME',
   // mail
   'SMTP_CONNECTION_FAILED',
   'SMTP_TLS_FAILED',
@@ -61,6 +69,18 @@ export const ERROR_CODES = [
   'SMTP_REJECTED',
   'MAILPIT_UNREACHABLE',
 ] as const;
+
+/**
+ * What a code means and what to do, in words, for codes whose messages alone do not say it; the CLI prints
+ * it under the error. The message itself names the folder, table or name concerned.
+ */
+export const ERROR_HINTS: Readonly<Partial<Record<(typeof ERROR_CODES)[number], string>>> = {
+  DISK_FULL: 'The disk ran out of space while writing. Free space there (or choose another folder) and try again.',
+  RESTORE_UNSUPPORTED_ENGINE:
+    'The file uses a storage engine this server lacks, or one a restore refuses (MERGE, FEDERATED, CONNECT, SPIDER). Convert those tables to InnoDB in the dump.',
+  INVALID_DATABASE_NAME:
+    'MySQL/MariaDB database names are 1 to 64 characters, do not end with a space, and contain no / \\ . or NUL.',
+};
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
