@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     dirs.push(dir1000);
     const p1000 = await profileFor('bench_status_1000', dir1000);
     const tb = performance.now();
-    const base = await app.migrations.baseline(p1000, { upTo: '999', confirm: true, lockTimeoutSeconds: 30 });
+    const base = await app.migrations.baseline(p1000, { upTo: '999', lockTimeoutSeconds: 30 });
     results.baseline1000_ms = Math.round(performance.now() - tb);
     results.baseline1000_rows = base.changed.length;
     const times: number[] = [];

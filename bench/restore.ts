@@ -245,7 +245,6 @@ async function main(): Promise<void> {
             allowMissingCompletionMarker: false,
             lockTimeoutSeconds: 30,
           },
-          confirm: 'RESTORE',
         },
         { door: 'test', actor: 'bench' },
       );

@@ -35,7 +35,7 @@ describe('audit log', () => {
 
     const csv = await t.ok('audit.export', { format: 'csv' });
     const lines = csv.content.trim().split('\r\n');
-    expect(lines[0]).toBe('id,at,actor,action,profileId,target,result,details');
+    expect(lines[0]).toBe('id,at,updatedAt,actor,door,action,profileId,target,result,details');
     expect(csv.content).toContain('"db ""x"", y"');
     // A formula in a cell is neutralised so a spreadsheet shows it as text.
     expect(csv.content).toContain(`"'=HYPERLINK(""http://evil"")"`);

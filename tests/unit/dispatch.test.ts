@@ -63,6 +63,6 @@ describe('profiles', () => {
     expect(await t.app.profiles.secret(p.id, 'mysql.password')).toBeNull();
     await t.ok('profiles.remove', { id: p.id });
     expect((await t.ok('profiles.list', {})).map((x) => x.name)).toEqual(['prod copy']);
-    expect(t.app.audit.list({ action: 'profile.remove' })).toHaveLength(1);
+    expect(t.app.audit.list({ action: 'profiles.remove' })).toHaveLength(1);
   });
 });

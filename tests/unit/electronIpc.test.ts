@@ -76,8 +76,13 @@ describe('Electron IPC door: one validated entry point', () => {
     expect(info).toMatchObject({ ok: true, value: { door: 'test' } });
     const id = created.ok ? (created.value as { id: string }).id : '';
     expect(await handle(APP_FRAME, 'profiles.remove', { id })).toEqual({ ok: true, value: null });
-    // The audit log names the door that asked.
-    expect(t.app.audit.list({ action: 'profile.remove' })[0]).toMatchObject({ actor: 'electron', target: 'ipc-test' });
+    // The audit log names the door that asked in its own column, and the OS account as actor.
+    expect(t.app.audit.list({ action: 'profiles.remove' })[0]).toMatchObject({
+      door: 'electron',
+      actor: t.app.actor.get().actor,
+      target: 'ipc-test',
+      result: 'succeeded',
+    });
     // Results cross IPC by structured clone: they must survive it unchanged.
     expect(structuredClone(info)).toEqual(info);
   });

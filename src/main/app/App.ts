@@ -4,7 +4,7 @@ import { AuditLog } from '../audit/AuditLog';
 import { BackupService } from '../backups/BackupService';
 import { ConnectionManager } from '../connections/ConnectionManager';
 import { SECRET_ENV } from '../connections/secretSources';
-import type { Door, Handlers } from '../core/dispatch';
+import { type Door, guardHandlers, type Handlers } from '../core/dispatch';
 import { EventBus } from '../core/EventBus';
 import { ReadinessService } from '../health/ReadinessService';
 import { JobRunner } from '../jobs/JobRunner';
@@ -15,6 +15,8 @@ import { MailService } from '../mail/MailService';
 import { MigrationService } from '../migrations/MigrationService';
 import { ProfileService } from '../profiles/ProfileService';
 import { RestoreService } from '../restore/RestoreService';
+import { ActorIdentity } from '../safety/ActorIdentity';
+import { ContractSafetyGate } from '../safety/SafetyGate';
 import { SandboxService } from '../sandbox/SandboxService';
 import type { SecretStore } from '../secrets/SecretStore';
 import { AppDatabase } from '../store/AppDatabase';
@@ -45,6 +47,10 @@ export class App {
   readonly jobHistory: JobStore;
   readonly jobs: JobRunner;
   readonly audit: AuditLog;
+  /** Who the audit log names (OS account and host, plus an optional display name). */
+  readonly actor: ActorIdentity;
+  /** The contract's confirmation and audit rules, applied by dispatch for every door. */
+  readonly safety: ContractSafetyGate;
   readonly profiles: ProfileService;
   readonly connections: ConnectionManager;
   readonly sandbox: SandboxService;
@@ -69,6 +75,8 @@ export class App {
     this.jobHistory = new JobStore(this.store);
     this.jobs = new JobRunner(this.jobHistory, this.events);
     this.audit = new AuditLog(this.store);
+    this.actor = new ActorIdentity(this.store);
+    this.safety = new ContractSafetyGate(this);
     this.profiles = new ProfileService(this.store, this.secrets, this.events);
     // Before connections: closers run last-first, so pools to the sandbox close before its server stops.
     this.sandbox = new SandboxService(this);
@@ -79,7 +87,7 @@ export class App {
     this.backups = new BackupService(this);
     this.restore = new RestoreService(this);
     this.health = new ReadinessService(this);
-    this.handlers = createHandlers(this);
+    this.handlers = guardHandlers(createHandlers(this), this.safety);
   }
 
   /** Register something to close on shutdown (tunnels, pools, servers), last registered closed first. */

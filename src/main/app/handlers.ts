@@ -8,6 +8,7 @@ import { mailHandlers } from '../mail/handlers';
 import { migrationHandlers } from '../migrations/handlers';
 import { profileHandlers } from '../profiles/handlers';
 import { restoreHandlers } from '../restore/handlers';
+import { safetyHandlers } from '../safety/handlers';
 import { sandboxHandlers } from '../sandbox/handlers';
 import { systemHandlers } from '../system/handlers';
 import type { App } from './App';
@@ -26,5 +27,6 @@ export function createHandlers(app: App): Handlers {
     ...backupHandlers(app),
     ...restoreHandlers(app),
     ...healthHandlers(app),
+    ...safetyHandlers(app),
   };
 }

@@ -1,6 +1,6 @@
 import type { AuditEntry } from './AuditLog';
 
-const COLUMNS = ['id', 'at', 'actor', 'action', 'profileId', 'target', 'result', 'details'] as const;
+const COLUMNS = ['id', 'at', 'updatedAt', 'actor', 'door', 'action', 'profileId', 'target', 'result', 'details'] as const;
 
 /** RFC 4180 quoting; cells starting with = + - @ are prefixed so spreadsheets never evaluate them. */
 function csvCell(value: unknown): string {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { BackupLocation, PrunePlan, VerifyResult } from '../../shared/contract/backups';
 import type { JobSnapshot } from '../../shared/contract/jobs';
 import type { App } from '../app/App';
-import { AppError } from '../core/AppError';
+import { AppError, toFailure } from '../core/AppError';
 import type { BackupService } from './BackupService';
 import { resolveBackupPath, resolveRemotePath } from './catalog/fileNames';
 import { planRetention, type RetentionRuleInput } from './catalog/retention';
@@ -179,10 +179,10 @@ export class BackupMaintenance {
     });
   }
 
-  async delete(profileId: string, name: string, location: BackupLocation, actor: string): Promise<{ deleted: string[] }> {
+  async delete(profileId: string, name: string, location: BackupLocation): Promise<{ deleted: string[] }> {
     const profile = this.app.profiles.get(profileId);
     const deleted: string[] = [];
-    const target = `${location}:${name}`;
+    // Audited by dispatch (one row per call); a failure half-way says what was already deleted.
     try {
       if (location === 'local' || location === 'both') {
         const file = resolveBackupPath(this.backups.localDir(profile), name);
@@ -209,19 +209,9 @@ export class BackupMaintenance {
         this.backups.cache.remove(profileId, 'remote', name);
         deleted.push(`remote:${file}`);
       }
-      this.app.audit.record({ actor, action: 'backups.delete', profileId, target, result: 'succeeded', details: { deleted } });
       return { deleted };
     } catch (err) {
-      const code = err instanceof AppError ? err.code : 'INTERNAL';
-      this.app.audit.record({
-        actor,
-        action: 'backups.delete',
-        profileId,
-        target,
-        result: code === 'UNSAFE_FILENAME' ? 'refused' : 'failed',
-        details: { code, deleted },
-      });
-      throw err;
+      throw withDeleted(err, deleted);
     }
   }
 
@@ -233,30 +223,14 @@ export class BackupMaintenance {
     return planRetention(list.entries, rule);
   }
 
-  async prune(profileId: string, rule: RetentionRuleInput, actor: string): Promise<{ plan: PrunePlan; deleted: string[] }> {
+  async prune(profileId: string, rule: RetentionRuleInput): Promise<{ plan: PrunePlan; deleted: string[] }> {
     const plan = await this.prunePreview(profileId, rule);
     const deleted: string[] = [];
     try {
       for (const f of plan.remove) deleted.push(...(await this.deleteQuietly(profileId, f.name, rule.location)));
-      this.app.audit.record({
-        actor,
-        action: 'backups.prune',
-        profileId,
-        target: rule.location,
-        result: 'succeeded',
-        details: { rule, deleted, bytesFreed: plan.bytesFreed },
-      });
       return { plan, deleted };
     } catch (err) {
-      this.app.audit.record({
-        actor,
-        action: 'backups.prune',
-        profileId,
-        target: rule.location,
-        result: 'failed',
-        details: { rule, deleted, error: (err as Error).message },
-      });
-      throw err;
+      throw withDeleted(err, deleted);
     }
   }
 
@@ -279,4 +253,14 @@ export class BackupMaintenance {
     this.backups.cache.remove(profileId, 'remote', name);
     return [`remote:${file}`];
   }
+}
+
+/** The failure of a delete or prune, carrying what was already deleted into the audit row and the door. */
+function withDeleted(err: unknown, deleted: string[]): unknown {
+  if (deleted.length === 0) return err;
+  const f = toFailure(err);
+  return new AppError(f.code, `${f.message} (already deleted: ${deleted.join(', ')})`, {
+    ...(typeof f.details === 'object' && f.details !== null ? f.details : {}),
+    deleted,
+  });
 }

@@ -1,20 +1,5 @@
 import type { App } from '../app/App';
-import { AppError } from '../core/AppError';
 import type { HandlerGroup } from '../core/dispatch';
-
-/** Like SysNDD's API: deleting backups needs the exact word DELETE; refusals are audited too. */
-function requireDeleteWord(
-  app: App,
-  confirm: string | undefined,
-  actor: string,
-  action: string,
-  profileId: string,
-  target: string,
-): void {
-  if (confirm === 'DELETE') return;
-  app.audit.record({ actor, action, profileId, target, result: 'refused', details: { reason: 'confirmation missing' } });
-  throw new AppError('CONFIRMATION_REQUIRED', 'Deleting backups needs confirm: "DELETE" (CLI: --confirm DELETE).');
-}
 
 type BackupOps =
   | 'backups.list'
@@ -32,15 +17,10 @@ export function backupHandlers(app: App): HandlerGroup<BackupOps> {
     'backups.create': async ({ profileId, options }) => app.backups.startCreate(profileId, options),
     'backups.verify': async (args) => app.backups.maintenance.startVerify(args),
     'backups.download': async ({ profileId, name }) => app.backups.maintenance.startDownload(profileId, name),
-    'backups.delete': async ({ profileId, name, location, confirm }, ctx) => {
-      requireDeleteWord(app, confirm, ctx.actor, 'backups.delete', profileId, `${location}:${name}`);
-      return app.backups.maintenance.delete(profileId, name, location, ctx.actor);
-    },
+    // The DELETE word is checked, and the call audited, by dispatch (the contract's rule for these two).
+    'backups.delete': async ({ profileId, name, location }) => app.backups.maintenance.delete(profileId, name, location),
     'backups.prunePreview': async ({ profileId, rule }) => app.backups.maintenance.prunePreview(profileId, rule),
-    'backups.prune': async ({ profileId, rule, confirm }, ctx) => {
-      requireDeleteWord(app, confirm, ctx.actor, 'backups.prune', profileId, rule.location);
-      return app.backups.maintenance.prune(profileId, rule, ctx.actor);
-    },
+    'backups.prune': async ({ profileId, rule }) => app.backups.maintenance.prune(profileId, rule),
     'backups.manifest': async (ref) => app.backups.manifest(ref),
   };
 }

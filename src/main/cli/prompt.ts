@@ -31,3 +31,14 @@ export async function promptYesNo(question: string): Promise<boolean | null> {
     rl.close();
   }
 }
+
+/** Ask for a line of text on the terminal (echoed: what is typed is no secret); null when there is no terminal. */
+export async function promptLine(question: string): Promise<string | null> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return null;
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await new Promise<string>((resolve) => rl.question(`${question} `, resolve))).trim();
+  } finally {
+    rl.close();
+  }
+}

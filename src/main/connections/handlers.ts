@@ -51,18 +51,8 @@ export function connectionHandlers(app: App): HandlerGroup<ConnectionOps> {
       return entry;
     },
     'connections.knownHosts.list': async () => ({ entries: c.hostKeys.list(), opensshFiles: c.hostKeys.opensshSummary() }),
-    'connections.knownHosts.forget': async ({ host, port }, ctx) => {
-      const removed = c.hostKeys.forget(host, port);
-      app.audit.record({
-        actor: ctx.actor,
-        action: 'hostkey.forget',
-        profileId: null,
-        target: `${host}:${port}`,
-        result: 'succeeded',
-        details: { removed },
-      });
-      return { removed };
-    },
+    // Audited by dispatch (destructive) as connections.knownHosts.forget.
+    'connections.knownHosts.forget': async ({ host, port }) => ({ removed: c.hostKeys.forget(host, port) }),
     'connections.state': async ({ profileId }) => c.state(profileId),
     'connections.poolStats': async ({ profileId }) => {
       app.profiles.get(profileId);

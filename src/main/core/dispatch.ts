@@ -8,8 +8,30 @@ export type Door = 'electron' | 'browser' | 'cli' | 'test';
 /** Who is calling: the door, so services can audit and refuse interactive-only actions where needed. */
 export interface CallContext {
   door: Door;
-  /** Person or process named in the audit log ("cli:alice", "electron", "browser"). */
+  /** Person named in the audit log; dispatch replaces what a door sends with the OS account (and display
+   * name) before a guarded handler runs, so every door records the same identity. */
   actor: string;
+}
+
+/**
+ * The safety rules of the contract (risk, confirmation, audit), applied by dispatch around a handler. It
+ * lives in the App (it needs profiles, jobs and the audit log); dispatch finds it through the handler set.
+ */
+export interface SafetyGate {
+  guard(
+    name: OperationName,
+    args: Record<string, unknown>,
+    ctx: CallContext,
+    run: (ctx: CallContext) => Promise<unknown>,
+  ): Promise<unknown>;
+}
+
+const gates = new WeakMap<Handlers, SafetyGate>();
+
+/** Bind the gate every dispatch through `handlers` goes through (done once by the App). */
+export function guardHandlers(handlers: Handlers, gate: SafetyGate): Handlers {
+  gates.set(handlers, gate);
+  return handlers;
 }
 
 export type Handler<K extends OperationName> = (args: Args<K>, ctx: CallContext) => Promise<ResultOf<K>>;
@@ -25,7 +47,8 @@ function describeIssues(error: z.ZodError): string {
 
 /**
  * The one entry point every door uses: look the operation up, validate the argument against the
- * contract, run the handler, and turn any failure into a `Failure` value that survives IPC and HTTP.
+ * contract, apply its safety rules (confirmation checked before the handler runs, one audit row per
+ * guarded action), run the handler, and turn any failure into a `Failure` value that survives IPC and HTTP.
  */
 export async function dispatch(handlers: Handlers, name: string, rawArgs: unknown, ctx: CallContext): Promise<Result<unknown>> {
   if (!isOperationName(name)) {
@@ -41,9 +64,17 @@ export async function dispatch(handlers: Handlers, name: string, rawArgs: unknow
       details: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
     };
   }
+  const def = operations[name];
+  const gate = gates.get(handlers);
+  if (!gate && (def.risk !== 'read' || def.confirm)) {
+    // Fail closed: a handler set nobody bound to the rules must not run anything that writes.
+    return { ok: false, code: 'INTERNAL', message: `${name} needs the safety gate, and this handler set has none.` };
+  }
   try {
     const handler = handlers[name] as (args: unknown, ctx: CallContext) => Promise<unknown>;
-    const value = await handler(parsed.data, ctx);
+    const value = gate
+      ? await gate.guard(name, parsed.data as Record<string, unknown>, ctx, (c) => handler(parsed.data, c))
+      : await handler(parsed.data, ctx);
     return { ok: true, value: value ?? null };
   } catch (err) {
     return toFailure(err);

@@ -31,6 +31,8 @@ interface LiveJob {
   seq: number;
   lastPersist: number;
   exclusiveKey?: string;
+  /** Called with the final snapshot before the last `job.updated` event (the audit row of the action). */
+  finishers: Array<(snapshot: JobSnapshot) => void>;
 }
 
 const PERSIST_EVERY_MS = 500;
@@ -81,6 +83,7 @@ export class JobRunner {
       lastPersist: 0,
       done: Promise.resolve(snapshot),
       exclusiveKey: spec.exclusiveKey,
+      finishers: [],
     };
     if (spec.exclusiveKey) this.exclusive.set(spec.exclusiveKey, snapshot.id);
     this.live.set(snapshot.id, live);
@@ -144,6 +147,13 @@ export class JobRunner {
       this.store.save(live.snapshot);
       if (live.exclusiveKey) this.exclusive.delete(live.exclusiveKey);
       this.live.delete(live.snapshot.id);
+      for (const finish of live.finishers) {
+        try {
+          finish(live.snapshot);
+        } catch {
+          // A finisher's failure must not change the job's outcome.
+        }
+      }
       this.events.emit({ type: 'job.updated', job: live.snapshot });
     }
     return live.snapshot;
@@ -162,6 +172,17 @@ export class JobRunner {
     if (!live) return this.get(id);
     live.controller.abort(new AppError('CANCELLED', 'Cancelled by request.'));
     return live.snapshot;
+  }
+
+  /**
+   * Run `finish` with the final snapshot when the job ends, before its last event goes out (so whoever
+   * sees the job end also sees what `finish` recorded). False when the job is not running any more.
+   */
+  onFinished(id: string, finish: (snapshot: JobSnapshot) => void): boolean {
+    const live = this.live.get(id);
+    if (!live) return false;
+    live.finishers.push(finish);
+    return true;
   }
 
   /** Resolves with the final snapshot, or the current one when the timeout passes first. */

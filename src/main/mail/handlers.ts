@@ -42,30 +42,9 @@ export function mailHandlers(app: App): HandlerGroup<MailOps> {
       const part = await mail().client(source).part(id, partId);
       return { contentType: part.contentType, size: part.data.length, base64: part.data.toString('base64') };
     },
-    'mail.messages.delete': async ({ source, ids }, ctx) => {
-      const target = `${mailSourceKey(source)}: ${ids.length} message(s)`;
-      const profileId = source.kind === 'profile' ? source.profileId : null;
-      try {
-        await mail().client(source).deleteMessages(ids);
-      } catch (err) {
-        app.audit.record({
-          actor: ctx.actor,
-          action: 'mail.messages.delete',
-          profileId,
-          target,
-          result: 'failed',
-          details: { ids },
-        });
-        throw err;
-      }
-      app.audit.record({
-        actor: ctx.actor,
-        action: 'mail.messages.delete',
-        profileId,
-        target,
-        result: 'succeeded',
-        details: { ids },
-      });
+    // Audited by dispatch (destructive), with the count and source as target.
+    'mail.messages.delete': async ({ source, ids }) => {
+      await mail().client(source).deleteMessages(ids);
       return { deleted: ids.length };
     },
     'mail.messages.markRead': async ({ source, ids, read }) => {

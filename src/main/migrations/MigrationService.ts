@@ -31,6 +31,7 @@ import { discoverMigrations, readMigration } from './files';
 import { readLockHolder } from './MigrationLock';
 import { MigrationSession, type Reporter, silentReporter } from './MigrationSession';
 import { planMigration } from './plan';
+import { type RewoundFile, RewoundMigrations } from './RewoundMigrations';
 
 function expandHome(p: string): string {
   if (p === '~') return os.homedir();
@@ -68,7 +69,12 @@ function reporterFor(ctx: JobContext): Reporter {
  * bookkeeping connection) and closes it at the end — destroyed on cancel or failure, so the lock goes too.
  */
 export class MigrationService {
-  constructor(private readonly app: App) {}
+  /** Files restores took out of schema_version (they would run again). */
+  readonly rewinds: RewoundMigrations;
+
+  constructor(private readonly app: App) {
+    this.rewinds = new RewoundMigrations(app.store);
+  }
 
   /** Folder precedence: explicit argument, then the profile's setting, then the bundled migrations. */
   migrationsDir(profileId: string | undefined, dir?: string): string {
@@ -169,18 +175,50 @@ export class MigrationService {
   }
 
   /** Apply pending migrations as a job of kind 'migrate' (progress per statement, cancellable). */
-  migrate(profileId: string, opts: MigrateOptions & { migrationsDir?: string }, actor = 'system'): JobSnapshot {
+  migrate(profileId: string, opts: MigrateOptions & { migrationsDir?: string; preBackup?: boolean }): JobSnapshot {
     const profile = this.app.profiles.get(profileId);
+    // A production schema change is backed up first unless the caller says otherwise.
+    const preBackup = opts.preBackup ?? profile.environment === 'production';
     return this.app.jobs.start({
       kind: 'migrate',
       title: `Migrate ${profile.name}${profile.mysql.database ? `/${profile.mysql.database}` : ''}`,
       profileId,
       exclusiveKey: `migrate:${profileId}`,
-      run: async (ctx): Promise<MigrateResult> =>
-        this.audited(actor, 'migrations.migrate', profileId, null, () =>
-          this.withSession(profileId, opts.migrationsDir, (s) => migrateCommand(s, opts, reporterFor(ctx)), ctx.signal),
-        ),
+      run: async (ctx): Promise<MigrateResult> => {
+        const backup = preBackup ? await this.preMigrationBackup(profileId, opts.migrationsDir, ctx) : null;
+        const r = await this.withSession(
+          profileId,
+          opts.migrationsDir,
+          (s) => migrateCommand(s, opts, reporterFor(ctx)),
+          ctx.signal,
+        );
+        return { ...r, preMigrationBackup: backup };
+      },
     });
+  }
+
+  /**
+   * The backup taken before a migration changes the schema, in the profile's local backup folder with the
+   * `pre-migration` label (its own retention class). Skipped when nothing is pending: nothing would change.
+   */
+  private async preMigrationBackup(profileId: string, dir: string | undefined, ctx: JobContext): Promise<string | null> {
+    const status = await this.status(profileId, dir);
+    if (status.pending.length === 0) {
+      ctx.log('info', 'Nothing pending: no pre-migration backup needed.');
+      return null;
+    }
+    ctx.progress({ stage: 'pre-migration backup', done: 0, total: null, unit: 'rows' });
+    const profile = this.app.profiles.get(profileId);
+    const options = { label: 'pre-migration', dir: this.app.backups.localDir(profile), workers: 2 };
+    const { path: file } = await this.app.backups.createBackup(profileId, options, ctx);
+    ctx.log('info', `Pre-migration backup: ${file}`);
+    return file;
+  }
+
+  /** Pending files a restore rewound (they ran before and would run again); see RewoundMigrations. */
+  async rewoundPending(profileId: string, migrationsDir?: string): Promise<RewoundFile[]> {
+    const status = await this.status(profileId, migrationsDir);
+    return this.rewinds.pending(profileId, status.database, status.pending);
   }
 
   /** Resume a failed/interrupted file from statement N, as a job. Confirmation is checked before the job starts. */
@@ -190,19 +228,12 @@ export class MigrationService {
       migrationsDir?: string;
       filename: string;
       fromStatement?: number;
-      confirm: boolean;
       reason?: string;
       lockTimeoutSeconds: number;
     },
-    actor = 'system',
   ): Promise<JobSnapshot> {
-    // Refuse before a job exists: wrong state, --from out of range, or no confirmation (which explains the plan).
-    try {
-      await this.withSession(profileId, opts.migrationsDir, (s) => previewResume(s, opts));
-    } catch (err) {
-      this.auditFailure(actor, 'migrations.repair.resume', profileId, opts.filename, err);
-      throw err;
-    }
+    // Refuse before a job exists: wrong state or --from out of range.
+    await this.withSession(profileId, opts.migrationsDir, (s) => previewResume(s, opts));
     const profile = this.app.profiles.get(profileId);
     return this.app.jobs.start({
       kind: 'migrate',
@@ -210,73 +241,35 @@ export class MigrationService {
       profileId,
       exclusiveKey: `migrate:${profileId}`,
       run: async (ctx) =>
-        this.audited(actor, 'migrations.repair.resume', profileId, opts.filename, () =>
-          this.withSession(profileId, opts.migrationsDir, (s) => resumeCommand(s, opts, reporterFor(ctx)), ctx.signal),
-        ),
+        this.withSession(profileId, opts.migrationsDir, (s) => resumeCommand(s, opts, reporterFor(ctx)), ctx.signal),
     });
   }
 
   async baseline(
     profileId: string,
-    opts: { migrationsDir?: string; upTo: string; confirm: boolean; reason?: string; lockTimeoutSeconds: number },
-    actor = 'system',
+    opts: { migrationsDir?: string; upTo: string; reason?: string; lockTimeoutSeconds: number },
   ): Promise<MigrationRepairResult> {
-    return this.audited(actor, 'migrations.baseline', profileId, opts.upTo, () =>
-      this.withSession(profileId, opts.migrationsDir, (s) => baselineCommand(s, opts, silentReporter)),
-    );
+    return this.withSession(profileId, opts.migrationsDir, (s) => baselineCommand(s, opts, silentReporter));
   }
 
   async markApplied(
     profileId: string,
-    opts: { migrationsDir?: string; filename: string; confirm: boolean; reason: string; lockTimeoutSeconds: number },
-    actor = 'system',
+    opts: { migrationsDir?: string; filename: string; reason: string; lockTimeoutSeconds: number },
   ): Promise<MigrationRepairResult> {
-    return this.audited(actor, 'migrations.repair.markApplied', profileId, opts.filename, () =>
-      this.withSession(profileId, opts.migrationsDir, (s) => markAppliedCommand(s, opts, silentReporter)),
-    );
+    return this.withSession(profileId, opts.migrationsDir, (s) => markAppliedCommand(s, opts, silentReporter));
   }
 
   async acceptChecksum(
     profileId: string,
-    opts: { migrationsDir?: string; filename: string; confirm: boolean; reason?: string; lockTimeoutSeconds: number },
-    actor = 'system',
+    opts: { migrationsDir?: string; filename: string; reason?: string; lockTimeoutSeconds: number },
   ): Promise<MigrationRepairResult> {
-    return this.audited(actor, 'migrations.repair.acceptChecksum', profileId, opts.filename, () =>
-      this.withSession(profileId, opts.migrationsDir, (s) => acceptChecksumCommand(s, opts, silentReporter)),
-    );
+    return this.withSession(profileId, opts.migrationsDir, (s) => acceptChecksumCommand(s, opts, silentReporter));
   }
 
   async adopt(
     profileId: string,
-    opts: { migrationsDir?: string; filenames?: string[]; confirm: boolean; lockTimeoutSeconds: number },
-    actor = 'system',
+    opts: { migrationsDir?: string; filenames?: string[]; lockTimeoutSeconds: number },
   ): Promise<MigrationRepairResult> {
-    return this.audited(actor, 'migrations.repair.adopt', profileId, opts.filenames?.join(', ') ?? '(all)', () =>
-      this.withSession(profileId, opts.migrationsDir, (s) => adoptCommand(s, opts, silentReporter)),
-    );
-  }
-
-  /** Every write is audited with its outcome; a missing confirmation is recorded as refused. */
-  private async audited<T>(
-    actor: string,
-    action: string,
-    profileId: string,
-    target: string | null,
-    fn: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      const value = await fn();
-      this.app.audit.record({ actor, action, profileId, target, result: 'succeeded', details: value });
-      return value;
-    } catch (err) {
-      this.auditFailure(actor, action, profileId, target, err);
-      throw err;
-    }
-  }
-
-  private auditFailure(actor: string, action: string, profileId: string, target: string | null, err: unknown): void {
-    const f = toFailure(err);
-    const result = f.code === 'CONFIRMATION_REQUIRED' ? 'refused' : 'failed';
-    this.app.audit.record({ actor, action, profileId, target, result, details: { code: f.code, message: f.message } });
+    return this.withSession(profileId, opts.migrationsDir, (s) => adoptCommand(s, opts, silentReporter));
   }
 }

@@ -19,14 +19,15 @@ export function migrationHandlers(app: App): HandlerGroup<MigrationOps> {
   const m = app.migrations;
   return {
     'migrations.status': async ({ profileId, migrationsDir }) => m.status(profileId, migrationsDir),
-    'migrations.migrate': async ({ profileId, ...opts }, ctx) => m.migrate(profileId, opts, ctx.actor),
+    // Confirmations (the database name on production) are checked, and each call audited, by dispatch.
+    'migrations.migrate': async ({ profileId, confirm: _c, ...opts }) => m.migrate(profileId, opts),
     'migrations.validate': async ({ profileId, migrationsDir }) => m.validate(profileId, migrationsDir),
     'migrations.dryRun': async ({ profileId, migrationsDir, files }) => m.dryRun(profileId, migrationsDir, files),
-    'migrations.baseline': async ({ profileId, ...opts }, ctx) => m.baseline(profileId, opts, ctx.actor),
-    'migrations.repair.resume': async ({ profileId, ...opts }, ctx) => m.resume(profileId, opts, ctx.actor),
-    'migrations.repair.markApplied': async ({ profileId, ...opts }, ctx) => m.markApplied(profileId, opts, ctx.actor),
-    'migrations.repair.acceptChecksum': async ({ profileId, ...opts }, ctx) => m.acceptChecksum(profileId, opts, ctx.actor),
-    'migrations.repair.adopt': async ({ profileId, ...opts }, ctx) => m.adopt(profileId, opts, ctx.actor),
+    'migrations.baseline': async ({ profileId, confirm: _c, ...opts }) => m.baseline(profileId, opts),
+    'migrations.repair.resume': async ({ profileId, confirm: _c, ...opts }) => m.resume(profileId, opts),
+    'migrations.repair.markApplied': async ({ profileId, confirm: _c, ...opts }) => m.markApplied(profileId, opts),
+    'migrations.repair.acceptChecksum': async ({ profileId, confirm: _c, ...opts }) => m.acceptChecksum(profileId, opts),
+    'migrations.repair.adopt': async ({ profileId, confirm: _c, ...opts }) => m.adopt(profileId, opts),
     'migrations.fileContent': async ({ profileId, migrationsDir, filename }) => m.fileContent(profileId, migrationsDir, filename),
     'migrations.lockState': async ({ profileId }) => m.lockState(profileId),
     'migrations.history': async ({ profileId, filename, limit }) => m.history(profileId, filename, limit),

@@ -16,17 +16,9 @@ export function profileHandlers(app: App): HandlerGroup<ProfileOps> {
     'profiles.create': async ({ profile, secrets }) => app.profiles.create(profile, secrets),
     'profiles.update': async ({ id, profile, secrets }) => app.profiles.update(id, profile, secrets),
     'profiles.duplicate': async ({ id, name }) => app.profiles.duplicate(id, name),
-    'profiles.remove': async ({ id }, ctx) => {
-      const p = app.profiles.get(id);
+    // Audited by dispatch (destructive); leaving production is confirmed there too (profiles.update's rule).
+    'profiles.remove': async ({ id }) => {
       await app.profiles.remove(id);
-      app.audit.record({
-        actor: ctx.actor,
-        action: 'profile.remove',
-        profileId: id,
-        target: p.name,
-        result: 'succeeded',
-        details: undefined,
-      });
       return null;
     },
   };

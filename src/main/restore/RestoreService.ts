@@ -1,12 +1,6 @@
 import type { JobSnapshot } from '../../shared/contract/jobs';
 import type { Profile } from '../../shared/contract/profiles';
-import {
-  type CleanupReport,
-  type PreflightReport,
-  RESTORE_CONFIRMATION,
-  type RestoreOptions,
-  type RestoreRecord,
-} from '../../shared/contract/restore';
+import type { CleanupReport, PreflightReport, RestoreOptions, RestoreRecord } from '../../shared/contract/restore';
 import type { App } from '../app/App';
 import { AppError, toFailure } from '../core/AppError';
 import type { CallContext } from '../core/dispatch';
@@ -32,9 +26,9 @@ export interface RestoreRequest {
 }
 
 /**
- * `app.restore`. The confirmation token is checked here, in the main process, before anything else: a
- * call without the exact `RESTORE` is refused with CONFIRMATION_REQUIRED whatever a door sends, and
- * nothing is read, opened or written (the refusal is audited).
+ * `app.restore`. The `RESTORE` confirmation is the contract's rule for start, rollback and discard: dispatch
+ * checks it before any of these runs (nothing is read, opened or written without it) and keeps the action's
+ * one audit row, settled when the job ends; this service only reports outcomes.
  */
 export class RestoreService {
   readonly journal: RestoreJournal;
@@ -43,22 +37,6 @@ export class RestoreService {
 
   constructor(private readonly app: App) {
     this.journal = new RestoreJournal(app.store);
-  }
-
-  private confirm(confirm: unknown, action: string, who: CallContext, profileId: string | null, target: string): void {
-    if (confirm === RESTORE_CONFIRMATION) return;
-    this.app.audit.record({
-      actor: who.actor,
-      action,
-      profileId,
-      target,
-      result: 'refused',
-      details: { reason: 'confirmation missing or wrong' },
-    });
-    throw new AppError(
-      'CONFIRMATION_REQUIRED',
-      `This replaces live data: type ${RESTORE_CONFIRMATION} (exactly, in capitals) to confirm. Nothing was changed.`,
-    );
   }
 
   private target(profile: Profile, requested: string | undefined): string {
@@ -103,8 +81,7 @@ export class RestoreService {
     }
   }
 
-  start(req: RestoreRequest & { confirm?: unknown }, who: CallContext): JobSnapshot {
-    this.confirm(req.confirm, 'restore', who, req.profileId, `${req.targetDatabase ?? '(profile database)'} ← ${req.file}`);
+  start(req: RestoreRequest, who: CallContext): JobSnapshot {
     const profile = this.app.profiles.get(req.profileId);
     const db = this.target(profile, req.targetDatabase);
     return this.app.jobs.start({
@@ -154,14 +131,8 @@ export class RestoreService {
     );
   }
 
-  rollback(
-    restoreId: string,
-    confirm: unknown,
-    who: CallContext,
-    opts: { lockTimeoutSeconds?: number; profileId?: string } = {},
-  ): JobSnapshot {
+  rollback(restoreId: string, opts: { lockTimeoutSeconds?: number; profileId?: string } = {}): JobSnapshot {
     const found = this.journal.get(restoreId);
-    this.confirm(confirm, 'restore.rollback', who, found.profileId, found.targetDatabase);
     const run = { ...found, profileId: this.via(found, opts.profileId) };
     const lockTimeoutSeconds = opts.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_SECONDS;
     if (!run.rollbackAvailable || !run.prevSchema) {
@@ -181,14 +152,6 @@ export class RestoreService {
         try {
           // A rollback replaces the live tables like a restore does: same locks (no migration meanwhile).
           await takeRestoreLocks(control, run.targetDatabase, lockTimeoutSeconds, ctx.signal, (m) => ctx.log('info', m));
-          this.app.audit.record({
-            actor: who.actor,
-            action: 'restore.rollback',
-            profileId: run.profileId,
-            target: run.targetDatabase,
-            result: 'started',
-            details: { restoreId },
-          });
           this.journal.update(restoreId, { phase: 'rolling-back', swapStep: 'objects-applied' });
           ctx.progress({ stage: 'swapping the previous tables back', done: 0, total: 1, unit: 'steps' });
           const r = await rollbackToPrev({
@@ -204,27 +167,8 @@ export class RestoreService {
             log: (level, message) => ctx.log(level, message),
           });
           this.journal.update(restoreId, { phase: 'rolled-back' });
-          this.app.audit.record({
-            actor: who.actor,
-            action: 'restore.rollback',
-            profileId: run.profileId,
-            target: run.targetDatabase,
-            result: 'succeeded',
-            details: { restoreId, ...r },
-          });
           ctx.progress({ stage: 'done', done: 1, total: 1, unit: 'steps' });
           return { restoreId, targetDatabase: run.targetDatabase, restoredTables: r.restoredTables };
-        } catch (err) {
-          const f = toFailure(err);
-          this.app.audit.record({
-            actor: who.actor,
-            action: 'restore.rollback',
-            profileId: run.profileId,
-            target: run.targetDatabase,
-            result: 'failed',
-            details: { restoreId, ...f },
-          });
-          throw err;
         } finally {
           await control.query('SELECT RELEASE_ALL_LOCKS()').catch(() => undefined);
           await closeQuietly(control);
@@ -233,9 +177,8 @@ export class RestoreService {
     });
   }
 
-  async discard(restoreId: string, confirm: unknown, who: CallContext, profileId?: string): Promise<RestoreRecord> {
+  async discard(restoreId: string, profileId?: string): Promise<RestoreRecord> {
     const run = this.journal.get(restoreId);
-    this.confirm(confirm, 'restore.discard', who, run.profileId, run.prevSchema ?? run.targetDatabase);
     if (!run.rollbackAvailable || !run.prevSchema)
       throw new AppError('PRECONDITION_FAILED', `Restore ${restoreId} has no previous tables to discard (phase ${run.phase}).`);
     const control = await openControl(this.app, this.via(run, profileId), null);
@@ -245,14 +188,6 @@ export class RestoreService {
       await closeQuietly(control);
     }
     const row = this.journal.update(restoreId, { phase: 'discarded' });
-    this.app.audit.record({
-      actor: who.actor,
-      action: 'restore.discard',
-      profileId: run.profileId,
-      target: run.prevSchema,
-      result: 'succeeded',
-      details: { restoreId },
-    });
     return toRecord(row);
   }
 

@@ -128,14 +128,6 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
       serverKey: serverKeyOf(profile),
     });
     journal.update(id, { jobId: ctx.id });
-    app.audit.record({
-      actor: i.actor,
-      action: 'restore',
-      profileId: profile.id,
-      target: `${db} ← ${i.file}`,
-      result: 'started',
-      details: { restoreId: id, shadow },
-    });
 
     journal.update(id, { phase: 'loading' });
     const shadowCharset = inventory.charset ?? 'utf8mb4';
@@ -309,14 +301,6 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
       warnings: [...loaded.warnings, ...verified.warnings],
     };
     journal.update(id, { phase: 'completed', stats, error: null });
-    app.audit.record({
-      actor: i.actor,
-      action: 'restore',
-      profileId: profile.id,
-      target: `${db} ← ${i.file}`,
-      result: 'succeeded',
-      details: { restoreId: id, prevSchema: prev, preRestoreBackup: preBackup, stats },
-    });
     ctx.progress({ stage: 'done', done: 1, total: 1, unit: 'steps', rows: stats.rows, bytes: stats.bytes });
     return { restoreId: id, targetDatabase: db, prevSchema: prev, preRestoreBackup: preBackup, stats };
   } catch (err) {
@@ -333,25 +317,9 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
       } else {
         journal.update(runId, { error: { code: f.code, message: f.message } });
       }
-      app.audit.record({
-        actor: i.actor,
-        action: 'restore',
-        profileId: profile.id,
-        target: `${db} ← ${i.file}`,
-        result: 'failed',
-        details: { restoreId: runId, code: f.code, message: f.message },
-      });
-    } else {
-      // Refused before the first write (preflight, locks): no restore record, but the attempt is audited.
-      app.audit.record({
-        actor: i.actor,
-        action: 'restore',
-        profileId: profile.id,
-        target: `${db} ← ${i.file}`,
-        result: f.code === 'CANCELLED' ? 'failed' : 'refused',
-        details: { code: f.code, message: f.message },
-      });
     }
+    // The action's audit row is settled by dispatch from the job's outcome (succeeded, failed, cancelled,
+    // refused for a failed preflight): one row per restore, and a cancel reads CANCELLED as in Jobs.
     throw err;
   } finally {
     await Promise.all(loaders.map(closeQuietly));

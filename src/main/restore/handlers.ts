@@ -14,10 +14,11 @@ export function restoreHandlers(app: App): HandlerGroup<RestoreOps> {
   return {
     'restore.preflight': async ({ profileId, file, targetDatabase, options }) =>
       app.restore.preflight({ profileId, file, targetDatabase, options }),
-    'restore.start': async ({ confirm, ...req }, ctx) => app.restore.start({ ...req, confirm }, ctx),
-    'restore.rollback': async ({ restoreId, confirm, lockTimeoutSeconds, profileId }, ctx) =>
-      app.restore.rollback(restoreId, confirm, ctx, { lockTimeoutSeconds, profileId }),
-    'restore.discard': async ({ restoreId, confirm, profileId }, ctx) => app.restore.discard(restoreId, confirm, ctx, profileId),
+    // RESTORE is checked, and each action audited once, by dispatch (the contract's rule for these three).
+    'restore.start': async ({ confirm: _confirmed, ...req }, ctx) => app.restore.start(req, ctx),
+    'restore.rollback': async ({ restoreId, lockTimeoutSeconds, profileId }) =>
+      app.restore.rollback(restoreId, { lockTimeoutSeconds, profileId }),
+    'restore.discard': async ({ restoreId, profileId }) => app.restore.discard(restoreId, profileId),
     'restore.list': async ({ profileId, limit }) => app.restore.list({ profileId, limit }),
     'restore.get': async ({ id }) => app.restore.get(id),
     'restore.cleanupLeftovers': async ({ profileId }) => app.restore.cleanup(profileId),

@@ -168,7 +168,7 @@ export class SandboxService {
       ctx.log('info', `No bundled migrations in ${dir}; sample tables get minimal definitions.`);
       return;
     }
-    const job = this.app.migrations.migrate(profileId, { lockTimeoutSeconds: 30, retryFailed: false }, 'sandbox');
+    const job = this.app.migrations.migrate(profileId, { lockTimeoutSeconds: 30, retryFailed: false });
     ctx.log('info', `Applying bundled migrations from ${dir} (job ${job.id}).`);
     const cancel = () => void Promise.resolve(this.app.jobs.cancel(job.id)).catch(() => {});
     ctx.signal.addEventListener('abort', cancel, { once: true });

@@ -2,13 +2,22 @@ import { z } from 'zod';
 import { Empty, IsoDate } from './common';
 import { op } from './define';
 
-export const AuditResult = z.enum(['started', 'succeeded', 'failed', 'refused']);
+/**
+ * One row per action, updated in place: `requested` → `refused` (confirmation missing or wrong, or a check
+ * before any write failed), or `started` → `succeeded` | `failed` | `cancelled` (jobs: when the job ends).
+ */
+export const AuditResult = z.enum(['requested', 'started', 'succeeded', 'failed', 'refused', 'cancelled']);
 export type AuditResult = z.infer<typeof AuditResult>;
 
 export const AuditEntry = z.object({
   id: z.number().int(),
   at: IsoDate,
+  /** When the row last changed (its outcome); equal to `at` for rows written once. */
+  updatedAt: IsoDate,
+  /** `Display name (os-user@host)`, or `os-user@host` without a display name. */
   actor: z.string(),
+  /** Which door the call came through: electron, browser, cli, test; null for actions of the app itself. */
+  door: z.string().nullable(),
   action: z.string(),
   profileId: z.string().nullable(),
   target: z.string().nullable(),

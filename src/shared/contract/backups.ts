@@ -210,6 +210,7 @@ export const backupOperations = {
       .object({ profileId: Id, options: CreateBackupOptions.default({ compressionLevel: 1, checksums: true, workers: 1 }) })
       .strict(),
     JobSnapshot,
+    { risk: 'write' },
   ),
   'backups.verify': op(
     'Start a verify job: member hashes and end marker; optionally a test restore into a scratch schema',
@@ -230,17 +231,19 @@ export const backupOperations = {
         'A scratch restore needs profileId (the server to restore into).',
       ),
     JobSnapshot,
+    { risk: 'write' },
   ),
   'backups.download': op(
     "Start a job copying a backup from the profile's remote folder (SFTP) into its local folder, resuming a partial copy",
     z.object({ profileId: Id, name: BackupFileName }).strict(),
     JobSnapshot,
+    { risk: 'write' },
   ),
   'backups.delete': op(
     'Delete a backup file (local, remote or both); needs confirm: "DELETE"',
     z.object({ profileId: Id, name: BackupFileName, location: BackupLocation.default('local'), confirm: Confirm }).strict(),
     z.object({ deleted: z.array(z.string()) }),
-    { destructive: true },
+    { risk: 'destructive', confirm: { kind: 'word', word: 'DELETE' } },
   ),
   'backups.prunePreview': op(
     'Which backups a retention rule would delete (nothing is deleted)',
@@ -251,7 +254,7 @@ export const backupOperations = {
     'Apply a retention rule (keep last N and/or N days); needs confirm: "DELETE"',
     z.object({ profileId: Id, rule: RetentionRule, confirm: Confirm }).strict(),
     z.object({ plan: PrunePlan, deleted: z.array(z.string()) }),
-    { destructive: true },
+    { risk: 'destructive', confirm: { kind: 'word', word: 'DELETE' } },
   ),
   'backups.manifest': op(
     "A backup's manifest (ours) or its scanned summary (foreign dumps)",

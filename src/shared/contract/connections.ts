@@ -176,6 +176,7 @@ export const connectionOperations = {
       })
       .strict(),
     KnownHost,
+    { risk: 'write' },
   ),
   'connections.knownHosts.list': op(
     'Host keys the app trusts, and the OpenSSH known_hosts files it also reads',
@@ -186,11 +187,13 @@ export const connectionOperations = {
     "Forget the app's pinned keys for a host and port (OpenSSH's own file is never edited)",
     z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65535) }).strict(),
     z.object({ removed: z.number().int() }),
-    { destructive: true },
+    { risk: 'destructive' },
   ),
   'connections.state': op('Tunnel / connection state of a profile', ProfileRef, ConnectionStatus),
   'connections.poolStats': op('MySQL pool figures of a profile: total, active, idle, queued', ProfileRef, PoolStats),
-  'connections.close': op('Close the pool, dedicated connections and SSH tunnel of a profile', ProfileRef, z.null()),
+  'connections.close': op('Close the pool, dedicated connections and SSH tunnel of a profile', ProfileRef, z.null(), {
+    risk: 'write',
+  }),
   'connections.importSshConfig': op(
     'Preview (apply=false) or import (apply=true) host aliases from ~/.ssh/config as profiles',
     z
@@ -212,6 +215,7 @@ export const connectionOperations = {
       })
       .strict(),
     z.object({ path: z.string(), hosts: z.array(SshConfigHost), created: z.array(Profile) }),
+    { risk: 'write' },
   ),
   'profiles.export': op(
     'Export profiles as JSON without any secret',
@@ -225,5 +229,6 @@ export const connectionOperations = {
       created: z.array(Profile),
       skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
     }),
+    { risk: 'write' },
   ),
 } as const;

@@ -10,6 +10,7 @@ import { mailOperations } from './mail';
 import { migrationOperations } from './migrations';
 import { profileOperations } from './profiles';
 import { restoreOperations } from './restore';
+import { safetyOperations } from './safety';
 import { sandboxOperations } from './sandbox';
 import { systemOperations } from './system';
 
@@ -30,6 +31,7 @@ export const operations = {
   ...restoreOperations,
   ...backupOperations,
   ...healthOperations,
+  ...safetyOperations,
 } as const satisfies Record<string, OperationDef>;
 
 export type Operations = typeof operations;
@@ -52,7 +54,7 @@ export * from './audit';
 export * from './backups';
 export * from './common';
 export * from './connections';
-export type { OperationDef } from './define';
+export type { Confirmation, OperationDef, Risk } from './define';
 export * from './events';
 export * from './health';
 export * from './jobs';
@@ -61,5 +63,6 @@ export * from './mailpit';
 export * from './migrations';
 export * from './profiles';
 export * from './restore';
+export * from './safety';
 export * from './sandbox';
 export * from './system';

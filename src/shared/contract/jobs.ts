@@ -86,7 +86,7 @@ export const jobOperations = {
   ),
   'jobs.get': op('One job', z.object({ id: Id }).strict(), JobSnapshot),
   'jobs.log': op("A job's log lines", z.object({ id: Id, afterSeq: z.number().int().default(0) }).strict(), z.array(JobLogLine)),
-  'jobs.cancel': op('Ask a running job to stop', z.object({ id: Id }).strict(), JobSnapshot),
+  'jobs.cancel': op('Ask a running job to stop', z.object({ id: Id }).strict(), JobSnapshot, { risk: 'write' }),
   'jobs.wait': op(
     'Wait until a job ends (or the timeout passes) and return its snapshot',
     z.object({ id: Id, timeoutMs: z.number().int().min(0).max(3_600_000).default(60_000) }).strict(),
@@ -98,6 +98,7 @@ export const jobOperations = {
       .object({ steps: z.number().int().min(1).max(10_000).default(20), stepMs: z.number().int().min(0).max(10_000).default(50) })
       .strict(),
     JobSnapshot,
+    { risk: 'write' },
   ),
   'jobs.active': op('Jobs that are queued or running', Empty, z.array(JobSnapshot)),
 } as const;

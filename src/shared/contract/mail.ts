@@ -186,6 +186,7 @@ export const mailOperations = {
     'Diagnose an SMTP server stage by stage: DNS, TCP, TLS, greeting, EHLO, AUTH, sender (sends no mail)',
     z.object({ target: SmtpTargetRef, ...SmtpCallOptions }).strict(),
     SmtpDiagnosis,
+    { risk: 'write' },
   ),
   'mail.send': op(
     'Send one real mail (the SMTP test mail or a SysNDD template with sample or given data)',
@@ -199,6 +200,7 @@ export const mailOperations = {
       })
       .strict(),
     MailSendResult,
+    { risk: 'write' },
   ),
   'mail.templates': op("SysNDD's user mails with their fields and sample data", Empty, z.array(MailTemplateInfo)),
   'mail.preview': op(
@@ -218,6 +220,7 @@ export const mailOperations = {
       })
       .strict(),
     JobSnapshot,
+    { risk: 'write' },
   ),
   'mail.messages.list': op(
     'List captured mail newest first, optionally filtered with Mailpit search syntax',
@@ -250,12 +253,13 @@ export const mailOperations = {
     'Delete the selected messages (never all: an empty list is refused)',
     z.object({ ...SourceArg, ids: MessageIds }).strict(),
     z.object({ deleted: z.number() }),
-    { destructive: true },
+    { risk: 'destructive' },
   ),
   'mail.messages.markRead': op(
     'Mark the selected messages read or unread',
     z.object({ ...SourceArg, ids: MessageIds, read: z.boolean() }).strict(),
     z.null(),
+    { risk: 'write' },
   ),
   'mail.messages.watch': op(
     "Forward the source's live updates as mail.captured / mail.changed events, its websocket state as mail.watch (idempotent)",
@@ -278,7 +282,8 @@ export const mailOperations = {
       })
       .strict(),
     CaptureStatus,
+    { risk: 'write' },
   ),
-  'mail.capture.stop': op('Stop the built-in capture (stored mail is kept)', Empty, CaptureStatus),
+  'mail.capture.stop': op('Stop the built-in capture (stored mail is kept)', Empty, CaptureStatus, { risk: 'write' }),
   'mail.capture.status': op('Is the built-in capture running, and where', Empty, CaptureStatus),
 } as const;

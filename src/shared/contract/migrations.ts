@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDate } from './common';
+import { ConfirmValue, Id, IsoDate } from './common';
 import { op } from './define';
 import { JobSnapshot } from './jobs';
 
@@ -231,6 +231,8 @@ export const MigrateResult = z.object({
   applied: z.array(z.object({ filename: z.string(), statements: z.number().int(), executionMs: z.number() })),
   upToDate: z.boolean(),
   warnings: z.array(z.string()),
+  /** The backup taken before the first file ran (production default), or null when none was taken. */
+  preMigrationBackup: z.string().nullable().optional(),
 });
 export type MigrateResult = z.infer<typeof MigrateResult>;
 
@@ -253,7 +255,6 @@ const Dir = z
   .describe('migrations folder; default: the profile setting, else the bundled folder');
 const Target = z.object({ profileId: Id, migrationsDir: Dir });
 const LockTimeout = z.number().min(0).max(3600).default(30);
-const Confirm = z.boolean().default(false);
 const Filename = z.string().min(1).max(255);
 
 export const migrationOperations = {
@@ -270,9 +271,12 @@ export const migrationOperations = {
       retryFailed: z.boolean().default(false),
       /** Stop after this file (name or three-digit prefix). */
       target: z.string().max(255).optional(),
+      confirm: ConfirmValue,
+      /** Back the database up before the first file runs; default: on for production profiles. */
+      preBackup: z.boolean().optional(),
     }).strict(),
     JobSnapshot,
-    { destructive: true },
+    { risk: 'destructive', confirm: { kind: 'database', elsewhere: 'none' } },
   ),
   'migrations.validate': op(
     'Check names, checksums (drift with diffs), half-applied files and unparsable SQL',
@@ -288,56 +292,56 @@ export const migrationOperations = {
     'Mark files up to N as applied without running them (adopt an existing database)',
     Target.extend({
       upTo: z.string().min(1).max(255),
-      confirm: Confirm,
+      confirm: ConfirmValue,
       reason: z.string().max(1000).optional(),
       lockTimeoutSeconds: LockTimeout,
     }).strict(),
     MigrationRepairResult,
-    { destructive: true },
+    { risk: 'destructive', confirm: { kind: 'database', elsewhere: 'yes' } },
   ),
   'migrations.repair.resume': op(
     'Continue a failed or interrupted file from statement N (a job)',
     Target.extend({
       filename: Filename,
       fromStatement: z.number().int().min(1).optional(),
-      confirm: Confirm,
+      confirm: ConfirmValue,
       reason: z.string().max(1000).optional(),
       lockTimeoutSeconds: LockTimeout,
     }).strict(),
     JobSnapshot,
-    { destructive: true },
+    { risk: 'destructive', confirm: { kind: 'database', elsewhere: 'yes' } },
   ),
   'migrations.repair.markApplied': op(
     'Record a file as applied without running it (after fixing the database by hand)',
     Target.extend({
       filename: Filename,
-      confirm: Confirm,
+      confirm: ConfirmValue,
       reason: z.string().min(1).max(1000),
       lockTimeoutSeconds: LockTimeout,
     }).strict(),
     MigrationRepairResult,
-    { destructive: true },
+    { risk: 'destructive', confirm: { kind: 'database', elsewhere: 'yes' } },
   ),
   'migrations.repair.acceptChecksum': op(
     "Accept an applied file's new content as the reference (clears its drift)",
     Target.extend({
       filename: Filename,
-      confirm: Confirm,
+      confirm: ConfirmValue,
       reason: z.string().max(1000).optional(),
       lockTimeoutSeconds: LockTimeout,
     }).strict(),
     MigrationRepairResult,
-    { destructive: true },
+    { risk: 'destructive', confirm: { kind: 'database', elsewhere: 'yes' } },
   ),
   'migrations.repair.adopt': op(
     "Record checksums for files applied by SysNDD's own runner (applied, no checksum)",
     Target.extend({
       filenames: z.array(Filename).max(10_000).optional(),
-      confirm: Confirm,
+      confirm: ConfirmValue,
       lockTimeoutSeconds: LockTimeout,
     }).strict(),
     MigrationRepairResult,
-    { destructive: true },
+    { risk: 'destructive', confirm: { kind: 'database', elsewhere: 'yes' } },
   ),
   'migrations.fileContent': op(
     "A migration file's text, its statements, and (when applied) the applied text with a diff",

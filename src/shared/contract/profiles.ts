@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Empty, Id, IsoDate, Void } from './common';
+import { ConfirmValue, Empty, Id, IsoDate, Void } from './common';
 import { op } from './define';
 
 export const Environment = z.enum(['development', 'staging', 'production']);
@@ -103,6 +103,7 @@ export const profileOperations = {
     'Create a profile (secrets go to the secret store, never to disk in plaintext)',
     z.object({ profile: ProfileInput, secrets: SecretValues.optional() }).strict(),
     Profile,
+    { risk: 'write' },
   ),
   'profiles.update': op(
     'Edit a profile; secrets given here replace the stored ones, `null` deletes one',
@@ -111,14 +112,18 @@ export const profileOperations = {
         id: Id,
         profile: ProfileInput,
         secrets: z.partialRecord(SecretName, z.string().max(4096).nullable()).optional(),
+        /** Moving a production profile to another environment: the database name typed. */
+        confirm: ConfirmValue,
       })
       .strict(),
     Profile,
+    { risk: 'write', confirm: { kind: 'database', elsewhere: 'none' } },
   ),
   'profiles.duplicate': op(
     'Copy a profile (without its secrets)',
     z.object({ id: Id, name: z.string().min(1).max(100) }).strict(),
     Profile,
+    { risk: 'write' },
   ),
-  'profiles.remove': op('Delete a profile and its secrets', z.object({ id: Id }).strict(), Void, { destructive: true }),
+  'profiles.remove': op('Delete a profile and its secrets', z.object({ id: Id }).strict(), Void, { risk: 'destructive' }),
 } as const;

@@ -27,6 +27,11 @@ export const RestoreOptions = z
     /** How long a restore waits for GET_LOCK('sysndd_migration') (server-wide: a migration or another restore
      * on the same server holds it) before it is refused; 0 refuses at once. Same default as `migrate`. */
     lockTimeoutSeconds: z.number().int().min(0).max(3600).default(30),
+    /** `server`: the file is loaded by a temporary account whose only grants are on the shadow schema (needs
+     * CREATE USER and GRANT OPTION). `parser-only`: loaded by the profile's own account, confined by the
+     * statement allowlist alone (rows must be literals) — an explicit, audited choice for accounts without
+     * CREATE USER. */
+    confinement: z.enum(['server', 'parser-only']).default('server'),
   })
   .strict();
 export type RestoreOptions = z.output<typeof RestoreOptions>;
@@ -45,6 +50,7 @@ const RestoreTarget = z
       verifyChecksums: true,
       allowMissingCompletionMarker: false,
       lockTimeoutSeconds: 30,
+      confinement: 'server',
     }),
   })
   .strict();
@@ -191,19 +197,19 @@ export const restoreOperations = {
     'Start a restore job (shadow schema, verify, atomic swap); needs confirm: "RESTORE"',
     RestoreTarget.extend(Confirmed).strict(),
     JobSnapshot,
-    { destructive: true },
+    { risk: 'destructive', confirm: { kind: 'word', word: RESTORE_CONFIRMATION } },
   ),
   'restore.rollback': op(
     'Start a job that swaps the previous tables (kept in __prev) back into place; needs confirm: "RESTORE"',
     z.object({ restoreId: Id, lockTimeoutSeconds: z.number().int().min(0).max(3600).default(30), ...Via, ...Confirmed }).strict(),
     JobSnapshot,
-    { destructive: true },
+    { risk: 'destructive', confirm: { kind: 'word', word: RESTORE_CONFIRMATION } },
   ),
   'restore.discard': op(
     'Drop the __prev schema of a restore (no rollback afterwards); needs confirm: "RESTORE"',
     z.object({ restoreId: Id, ...Via, ...Confirmed }).strict(),
     RestoreRecord,
-    { destructive: true },
+    { risk: 'destructive', confirm: { kind: 'word', word: RESTORE_CONFIRMATION } },
   ),
   'restore.list': op(
     'Restore records, newest first: phase, previous-tables schema, pre-restore backup',
@@ -215,6 +221,6 @@ export const restoreOperations = {
     'Find what crashed restores left behind (shadow schemas, half-done swaps) and clean it up',
     z.object({ profileId: Id }).strict(),
     CleanupReport,
-    { destructive: true },
+    { risk: 'destructive' },
   ),
 } as const;

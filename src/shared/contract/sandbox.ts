@@ -39,6 +39,7 @@ export const sandboxOperations = {
     'Start the local MariaDB sandbox (first time: initialise it, create its development profile, load sample data)',
     Empty,
     JobSnapshot,
+    { risk: 'write' },
   ),
-  'sandbox.stop': op('Stop the local sandbox server (its data is kept)', Empty, SandboxStatus),
+  'sandbox.stop': op('Stop the local sandbox server (its data is kept)', Empty, SandboxStatus, { risk: 'write' }),
 } as const;

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { ArgsIn, JobSnapshot, MigrateResult, OperationName, ResultOf } from '../../../shared/contract/index';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
-import { dispatch } from '../../core/dispatch';
 import { type CliContext, CliExit } from '../CliContext';
-import { promptYesNo } from '../prompt';
+import { promptLine, promptYesNo } from '../prompt';
 import { addDbTargetOptions, type DbTargetOptions } from '../target';
 import {
   renderDryRun,
@@ -19,9 +18,12 @@ import {
 interface DirOptions extends DbTargetOptions {
   migrationsDir?: string;
   lockTimeout?: string;
-  confirm?: boolean;
+  /** Bare `--confirm` is true; `--confirm <database>` carries the name the production rule asks for. */
+  confirm?: boolean | string;
   reason?: string;
 }
+
+const CONFIRM_HELP = 'do it; on a production profile give the database name (--confirm <db>). Without it: refused, exit 3';
 
 function withDir(cmd: Command): Command {
   return addDbTargetOptions(cmd).option(
@@ -54,19 +56,26 @@ function positiveInt(cli: CliContext, value: string | undefined, name: string): 
 }
 
 /**
- * Call an operation that needs `confirm`. Without --confirm the service explains what would happen and
- * refuses; on a terminal we ask, otherwise the command ends with exit code 3.
+ * Call an operation that may need `confirm`. Without --confirm on a terminal, ask first what the contract
+ * needs (safety.check: read-only, not audited) and prompt for it — the database name on production, else a
+ * yes. A declined prompt ends with exit 3 and calls nothing; without a terminal the call goes as given and
+ * dispatch refuses it (exit 3, audited as refused) naming what to type.
  */
 async function callConfirmed<K extends OperationName>(cli: CliContext, name: K, args: ArgsIn<K>): Promise<ResultOf<K>> {
-  const app = await cli.app();
-  const first = await dispatch(app.handlers, name, args, cli.ctx);
-  if (first.ok) return first.value as ResultOf<K>;
-  if (first.code === 'CONFIRMATION_REQUIRED' && !cli.json) {
-    cli.stderr.write(`${first.message}\n`);
-    const yes = await promptYesNo('Proceed?');
-    if (yes) return cli.call(name, { ...args, confirm: true } as ArgsIn<K>);
+  const given = (args as { confirm?: unknown }).confirm;
+  if (given === undefined && !cli.json && process.stdin.isTTY && process.stderr.isTTY) {
+    const check = await cli.call('safety.check', { operation: name, args: args as Record<string, unknown> });
+    const required = check.required;
+    if (required) {
+      cli.stderr.write(`${check.message}\n`);
+      let answer: string | boolean | null = null;
+      if (required.kind === 'yes') answer = (await promptYesNo('Proceed?')) === true;
+      else answer = await promptLine(required.kind === 'word' ? `Type ${required.word}:` : `Type ${required.database}:`);
+      if (!answer) return cli.fail({ ok: false, code: 'CONFIRMATION_REQUIRED', message: 'Not confirmed; nothing was changed.' });
+      return cli.call(name, { ...args, confirm: answer } as ArgsIn<K>);
+    }
   }
-  return cli.fail(first);
+  return cli.call(name, args);
 }
 
 /** Follow a migrate/resume job; print its result, or its error with the mapped exit code (3 for a busy lock). */
@@ -104,14 +113,20 @@ export function registerMigrationCommands(program: Command, cli: CliContext): vo
   )
     .option('--retry-failed', 're-run failed or interrupted files from statement 1 (SysNDD behaviour; only for idempotent files)')
     .option('--target <file-or-NNN>', 'stop after this migration')
-    .action(async (o: DirOptions & { retryFailed?: boolean; target?: string }) => {
+    .option('--confirm <database>', 'production (or files a restore rewound): the database name, typed')
+    // --pre-backup first: defined before its --no- form, the default stays undefined (= the profile decides).
+    .option('--pre-backup', 'take a pre-migration backup on any profile')
+    .option('--no-pre-backup', 'skip the pre-migration backup (taken by default on production profiles)')
+    .action(async (o: DirOptions & { retryFailed?: boolean; target?: string; preBackup?: boolean }) => {
       const profileId = await cli.resolveTarget(o);
-      const job = await cli.call('migrations.migrate', {
+      const job = await callConfirmed(cli, 'migrations.migrate', {
         profileId,
         migrationsDir: o.migrationsDir,
         lockTimeoutSeconds: seconds(cli, o.lockTimeout),
         retryFailed: Boolean(o.retryFailed),
         target: o.target,
+        confirm: o.confirm,
+        preBackup: o.preBackup,
       });
       await followJob(cli, job);
     });
@@ -150,7 +165,7 @@ export function registerMigrationCommands(program: Command, cli: CliContext): vo
   )
     .requiredOption('--up-to <file-or-NNN>', 'last file to mark applied')
     .option('--reason <text>', 'recorded in the journal and the audit log')
-    .option('--confirm', 'do it (without it: show what would happen and exit 3)')
+    .option('--confirm [database]', CONFIRM_HELP)
     .action(async (o: DirOptions & { upTo: string }) => {
       const profileId = await cli.resolveTarget(o);
       const r = await callConfirmed(cli, 'migrations.baseline', {
@@ -158,7 +173,7 @@ export function registerMigrationCommands(program: Command, cli: CliContext): vo
         migrationsDir: o.migrationsDir,
         upTo: o.upTo,
         reason: o.reason,
-        confirm: Boolean(o.confirm),
+        confirm: o.confirm,
         lockTimeoutSeconds: seconds(cli, o.lockTimeout),
       });
       cli.output(r, renderRepair);
@@ -198,8 +213,7 @@ function registerRepairCommands(migrate: Command, cli: CliContext): void {
   const repair = migrate
     .command('repair')
     .description('fix half-applied, drifted or unrecorded migrations (each action confirmed and audited)');
-  const confirmable = (cmd: Command) =>
-    withLock(withDir(cmd)).option('--confirm', 'do it (without it: show what would happen and exit 3)');
+  const confirmable = (cmd: Command) => withLock(withDir(cmd)).option('--confirm [database]', CONFIRM_HELP);
 
   confirmable(
     repair
@@ -216,7 +230,7 @@ function registerRepairCommands(migrate: Command, cli: CliContext): void {
         filename: file,
         fromStatement: positiveInt(cli, o.from, '--from'),
         reason: o.reason,
-        confirm: Boolean(o.confirm),
+        confirm: o.confirm,
         lockTimeoutSeconds: seconds(cli, o.lockTimeout),
       });
       await followJob(cli, job);
@@ -235,7 +249,7 @@ function registerRepairCommands(migrate: Command, cli: CliContext): void {
         migrationsDir: o.migrationsDir,
         filename: file,
         reason: o.reason,
-        confirm: Boolean(o.confirm),
+        confirm: o.confirm,
         lockTimeoutSeconds: seconds(cli, o.lockTimeout),
       });
       cli.output(r, renderRepair);
@@ -254,7 +268,7 @@ function registerRepairCommands(migrate: Command, cli: CliContext): void {
         migrationsDir: o.migrationsDir,
         filename: file,
         reason: o.reason,
-        confirm: Boolean(o.confirm),
+        confirm: o.confirm,
         lockTimeoutSeconds: seconds(cli, o.lockTimeout),
       });
       cli.output(r, renderRepair);
@@ -270,7 +284,7 @@ function registerRepairCommands(migrate: Command, cli: CliContext): void {
       profileId,
       migrationsDir: o.migrationsDir,
       filenames: files.length ? files : undefined,
-      confirm: Boolean(o.confirm),
+      confirm: o.confirm,
       lockTimeoutSeconds: seconds(cli, o.lockTimeout),
     });
     cli.output(r, renderRepair);

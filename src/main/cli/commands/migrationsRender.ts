@@ -62,6 +62,7 @@ export function renderMigrate(r: MigrateResult): string {
   if (r.lockWaitMs && r.lockWaitMs >= 500)
     lines.unshift(`waited ${Math.round(r.lockWaitMs / 100) / 10} s for the migration lock`);
   for (const w of r.warnings) lines.push(pc.yellow(`warning: ${w}`));
+  if (r.preMigrationBackup) lines.push(`pre-migration backup: ${r.preMigrationBackup}`);
   return lines.join('\n');
 }
 

@@ -1,12 +1,12 @@
 import type { MigrationRepairResult } from '../../../shared/contract/migrations';
 import type { LoadedState, MigrationSession, Reporter } from '../MigrationSession';
 import { prefixOf } from './migrate';
-import { needConfirm, repairRow } from './repair';
+import { repairRow } from './repair';
 
 /** Baseline: mark files up to N applied without running them (writes schema_version rows as SysNDD would + journal). */
 export async function baselineCommand(
   session: MigrationSession,
-  opts: { upTo: string; confirm: boolean; reason?: string; lockTimeoutSeconds: number },
+  opts: { upTo: string; reason?: string; lockTimeoutSeconds: number },
   reporter: Reporter,
 ): Promise<MigrationRepairResult> {
   session.assertNamesOk();
@@ -29,9 +29,6 @@ export async function baselineCommand(
       skipped: preview.skipped,
       message: `Nothing to baseline: every file up to ${opts.upTo} is already applied.`,
     };
-  }
-  if (!opts.confirm) {
-    needConfirm(`Baselining records ${preview.mark.length} file(s) as applied without running them: ${preview.mark.join(', ')}.`);
   }
   const { value } = await session.withLock(opts.lockTimeoutSeconds, reporter, async () => {
     const sel = select(await session.load());

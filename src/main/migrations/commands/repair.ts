@@ -4,11 +4,6 @@ import { executeFile } from '../executor';
 import type { JournalAction } from '../HistoryStore';
 import type { LoadedState, MigrationSession, Reporter } from '../MigrationSession';
 
-/** Raised before anything is written when the caller did not confirm; the message says exactly what would happen. */
-export function needConfirm(what: string): never {
-  throw new AppError('CONFIRMATION_REQUIRED', `${what} Confirm to proceed (CLI: --confirm).`);
-}
-
 function fileStatus(loaded: LoadedState, filename: string): MigrationFileStatus {
   const f = loaded.files.find((x) => x.filename === filename);
   if (!f) throw new AppError('NOT_FOUND', `No migration "${filename}" in the folder or in schema_version.`);
@@ -69,21 +64,20 @@ export async function planResume(
   return { filename, fromStatement: from, total, warnings, description: `Resuming ${filename} from statement ${from} ${runs}.` };
 }
 
-/** Checks a resume before a job is started: bad names, wrong state, --from out of range, missing confirmation. */
+/** Checks a resume before a job is started: bad names, wrong state, --from out of range (the confirmation is
+ * the contract's rule, checked by dispatch before this runs). */
 export async function previewResume(
   session: MigrationSession,
-  opts: { filename: string; fromStatement?: number; confirm: boolean },
+  opts: { filename: string; fromStatement?: number },
 ): Promise<ResumePlan> {
   session.assertNamesOk();
   const preview = await planResume(session, await session.load(), opts.filename, opts.fromStatement);
-  if (!opts.confirm)
-    needConfirm(`${preview.description}${preview.warnings.length ? ` Warnings: ${preview.warnings.join('; ')}.` : ''}`);
   return preview;
 }
 
 export async function resumeCommand(
   session: MigrationSession,
-  opts: { filename: string; fromStatement?: number; confirm: boolean; reason?: string; lockTimeoutSeconds: number },
+  opts: { filename: string; fromStatement?: number; reason?: string; lockTimeoutSeconds: number },
   reporter: Reporter,
 ): Promise<{ plan: ResumePlan; executionMs: number }> {
   await previewResume(session, opts);
@@ -151,7 +145,7 @@ export async function repairRow(
 
 export async function markAppliedCommand(
   session: MigrationSession,
-  opts: { filename: string; confirm: boolean; reason: string; lockTimeoutSeconds: number },
+  opts: { filename: string; reason: string; lockTimeoutSeconds: number },
   reporter: Reporter,
 ): Promise<MigrationRepairResult> {
   const check = (loaded: LoadedState) => {
@@ -166,11 +160,6 @@ export async function markAppliedCommand(
     return s;
   };
   const s = check(await session.load());
-  if (!opts.confirm) {
-    needConfirm(
-      `Marking ${opts.filename} applied records it in schema_version without running it${s.lastAttempt ? ` (last attempt: ${s.lastAttempt.summary})` : ''}; do this only after the database already has its changes.`,
-    );
-  }
   await session.withLock(opts.lockTimeoutSeconds, reporter, async () => {
     check(await session.load());
     await repairRow(session, opts.filename, 'mark-applied', opts.reason, true);
@@ -185,7 +174,7 @@ export async function markAppliedCommand(
 
 export async function acceptChecksumCommand(
   session: MigrationSession,
-  opts: { filename: string; confirm: boolean; reason?: string; lockTimeoutSeconds: number },
+  opts: { filename: string; reason?: string; lockTimeoutSeconds: number },
   reporter: Reporter,
 ): Promise<MigrationRepairResult> {
   const check = (loaded: LoadedState) => {
@@ -198,11 +187,6 @@ export async function acceptChecksumCommand(
     return s;
   };
   const s = check(await session.load());
-  if (!opts.confirm) {
-    needConfirm(
-      `Accepting the new content of ${opts.filename} makes checksum ${s.checksum?.slice(0, 12)}… the reference instead of ${s.appliedChecksum?.slice(0, 12)}…; the database is not changed.`,
-    );
-  }
   await session.withLock(opts.lockTimeoutSeconds, reporter, async () => {
     check(await session.load());
     await repairRow(session, opts.filename, 'accept-checksum', opts.reason ?? null, false);
@@ -217,7 +201,7 @@ export async function acceptChecksumCommand(
 
 export async function adoptCommand(
   session: MigrationSession,
-  opts: { filenames?: string[]; confirm: boolean; lockTimeoutSeconds: number },
+  opts: { filenames?: string[]; lockTimeoutSeconds: number },
   reporter: Reporter,
 ): Promise<MigrationRepairResult> {
   const select = (loaded: LoadedState) => {
@@ -241,11 +225,6 @@ export async function adoptCommand(
       skipped: preview.skipped,
       message: 'Nothing to adopt: no applied file lacks a checksum.',
     };
-  }
-  if (!opts.confirm) {
-    needConfirm(
-      `Adopting records the current checksum of ${preview.adopt.length} file(s) applied by another runner (${preview.adopt.join(', ')}) as the applied content.`,
-    );
   }
   const { value } = await session.withLock(opts.lockTimeoutSeconds, reporter, async () => {
     const sel = select(await session.load());
