@@ -3,13 +3,20 @@ import { pipeline, type Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { BackupManifest, BackupMember } from '../../../shared/contract/backups';
 import { AppError } from '../../core/AppError';
-import { createGunzipStream, gunzipBuffer } from '../../core/inflate';
+import { createGunzipStream, gunzipBuffer, OutputLimit } from '../../core/inflate';
 import { endMemberBytes } from './BackupFileWriter';
 import { type ByteSource, openLocalSource, withSource } from './byteSource';
 import { decodeManifestText, END_PREFIX, parseEndLine } from './manifestCodec';
+import { checkMember } from './memberCheck';
 
 /** How far from the end the end marker can start: its line is < 200 bytes, plus gzip framing. */
 const TAIL_BYTES = 1024;
+/**
+ * Largest manifest read, compressed or inflated. One member takes ~200 bytes of JSON (4/3 of that in
+ * base64), so this holds ~120,000 members — ~500 GB of SQL at our 4 MiB chunks; the manifest is read
+ * whole and parsed, so its size must be bounded like everything else taken from the file.
+ */
+export const MANIFEST_MAX_BYTES = 32 << 20;
 export const PREAMBLE_MAGIC = '-- SysNDD Admin backup v1';
 
 /**
@@ -49,14 +56,21 @@ export async function readManifestDetailed(src: ByteSource): Promise<{ manifest:
   const canonical = endMemberBytes(line);
   if (endMember.length < canonical.length) throw incomplete(src.name, 'the end marker is cut short');
   if (!endMember.equals(canonical)) throw corrupt(src.name, 'the end member is altered, or data follows the end marker');
+  if (end.manifestLength > MANIFEST_MAX_BYTES)
+    throw corrupt(
+      src.name,
+      `the manifest member is ${end.manifestLength} bytes, above the ${MANIFEST_MAX_BYTES} any backup needs`,
+    );
   const manifestGz = await src.read(end.manifestOffset, end.manifestLength);
   if (createHash('sha256').update(manifestGz).digest('hex') !== end.manifestMemberSha256) {
     throw corrupt(src.name, 'the manifest member does not match the hash in the end marker');
   }
   let manifestText: string;
   try {
-    manifestText = (await gunzipBuffer(manifestGz)).toString('utf8');
-  } catch {
+    manifestText = (await gunzipBuffer(manifestGz, undefined, MANIFEST_MAX_BYTES)).toString('utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw corrupt(src.name, `the manifest inflates to more than ${MANIFEST_MAX_BYTES} bytes`);
     throw corrupt(src.name, 'the manifest member is not valid gzip');
   }
   const manifest = decodeManifestText(manifestText, end.jsonSha256, src.name);
@@ -97,7 +111,8 @@ export interface VerifyReport {
 export interface VerifyOptions {
   signal?: AbortSignal;
   onProgress?: (p: VerifyProgress) => void;
-  /** Inflate every member and compare its size with the manifest (default true); hashes are always checked. */
+  /** Inflate every member and compare its size with the manifest (default true); hashes are always checked.
+   * Either way each member is streamed (memberCheck.ts): memory does not grow with a member's size. */
   inflate?: boolean;
 }
 
@@ -115,32 +130,12 @@ export async function inspectBackupFrom(src: ByteSource, options: VerifyOptions 
   const problems: VerifyReport['problems'] = [];
   const bytesTotal = manifest.members.reduce((a, m) => a + m.length, 0);
   let bytesDone = 0;
-  let next: Promise<Buffer> | null = manifest.members[0]
-    ? src.read(manifest.members[0].offset, manifest.members[0].length)
-    : null;
   for (let i = 0; i < manifest.members.length; i++) {
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'Verification cancelled.');
     const m = manifest.members[i] as BackupMember;
-    const bytes = await (next as Promise<Buffer>);
-    const following = manifest.members[i + 1];
-    next = following ? src.read(following.offset, following.length) : null;
     const where = `member ${i} (${m.kind}${m.table ? ` ${m.table}` : ''}${m.chunk !== undefined ? ` chunk ${m.chunk}` : ''})`;
-    if (bytes.length !== m.length) {
-      problems.push({ code: 'BACKUP_INCOMPLETE', message: `${where} is cut short` });
-    } else if (createHash('sha256').update(bytes).digest('hex') !== m.sha256) {
-      problems.push({ code: 'BACKUP_CORRUPT', message: `${where} does not match its SHA-256 (altered bytes)` });
-    } else if (options.inflate !== false) {
-      try {
-        const raw = await gunzipBuffer(bytes);
-        if (raw.length !== m.rawBytes)
-          problems.push({
-            code: 'BACKUP_CORRUPT',
-            message: `${where} inflates to ${raw.length} bytes, manifest says ${m.rawBytes}`,
-          });
-      } catch (err) {
-        problems.push({ code: 'BACKUP_CORRUPT', message: `${where} does not inflate: ${(err as Error).message}` });
-      }
-    }
+    const problem = await checkMember(src, m, where, { inflate: options.inflate !== false, signal: options.signal });
+    if (problem) problems.push(problem);
     bytesDone += m.length;
     options.onProgress?.({ membersDone: i + 1, membersTotal: manifest.members.length, bytesDone, bytesTotal });
   }
@@ -175,15 +170,23 @@ export async function verifyBackupFile(file: string, options: VerifyOptions = {}
 /**
  * `openMemberStream(file, member)`: the inflated SQL text of one member. With `verify` (default) the stream
  * fails with BACKUP_CORRUPT at its end if the member's bytes do not match the manifest's SHA-256, so a
- * restore never runs the last statements of an altered member unnoticed... it errors before `end`.
+ * restore never runs the last statements of an altered member unnoticed... it errors before `end`. It also
+ * fails with BACKUP_CORRUPT the moment the text passes the member's `rawBytes` (inflating stops there), and
+ * at its end when the text is shorter.
  */
 export function openMemberStream(file: string, member: BackupMember, options: { verify?: boolean } = {}): Readable {
-  const out = createGunzipStream();
+  const where = `member at ${member.offset}`;
+  const out = new OutputLimit(
+    member.rawBytes,
+    () => corrupt(file, `${where} inflates to more than the ${member.rawBytes} bytes its manifest says`),
+    (seen) =>
+      seen === member.rawBytes ? null : corrupt(file, `${where} inflates to ${seen} bytes, manifest says ${member.rawBytes}`),
+  );
   void openLocalSource(file).then(
     (src) => {
       const input = src.stream(member.offset, member.offset + member.length);
       const check = hashCheck(member, file, options.verify !== false);
-      pipeline(input, check, out, () => {
+      pipeline(input, check, createGunzipStream(), out, () => {
         void src.close();
       });
     },

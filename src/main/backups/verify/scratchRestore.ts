@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mysql2/promise';
 import type { BackupManifest } from '../../../shared/contract/backups';
 import { AppError } from '../../core/AppError';
+import { readStatementLimit } from '../../core/statementLimit';
 import { fileSafe, timestampForName } from '../catalog/fileNames';
 import { quoteIdent } from '../engine/columns';
 import { memberStatements } from '../format/memberStatements';
@@ -71,11 +72,13 @@ export async function scratchRestore(input: ScratchRestoreInput): Promise<Scratc
     }
     input.log('info', `Test restore into ${schema}.`);
     conn = await input.openConnection(schema);
+    // A statement longer than the server takes is refused while it is read, never buffered whole.
+    const limit = await readStatementLimit(conn);
     const total = m.members.reduce((a, x) => a + x.rawBytes, 0);
     let done = 0;
     const skippedEvents: string[] = [];
     for (const member of m.members) {
-      for await (const statement of memberStatements(input.file, member)) {
+      for await (const statement of memberStatements(input.file, member, { limit })) {
         if (input.signal.aborted) throw new AppError('CANCELLED', 'Verification cancelled.');
         if (FORBIDDEN.test(statement)) {
           throw new AppError(
