@@ -20,6 +20,7 @@ import { AppError, toFailure } from '../core/AppError';
 import type { JobContext } from '../jobs/JobRunner';
 import { baselineCommand } from './commands/baseline';
 import { dryRunCommand, offlineDryRun, toFilePlan } from './commands/dryRun';
+import { type ExplainRequest, explainCommand } from './commands/explain';
 import { historyCommand } from './commands/history';
 import { infoCommand, lockStateOf } from './commands/info';
 import { type MigrateOptions, migrateCommand } from './commands/migrate';
@@ -213,6 +214,11 @@ export class MigrationService {
     const { path: file } = await this.app.backups.createBackup(profileId, options, ctx);
     ctx.log('info', `Pre-migration backup: ${file}`);
     return file;
+  }
+
+  /** What a guarded operation would do, in words (read-only), for the confirmation prompt and refusals. */
+  async explain(profileId: string, migrationsDir: string | undefined, req: ExplainRequest): Promise<string> {
+    return this.withSession(profileId, migrationsDir, (s) => explainCommand(s, req));
   }
 
   /** Pending files a restore rewound (they ran before and would run again); see RewoundMigrations. */

@@ -23,6 +23,12 @@ function capped(value: unknown): unknown {
   return text.length <= MAX_DETAIL_CHARS ? value : { truncated: true, chars: text.length };
 }
 
+/** Best effort: an explanation that cannot be read (database down, bad file name) leaves only the rule. */
+async function explanationOf(subject: Subject): Promise<string | null> {
+  if (!subject.explain) return null;
+  return subject.explain().catch(() => null);
+}
+
 export function requirementOf(name: OperationName, subject: Subject): ConfirmationRequirement {
   const rule = operations[name].confirm;
   if (!rule) return null;
@@ -67,6 +73,7 @@ export class ContractSafetyGate implements SafetyGate {
       audited: def.risk === 'destructive' || subject.audit,
       required,
       message: requirementMessage(required),
+      explanation: required ? await explanationOf(subject) : null,
     };
   }
 
@@ -101,7 +108,8 @@ export class ContractSafetyGate implements SafetyGate {
     };
 
     if (!satisfies(required, args.confirm)) {
-      const message = `${def.summary.split(';')[0]} was refused, nothing was changed. ${requirementMessage(required)}`;
+      const explanation = await explanationOf(subject);
+      const message = `${explanation ?? `${def.summary.split(';')[0]}:`} Nothing was changed. ${requirementMessage(required)}`;
       settle('refused', { reason: args.confirm === undefined ? 'confirmation missing' : 'confirmation wrong' });
       throw new AppError('CONFIRMATION_REQUIRED', message, { required });
     }

@@ -13,6 +13,8 @@ export interface Subject {
   reason: string;
   /** Audit this call although its operation is not destructive (a write the rule escalated). */
   audit: boolean;
+  /** What the call would do, in words (may read the database); shown before confirming and in a refusal. */
+  explain?: () => Promise<string>;
 }
 
 type Resolver<K extends OperationName> = (args: Args<K>, app: App) => Promise<Partial<Subject>> | Partial<Subject>;
@@ -36,10 +38,14 @@ export function profileSubject(profile: Profile | null, database?: string): Subj
   };
 }
 
-const migrationFile = (a: { profileId: string; filename: string }, app: App) => {
-  const s = profileSubject(profileOf(app, a.profileId));
-  return { target: `${s.database}: ${a.filename}` };
-};
+const migrationFile =
+  (op: 'markApplied' | 'acceptChecksum') => (a: { profileId: string; filename: string; migrationsDir?: string }, app: App) => {
+    const s = profileSubject(profileOf(app, a.profileId));
+    return {
+      target: `${s.database}: ${a.filename}`,
+      explain: () => app.migrations.explain(a.profileId, a.migrationsDir, { op, filename: a.filename }),
+    };
+  };
 
 /** Operations whose target is not simply the profile's database. */
 const RESOLVERS: Resolvers = {
@@ -55,22 +61,42 @@ const RESOLVERS: Resolvers = {
   }),
   'migrations.baseline': (a, app) => {
     const s = profileSubject(profileOf(app, a.profileId));
-    return { target: `${s.database}: up to ${a.upTo}` };
+    return {
+      target: `${s.database}: up to ${a.upTo}`,
+      explain: () => app.migrations.explain(a.profileId, a.migrationsDir, { op: 'baseline', upTo: a.upTo }),
+    };
   },
-  'migrations.repair.resume': migrationFile,
-  'migrations.repair.markApplied': migrationFile,
-  'migrations.repair.acceptChecksum': migrationFile,
+  'migrations.repair.resume': (a, app) => {
+    const s = profileSubject(profileOf(app, a.profileId));
+    return {
+      target: `${s.database}: ${a.filename}`,
+      explain: () =>
+        app.migrations.explain(a.profileId, a.migrationsDir, {
+          op: 'resume',
+          filename: a.filename,
+          fromStatement: a.fromStatement,
+        }),
+    };
+  },
+  'migrations.repair.markApplied': migrationFile('markApplied'),
+  'migrations.repair.acceptChecksum': migrationFile('acceptChecksum'),
   'migrations.repair.adopt': (a, app) => {
     const s = profileSubject(profileOf(app, a.profileId));
-    return { target: `${s.database}: ${a.filenames?.join(', ') ?? 'all applied files without checksum'}` };
+    return {
+      target: `${s.database}: ${a.filenames?.join(', ') ?? 'all applied files without checksum'}`,
+      explain: () => app.migrations.explain(a.profileId, a.migrationsDir, { op: 'adopt', filenames: a.filenames }),
+    };
   },
   'migrations.migrate': async (a, app) => {
     const s = profileSubject(profileOf(app, a.profileId));
-    if (s.strict) return {};
+    const explain = () => app.migrations.explain(a.profileId, a.migrationsDir, { op: 'migrate' });
+    if (s.strict) return { explain };
     // Files a restore rewound would run a second time: the production rule, whatever the environment.
+    // Unreachable database: no escalation here; the migration itself will fail to connect.
     const rewound = await app.migrations.rewoundPending(a.profileId, a.migrationsDir).catch(() => []);
-    if (rewound.length === 0) return {};
+    if (rewound.length === 0) return { explain };
     return {
+      explain,
       strict: true,
       reason: `${rewound.map((r) => r.filename).join(', ')} ran before and would run again (a restore rewound schema_version)`,
     };

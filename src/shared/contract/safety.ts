@@ -20,6 +20,8 @@ export const SafetyCheck = z.object({
   required: ConfirmationRequirement,
   /** What to tell the person, e.g. `Type sysndd_db (the database name) to confirm.`; null when nothing is needed. */
   message: z.string().nullable(),
+  /** What the call would do, in words (e.g. which files a migration runs); null when not known. */
+  explanation: z.string().nullable(),
 });
 export type SafetyCheck = z.infer<typeof SafetyCheck>;
 

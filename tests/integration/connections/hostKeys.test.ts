@@ -111,7 +111,7 @@ describe('SSH host keys', () => {
       fingerprint: sshd.hostKeyFingerprint,
     });
     expect((await t.ok('connections.test', { profileId })).ok).toBe(true);
-    const audit = t.app.audit.list({ action: 'hostkey.forget' });
+    const audit = t.app.audit.list({ action: 'connections.knownHosts.forget' });
     expect(audit[0]).toMatchObject({ target: `127.0.0.1:${sshd.port}`, result: 'succeeded' });
   });
 

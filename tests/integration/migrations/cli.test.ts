@@ -132,7 +132,8 @@ describe('sysndd-admin migrate repair (CLI, end to end)', () => {
   const audit = async (action: string, file: string) => {
     const r = await cli('--json', 'audit', 'list', '--action', action);
     expect(r.code).toBe(0);
-    return (JSON.parse(r.out) as AuditEntry[]).filter((e) => e.target === file).map((e) => e.result);
+    // Targets name the database and the file (`<db>: <file>`), so a row says where it happened.
+    return (JSON.parse(r.out) as AuditEntry[]).filter((e) => e.target === `${rdb.name}: ${file}`).map((e) => e.result);
   };
   const recorded = async () =>
     (await query<{ filename: string }>(rdb.name, 'SELECT filename FROM schema_version WHERE success ORDER BY filename')).map(

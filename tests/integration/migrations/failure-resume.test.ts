@@ -115,7 +115,7 @@ describe('a migration that fails at statement 3 of 5', () => {
     ]);
     const audit = t.app.audit.list({ action: 'migrations.repair.resume' });
     expect(audit.map((e) => e.result)).toEqual(['succeeded', 'refused']);
-    expect(audit[0]?.target).toBe('001_create_gene.sql');
+    expect(audit[0]?.target).toBe(`${status.database}: 001_create_gene.sql`);
   });
 
   it('then applies the rest normally', async () => {

@@ -59,7 +59,7 @@ describe('restore refusals', () => {
     }
     expect((await t.call('restore.rollback', { restoreId: 'x', confirm: 'RESTORE' })).ok).toBe(false);
     expect((await t.ok('jobs.list', { kind: 'restore', limit: 1000 })).length).toBe(jobsBefore);
-    const refused = (await t.ok('audit.list', { action: 'restore' })).filter((a) => a.result === 'refused');
+    const refused = (await t.ok('audit.list', { action: 'restore.start' })).filter((a) => a.result === 'refused');
     expect(refused.length).toBeGreaterThanOrEqual(10);
     await untouched(before);
   });
@@ -108,10 +108,10 @@ describe('restore refusals', () => {
     const job = await restoreAndWait(t, { profileId, file: midStatement, options: { allowMissingCompletionMarker: true } });
     expect(job.error?.code).toBe('RESTORE_PREFLIGHT_FAILED');
     // Each refused attempt is in the audit log: who, profile, file, result.
-    const audited = (await t.ok('audit.list', { action: 'restore', profileId })).filter((a) => a.result === 'refused');
+    const audited = (await t.ok('audit.list', { action: 'restore.start', profileId })).filter((a) => a.result === 'refused');
     for (const file of [cutGz, badGz, midStatement, atBoundary])
       expect(
-        audited.some((a) => a.actor === 'test' && a.target?.endsWith(file)),
+        audited.some((a) => a.actor === t.app.actor.get().actor && a.target?.endsWith(file)),
         file,
       ).toBe(true);
     await untouched(before);

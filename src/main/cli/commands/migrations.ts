@@ -67,7 +67,7 @@ async function callConfirmed<K extends OperationName>(cli: CliContext, name: K, 
     const check = await cli.call('safety.check', { operation: name, args: args as Record<string, unknown> });
     const required = check.required;
     if (required) {
-      cli.stderr.write(`${check.message}\n`);
+      cli.stderr.write(`${check.explanation ? `${check.explanation}\n` : ''}${check.message}\n`);
       let answer: string | boolean | null = null;
       if (required.kind === 'yes') answer = (await promptYesNo('Proceed?')) === true;
       else answer = await promptLine(required.kind === 'word' ? `Type ${required.word}:` : `Type ${required.database}:`);

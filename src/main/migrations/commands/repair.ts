@@ -4,7 +4,7 @@ import { executeFile } from '../executor';
 import type { JournalAction } from '../HistoryStore';
 import type { LoadedState, MigrationSession, Reporter } from '../MigrationSession';
 
-function fileStatus(loaded: LoadedState, filename: string): MigrationFileStatus {
+export function fileStatus(loaded: LoadedState, filename: string): MigrationFileStatus {
   const f = loaded.files.find((x) => x.filename === filename);
   if (!f) throw new AppError('NOT_FOUND', `No migration "${filename}" in the folder or in schema_version.`);
   return f;
