@@ -220,7 +220,19 @@ export class BackupMaintenance {
     if (rule.location === 'remote' && list.remoteError) {
       throw new AppError('TUNNEL_FAILED', `The remote folder could not be listed: ${list.remoteError.message}`);
     }
-    return planRetention(list.entries, rule);
+    return planRetention(list.entries, rule, new Date(), this.rollbackBackups());
+  }
+
+  /**
+   * Pre-restore backups a restore still links while it can be rolled back: the data that restore replaced.
+   * Keyed by file name (the same file may be listed locally and remotely).
+   */
+  private rollbackBackups(): Map<string, string> {
+    const kept = new Map<string, string>();
+    for (const r of this.app.restore.list({ limit: 1000 }))
+      if (r.rollbackAvailable && r.preRestoreBackup)
+        kept.set(path.basename(r.preRestoreBackup), `pre-restore backup of restore ${r.id}, which can still be rolled back`);
+    return kept;
   }
 
   async prune(profileId: string, rule: RetentionRuleInput): Promise<{ plan: PrunePlan; deleted: string[] }> {

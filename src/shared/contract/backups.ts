@@ -150,14 +150,29 @@ export const RetentionRule = z
     keepLast: z.number().int().min(1).max(100_000).optional(),
     keepDays: z.number().int().min(1).max(36_500).optional(),
     location: z.enum(['local', 'remote']).default('local'),
+    /** Pre-restore and pre-migration backups are their own class, kept this many days (not by keepLast). */
+    safetyKeepDays: z.number().int().min(1).max(36_500).default(7),
   })
   .strict()
   .refine((r) => r.keepLast !== undefined || r.keepDays !== undefined, 'Give keepLast, keepDays or both.');
 
+/** `regular` backups follow keepLast/keepDays; `safety` ones (pre-restore, pre-migration) follow safetyKeepDays. */
+export const RetentionClass = z.enum(['regular', 'safety']);
+export type RetentionClass = z.infer<typeof RetentionClass>;
+
+const PlannedFile = z.object({
+  name: z.string(),
+  createdAt: IsoDate,
+  size: z.number(),
+  class: RetentionClass.default('regular'),
+  /** Why a kept file is kept (every rule that keeps it); empty for a file to delete. */
+  reasons: z.array(z.string()).default([]),
+});
+
 export const PrunePlan = z.object({
   location: z.enum(['local', 'remote']),
-  keep: z.array(z.object({ name: z.string(), createdAt: IsoDate, size: z.number() })),
-  remove: z.array(z.object({ name: z.string(), createdAt: IsoDate, size: z.number() })),
+  keep: z.array(PlannedFile),
+  remove: z.array(PlannedFile),
   bytesFreed: z.number().int().nonnegative(),
 });
 export type PrunePlan = z.infer<typeof PrunePlan>;
