@@ -244,6 +244,7 @@ async function main(): Promise<void> {
             verifyChecksums: true,
             allowMissingCompletionMarker: false,
             lockTimeoutSeconds: 30,
+            confinement: 'server',
           },
         },
         { door: 'test', actor: 'bench' },

@@ -5,6 +5,8 @@ import type { App } from '../app/App';
 import { killSessions, threadIdOf } from '../connections/mysql/killSessions';
 import { AppError, toFailure } from '../core/AppError';
 import type { JobContext } from '../jobs/JobRunner';
+import { DumpClassifier } from '../sql/dumpClassifier';
+import { createLoadAccount, dropLoadAccount, type LoadAccount } from './confinement/loadAccount';
 import { closeQuietly, type DbConnection, openByteTransparent, openControl, q, rows } from './connect';
 import { faultPoint } from './faults';
 import { loadIntoShadow } from './loader/DumpLoader';
@@ -12,7 +14,8 @@ import { LoadScheduler } from './loader/LoadScheduler';
 import { takeRestoreLocks } from './locks';
 import { prevSchemaName, restoreStamp, shadowSchemaName } from './names';
 import { captureLiveObjects } from './objects/liveObjects';
-import { countsOf, definerCheck, privilegeCheck, runPreflight, serverFacts } from './preflight/RestorePreflight';
+import { rehearseObjects } from './objects/rehearseObjects';
+import { countsOf, definerCheck, otherSchemas, privilegeCheck, runPreflight, serverFacts } from './preflight/RestorePreflight';
 import { preRestoreBackup } from './preRestoreBackup';
 import { type RestoreJournal, serverKeyOf } from './RestoreJournal';
 import { rollbackToPrev, swapShadowIntoLive } from './SchemaSwap';
@@ -67,6 +70,7 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
   const control = await openControl(app, profile.id, null);
   let runId: string | null = null;
   const loaders: DbConnection[] = [];
+  let loadAccount: LoadAccount | null = null;
   try {
     ctx.progress({ stage: 'preflight: reading the file', done: 0, total: null, unit: 'bytes' });
     const { numericVersion, limit } = await serverFacts(control);
@@ -107,7 +111,10 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
       ctx.log(c.status === 'fail' ? 'error' : c.status === 'warn' ? 'warn' : 'info', `[${c.id}] ${c.message}`);
     if (!report.ok) {
       const fails = report.checks.filter((c) => c.status === 'fail').map((c) => c.message);
-      throw new AppError('RESTORE_PREFLIGHT_FAILED', `Preflight failed, nothing was changed: ${fails.join(' ')}`, { report });
+      const code = report.checks.some((c) => c.id === 'confinement' && c.status === 'fail')
+        ? 'RESTORE_CONFINEMENT_UNAVAILABLE'
+        : 'RESTORE_PREFLIGHT_FAILED';
+      throw new AppError(code, `Preflight failed, nothing was changed: ${fails.join(' ')}`, { report });
     }
 
     const stamp = restoreStamp();
@@ -130,13 +137,26 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
     journal.update(id, { jobId: ctx.id });
 
     journal.update(id, { phase: 'loading' });
-    const shadowCharset = inventory.charset ?? 'utf8mb4';
-    const shadowCollation = inventory.collation ?? (shadowCharset === 'utf8mb4' ? 'utf8mb4_general_ci' : null);
+    const shadowCharset = sqlWord(inventory.charset) ?? 'utf8mb4';
+    const shadowCollation = sqlWord(inventory.collation) ?? (shadowCharset === 'utf8mb4' ? 'utf8mb4_general_ci' : null);
     await control.query(
       `CREATE DATABASE ${q(shadow)} CHARACTER SET ${shadowCharset}${shadowCollation ? ` COLLATE ${shadowCollation}` : ''}`,
     );
-    for (let w = 0; w < options.workers; w++) loaders.push(await openByteTransparent(app, profile.id, shadow));
+    const confined = options.confinement === 'server';
+    if (confined) {
+      loadAccount = await createLoadAccount(control, id, shadow);
+      log('info', `Loading as the temporary account ${loadAccount.user}@${loadAccount.host} (grants on ${shadow} only).`);
+    } else
+      log('warn', `Parser-only confinement: loading as ${facts.account}, held to the statement allowlist (literal rows only).`);
+    for (let w = 0; w < options.workers; w++)
+      loaders.push(await openByteTransparent(app, profile.id, shadow, loadAccount ?? undefined));
     const scheduler = new LoadScheduler(loaders);
+    const classifier = new DumpClassifier({
+      serverVersion: numericVersion,
+      initialSqlMode: String((await rows<Row>(control, 'SELECT @@GLOBAL.sql_mode AS m'))[0]?.m ?? ''),
+      literalValuesOnly: !confined,
+      ownDatabase: inventory.database,
+    });
     const loadStarted = Date.now();
     const tablesTotal = inventory.tables.length;
     const loaded = await loadIntoShadow({
@@ -144,7 +164,9 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
       scheduler,
       sourceDatabase: inventory.database,
       shadowSchema: shadow,
-      serverVersion: numericVersion,
+      targetDatabase: db,
+      otherSchemas: await otherSchemas(control, db),
+      classifier,
       signal: ctx.signal,
       log,
       onHalfway: () => faultPoint('restore:mid-load'),
@@ -180,8 +202,8 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
       if (failed.length) throw new AppError('RESTORE_PREFLIGHT_FAILED', `${failed.join(' ')} Nothing was swapped.`);
     }
     // The source's database collation when the file states it (manifest, CREATE DATABASE); else keep the target's.
-    const sourceCollation = loaded.collation ?? inventory.collation;
-    const charset = loaded.charset ?? inventory.charset ?? 'utf8mb4';
+    const sourceCollation = sqlWord(loaded.collation ?? inventory.collation);
+    const charset = sqlWord(loaded.charset ?? inventory.charset) ?? 'utf8mb4';
     const collation = sourceCollation ?? (charset === 'utf8mb4' ? 'utf8mb4_general_ci' : null);
     const loadMs = Date.now() - loadStarted;
     log(
@@ -208,7 +230,14 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
       `Verified ${verified.tablesChecked} table(s) (row counts${verified.checksumsCompared ? `, ${verified.checksumsCompared} CHECKSUM TABLE` : ''}).`,
     );
     const verifyMs = Date.now() - verifyStarted;
+    // Every object is created once in the shadow schema by the load account before anything live changes:
+    // the server checks what it may reach, and a statement that fails fails here, not after the swap.
+    await rehearseObjects(loaders[0] as DbConnection, loaded.objects, shadow, log);
     await Promise.all(loaders.splice(0).map(closeQuietly));
+    if (loadAccount) {
+      await dropLoadAccount(control, loadAccount);
+      loadAccount = null;
+    }
     ctx.throwIfCancelled();
 
     // The pre-restore backup is taken once the file has been loaded and verified, right before the swap: every
@@ -224,7 +253,8 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
       } catch (err) {
         const f = toFailure(err);
         if (f.code === 'CANCELLED') throw err;
-        throw new AppError('RESTORE_FAILED', `The pre-restore backup of ${db} failed, so nothing was restored: ${f.message}`);
+        const code = f.code === 'DISK_FULL' ? 'DISK_FULL' : 'RESTORE_FAILED'; // a full disk keeps its own code
+        throw new AppError(code, `The pre-restore backup of ${db} failed, so nothing was restored: ${f.message}`);
       }
       journal.update(id, { preRestoreBackup: preBackup });
       log('info', `Pre-restore backup: ${preBackup}`);
@@ -253,7 +283,7 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
         live: db,
         shadow,
         prev,
-        objects: loaded.objects.map((o) => ({ ...o, sql: remapObject(o.sql, loaded.sourceDatabase, db) })),
+        objects: loaded.objects,
         prevObjects,
         definer: options.definer,
         collation: sourceCollation,
@@ -323,6 +353,10 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
     throw err;
   } finally {
     await Promise.all(loaders.map(closeQuietly));
+    if (loadAccount)
+      await dropLoadAccount(control, loadAccount).catch(() =>
+        log('warn', 'Could not drop the temporary load account; the next restore or cleanup removes it.'),
+      );
     await control.query('SELECT RELEASE_ALL_LOCKS()').catch(() => undefined);
     await closeQuietly(control);
   }
@@ -355,12 +389,13 @@ async function abandonShadow(
   }
 }
 
-/** Objects that name the source database explicitly are pointed at the target (restore under another name). */
-function remapObject(sql: string, from: string | null, to: string): string {
-  if (!from || from === to) return sql;
-  const escaped = Buffer.from(from.replace(/`/g, '``'), 'utf8')
-    .toString('latin1')
-    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const target = Buffer.from(to.replace(/`/g, '``'), 'utf8').toString('latin1');
-  return sql.replace(new RegExp(`\`${escaped}\`(\\s*\\.)`, 'g'), `\`${target}\`$1`);
+/** A character set or collation name from the file or its manifest goes into DDL we write: a bare word only. */
+function sqlWord(name: string | null): string | null {
+  if (name === null) return null;
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(name))
+    throw new AppError(
+      'RESTORE_STATEMENT_REFUSED',
+      `The file names a character set or collation that is not a plain name: "${name.slice(0, 64)}".`,
+    );
+  return name;
 }

@@ -1,6 +1,7 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { App } from '../app/App';
 import { AppError } from '../core/AppError';
+import { assertLoadAccount, type LoadAccount } from './confinement/loadAccount';
 
 /**
  * Connections a restore uses, all through `app.connections.openDedicated` (SSH tunnels, TLS, error codes):
@@ -34,7 +35,12 @@ const PROBE = bytesOf('é€😀');
  * A loader connection with the bulk-load fast path (unique and foreign key checks off), checked to pass
  * bytes through unchanged: if the driver re-encoded text, binary data would be silently corrupted.
  */
-export async function openByteTransparent(app: App, profileId: string, database: string | null): Promise<DbConnection> {
+export async function openByteTransparent(
+  app: App,
+  profileId: string,
+  database: string | null,
+  account?: LoadAccount,
+): Promise<DbConnection> {
   const conn = await app.connections.openDedicated(profileId, {
     database,
     // -SESSION_TRACK: otherwise the server reports the dump's `SET NAMES` back and mysql2 switches its own
@@ -48,10 +54,17 @@ export async function openByteTransparent(app: App, profileId: string, database:
       supportBigNumbers: true,
       bigNumberStrings: true,
       dateStrings: true,
+      // The temporary load account (confinement/loadAccount.ts) instead of the profile's.
+      ...(account ? { user: account.user, password: account.password } : {}),
     },
   });
   try {
+    if (account) await assertLoadAccount(conn, account);
     await conn.query('SET NAMES utf8mb4');
+    // DATA/INDEX DIRECTORY in a file is ignored (the classifier refuses it too; this is the server's word).
+    const [mode] = await conn.query<RowDataPacket[]>('SELECT @@SESSION.sql_mode AS m');
+    const current = String(mode[0]?.m ?? '');
+    await conn.query(`SET SESSION sql_mode = '${current ? `${current},` : ''}NO_DIR_IN_CREATE'`);
     await conn.query(
       'SET SESSION foreign_key_checks = 0, unique_checks = 0, wait_timeout = 28800, net_read_timeout = 3600, net_write_timeout = 3600',
     );

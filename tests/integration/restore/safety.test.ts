@@ -174,7 +174,7 @@ describe('restore refusals', () => {
       fs.writeFileSync(file, base.slice(0, at) + statement + base.slice(at), 'latin1');
       const before = await snapshot(live.name);
       const direct = await restoreAndWait(t, { profileId, file });
-      expect(['RESTORE_PREFLIGHT_FAILED', 'RESTORE_FAILED'], name).toContain(direct.error?.code);
+      expect(['RESTORE_PREFLIGHT_FAILED', 'RESTORE_STATEMENT_REFUSED', 'RESTORE_FAILED'], name).toContain(direct.error?.code);
       await untouched(before);
       expect(await snapshot(other.name), name).toEqual(otherBefore);
       if (byStatementCheck) {

@@ -1,9 +1,11 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { AppError } from '../../core/AppError';
-import type { CapturedObject } from '../objects/CapturedObject';
+import type { DumpClassifier, DumpStatement, QualifierRef } from '../../sql/dumpClassifier';
+import { type DumpObject, writeObjectStatement } from '../../sql/dumpObject';
+import { quoteIdentBytes, replaceSpans } from '../../sql/tokenCursor';
+import type { DumpedObject } from '../objects/CapturedObject';
 import type { RestoreSource } from '../sources/ForeignDumpSource';
 import type { SourceTable } from '../sources/inventory';
-import { classifyDumpStatement, type DumpStatement, quoteIdentBytes, rewriteDatabaseQualifier } from '../sql/dumpStatements';
 import type { LoadScheduler } from './LoadScheduler';
 
 export interface LoadProgress {
@@ -21,7 +23,12 @@ export interface LoadInput {
   /** The database the file is about (its statements may name it); null when it names none. */
   sourceDatabase: string | null;
   shadowSchema: string;
-  serverVersion: number;
+  /** The live database the objects are written for (created there after the swap). */
+  targetDatabase: string;
+  /** Every other schema on the server, lower-cased (system ones included): an object body may not name them. */
+  otherSchemas: ReadonlySet<string>;
+  /** Judges every statement (one per file: it follows the file's session state). */
+  classifier: DumpClassifier;
   signal: AbortSignal;
   onProgress(p: LoadProgress): void;
   log(level: 'info' | 'warn', message: string): void;
@@ -38,7 +45,7 @@ export interface LoadedTable {
 
 export interface LoadResult {
   tables: LoadedTable[];
-  objects: CapturedObject[];
+  objects: DumpedObject[];
   /** Things a person should know (server-wide or account statements left out). */
   warnings: string[];
   /** Routine dump furniture that does not apply to a shadow-schema load (LOCK TABLES, DISABLE KEYS …). */
@@ -71,7 +78,8 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
   const { scheduler, source } = input;
   const tables = new Map<string, LoadedTable>();
   const uncountable = new Set<string>();
-  const objects = new Map<string, Promise<CapturedObject>>();
+  const objects = new Map<string, Promise<DumpedObject>>();
+  const { classifier } = input;
   const skipped = new Map<string, number>();
   const noted = new Map<string, number>();
   let databaseCollation: string | null = null;
@@ -97,8 +105,10 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
   let collation: string | null = null;
   const definers = new Set<string>();
   const checkDatabase = (name: string, what: string) => {
-    if (sourceDatabase === null) sourceDatabase = name;
-    else if (name !== sourceDatabase) {
+    if (sourceDatabase === null) {
+      sourceDatabase = name;
+      classifier.ownDatabase = name;
+    } else if (name !== sourceDatabase) {
       // A check the preflight makes when it read the file first; found here for a quick-checked dump: a refusal.
       throw new AppError(
         'RESTORE_PREFLIGHT_FAILED',
@@ -107,30 +117,11 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
     }
   };
 
-  /**
-   * DDL naming the file's database explicitly, pointed at the shadow schema. Checked after the rewrite:
-   * a qualifier the rewrite could not reach (unquoted, or spelled oddly) would otherwise run against the
-   * live database, so such a statement is refused instead.
-   */
-  const intoShadow = (sql: string, qualifiers: readonly string[], what: string): string => {
-    let text = sql;
-    for (const q of qualifiers) {
-      checkDatabase(q, what);
-      text = rewriteDatabaseQualifier(text, q, input.shadowSchema).sql;
-    }
-    const again = classifyDumpStatement(text.length > 4096 ? text.slice(0, 4096) : text, input.serverVersion);
-    const left =
-      again.kind === 'create-table' || again.kind === 'alter-table'
-        ? [again.qualifier]
-        : again.kind === 'drop-table'
-          ? again.qualifiers
-          : [];
-    if (left.some((q) => q !== null && q !== input.shadowSchema))
-      throw new AppError(
-        'RESTORE_PREFLIGHT_FAILED',
-        `"${what}" names the database in a form this restore cannot point at the shadow schema; quote it with backticks or leave the database name out. Nothing was swapped.`,
-      );
-    return text;
+  /** Table DDL with the file's database named: every qualifier must be it, and each is pointed at the shadow schema. */
+  const intoShadow = (sql: string, qualifiers: readonly QualifierRef[], what: string): string => {
+    if (!qualifiers.length) return sql;
+    for (const q of qualifiers) checkDatabase(q.name, what);
+    return replaceSpans(sql, qualifiers, quoteIdentBytes(input.shadowSchema));
   };
 
   const route = (sql: string, st: DumpStatement, topLevelParens: number): void => {
@@ -153,13 +144,13 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
         return;
       }
       case 'create-table': {
-        const text = st.qualifier === null ? sql : intoShadow(sql, [st.qualifier], `CREATE TABLE ${st.qualifier}.${st.table}`);
+        const text = intoShadow(sql, st.qualifiers, `CREATE TABLE ${st.table}`);
         table(st.table);
         void scheduler.tableDdl(st.table, text);
         return;
       }
       case 'drop-table': {
-        const text = st.qualifiers.length ? intoShadow(sql, st.qualifiers, `DROP TABLE ${st.tables.join(', ')}`) : sql;
+        const text = intoShadow(sql, st.qualifiers, `DROP TABLE ${st.tables.join(', ')}`);
         if (st.tables.length === 1) void scheduler.tableDdl(st.tables[0] as string, text);
         else void scheduler.barrier(text);
         for (const name of st.tables) if ((tables.get(name)?.fileRows ?? 0) === 0) tables.delete(name);
@@ -167,17 +158,14 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
       }
       case 'alter-table':
         if (st.keysOnly) note('ALTER TABLE … DISABLE/ENABLE KEYS');
-        else
-          void scheduler.tableDdl(
-            st.table,
-            st.qualifier === null ? sql : intoShadow(sql, [st.qualifier], `ALTER TABLE ${st.qualifier}.${st.table}`),
-          );
+        else void scheduler.tableDdl(st.table, intoShadow(sql, st.qualifiers, `ALTER TABLE ${st.table}`));
         return;
       case 'sequence-state':
         void scheduler.barrier(sql);
         return;
       case 'session':
-        scheduler.session(sql);
+        // The classifier's rewrite of the checked assignments, never the file's text.
+        scheduler.session(st.sql);
         return;
       case 'global-set':
         skip(`SET ${st.what}`);
@@ -187,6 +175,8 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
         return;
       case 'transaction':
         note('transaction control (each INSERT commits on its own)');
+        return;
+      case 'empty':
         return;
       case 'use':
         checkDatabase(st.database, `USE ${st.database}`);
@@ -201,45 +191,69 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
         databaseCollation = st.collation ?? databaseCollation;
         return;
       case 'object': {
+        const o = st.object;
+        checkObjectScope(o);
         const dbCollation = databaseCollation;
-        if (st.definer) definers.add(st.definer);
-        const key = `${st.type}:${st.name}`;
+        if (o.definer) definers.add(o.definer);
+        const key = `${o.type}:${o.name}`;
         objects.delete(key); // the last definition wins (mysqldump's placeholder views come first)
+        const fileMode = classifier.sqlMode;
         const captured = scheduler
           .probe<ContextRow>(
             'SELECT @@SESSION.sql_mode AS m, @@character_set_client AS cs, @@collation_connection AS co, @@time_zone AS tz',
           )
-          .then((r) => ({
-            type: st.type,
-            name: st.name,
-            table: st.table,
-            sql,
-            context: {
-              sqlMode: String(r[0]?.m ?? ''),
-              characterSetClient: String(r[0]?.cs ?? ''),
-              collationConnection: String(r[0]?.co ?? ''),
-              timeZone: String(r[0]?.tz ?? '') || null,
-              databaseCollation: dbCollation ?? collation,
-            },
-          }));
+          .then(
+            (r): DumpedObject => ({
+              type: o.type,
+              name: o.name,
+              table: o.table,
+              sql: writeObjectStatement(o, input.targetDatabase, true),
+              sqlWithoutDefiner: writeObjectStatement(o, input.targetDatabase, false),
+              rehearsal: writeObjectStatement(o, input.shadowSchema, false),
+              context: {
+                sqlMode: withoutLoadGuard(String(r[0]?.m ?? ''), fileMode),
+                characterSetClient: String(r[0]?.cs ?? ''),
+                collationConnection: String(r[0]?.co ?? ''),
+                timeZone: String(r[0]?.tz ?? '') || null,
+                databaseCollation: dbCollation ?? collation,
+              },
+            }),
+          );
         // Awaited after the load; if the load fails first, this rejection must not go unhandled.
         captured.catch(() => undefined);
         objects.set(key, captured);
         return;
       }
       case 'drop-object':
+        if (st.qualifier !== null) checkDatabase(st.qualifier, `DROP ${st.type.toUpperCase()} ${st.qualifier}.…`);
         return;
       case 'account':
         skip('account statements (CREATE USER, GRANT …)');
         return;
       case 'other':
-        // Whatever a dump does not need (DELETE, UPDATE, DROP DATABASE, CALL, SET STATEMENT … FOR, …) could
-        // reach beyond the shadow schema: refused before it runs, like a second database.
+        // Whatever a dump does not need (DELETE, UPDATE, DROP DATABASE, CALL, SET GLOBAL …) could reach
+        // beyond the shadow schema: refused before it runs, named with the reason.
         throw new AppError(
-          'RESTORE_PREFLIGHT_FAILED',
-          `The file contains a statement a database restore does not run: "${Buffer.from(st.head.slice(0, 120), 'latin1').toString('utf8')}". Nothing was swapped.`,
+          'RESTORE_STATEMENT_REFUSED',
+          `The file contains a statement a database restore does not run (${st.reason}): "${shown(st.head)}". Nothing was swapped.`,
+          { statement: shown(st.head), reason: st.reason },
         );
     }
+  };
+
+  /** An object's names must be the file's database; its body may not name another schema on the server. */
+  const checkObjectScope = (o: DumpObject): void => {
+    if (o.qualifier !== null) checkDatabase(o.qualifier, `CREATE ${o.type.toUpperCase()} ${o.qualifier}.${o.name}`);
+    if (o.tableQualifier !== null) checkDatabase(o.tableQualifier, `TRIGGER ${o.name} ON ${o.tableQualifier}.${o.table}`);
+    const reached = o.foreignQualifiers.filter(
+      (n) => n !== input.targetDatabase && n !== sourceDatabase && input.otherSchemas.has(n.toLowerCase()),
+    );
+    if (reached.length)
+      throw new AppError(
+        'RESTORE_STATEMENT_REFUSED',
+        `The ${o.type} ${o.name} names another database (${reached.join(', ')}); a restored object may only use its own database. Nothing was swapped.`,
+        { object: { type: o.type, name: o.name }, reached },
+      );
   };
 
   const it = source.statements(input.signal);
@@ -253,7 +267,7 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
     if (input.signal.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
     for (const s of r.value.statements) {
       const sql = s.sql.toString('latin1');
-      const st = classifyDumpStatement(sql.length > 4096 ? sql.slice(0, 4096) : sql, input.serverVersion);
+      const st = classifier.classify(sql);
       statements++;
       bytes += s.sql.length;
       route(sql, st, s.topLevelParens);
@@ -295,4 +309,18 @@ export function announcedRows(tables: readonly SourceTable[]): number | null {
     n += t.rows;
   }
   return n;
+}
+
+/** The load session's own guard (NO_DIR_IN_CREATE) is not part of an object's sql_mode unless the file set it. */
+function withoutLoadGuard(mode: string, fileMode: string): string {
+  if (/(^|,)NO_DIR_IN_CREATE(,|$)/i.test(fileMode)) return mode;
+  return mode
+    .split(',')
+    .filter((m) => m && m.toUpperCase() !== 'NO_DIR_IN_CREATE')
+    .join(',');
+}
+
+/** A statement head as a person reads it (byte string → UTF-8, one line, bounded). */
+function shown(head: string): string {
+  return Buffer.from(head.slice(0, 120), 'latin1').toString('utf8').replace(/\s+/g, ' ');
 }

@@ -1,4 +1,4 @@
-import type { ObjectType } from '../sql/dumpStatements';
+import type { ObjectType } from '../../sql/dumpObject';
 
 /** The session settings an object was defined under; they are stored with it and must be replayed. */
 export interface ObjectContext {
@@ -22,6 +22,15 @@ export interface CapturedObject {
   table: string | null;
   sql: string;
   context: ObjectContext;
+}
+
+/**
+ * An object from the file: statements we wrote after parsing it (dumpObject.ts), for the live database with
+ * and without its DEFINER, and for a rehearsal in the shadow schema under the temporary load account.
+ */
+export interface DumpedObject extends CapturedObject {
+  sqlWithoutDefiner: string;
+  rehearsal: string;
 }
 
 /** Creation order: views may call functions, triggers and events may call routines and read views. */

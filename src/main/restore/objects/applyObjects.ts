@@ -51,7 +51,9 @@ export async function applyObjects(conn: DbConnection, objects: readonly Capture
 
 async function createOne(conn: DbConnection, obj: CapturedObject, o: ApplyOptions, liveCollation: string): Promise<void> {
   await setContext(conn, obj.context);
-  let sql = o.definer === 'strip' ? stripDefiner(obj.sql) : obj.sql;
+  // A file's object carries the statement we wrote without its DEFINER; a live one (rollback) is stripped.
+  const withoutDefiner = 'sqlWithoutDefiner' in obj ? String(obj.sqlWithoutDefiner) : stripDefiner(obj.sql);
+  let sql = o.definer === 'strip' ? withoutDefiner : obj.sql;
   if (obj.type === 'view') sql = viewAsCreateOrReplace(sql);
   else {
     const kind = obj.type === 'function' ? 'FUNCTION' : obj.type.toUpperCase();

@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { AppError } from '../../core/AppError';
+import type { ObjectType } from '../../sql/dumpObject';
 import { bytesOf, type DbConnection, q, rows } from '../connect';
-import type { ObjectType } from '../sql/dumpStatements';
 import type { CapturedObject } from './CapturedObject';
 
 type Row = RowDataPacket & Record<string, unknown>;

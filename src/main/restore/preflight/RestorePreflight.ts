@@ -7,6 +7,7 @@ import type { PreflightCheck, PreflightReport, ReplacedTable, RestoreOptions } f
 import type { App } from '../../app/App';
 import { type StatementLimit, statementLimitFor } from '../../core/statementLimit';
 import { describeHolder, LOCK_NAME as MIGRATION_LOCK, readLockHolder } from '../../migrations/MigrationLock';
+import { WAYS_OUT } from '../confinement/loadAccount';
 import { type DbConnection, rows } from '../connect';
 import { baseTables, countRows, type LiveTable, likeLiteral, schemaInfo, schemasLike } from '../liveSchema';
 import { parseLeftoverName, restoreLockName } from '../names';
@@ -113,6 +114,52 @@ export function definerCheck(
   };
 }
 
+/**
+ * Server-enforced confinement needs CREATE USER (the temporary load account) and GRANT OPTION on the shadow
+ * schema; without them the preflight names the two ways out. Parser-only confinement is a choice, shown.
+ */
+export function confinementCheck(
+  grants: Grants,
+  db: string,
+  account: string,
+  mode: 'server' | 'parser-only',
+): Omit<PreflightCheck, 'id'> {
+  if (mode === 'parser-only')
+    return {
+      status: 'warn',
+      message: `Parser-only confinement chosen: the file is loaded by ${account} itself, held to the statement allowlist (literal rows only); the server does not confine it. This choice is audited.`,
+    };
+  const missing = [
+    ...(grants.global().has('CREATE USER') || grants.global().has('ALL PRIVILEGES') ? [] : ['CREATE USER']),
+    ...grants.missing(`${db}__restore_00000000_000000`, ['GRANT OPTION']),
+  ];
+  if (missing.length)
+    return {
+      status: 'fail',
+      message: `${account} lacks ${missing.join(' and ')}, so the file cannot be loaded by a temporary account confined to the shadow schema. ${WAYS_OUT}`,
+    };
+  return {
+    status: 'ok',
+    message: 'The file is loaded by a temporary account whose only grants are on the shadow schema (dropped afterwards).',
+  };
+}
+
+/** Schemas on the server (other than the target) that object bodies in the file name. */
+async function foreignSchemasNamed(control: DbConnection, db: string, inv: SourceInventory): Promise<string[]> {
+  if (!inv.objectQualifiers.length) return [];
+  const schemas = await otherSchemas(control, db);
+  return inv.objectQualifiers.filter((n) => n !== db && n !== inv.database && schemas.has(n.toLowerCase()));
+}
+
+/** Every schema on the server but `db`, lower-cased, system schemas included (they exist on every server). */
+export async function otherSchemas(control: DbConnection, db: string): Promise<Set<string>> {
+  const r = await rows<Row>(control, 'SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA');
+  const set = new Set(['mysql', 'information_schema', 'performance_schema', 'sys']);
+  for (const x of r) set.add(String(x.n).toLowerCase());
+  set.delete(db.toLowerCase());
+  return set;
+}
+
 /** Server version, numeric form, the account as the server sees it, and the longest statement it takes. */
 export async function serverFacts(
   conn: DbConnection,
@@ -209,6 +256,15 @@ export async function runPreflight(i: PreflightInput): Promise<{ report: Preflig
   add('privileges', priv.status, priv.message);
   const definer = definerCheck(grants, facts.account, inv.definers, i.options.definer);
   if (definer) add('definer', definer.status, definer.message);
+  const confinement = confinementCheck(grants, db, facts.account, i.options.confinement);
+  add('confinement', confinement.status, confinement.message);
+  const reached = await foreignSchemasNamed(control, db, inv);
+  if (reached.length)
+    add(
+      'object-scope',
+      'fail',
+      `Objects in the file name other databases on this server (${reached.join(', ')}); a restored view, trigger, routine or event may only use its own database.`,
+    );
 
   // Statement size.
   const maxPacket = Number((await rows<Row>(control, 'SELECT @@max_allowed_packet AS m'))[0]?.m ?? 0);

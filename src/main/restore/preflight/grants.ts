@@ -80,8 +80,10 @@ export function parseGrants(lines: readonly string[]): ParsedGrant[] {
     const table = dot[2] as string;
     if (table !== '*') continue;
     let privileges = splitPrivileges(m[1] as string);
+    if (/\bWITH\s+GRANT\s+OPTION\b/i.test(line)) privileges.push('GRANT OPTION');
     if (privileges.some((p) => p === 'ALL' || p === 'ALL PRIVILEGES'))
       privileges = [...ALL, 'ALL PRIVILEGES', ...privileges.filter((p) => !p.startsWith('ALL'))];
+    // MySQL 8 lists dynamic privileges and GRANT OPTION by name; MariaDB says WITH GRANT OPTION.
     out.push({ privileges, database: db === '*' ? null : unquote(db) });
   }
   return out;

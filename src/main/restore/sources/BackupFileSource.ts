@@ -60,6 +60,7 @@ export class BackupFileSource implements RestoreSource {
       maxStatementBytes: 0,
       warnings: [],
       refused: [],
+      objectQualifiers: [],
       manifest: null,
       scanned: true,
     };
@@ -100,6 +101,7 @@ export class BackupFileSource implements RestoreSource {
       maxStatementBytes: scanner.maxStatementBytes,
       warnings: [...m.warnings],
       refused: scanner.refused(),
+      objectQualifiers: [...scanner.objectQualifiers],
       manifest: m,
     };
   }

@@ -119,6 +119,7 @@ export class ForeignDumpSource implements RestoreSource {
       maxStatementBytes: scanner.maxStatementBytes,
       warnings,
       refused: scanner.refused(),
+      objectQualifiers: [...scanner.objectQualifiers],
       manifest: null,
       scanned: true,
     };

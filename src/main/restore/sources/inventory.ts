@@ -1,7 +1,7 @@
 import type { BackupManifest } from '../../../shared/contract/backups';
 import type { ErrorCode } from '../../../shared/errors';
+import { DumpClassifier, type DumpStatement, type ObjectType } from '../../sql/dumpClassifier';
 import type { SplitStatement } from '../sql/DumpSplitter';
-import { classifyDumpStatement, type DumpStatement, type ObjectType } from '../sql/dumpStatements';
 
 export interface SourceTable {
   name: string;
@@ -41,6 +41,8 @@ export interface SourceInventory {
   warnings: string[];
   /** Statements a restore refuses to run (they could reach beyond the shadow schema), first few quoted. */
   refused: string[];
+  /** Heads of dotted names in object bodies other than the file's database (checked against the server's schemas). */
+  objectQualifiers: string[];
   manifest: BackupManifest | null;
   /** Every statement was read (tables, databases, DEFINERs known). False after a quick check of a foreign
    * dump: then those checks run while loading, before the swap. */
@@ -71,13 +73,19 @@ export class DumpScanner {
   /** Tables whose row count cannot be told from the file (INSERT ... SELECT / SET). */
   private readonly uncountable = new Set<string>();
 
-  constructor(private readonly serverVersion: number) {}
+  /** Heads of dotted names in object bodies that are not the file's database (checked against the server's schemas). */
+  readonly objectQualifiers = new Set<string>();
+  private readonly classifier: DumpClassifier;
+
+  constructor(serverVersion: number) {
+    this.classifier = new DumpClassifier({ serverVersion });
+  }
 
   add(s: SplitStatement): DumpStatement {
     const bytes = s.sql.length;
     this.rawBytes += bytes;
     if (bytes > this.maxStatementBytes) this.maxStatementBytes = bytes;
-    const st = classifyDumpStatement(s.sql.toString('latin1', 0, Math.min(bytes, 4096)), this.serverVersion);
+    const st = this.classifier.classify(s.sql.toString('latin1'));
     switch (st.kind) {
       case 'insert': {
         const t = this.table(st.table);
@@ -85,32 +93,39 @@ export class DumpScanner {
         if (tuples <= 0) this.uncountable.add(st.table);
         t.rows = (t.rows ?? 0) + Math.max(0, tuples);
         t.rawBytes = (t.rawBytes ?? 0) + bytes;
-        if (st.qualifier) this.databases.add(st.qualifier);
+        if (st.qualifier) this.noteDatabase(st.qualifier);
         break;
       }
       case 'create-table':
         this.table(st.table);
-        if (st.qualifier) this.databases.add(st.qualifier);
+        for (const q of st.qualifiers) this.noteDatabase(q.name);
         break;
       case 'drop-table':
-        for (const q of st.qualifiers) this.databases.add(q);
+        for (const q of st.qualifiers) this.noteDatabase(q.name);
         // mysqldump drops the placeholder table of a view before creating the view itself.
         for (const name of st.tables) if ((this.tables.get(name)?.rows ?? 0) === 0) this.tables.delete(name);
         break;
       case 'use':
-        this.databases.add(st.database);
+        this.noteDatabase(st.database);
         break;
       case 'create-database':
-        this.databases.add(st.database);
+        this.noteDatabase(st.database);
         this.charset = st.charset ?? this.charset;
         this.collation = st.collation ?? this.collation;
         break;
       case 'object': {
-        const list = this.objects[st.type];
-        if (!list.includes(st.name)) list.push(st.name);
-        if (st.definer) this.definers.add(st.definer);
+        const o = st.object;
+        const list = this.objects[o.type];
+        if (!list.includes(o.name)) list.push(o.name);
+        if (o.definer) this.definers.add(o.definer);
+        if (o.qualifier) this.noteDatabase(o.qualifier);
+        if (o.tableQualifier) this.noteDatabase(o.tableQualifier);
+        for (const q of o.foreignQualifiers) this.objectQualifiers.add(q);
         break;
       }
+      case 'drop-object':
+        if (st.qualifier) this.noteDatabase(st.qualifier);
+        break;
       case 'global-set':
         this.count(`SET ${st.what}`);
         break;
@@ -118,16 +133,25 @@ export class DumpScanner {
         this.count('account statements (CREATE USER, GRANT …)');
         break;
       case 'alter-table':
-        if (st.qualifier) this.databases.add(st.qualifier);
+        for (const q of st.qualifiers) this.noteDatabase(q.name);
         break;
       case 'other':
         this.otherCount++;
-        if (this.otherHeads.length < 3) this.otherHeads.push(Buffer.from(st.head.slice(0, 80), 'latin1').toString('utf8'));
+        if (this.otherHeads.length < 3)
+          this.otherHeads.push(
+            `${Buffer.from(st.head.slice(0, 80), 'latin1').toString('utf8').replace(/\s+/g, ' ')}" (${st.reason})`,
+          );
         break;
       default:
         break;
     }
     return st;
+  }
+
+  /** A database the file names; the first one is its own (names in object bodies are judged against it). */
+  private noteDatabase(name: string): void {
+    this.databases.add(name);
+    if (this.classifier.ownDatabase === null) this.classifier.ownDatabase = name;
   }
 
   private table(name: string): SourceTable {
@@ -147,7 +171,7 @@ export class DumpScanner {
   refused(): string[] {
     if (this.otherCount === 0) return [];
     const more = this.otherCount - this.otherHeads.length;
-    return [...this.otherHeads.map((h) => `"${h}"`), ...(more > 0 ? [`and ${more} more`] : [])];
+    return [...this.otherHeads.map((h) => `"${h}`), ...(more > 0 ? [`and ${more} more`] : [])];
   }
 
   /** Base tables only: a name that ends up a view was a mysqldump placeholder table. */

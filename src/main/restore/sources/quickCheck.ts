@@ -73,6 +73,7 @@ export async function quickInventory(
     maxStatementBytes: 0,
     warnings: [],
     refused: [],
+    objectQualifiers: [],
     manifest: null,
     scanned: false,
   };

@@ -195,6 +195,13 @@ export function ChooseSource({ profile, value, onChange, checking, onNext }: Cho
             checked={value.options.allowMissingCompletionMarker}
             onChange={(e) => setOption({ allowMissingCompletionMarker: e.currentTarget.checked })}
           />
+          <Checkbox
+            label="Without a temporary load account (allowlist only; for accounts without CREATE USER)"
+            description="The restore is audited as parser-only confinement."
+            checked={value.options.confinement === 'parser-only'}
+            onChange={(e) => setOption({ confinement: e.currentTarget.checked ? 'parser-only' : 'server' })}
+            data-testid="restore-parser-only"
+          />
         </Group>
       </Fieldset>
       <Group justify="flex-end">

@@ -6,7 +6,9 @@ export interface RestoreSelection {
   targetProfileId: string;
   /** Empty: the target profile's own database. */
   targetDatabase: string;
-  options: Required<Pick<RestoreOptionsIn, 'definer' | 'workers' | 'verifyChecksums' | 'allowMissingCompletionMarker'>>;
+  options: Required<
+    Pick<RestoreOptionsIn, 'definer' | 'workers' | 'verifyChecksums' | 'allowMissingCompletionMarker' | 'confinement'>
+  >;
 }
 
 export const DEFAULT_OPTIONS: RestoreSelection['options'] = {
@@ -14,6 +16,7 @@ export const DEFAULT_OPTIONS: RestoreSelection['options'] = {
   workers: 2,
   verifyChecksums: true,
   allowMissingCompletionMarker: false,
+  confinement: 'server',
 };
 
 /** The token the main process requires (exact, case-sensitive); the UI only mirrors the rule. */

@@ -1,0 +1,298 @@
+/**
+ * The SQL lexer every statement check goes through (restore classification, object bodies, SET
+ * assignments). It reads text the way the server does, so the restore's allowlist judges the statement
+ * the server will run, not a look-alike:
+ * - `/*!NNNNN …*\/` is code when NNNNN ≤ the server version (no digits: always), skipped otherwise;
+ *   `/*M!NNNNNN …*\/` likewise on MariaDB and a plain comment on MySQL;
+ * - `'…'` strings with `''` and (unless NO_BACKSLASH_ESCAPES) backslash escapes; `"…"` is a string, or an
+ *   identifier under ANSI_QUOTES; backtick identifiers with doubled backticks;
+ * - `--␠`, `#` and `/* … *\/` comments.
+ * Where the server's reading is version-dependent or surprising (a comment opened inside an executable
+ * comment, an executable comment whose version has neither 5 nor 6 digits, an unterminated quote), the
+ * lexer refuses instead of guessing: a dump never needs those forms, an attacker might.
+ *
+ * Input is a "byte string" (latin1-decoded bytes, one char per byte) or ordinary text; positions are
+ * indexes into it.
+ */
+
+export type TokenKind = 'word' | 'ident' | 'string' | 'number' | 'variable' | 'sysvar' | 'punct';
+
+export interface Token {
+  kind: TokenKind;
+  /** word/number/punct: the text; ident/string/variable: the unquoted value; sysvar: the name after `@@`. */
+  value: string;
+  /** Index of the token's first char and one past its last, in the lexed text. */
+  start: number;
+  end: number;
+  /** Whitespace or a comment separates it from the previous token. */
+  spaceBefore: boolean;
+}
+
+export interface LexOptions {
+  /** Numeric server version for executable comments: 10.11.19 → 101119, 8.0.36 → 80036. */
+  serverVersion: number;
+  mariadb: boolean;
+  backslashEscapes?: boolean;
+  ansiQuotes?: boolean;
+}
+
+export class LexRefusal extends Error {}
+
+const MULTI_PUNCT = [':=', '<=>', '<=', '>=', '<>', '!=', '||', '&&', '<<', '>>', '->>', '->'];
+
+function isWordChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 95 ||
+    code === 36 ||
+    code >= 0x80
+  );
+}
+
+function isSpaceChar(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
+}
+
+/** The numeric server version used for executable comments. */
+export function numericServerVersion(version: string): number {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
+  if (!m) return 0;
+  return Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]);
+}
+
+export function isMariaDbVersion(version: string): boolean {
+  return /mariadb/i.test(version);
+}
+
+/**
+ * Tokens of `sql`, lazily (a caller that has seen enough stops early: an INSERT is judged on its head).
+ * Throws LexRefusal for forms whose reading is ambiguous.
+ */
+export function* lexSql(sql: string, o: LexOptions): Generator<Token, void, undefined> {
+  const n = sql.length;
+  const esc = o.backslashEscapes ?? true;
+  let i = 0;
+  let inExec = false;
+  let space = false;
+  while (i < n) {
+    const c = sql.charCodeAt(i);
+    if (isSpaceChar(c)) {
+      i++;
+      space = true;
+      continue;
+    }
+    // Comments and executable comments.
+    if (c === 0x2f && sql.charCodeAt(i + 1) === 0x2a) {
+      if (inExec) throw new LexRefusal('a comment opened inside an executable comment');
+      const bang = sql.charCodeAt(i + 2) === 0x21 ? 3 : sql[i + 2] === 'M' && sql.charCodeAt(i + 3) === 0x21 ? 4 : 0;
+      const close = sql.indexOf('*/', i + 2);
+      if (bang === 0 || (bang === 4 && !o.mariadb)) {
+        if (close < 0) throw new LexRefusal('an unterminated comment');
+        i = close + 2;
+        space = true;
+        continue;
+      }
+      let j = i + bang;
+      while (j < n && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) j++;
+      const digits = j - (i + bang);
+      if (digits !== 0 && digits !== 5 && digits !== 6) throw new LexRefusal('an executable comment with an unclear version');
+      if (digits === 6 && bang === 3 && !o.mariadb) throw new LexRefusal('a six-digit version comment MySQL reads differently');
+      const version = digits ? Number(sql.slice(i + bang, j)) : 0;
+      if (version <= o.serverVersion) {
+        inExec = true;
+        i = j;
+      } else {
+        if (close < 0) throw new LexRefusal('an unterminated executable comment');
+        i = close + 2;
+      }
+      space = true;
+      continue;
+    }
+    if (inExec && c === 0x2a && sql.charCodeAt(i + 1) === 0x2f) {
+      inExec = false;
+      i += 2;
+      space = true;
+      continue;
+    }
+    if (c === 0x23 || (c === 0x2d && sql.charCodeAt(i + 1) === 0x2d && (i + 2 >= n || sql.charCodeAt(i + 2) <= 32))) {
+      const eol = sql.indexOf('\n', i);
+      i = eol < 0 ? n : eol + 1;
+      space = true;
+      continue;
+    }
+    const start = i;
+    const spaceBefore = space;
+    space = false;
+    if (c === 0x27 || c === 0x22 || c === 0x60) {
+      const { value, end } = readQuoted(sql, i, c, c !== 0x60 && esc);
+      const kind: TokenKind = c === 0x60 || (c === 0x22 && o.ansiQuotes) ? 'ident' : 'string';
+      i = end;
+      yield { kind, value, start, end, spaceBefore };
+      continue;
+    }
+    if (c === 0x40) {
+      // @user_var, @'quoted', @@system_var
+      if (sql.charCodeAt(i + 1) === 0x40) {
+        let j = i + 2;
+        while (j < n && isWordChar(sql.charCodeAt(j))) j++;
+        i = j;
+        yield { kind: 'sysvar', value: sql.slice(start + 2, j), start, end: j, spaceBefore };
+        continue;
+      }
+      const q = sql.charCodeAt(i + 1);
+      if (q === 0x27 || q === 0x22 || q === 0x60) {
+        const { value, end } = readQuoted(sql, i + 1, q, q !== 0x60 && esc);
+        i = end;
+        yield { kind: 'variable', value, start, end, spaceBefore };
+        continue;
+      }
+      let j = i + 1;
+      while (j < n && (isWordChar(sql.charCodeAt(j)) || sql.charCodeAt(j) === 0x2e)) j++;
+      i = j;
+      yield { kind: 'variable', value: sql.slice(start + 1, j), start, end: j, spaceBefore };
+      continue;
+    }
+    if (isWordChar(c)) {
+      let j = i;
+      while (j < n && isWordChar(sql.charCodeAt(j))) j++;
+      // 1e10, 1.5 and .5 are numbers; 1abc is an identifier, as in MySQL.
+      const text = sql.slice(i, j);
+      if (/^\d+$/.test(text) && sql.charCodeAt(j) === 0x2e && /\d/.test(sql[j + 1] ?? '')) {
+        j++;
+        while (j < n && /[0-9eE]/.test(sql[j] as string)) j++;
+      }
+      const word = sql.slice(i, j);
+      i = j;
+      const isNumber = /^(?:\d+(?:\.\d*)?(?:[eE]\d+)?|0x[0-9a-fA-F]+|0b[01]+)$/.test(word);
+      yield { kind: isNumber ? 'number' : 'word', value: word, start, end: j, spaceBefore };
+      continue;
+    }
+    const multi = MULTI_PUNCT.find((p) => sql.startsWith(p, i));
+    const text = multi ?? (sql[i] as string);
+    i += text.length;
+    yield { kind: 'punct', value: text, start, end: i, spaceBefore };
+  }
+  if (inExec) throw new LexRefusal('an unterminated executable comment');
+}
+
+function readQuoted(sql: string, at: number, quote: number, backslash: boolean): { value: string; end: number } {
+  const n = sql.length;
+  let value = '';
+  let j = at + 1;
+  let from = j;
+  for (;;) {
+    if (j >= n) throw new LexRefusal('an unterminated quoted string or name');
+    const d = sql.charCodeAt(j);
+    if (d === 0x5c && backslash) {
+      value += sql.slice(from, j) + escapedChar(sql[j + 1] ?? '');
+      j += 2;
+      from = j;
+      continue;
+    }
+    if (d === quote) {
+      if (sql.charCodeAt(j + 1) === quote) {
+        value += sql.slice(from, j + 1);
+        j += 2;
+        from = j;
+        continue;
+      }
+      value += sql.slice(from, j);
+      return { value, end: j + 1 };
+    }
+    j++;
+  }
+}
+
+function escapedChar(ch: string): string {
+  switch (ch) {
+    case '0':
+      return '\0';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    case 'b':
+      return '\b';
+    case 'Z':
+      return '\x1a';
+    case '%':
+    case '_':
+      return `\\${ch}`;
+    default:
+      return ch;
+  }
+}
+
+/** All tokens of a (short) statement. */
+export function tokenize(sql: string, o: LexOptions): Token[] {
+  return [...lexSql(sql, o)];
+}
+
+/**
+ * The statement as the server reads it: executable comments whose version applies unwrapped (their markers
+ * become spaces), the others and MariaDB-only ones on MySQL removed; ordinary comments kept (a routine's
+ * body keeps its comments). Positions of the returned text are what object rewriting works on.
+ */
+export function effectiveText(sql: string, o: LexOptions): string {
+  let out = '';
+  let last = 0;
+  let inExec = false;
+  const n = sql.length;
+  let i = 0;
+  // Walk with the lexer's rules; only comment boundaries matter here, strings are skipped whole.
+  while (i < n) {
+    const c = sql.charCodeAt(i);
+    if (c === 0x27 || c === 0x22 || c === 0x60) {
+      i = readQuoted(sql, i, c, c !== 0x60 && (o.backslashEscapes ?? true)).end;
+      continue;
+    }
+    if (c === 0x2f && sql.charCodeAt(i + 1) === 0x2a) {
+      if (inExec) throw new LexRefusal('a comment opened inside an executable comment');
+      const bang = sql.charCodeAt(i + 2) === 0x21 ? 3 : sql[i + 2] === 'M' && sql.charCodeAt(i + 3) === 0x21 ? 4 : 0;
+      const close = sql.indexOf('*/', i + 2);
+      if (close < 0) throw new LexRefusal('an unterminated comment');
+      if (bang === 0 || (bang === 4 && !o.mariadb)) {
+        if (bang === 4) {
+          out += `${sql.slice(last, i)} `;
+          last = close + 2;
+        }
+        i = close + 2;
+        continue;
+      }
+      let j = i + bang;
+      while (j < n && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) j++;
+      const digits = j - (i + bang);
+      if (digits !== 0 && digits !== 5 && digits !== 6) throw new LexRefusal('an executable comment with an unclear version');
+      const version = digits ? Number(sql.slice(i + bang, j)) : 0;
+      out += `${sql.slice(last, i)} `;
+      if (version <= o.serverVersion) {
+        inExec = true;
+        last = j;
+        i = j;
+      } else {
+        last = close + 2;
+        i = close + 2;
+      }
+      continue;
+    }
+    if (inExec && c === 0x2a && sql.charCodeAt(i + 1) === 0x2f) {
+      out += `${sql.slice(last, i)} `;
+      inExec = false;
+      i += 2;
+      last = i;
+      continue;
+    }
+    if (c === 0x23 || (c === 0x2d && sql.charCodeAt(i + 1) === 0x2d && (i + 2 >= n || sql.charCodeAt(i + 2) <= 32))) {
+      const eol = sql.indexOf('\n', i);
+      i = eol < 0 ? n : eol + 1;
+      continue;
+    }
+    i++;
+  }
+  if (inExec) throw new LexRefusal('an unterminated executable comment');
+  return out + sql.slice(last);
+}
