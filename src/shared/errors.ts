@@ -81,7 +81,7 @@ export const ERROR_HINTS: Readonly<Partial<Record<(typeof ERROR_CODES)[number], 
   INVALID_DATABASE_NAME:
     'MySQL/MariaDB database names are 1 to 64 characters, do not end with a space, and contain no / \\ . or NUL.',
   STATEMENT_TOO_LARGE:
-    "One statement in the file is longer than the target accepts (its max_allowed_packet, at most 32 MiB here); nothing was changed. A file cut inside a string literal reads this way too. Re-dump with smaller INSERTs (mysqldump's default --net-buffer-length does).",
+    "One statement in the file is longer than the target accepts (its max_allowed_packet, capped by this tool at 16 MiB); nothing was changed. A file cut inside a string literal reads this way too. Re-dump with smaller INSERTs (mysqldump's default --net-buffer-length does).",
 };
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

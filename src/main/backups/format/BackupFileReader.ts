@@ -13,10 +13,10 @@ import { checkMember } from './memberCheck';
 const TAIL_BYTES = 1024;
 /**
  * Largest manifest read, compressed or inflated. One member takes ~200 bytes of JSON (4/3 of that in
- * base64), so this holds ~120,000 members — ~500 GB of SQL at our 4 MiB chunks; the manifest is read
- * whole and parsed, so its size must be bounded like everything else taken from the file.
+ * base64), so this holds ~30,000 members, ~120 GB of SQL at our 4 MiB chunks. The manifest is read whole,
+ * decoded and parsed (a few copies of it at once), so its size is bounded like everything else in a file.
  */
-export const MANIFEST_MAX_BYTES = 32 << 20;
+export const MANIFEST_MAX_BYTES = 8 << 20;
 export const PREAMBLE_MAGIC = '-- SysNDD Admin backup v1';
 
 /**
