@@ -115,7 +115,8 @@ export class MigrationService {
   }
 
   async status(profileId: string, migrationsDir?: string): Promise<MigrationStatus> {
-    return this.withSession(profileId, migrationsDir, (s) => infoCommand(s, profileId));
+    const status = await this.withSession(profileId, migrationsDir, (s) => infoCommand(s, profileId));
+    return { ...status, rewound: this.rewinds.pending(profileId, status.database, status.pending) };
   }
 
   async validate(profileId: string, migrationsDir?: string): Promise<MigrationValidateReport> {
@@ -223,8 +224,7 @@ export class MigrationService {
 
   /** Pending files a restore rewound (they ran before and would run again); see RewoundMigrations. */
   async rewoundPending(profileId: string, migrationsDir?: string): Promise<RewoundFile[]> {
-    const status = await this.status(profileId, migrationsDir);
-    return this.rewinds.pending(profileId, status.database, status.pending);
+    return (await this.status(profileId, migrationsDir)).rewound;
   }
 
   /** Resume a failed/interrupted file from statement N, as a job. Confirmation is checked before the job starts. */

@@ -4,7 +4,9 @@ import type { CleanupReport, PreflightReport, RestoreOptions, RestoreRecord } fr
 import type { App } from '../app/App';
 import { AppError, toFailure } from '../core/AppError';
 import type { CallContext } from '../core/dispatch';
+import { appliedMigrations } from '../migrations/RewoundMigrations';
 import { closeQuietly, openByteTransparent, openControl, q } from './connect';
+import { checkDatabaseName } from './databaseName';
 import { cleanupLeftovers } from './Leftovers';
 import { takeRestoreLocks } from './locks';
 import { runPreflight, serverFacts } from './preflight/RestorePreflight';
@@ -42,6 +44,7 @@ export class RestoreService {
   private target(profile: Profile, requested: string | undefined): string {
     const db = requested ?? profile.mysql.database;
     if (!db) throw new AppError('INVALID_ARGUMENT', `Profile "${profile.name}" names no database: give a target database.`);
+    checkDatabaseName(db);
     if (/__(restore|prev)_\d{8}_\d{6}/.test(db))
       throw new AppError('INVALID_ARGUMENT', `${db} is a restore side schema, not a restore target.`);
     if (['mysql', 'information_schema', 'performance_schema', 'sys'].includes(db.toLowerCase())) {
@@ -95,7 +98,8 @@ export class RestoreService {
           return null;
         });
         for (const c of cleaned?.cleaned ?? []) ctx.log('info', `Cleaned up after an earlier restore: ${c.action}.`);
-        return runShadowSchemaRestore({
+        const before = await this.appliedMigrations(profile.id, db);
+        const result = await runShadowSchemaRestore({
           findScanned: (version) => this.takeScanned(req.file, version),
           app: this.app,
           journal: this.journal,
@@ -106,8 +110,24 @@ export class RestoreService {
           targetDatabase: db,
           options: req.options,
         });
+        // Files the backup predates are no longer in schema_version: say so, and remember it for "Run pending".
+        const after = await this.appliedMigrations(profile.id, db);
+        const rewound = this.app.migrations.rewinds.record(profile.id, db, result.restoreId, before, after);
+        for (const r of rewound) ctx.log('warn', `${r.filename} will run again on the next migrate: ${r.reason}.`);
+        return { ...result, rewoundMigrations: rewound };
       },
     });
+  }
+
+  /** schema_version's applied files of the target (none when unreadable: nothing is then reported rewound). */
+  private async appliedMigrations(profileId: string, db: string): Promise<string[]> {
+    const control = await openControl(this.app, profileId, null).catch(() => null);
+    if (!control) return [];
+    try {
+      return await appliedMigrations(control, db).catch(() => []);
+    } finally {
+      await closeQuietly(control);
+    }
   }
 
   /**

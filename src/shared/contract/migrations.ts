@@ -169,6 +169,9 @@ export const MigrationStatus = z.object({
   upToDate: z.boolean(),
   lock: MigrationLockState,
   problems: z.array(MigrationProblem),
+  /** Pending files that ran before a restore of an older backup rewound schema_version: they would run again,
+   * so "Run pending" needs the production confirmation (the database name) on any profile. */
+  rewound: z.array(z.object({ filename: z.string(), restoreId: z.string(), at: IsoDate, reason: z.string() })).default([]),
   checkedAt: IsoDate,
   durationMs: z.number(),
 });

@@ -63,6 +63,8 @@ export async function infoCommand(session: MigrationSession, profileId: string):
     upToDate: pending.length === 0,
     lock: await lockStateOf(session, loaded),
     problems: [...session.discovered.problems, ...loaded.problems],
+    // Filled in by MigrationService from the app's own record of restores (the database cannot know).
+    rewound: [],
     checkedAt: new Date().toISOString(),
     durationMs: Date.now() - t0,
   };
