@@ -21,6 +21,7 @@ import { BackupCatalog } from './catalog/BackupCatalog';
 import { CatalogCache } from './catalog/CatalogCache';
 import { describeFile } from './catalog/describe';
 import { fileSafe, newBackupName, resolveBackupPath } from './catalog/fileNames';
+import { diskFullError, isNoSpace, previousBackupSize } from './diskFull';
 import { runBackup } from './engine/BackupEngine';
 import { PARTIAL_SUFFIX } from './format/BackupFileWriter';
 import { openLocalSource } from './format/byteSource';
@@ -87,6 +88,7 @@ export class BackupService {
     const signal = run.signal ?? new AbortController().signal;
     const log = run.log ?? (() => undefined);
     log('info', `Backing up ${database} on ${profile.mysql.host} into ${path.join(dir, name)}.`);
+    let written = 0;
     const { manifest } = await runBackup({
       openConnection: () => this.openConnection(profileId, database),
       database,
@@ -99,7 +101,8 @@ export class BackupService {
       workers: options.workers,
       signal,
       log,
-      onProgress: (p) =>
+      onProgress: (p) => {
+        written = p.bytesWritten;
         run.progress?.({
           stage: p.stage,
           done: p.rowsDone,
@@ -107,7 +110,18 @@ export class BackupService {
           unit: 'rows',
           rows: p.rowsDone,
           bytes: p.bytesWritten,
-        }),
+        });
+      },
+    }).catch(async (err: unknown) => {
+      if (!isNoSpace(err)) throw err;
+      const previous = await previousBackupSize(dir, fileSafe(database));
+      throw await diskFullError({
+        dir,
+        what: `The backup of ${database}`,
+        written,
+        needed: previous === null ? null : { bytes: previous, basis: 'is needed (the size of the previous backup of it in this folder)' },
+        leftover: 'The partial file was removed.',
+      });
     });
     return { path: path.join(dir, name), name, manifest };
   }

@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { AppError } from '../core/AppError';
 import type { DbConnection } from './connect';
 import { baseTables } from './liveSchema';
+import { refuseUnsupportedEngines } from './loadErrors';
 import type { LoadedTable } from './loader/DumpLoader';
 import type { SourceInventory } from './sources/inventory';
 import { quoteIdentBytes } from './sql/dumpStatements';
@@ -36,6 +37,7 @@ export async function verifyShadow(input: {
   const { inventory: inv } = input;
   const warnings: string[] = [];
   const shadowTables = await baseTables(input.control, input.shadow);
+  refuseUnsupportedEngines(shadowTables);
   const present = new Set(shadowTables.map((t) => t.name));
   const sequences = new Set(shadowTables.filter((t) => t.sequence).map((t) => t.name));
   const expected = inv.format === 'sysndd-admin' ? inv.tables.map((t) => t.name) : input.loaded.map((t) => t.name);

@@ -6,6 +6,7 @@ import type { SFTPWrapper } from 'ssh2';
 import { AppError } from '../../core/AppError';
 import type { CatalogCache } from '../catalog/CatalogCache';
 import { resolveBackupPath, resolveRemotePath } from '../catalog/fileNames';
+import { diskFullError, isNoSpace } from '../diskFull';
 import { inspectBackupFile, readManifest } from '../format/BackupFileReader';
 import { renameNoReplace } from '../format/BackupFileWriter';
 import { scanForeignFile } from '../format/foreignDump';
@@ -92,6 +93,14 @@ export async function downloadBackup(d: DownloadInput): Promise<DownloadResult> 
         { signal: d.signal },
       );
     } catch (err) {
+      if (isNoSpace(err))
+        throw await diskFullError({
+          dir: d.localDir,
+          what: `The download of ${d.name}`,
+          written: done,
+          needed: { bytes: remote.size - done, basis: 'more are needed to finish it' },
+          leftover: 'The bytes copied so far are kept: run it again to resume once there is space.',
+        });
       if (d.signal.aborted)
         throw new AppError(
           'CANCELLED',

@@ -1,6 +1,7 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { AppError } from '../../core/AppError';
 import type { DbConnection } from '../connect';
+import { mapLoadError } from '../loadErrors';
 
 interface Task {
   sql: string;
@@ -166,6 +167,9 @@ function describeFailure(err: unknown, sql: string): unknown {
   if (err instanceof AppError) return err;
   const e = err as { errno?: number; code?: string; sqlMessage?: string; message?: string; fatal?: boolean };
   const head = Buffer.from(sql.slice(0, 120), 'latin1').toString('utf8').replace(/\s+/g, ' ');
+  // Errors a person can act on (missing engine, server disk full) get their own code: see loadErrors.ts.
+  const specific = e.fatal ? null : mapLoadError(e, head);
+  if (specific) return specific;
   const what = e.fatal
     ? `the loader connection was lost (${e.message ?? e.code})`
     : `${e.sqlMessage ?? e.message ?? String(err)}${e.errno ? ` (error ${e.errno})` : ''}`;
