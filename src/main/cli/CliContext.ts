@@ -66,8 +66,15 @@ export class CliContext {
 
   fail(failure: Failure, exitCode: ExitCode = exitCodeFor(failure.code)): never {
     if (this.json) this.stdout.write(`${JSON.stringify(failure)}\n`);
-    else this.stderr.write(`error [${failure.code}]: ${failure.message}\n`);
+    else this.printFailure(failure);
     throw new CliExit(exitCode);
+  }
+
+  /** `error [CODE]: message` on stderr, and what the code means in words when the message alone does not say it. */
+  printFailure(failure: { code: string; message: string }): void {
+    this.stderr.write(`error [${failure.code}]: ${failure.message}\n`);
+    const hint = isKnownCode(failure.code) ? ERROR_HINTS[failure.code] : undefined;
+    if (hint) this.stderr.write(`  ${hint}\n`);
   }
 
   /** `--profile` or `--url`/`--ssh` → a profile id (a transient profile for flags). */
@@ -126,7 +133,7 @@ export class CliContext {
   }
 }
 
-import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
+import { ERROR_CODES, ERROR_HINTS, type ErrorCode } from '../../shared/errors';
 
 /** `--accept-host-key` as ssh-keygen -l prints it, checked before anything connects. */
 function acceptedFingerprint(raw: string): string {

@@ -26,6 +26,16 @@ export class JobFollower {
         )
       : null;
     bar?.start(100, 0, { stage: start.progress.stage, eta_h: '--:--' });
+    // Each error is printed once. The runner logs a failed job's final error as its last line, and the
+    // command prints that same failure when the job ends: so the newest warn/error line is held back until
+    // the next line comes, and dropped when it is the final error. Without a TTY lines stream live; on a
+    // TTY (bar) the error lines are printed under the bar when the job ends.
+    const hold: { line: { level: string; message: string } | null } = { line: null };
+    const barErrors: string[] = [];
+    const release = (finalError?: string) => {
+      if (hold.line && hold.line.message !== finalError) this.stderr.write(`[${hold.line.level}] ${hold.line.message}\n`);
+      hold.line = null;
+    };
     let lastJsonAt = 0;
     // JSON lines are throttled to one per 250 ms; the newest update of a quiet spell is written when the
     // spell ends, so a consumer always sees the current stage (e.g. a long statement that just started).
@@ -38,6 +48,7 @@ export class JobFollower {
     };
     const unsubscribe = this.app.events.subscribe((event) => {
       if (event.type === 'job.updated' && event.job.id === start.id) {
+        if (event.job.finishedAt) release(event.job.error?.message);
         const p = event.job.progress;
         const pct = p.total ? Math.min(100, Math.round((p.done / p.total) * 100)) : 0;
         bar?.update(pct, { stage: p.stage.slice(0, 60), eta_h: formatEta(p.etaSeconds) });
@@ -54,14 +65,15 @@ export class JobFollower {
           flushTimer = null;
           if (pending) writeJson(pending);
         }, wait);
-      } else if (
-        event.type === 'job.log' &&
-        event.line.jobId === start.id &&
-        !this.json &&
-        !tty &&
-        event.line.level !== 'debug'
-      ) {
-        this.stderr.write(`[${event.line.level}] ${event.line.message}\n`);
+      } else if (event.type === 'job.log' && event.line.jobId === start.id && !this.json && event.line.level !== 'debug') {
+        const { level, message } = event.line;
+        if (tty) {
+          if (level === 'error') barErrors.push(message);
+          return;
+        }
+        release();
+        if (level === 'error' || level === 'warn') hold.line = { level, message };
+        else this.stderr.write(`[${level}] ${message}\n`);
       }
     });
     // Ctrl+C is not handled here: GracefulShutdown (shutdown.ts) cancels every running job of the process,
@@ -69,10 +81,14 @@ export class JobFollower {
     try {
       let final = await this.app.jobs.wait(start.id, 24 * 3600 * 1000);
       while (!final.finishedAt) final = await this.app.jobs.wait(start.id, 24 * 3600 * 1000);
+      release(final.error?.message);
+      bar?.stop();
+      for (const m of barErrors) if (m !== final.error?.message) this.stderr.write(`  ${m}\n`);
       return final;
     } finally {
       if (flushTimer) clearTimeout(flushTimer);
       unsubscribe();
+      release();
       bar?.stop();
     }
   }

@@ -78,14 +78,13 @@ function resolveFolderTarget(cli: CliContext, o: TargetWithFolders): Promise<str
   return cli.resolveTarget(o, { folders: { dir: o.dir, remoteDir: o.remoteDir }, mysqlPassword: false });
 }
 
-/** Follow a job to its end; on failure print its error and the job's error lines, exit with the mapped code. */
+/**
+ * Follow a job to its end; on failure print its error once (the follower has printed the job's other error
+ * lines) and exit with the mapped code.
+ */
 async function followOrFail(cli: CliContext, job: JobSnapshot): Promise<JobSnapshot> {
   const final = await cli.follow(job);
   if (final.state === 'succeeded') return final;
-  if (!cli.json) {
-    const log = await cli.call('jobs.log', { id: final.id, afterSeq: 0 });
-    for (const l of log) if (l.level === 'error') cli.stderr.write(`  ${l.message}\n`);
-  }
   const code: ErrorCode =
     final.error && (ERROR_CODES as readonly string[]).includes(final.error.code) ? (final.error.code as ErrorCode) : 'INTERNAL';
   return cli.fail({ ok: false, code, message: final.error?.message ?? `Job ended ${final.state}.` }, cli.jobExit(final));

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ArgsIn, ResultOf } from '../../../shared/contract/index';
 import type { JobSnapshot } from '../../../shared/contract/jobs';
 import {
   type PreflightReport,
@@ -7,6 +8,8 @@ import {
   type RestoreRecord,
 } from '../../../shared/contract/restore';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
+import { dispatch } from '../../core/dispatch';
+import { databaseNameProblem } from '../../restore/databaseName';
 import { type CliContext, CliExit } from '../CliContext';
 import { EXIT } from '../exitCodes';
 import { addDbTargetOptions, type DbTargetOptions } from '../target';
@@ -60,18 +63,30 @@ function renderRecord(r: RestoreRecord): string {
     .join('  ');
 }
 
-/** The CLI asks for the exact token before anything else: no profile, password prompt or file read first. */
-function requireConfirmation(cli: CliContext, confirm: string | undefined): void {
-  if (confirm === RESTORE_CONFIRMATION) return;
-  cli.fail(
-    {
-      ok: false,
-      code: 'CONFIRMATION_REQUIRED',
-      message: `Restoring replaces live data: add --confirm ${RESTORE_CONFIRMATION} (exactly). Nothing was changed. Use --dry-run to see the preflight report.`,
-    },
-    EXIT.REFUSED,
-  );
+type Confirmed = 'restore.start' | 'restore.rollback' | 'restore.discard';
+
+/**
+ * Call a confirmed operation through dispatch, which checks `--confirm` before anything runs and audits a
+ * refusal like any door's (door cli, the person's name). A refusal prints dispatch's words (what to type)
+ * with the flag to give it, and exits 3.
+ */
+async function callConfirmed<K extends Confirmed>(cli: CliContext, name: K, args: ArgsIn<K>, hint: string): Promise<ResultOf<K>> {
+  const app = await cli.app();
+  const r = await dispatch(app.handlers, name, args, cli.ctx);
+  if (r.ok) return r.value as ResultOf<K>;
+  if (r.code !== 'CONFIRMATION_REQUIRED') return cli.fail(r);
+  return cli.fail({ ...r, message: `${r.message} ${hint}` }, EXIT.REFUSED);
 }
+
+/**
+ * The target of a confirmed command. Without the usual `--confirm RESTORE` the call is most likely refused:
+ * no password is asked for first (the App still asks on a terminal if the call goes ahead and connects).
+ */
+function confirmedTarget(cli: CliContext, o: RestoreFlags): Promise<string> {
+  return cli.resolveTarget(o, o.confirm === RESTORE_CONFIRMATION ? {} : { mysqlPassword: false });
+}
+
+const CONFIRM_HINT = `(CLI: --confirm ${RESTORE_CONFIRMATION})`;
 
 interface DoneResult {
   restoreId: string;
@@ -100,12 +115,9 @@ function renderDone(j: JobSnapshot): string {
 }
 
 async function finish(cli: CliContext, job: JobSnapshot): Promise<void> {
+  // The follower prints the job's other error lines; its final error is printed here, once.
   const final = await cli.follow(job);
-  if (final.state !== 'succeeded' && !cli.json) {
-    const log = await cli.call('jobs.log', { id: final.id, afterSeq: 0 });
-    for (const l of log) if (l.level === 'error') cli.stderr.write(`  ${l.message}\n`);
-    cli.stderr.write(`error [${final.error?.code ?? 'INTERNAL'}]: ${final.error?.message ?? final.state}\n`);
-  }
+  if (final.state !== 'succeeded' && !cli.json) cli.printFailure(final.error ?? { code: 'INTERNAL', message: final.state });
   cli.output(final, (j) => (j.state === 'succeeded' ? renderDone(j) : undefined));
   const code =
     final.error && (ERROR_CODES as readonly string[]).includes(final.error.code) ? (final.error.code as ErrorCode) : null;
@@ -141,7 +153,17 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
           message: 'Give the backup file: sysndd-admin restore FILE --profile P --confirm RESTORE',
         });
       }
-      if (!o.dryRun) requireConfirmation(cli, o.confirm);
+      // A name the server cannot hold is a usage error, refused before any prompt or connection.
+      const badName = o.targetDb === undefined ? null : databaseNameProblem(o.targetDb);
+      if (badName)
+        cli.fail(
+          {
+            ok: false,
+            code: 'INVALID_DATABASE_NAME',
+            message: `--target-db ${JSON.stringify(o.targetDb)} is not a valid database name: ${badName}.`,
+          },
+          EXIT.USAGE,
+        );
       if (o.definer !== 'keep' && o.definer !== 'strip')
         cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: '--definer must be keep or strip.' });
       const workers = Number(o.workers);
@@ -154,7 +176,7 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
         verifyChecksums: o.verifyChecksums !== false,
         allowMissingCompletionMarker: Boolean(o.allowUnterminated),
       };
-      const profileId = await cli.resolveTarget(o);
+      const profileId = o.dryRun ? await cli.resolveTarget(o) : await confirmedTarget(cli, o);
       const args = { profileId, file: file as string, targetDatabase: o.targetDb, options };
       if (o.dryRun) {
         const report = await cli.call('restore.preflight', args);
@@ -162,7 +184,8 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
         if (!report.ok) throw new CliExit(EXIT.REFUSED);
         return;
       }
-      await finish(cli, await cli.call('restore.start', { ...args, confirm: o.confirm }));
+      const hint = `${CONFIRM_HINT} Use --dry-run to see the preflight report.`;
+      await finish(cli, await callConfirmed(cli, 'restore.start', { ...args, confirm: o.confirm }, hint));
     });
 
   // --profile / --url are optional here: needed only when the restore was made through a one-off --url target.
@@ -174,11 +197,11 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
       .option('--lock-timeout <seconds>', "how long to wait for GET_LOCK('sysndd_migration') before refusing (exit 3)", '30'),
   ).action(async (restoreId: string, _o: unknown, cmd: Command) => {
     const o = cmd.optsWithGlobals<RestoreFlags>();
-    requireConfirmation(cli, o.confirm);
     const lockTimeoutSeconds = lockSeconds(cli, o.lockTimeout);
     const id = await fullId(cli, restoreId);
-    const profileId = o.profile || o.url ? await cli.resolveTarget(o) : undefined;
-    await finish(cli, await cli.call('restore.rollback', { restoreId: id, confirm: o.confirm, lockTimeoutSeconds, profileId }));
+    const profileId = o.profile || o.url ? await confirmedTarget(cli, o) : undefined;
+    const args = { restoreId: id, confirm: o.confirm, lockTimeoutSeconds, profileId };
+    await finish(cli, await callConfirmed(cli, 'restore.rollback', args, CONFIRM_HINT));
   });
 
   addDbTargetOptions(
@@ -188,10 +211,9 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
       .option('--confirm <token>', `type ${RESTORE_CONFIRMATION} to confirm`),
   ).action(async (restoreId: string, _o: unknown, cmd: Command) => {
     const o = cmd.optsWithGlobals<RestoreFlags>();
-    requireConfirmation(cli, o.confirm);
     const id = await fullId(cli, restoreId);
-    const profileId = o.profile || o.url ? await cli.resolveTarget(o) : undefined;
-    const r = await cli.call('restore.discard', { restoreId: id, confirm: o.confirm, profileId });
+    const profileId = o.profile || o.url ? await confirmedTarget(cli, o) : undefined;
+    const r = await callConfirmed(cli, 'restore.discard', { restoreId: id, confirm: o.confirm, profileId }, CONFIRM_HINT);
     cli.output(r, (x) => `Discarded the previous tables of ${x.targetDatabase}.\n${renderRecord(x)}`);
   });
 
