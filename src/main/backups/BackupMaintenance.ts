@@ -112,7 +112,7 @@ export class BackupMaintenance {
       scratch = await scratchRestore({
         file: where.path,
         manifest: report.manifest,
-        openConnection: (db) => this.backups.openConnection(profileId, db, { multipleStatements: false }),
+        openConnection: (db, account) => this.backups.openConnection(profileId, db, { multipleStatements: false, ...account }),
         signal: ctx.signal,
         onProgress: (done, total) => ctx.progress({ stage: 'test restore', done, total, unit: 'bytes', bytes: done }),
         log: (level, message) => ctx.log(level, message),

@@ -1,6 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { CleanupReport } from '../../shared/contract/restore';
 import type { App } from '../app/App';
+import { LOAD_ACCOUNT_PREFIX, loadAccountName } from './confinement/loadAccount';
 import { closeQuietly, type DbConnection, openByteTransparent, openControl, q, rows } from './connect';
 import { baseTables, schemaInfo, schemasLike } from './liveSchema';
 import { parseLeftoverName, restoreLockName } from './names';
@@ -52,6 +53,7 @@ export async function cleanupLeftovers(
         report.cleaned.push({ restoreId: run.id, schema: run.shadowSchema, action: 'dropped a leftover shadow schema' });
       }
     }
+    await cleanupLoadAccounts(control, runs, activeJobIds, report);
     const known = new Set(runs.flatMap((r) => [r.shadowSchema, r.prevSchema]));
     for (const schema of [
       ...(await schemasLike(control, '%\\_\\_restore\\_%')),
@@ -144,4 +146,44 @@ async function recover(
 async function isEmptySchema(conn: DbConnection, schema: string): Promise<boolean> {
   if (!(await schemaInfo(conn, schema)).exists) return false;
   return (await baseTables(conn, schema)).length === 0;
+}
+
+/**
+ * Temporary load accounts of this app's runs that are no longer running are dropped (a crash between
+ * CREATE USER and the end of the load leaves one). Accounts of runs this app does not know (another
+ * machine restoring to the same server) are only reported.
+ */
+async function cleanupLoadAccounts(
+  control: DbConnection,
+  runs: readonly JournalRow[],
+  activeJobIds: ReadonlySet<string>,
+  report: CleanupReport,
+): Promise<void> {
+  let accounts: Row[];
+  try {
+    accounts = await rows<Row>(control, 'SELECT User AS u, Host AS h FROM mysql.user WHERE User LIKE ?', [
+      `${LOAD_ACCOUNT_PREFIX.replace(/_/g, '\\_')}%`,
+    ]);
+  } catch {
+    return; // mysql.user not readable: the account's own restore drops it; nothing to find here.
+  }
+  const byName = new Map(runs.map((r) => [loadAccountName(r.id), r]));
+  for (const a of accounts) {
+    const user = String(a.u);
+    const host = String(a.h);
+    const run = byName.get(user);
+    if (!run) {
+      report.unknown.push(`account ${user}@${host}`);
+      continue;
+    }
+    if (run.jobId && activeJobIds.has(run.jobId)) continue;
+    const holder = (await rows<Row>(control, 'SELECT IS_USED_LOCK(?) AS h', [restoreLockName(run.targetDatabase)]))[0]?.h;
+    if (holder !== null && holder !== undefined) continue; // still running in another process
+    await control.query('DROP USER IF EXISTS ?@?', [user, host]);
+    report.cleaned.push({
+      restoreId: run.id,
+      schema: run.shadowSchema,
+      action: `dropped the temporary load account ${user}@${host}`,
+    });
+  }
 }

@@ -13,7 +13,7 @@ import {
 import { planRetention } from '../../../src/main/backups/catalog/retention';
 import { orderViews } from '../../../src/main/backups/engine/inventory';
 import { scanForeignDump } from '../../../src/main/backups/format/foreignDump';
-import { disableEvent, stripDefiner } from '../../../src/main/backups/verify/scratchRestore';
+import { disableEvent } from '../../../src/main/backups/verify/scratchRestore';
 import type { BackupEntry } from '../../../src/shared/contract/backups';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bk-catalog-'));
@@ -157,15 +157,6 @@ describe('foreign dump scan', () => {
 });
 
 describe('scratch restore safety rewrites', () => {
-  it('strips DEFINER clauses of every quoting style', () => {
-    expect(stripDefiner('CREATE DEFINER=`root`@`localhost` TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET @a=1')).toBe(
-      'CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET @a=1',
-    );
-    expect(stripDefiner("CREATE ALGORITHM=UNDEFINED DEFINER='a b'@'%' SQL SECURITY DEFINER VIEW `v` AS select 1")).toBe(
-      'CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `v` AS select 1',
-    );
-  });
-
   it('disables events so they cannot fire in the scratch schema', () => {
     expect(
       disableEvent(

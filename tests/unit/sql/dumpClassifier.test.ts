@@ -140,7 +140,7 @@ describe('dump statement classification (tokens, allowlist)', () => {
     });
     if (trg.kind === 'object') {
       expect(writeObjectStatement(trg.object, 'dst', true).replace(/\s+/g, ' ').trim()).toBe(
-        'CREATE DEFINER=`root`@`127.0.0.1` TRIGGER `trg` before insert on `dst`.t for each row set new.v=upper(new.v)',
+        'CREATE DEFINER=`root`@`127.0.0.1` TRIGGER trg before insert on `dst`.t for each row set new.v=upper(new.v)',
       );
       expect(writeObjectStatement(trg.object, 'shadow', false)).not.toContain('DEFINER');
     }

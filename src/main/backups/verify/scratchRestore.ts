@@ -3,15 +3,17 @@ import type { Connection } from 'mysql2/promise';
 import type { BackupManifest } from '../../../shared/contract/backups';
 import { AppError } from '../../core/AppError';
 import { readStatementLimit } from '../../core/statementLimit';
+import { assertLoadAccount, createLoadAccount, dropLoadAccount, type LoadAccount } from '../../restore/confinement/loadAccount';
 import { fileSafe, timestampForName } from '../catalog/fileNames';
 import { quoteIdent } from '../engine/columns';
 import { memberStatements } from '../format/memberStatements';
+import { SKIPPED_EVENT, scratchJudge } from './scratchJudge';
 
 export interface ScratchRestoreInput {
   file: string;
   manifest: BackupManifest;
-  /** A dedicated connection; `database` null = none. */
-  openConnection: (database: string | null) => Promise<Connection>;
+  /** A dedicated connection; `database` null = none; as `account` instead of the profile's when given. */
+  openConnection: (database: string | null, account?: { user: string; password: string }) => Promise<Connection>;
   signal: AbortSignal;
   onProgress: (bytesDone: number, bytesTotal: number) => void;
   log: (level: 'info' | 'warn', message: string) => void;
@@ -23,24 +25,7 @@ export interface ScratchRestoreResult {
   mismatches: string[];
 }
 
-/** Our writer never switches or creates schemas; a file that does must not run against a live server. */
-const FORBIDDEN = /^\s*(\/\*M?!\d*\s*)?(USE\b|(CREATE|DROP|ALTER)\s+(DATABASE|SCHEMA)\b)/i;
-
-/** `DEFINER=user@host` removed: the scratch copy is created by this account, which may not impersonate others. */
-export function stripDefiner(sql: string): string {
-  return sql.replace(
-    /\bDEFINER\s*=\s*(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|[^\s@]+)@(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|[^\s]+)\s+/i,
-    '',
-  );
-}
-
-/** Events must never fire in the scratch schema (they could write elsewhere): ENABLE becomes DISABLE. */
-export function disableEvent(sql: string): string | null {
-  if (!/^\s*CREATE\b[^;]*?\bEVENT\b/i.test(sql)) return sql;
-  const re = /(\bON\s+COMPLETION\s+(?:NOT\s+)?PRESERVE\s+)ENABLE\b/i;
-  if (re.test(sql)) return sql.replace(re, '$1DISABLE');
-  return /(\bON\s+COMPLETION\s+(?:NOT\s+)?PRESERVE\s+)DISABLE\b/i.test(sql) ? sql : null;
-}
+export { disableEvent } from './scratchJudge';
 
 /**
  * Test-restore a backup into a new schema `<db>__verify_<timestamp>_<rand>` on the profile's server, then
@@ -59,6 +44,7 @@ export async function scratchRestore(input: ScratchRestoreInput): Promise<Scratc
   const schema = `${fileSafe(m.source.database).slice(0, 30)}__verify_${timestampForName(new Date())}_${randomBytes(2).toString('hex')}`;
   const admin = await input.openConnection(null);
   let conn: Connection | null = null;
+  let account: LoadAccount | null = null;
   const stop = () => conn?.destroy();
   input.signal.addEventListener('abort', stop, { once: true });
   try {
@@ -71,28 +57,25 @@ export async function scratchRestore(input: ScratchRestoreInput): Promise<Scratc
       );
     }
     input.log('info', `Test restore into ${schema}.`);
-    conn = await input.openConnection(schema);
+    // The file is loaded by a temporary account granted only the scratch schema (as a restore is): a
+    // tampered, re-sealed backup cannot reach anything else, whatever it says.
+    account = await createLoadAccount(admin, `verify:${schema}`, schema);
+    conn = await input.openConnection(schema, account);
+    await assertLoadAccount(conn, account);
     // A statement longer than the server takes is refused while it is read, never buffered whole.
     const limit = await readStatementLimit(conn);
+    const judge = await scratchJudge(admin, m, schema);
     const total = m.members.reduce((a, x) => a + x.rawBytes, 0);
     let done = 0;
     const skippedEvents: string[] = [];
     for (const member of m.members) {
       for await (const statement of memberStatements(input.file, member, { limit })) {
         if (input.signal.aborted) throw new AppError('CANCELLED', 'Verification cancelled.');
-        if (FORBIDDEN.test(statement)) {
-          throw new AppError(
-            'BACKUP_CORRUPT',
-            `The backup contains a statement this format never writes: ${statement.slice(0, 60)}`,
-          );
-        }
-        let sql: string | null = statement;
-        if (member.kind === 'objects') {
-          sql = disableEvent(stripDefiner(statement));
-          if (sql === null) {
-            skippedEvents.push(statement.slice(0, 80));
-            continue;
-          }
+        const sql = judge(statement);
+        if (sql === null) continue;
+        if (sql === SKIPPED_EVENT) {
+          skippedEvents.push(statement.slice(0, 80));
+          continue;
         }
         try {
           await conn.query(sql);
@@ -111,6 +94,10 @@ export async function scratchRestore(input: ScratchRestoreInput): Promise<Scratc
   } finally {
     input.signal.removeEventListener('abort', stop);
     conn?.destroy();
+    if (account)
+      await dropLoadAccount(admin, account).catch((err: Error) =>
+        input.log('warn', `Could not drop ${account?.user}: ${err.message}`),
+      );
     await admin
       .query(`DROP DATABASE IF EXISTS ${quoteIdent(schema)}`)
       .catch((err: Error) => input.log('warn', `Could not drop ${schema}: ${err.message}`));
