@@ -154,7 +154,7 @@ describe('Audit log page', () => {
     await table.waitFor();
     const audited = bm.app.audit.list();
     expect(audited.map((e) => [e.action, e.result])).toEqual([
-      ['profile.remove', 'succeeded'],
+      ['profiles.remove', 'succeeded'],
       ['migrations.migrate', 'succeeded'],
       ['migrations.baseline', 'refused'],
     ]);
@@ -162,7 +162,7 @@ describe('Audit log page', () => {
     const rows = table.locator('tbody tr');
     expect(
       await rows.evaluateAll((r) => r.map((x) => `${x.getAttribute('data-action')}:${x.getAttribute('data-result')}`)),
-    ).toEqual(['profile.remove:succeeded', 'migrations.migrate:succeeded', 'migrations.baseline:refused']);
+    ).toEqual(['profiles.remove:succeeded', 'migrations.migrate:succeeded', 'migrations.baseline:refused']);
     expect(await table.textContent()).toContain('Alpha');
     await bm.screenshot('audit-log');
 

@@ -161,4 +161,44 @@ describe('Migrations page (browser mode, real MariaDB)', () => {
     expect(await badge.textContent()).toContain('1 pending migration');
     expect(bm.consoleErrors).toEqual([]);
   });
+
+  it('on a production profile Run pending needs the database name typed; a dialog opened and closed leaves no audit row', async () => {
+    const { page } = bm;
+    const { id, transient: _t, secrets: _s, createdAt: _c, updatedAt: _u, ...body } = profile;
+    await call('profiles.update', { id, profile: { ...body, environment: 'production' } });
+    fs.writeFileSync(path.join(dir, '004_add_flag.sql'), 'ALTER TABLE gene ADD COLUMN flag TINYINT NULL;\n');
+    await page.reload();
+    await page.getByTestId('nav-migrations').click();
+    await expect.poll(() => page.getByTestId('run-pending').textContent(), { timeout: 20_000 }).toContain('Run pending (1)');
+    const auditBefore = bm.app.audit.list().length;
+
+    // Open the dialog and close it: nothing is called, nothing is audited.
+    await page.getByTestId('run-pending').click();
+    const modal = page.getByTestId('confirm-modal');
+    const typed = page.getByTestId('confirm-type');
+    await typed.waitFor();
+    expect(await page.getByTestId('confirm-message').textContent()).toContain('Runs 1 pending file(s): 004_add_flag.sql.');
+    expect(await modal.textContent()).toContain(`type ${db.name} to confirm`);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await typed.waitFor({ state: 'hidden' });
+    expect(bm.app.audit.list().length).toBe(auditBefore);
+
+    // Again, with the profile's name (not the database's): still blocked; then the database name.
+    await page.getByTestId('run-pending').click();
+    await typed.fill('e2e migrations');
+    expect(await page.getByTestId('confirm-proceed').isDisabled()).toBe(true);
+    await typed.fill(db.name);
+    await bm.screenshot('migrations-production-confirm');
+    await page.getByTestId('confirm-proceed').click();
+    await expect
+      .poll(() => page.getByTestId('migration-row-004_add_flag.sql').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('applied');
+    const rows = bm.app.audit.list({ action: 'migrations.migrate' });
+    expect(rows[0]).toMatchObject({ result: 'succeeded', door: 'browser', target: db.name, actor: bm.app.actor.get().actor });
+    const details = rows[0]?.details as { result?: { preMigrationBackup?: string } } | undefined;
+    const backup = details?.result?.preMigrationBackup ?? '(none)';
+    expect(fs.existsSync(backup)).toBe(true);
+    expect(bm.app.audit.list().length).toBe(auditBefore + 1);
+    expect(bm.consoleErrors).toEqual([]);
+  });
 });

@@ -157,7 +157,7 @@ describe('Restore wizard (browser mode, real MariaDB)', () => {
     await page.locator('[data-testid="restore-history-row"][data-phase="rolled-back"]').waitFor({ timeout: 10_000 });
     await bm.screenshot('restore-rolled-back');
 
-    const audit = (await call('audit.list', { action: 'restore' })) as Array<{ result: string; target: string }>;
+    const audit = (await call('audit.list', { action: 'restore.start' })) as Array<{ result: string; target: string }>;
     expect(audit.some((a) => a.result === 'succeeded' && a.target.includes(backupName))).toBe(true);
     expect(bm.consoleErrors).toEqual([]);
   });

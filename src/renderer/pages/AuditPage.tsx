@@ -116,6 +116,7 @@ export function AuditPage() {
         cell: (c) => <AuditResultBadge result={c.row.original.result} />,
       },
       { id: 'actor', header: 'Actor', accessorFn: (e) => e.actor },
+      { id: 'door', header: 'Door', accessorFn: (e) => e.door ?? 'app' },
       {
         id: 'profile',
         header: 'Profile',

@@ -1,10 +1,10 @@
 import { Alert, Button, Card, Group, Loader, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { CircleAlert, Play, RefreshCw } from 'lucide-react';
+import { CircleAlert, Play, RefreshCw, TriangleAlert } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { JobSnapshot, MigrationStatus, Profile } from '../../shared/contract/index';
-import { call, errorMessage } from '../api';
+import { errorMessage } from '../api';
 import { JobProgress } from '../components/JobProgress';
+import { useConfirmedAction } from '../components/migrations/ConfirmAction';
 import { DryRunView } from '../components/migrations/DryRunView';
 import { FileViewer } from '../components/migrations/FileViewer';
 import { HistoryList } from '../components/migrations/HistoryList';
@@ -50,6 +50,7 @@ function MigrationsView({ profile }: { profile: Profile }) {
   const upsertJob = useAppStore((s) => s.upsertJob);
   const running = job ? isLive(job) : false;
   const reloadStatus = status.reload;
+  const confirmed = useConfirmedAction(profile);
 
   // When the run (or resume) ends, everything on the page may have changed.
   useEffect(() => {
@@ -68,12 +69,11 @@ function MigrationsView({ profile }: { profile: Profile }) {
     setJobId(j.id);
   };
 
+  // Production (or files a restore rewound): the database name typed first; elsewhere it starts at once.
   async function runPending() {
     setStarting(true);
     try {
-      track(await call('migrations.migrate', { profileId: profile.id }));
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not start the migration', message: errorMessage(err) });
+      await confirmed.run('migrations.migrate', { profileId: profile.id }, 'Run pending migrations', track);
     } finally {
       setStarting(false);
     }
@@ -121,6 +121,24 @@ function MigrationsView({ profile }: { profile: Profile }) {
           data-testid="migrations-error"
         >
           {errorMessage(status.error)}
+        </Alert>
+      )}
+      {confirmed.modal}
+      {s && s.rewound.length > 0 && (
+        <Alert
+          color="orange"
+          icon={<TriangleAlert size={16} />}
+          title="A restore rewound these migrations: they will run again"
+          data-testid="migrations-rewound"
+        >
+          {s.rewound.map((r) => (
+            <Text size="sm" key={r.filename}>
+              {r.filename}: {r.reason}.
+            </Text>
+          ))}
+          <Text size="sm" mt="xs">
+            Run pending asks for the database name before it runs them again.
+          </Text>
         </Alert>
       )}
       {job && (

@@ -3,22 +3,24 @@ import { notifications } from '@mantine/notifications';
 import { TriangleAlert } from 'lucide-react';
 import { type ReactNode, useState } from 'react';
 import type { ArgsIn, OperationName, Profile, ResultOf } from '../../../shared/contract/index';
-import { ApiError, call, errorMessage } from '../../api';
+import { call, errorMessage } from '../../api';
 
 interface Pending {
   title: string;
-  /** The server's own explanation of what would happen (from CONFIRMATION_REQUIRED). */
+  /** The main process's explanation of what would happen (safety.check: read-only, never audited). */
   message: string;
-  /** Production profiles: the person types the database name to proceed. */
+  /** Production (or migrations a restore rewound): the database name to type; the reason why. */
   typeToConfirm: string | null;
-  run(): Promise<void>;
+  reason: string | null;
+  run(confirm: string | true): Promise<void>;
 }
 
 /**
- * Two-step repair actions: call without `confirm`, show the server's exact explanation, and only on the
- * person's confirmation call again with `confirm: true`. Nothing is written before that.
+ * Guarded migration actions: ask the main process what the call needs (safety.check — reads only, writes
+ * no audit row, so opening and closing this dialog leaves no trace), show its explanation, and only on the
+ * person's confirmation call with `confirm` (the typed database name, or true). Dispatch checks it again.
  */
-export function useConfirmedAction(profile: Profile): {
+export function useConfirmedAction(_profile: Profile): {
   run<K extends OperationName>(name: K, args: ArgsIn<K>, title: string, onDone: (value: ResultOf<K>) => void): Promise<void>;
   modal: ReactNode;
 } {
@@ -28,19 +30,22 @@ export function useConfirmedAction(profile: Profile): {
 
   async function run<K extends OperationName>(name: K, args: ArgsIn<K>, title: string, onDone: (value: ResultOf<K>) => void) {
     try {
-      onDone(await call(name, args));
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'CONFIRMATION_REQUIRED') {
-        setTyped('');
-        setPending({
-          title,
-          message: err.message.replace(/ Confirm to proceed.*$/, ''),
-          typeToConfirm: profile.environment === 'production' ? (profile.mysql.database ?? profile.name) : null,
-          run: async () => onDone(await call(name, { ...args, confirm: true } as ArgsIn<K>)),
-        });
-      } else {
-        notifications.show({ color: 'red', title: `${title} failed`, message: errorMessage(err) });
+      const check = await call('safety.check', { operation: name, args: args as Record<string, unknown> });
+      const required = check.required;
+      if (!required) {
+        onDone(await call(name, args));
+        return;
       }
+      setTyped('');
+      setPending({
+        title,
+        message: check.explanation ?? check.message ?? title,
+        typeToConfirm: required.kind === 'database' ? required.database : required.kind === 'word' ? required.word : null,
+        reason: required.kind === 'database' ? required.reason : null,
+        run: async (confirm) => onDone(await call(name, { ...args, confirm } as ArgsIn<K>)),
+      });
+    } catch (err) {
+      notifications.show({ color: 'red', title: `${title} failed`, message: errorMessage(err) });
     }
   }
 
@@ -48,7 +53,7 @@ export function useConfirmedAction(profile: Profile): {
     if (!pending) return;
     setBusy(true);
     try {
-      await pending.run();
+      await pending.run(pending.typeToConfirm ?? true);
       setPending(null);
     } catch (err) {
       notifications.show({ color: 'red', title: `${pending.title} failed`, message: errorMessage(err) });
@@ -70,7 +75,7 @@ export function useConfirmedAction(profile: Profile): {
           </Text>
           {pending.typeToConfirm !== null && (
             <TextInput
-              label={`Production: type ${pending.typeToConfirm} to confirm`}
+              label={`${pending.reason ? `${pending.reason}: type` : 'Type'} ${pending.typeToConfirm} to confirm`}
               value={typed}
               onChange={(e) => setTyped(e.currentTarget.value)}
               data-testid="confirm-type"

@@ -31,6 +31,7 @@ export function AuditDetails({
                 [
                   ['When', formatDateTime(entry.at)],
                   ['Actor', entry.actor],
+                  ['Door', entry.door ?? 'app'],
                   ['Action', entry.action],
                   ['Profile', profileName(entry.profileId)],
                   ['Target', entry.target ?? '—'],
