@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAccountName } from '../../../src/main/restore/confinement/loadAccount';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
 import {
@@ -120,8 +121,14 @@ describe('restore crash safety', () => {
     expect(await snapshot(live.name)).toEqual(before);
     const left = await sideSchemas(live.name);
     expect(left.some((s) => s.includes('__restore_'))).toBe(true);
+    // Killed mid-load, the run's temporary load account is still there; before the swap it was already dropped.
+    const dead = (await nextRun((t) => t.ok('restore.list', { limit: 1 })))[0]?.id ?? '';
+    expect((await loadAccounts(loadAccountName(dead))).length).toBe(point === 'restore:mid-load' ? 1 : 0);
     const report = await nextRun((t, profileId) => t.ok('restore.cleanupLeftovers', { profileId }));
     expect(report.cleaned.map((c) => c.action).join('\n')).toMatch(/dropped the shadow schema/);
+    if (point === 'restore:mid-load')
+      expect(report.cleaned.map((c) => c.action).join('\n')).toMatch(/dropped the temporary load account sysndd_rst_/);
+    expect(await loadAccounts(loadAccountName(dead))).toEqual([]);
     expect(await sideSchemas(live.name)).toEqual([]);
     expect(await snapshot(live.name)).toEqual(before);
     const records = await nextRun((t) => t.ok('restore.list', { limit: 10 }));
@@ -261,3 +268,14 @@ describe('restore crash safety', () => {
     });
   });
 });
+
+/** Temporary load accounts (restore/confinement/loadAccount.ts) on the test server. */
+async function loadAccounts(user: string): Promise<string[]> {
+  const c = await rootConnection();
+  try {
+    const [r] = await c.query("SELECT CONCAT(User, '@', Host) AS a FROM mysql.user WHERE User = ?", [user]);
+    return (r as Array<{ a: string }>).map((x) => x.a);
+  } finally {
+    await c.end();
+  }
+}
