@@ -167,8 +167,8 @@ describe('Migrations page (browser mode, real MariaDB)', () => {
     const { id, transient: _t, secrets: _s, createdAt: _c, updatedAt: _u, ...body } = profile;
     await call('profiles.update', { id, profile: { ...body, environment: 'production' } });
     fs.writeFileSync(path.join(dir, '004_add_flag.sql'), 'ALTER TABLE gene ADD COLUMN flag TINYINT NULL;\n');
-    await page.reload();
     await page.getByTestId('nav-migrations').click();
+    await page.getByTestId('migrations-refresh').click();
     await expect.poll(() => page.getByTestId('run-pending').textContent(), { timeout: 20_000 }).toContain('Run pending (1)');
     const auditBefore = bm.app.audit.list().length;
 
