@@ -110,7 +110,10 @@ export class ContractSafetyGate implements SafetyGate {
     if (!satisfies(required, args.confirm)) {
       const explanation = await explanationOf(subject);
       const message = `${explanation ?? `${def.summary.split(';')[0]}:`} Nothing was changed. ${requirementMessage(required)}`;
-      settle('refused', { reason: args.confirm === undefined ? 'confirmation missing' : 'confirmation wrong' });
+      settle('refused', {
+        code: 'CONFIRMATION_REQUIRED',
+        reason: args.confirm === undefined ? 'confirmation missing' : 'confirmation wrong',
+      });
       throw new AppError('CONFIRMATION_REQUIRED', message, { required });
     }
     settle('started');
