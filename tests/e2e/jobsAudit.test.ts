@@ -196,8 +196,8 @@ describe('Audit log page', () => {
       .readFileSync(await csvDownload.path(), 'utf8')
       .trim()
       .split('\r\n');
-    expect(csv[0]).toBe('id,at,actor,action,profileId,target,result,details');
-    expect(csv.slice(1).map((l) => l.split(',')[3])).toEqual(['profile.remove', 'migrations.migrate', 'migrations.baseline']);
+    expect(csv[0]).toBe('id,at,updatedAt,actor,door,action,profileId,target,result,details');
+    expect(csv.slice(1).map((l) => l.split(',')[5])).toEqual(['profiles.remove', 'migrations.migrate', 'migrations.baseline']);
 
     await pick('audit-filter-result', 'succeeded');
     await expect.poll(() => page.getByTestId('audit-table').getAttribute('data-count')).toBe('2');
@@ -206,7 +206,7 @@ describe('Audit log page', () => {
     const exported = JSON.parse(fs.readFileSync(await jsonDownload.path(), 'utf8')) as AuditEntry[];
     // The export follows the filters on screen.
     expect(exported.map((e) => [e.action, e.result, e.actor])).toEqual([
-      ['profile.remove', 'succeeded', 'e2e'],
+      ['profiles.remove', 'succeeded', 'e2e'],
       ['migrations.migrate', 'succeeded', 'e2e'],
     ]);
     expect(exported[1]?.profileId).toBe(alpha.id);
