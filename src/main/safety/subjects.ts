@@ -51,7 +51,9 @@ const migrationFile =
 const RESOLVERS: Resolvers = {
   'restore.start': (a, app) => {
     const s = profileSubject(profileOf(app, a.profileId), a.targetDatabase);
-    return { ...s, target: `${s.database} ← ${a.file}` };
+    // Parser-only confinement is a choice the audit must show (issue: restore confinement).
+    const confinement = a.options?.confinement === 'parser-only' ? ' (parser-only confinement)' : '';
+    return { ...s, target: `${s.database} ← ${a.file}${confinement}` };
   },
   'restore.rollback': (a, app) => restoreRun(app, a.restoreId),
   'restore.discard': (a, app) => restoreRun(app, a.restoreId),

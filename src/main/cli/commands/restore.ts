@@ -18,6 +18,7 @@ interface RestoreFlags extends DbTargetOptions {
   targetDb?: string;
   confirm?: string;
   definer?: string;
+  parserOnlyConfinement?: boolean;
   workers?: string;
   verifyChecksums?: boolean;
   allowUnterminated?: boolean;
@@ -144,6 +145,10 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
       "how long to wait for GET_LOCK('sysndd_migration') (a migration or another restore on the server) before refusing (exit 3)",
       '30',
     )
+    .option(
+      '--parser-only-confinement',
+      'for an account without CREATE USER: load as the profile account, confined by the statement allowlist only (audited)',
+    )
     .option('--dry-run', 'run the preflight only and print its report (no confirmation needed, nothing changed)')
     .action(async (file: string | undefined, o: RestoreFlags) => {
       if (!file) {
@@ -175,6 +180,7 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
         workers,
         verifyChecksums: o.verifyChecksums !== false,
         allowMissingCompletionMarker: Boolean(o.allowUnterminated),
+        confinement: o.parserOnlyConfinement ? 'parser-only' : 'server',
       };
       const profileId = o.dryRun ? await cli.resolveTarget(o) : await confirmedTarget(cli, o);
       const args = { profileId, file: file as string, targetDatabase: o.targetDb, options };
