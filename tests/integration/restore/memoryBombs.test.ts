@@ -137,6 +137,28 @@ describe('restore and verify memory bombs', () => {
     await unchanged();
   });
 
+  it('a dump of a million one-row INSERTs: the preflight reads every statement under the same bound', async () => {
+    // Tiny statements are the other way to blow memory up: per-statement objects and the statement index.
+    // With a JS-array index and batches kept across awaits this preflight peaked at 559 MB.
+    const line = Buffer.from('INSERT INTO `gene` VALUES (1);\n');
+    const n = 990_000;
+    const body = Buffer.alloc(line.length * n);
+    for (let i = 0; i < n; i++) line.copy(body, i * line.length);
+    const file = path.join(dir, 'many.sql.gz');
+    const text = Buffer.concat([
+      Buffer.from('CREATE TABLE `gene` (id int);\n'),
+      body,
+      Buffer.from('-- Dump completed on 2026-12-01\n'),
+    ]);
+    fs.writeFileSync(file, zlib.gzipSync(text, { level: 1 }));
+    const r = await measured(restoreArgs(file, '--dry-run'));
+    expect(r.exit, `${JSON.stringify(r.failure).slice(0, 500)} ${r.stderr.slice(-2000)}`).toBe(0);
+    expect((r.failure as { source?: { rows: number } }).source?.rows).toBe(n);
+    expect(r.rssKb, `peak RSS ${Math.round(r.rssKb / 1024)} MB`).toBeLessThan(RSS_LIMIT_KB);
+    console.log(`restore --dry-run of ${n} statements: exit 0, peak RSS ${Math.round(r.rssKb / 1024)} MB, ${r.seconds} s`);
+    await unchanged();
+  });
+
   it('a statement just under the limit still restores, under the same memory bound', async () => {
     const target = `${live.name}_big`;
     const body = 'b'.repeat(STATEMENT_CEILING_BYTES - 200);

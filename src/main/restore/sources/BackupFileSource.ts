@@ -14,7 +14,7 @@ import { DEFAULT_STATEMENT_LIMIT, type StatementLimit, statementTooLarge } from 
 import type { SplitStatement } from '../sql/DumpSplitter';
 import type { RestoreSource } from './ForeignDumpSource';
 import { DumpScanner, emptyObjects, type SourceInventory } from './inventory';
-import { readError, type StatementBatch, type StreamEnd, splitReadable } from './statementStream';
+import { readError, type StatementBatch, type StreamEnd, scanReadable, splitReadable } from './statementStream';
 
 /**
  * A SysNDD Admin backup (docs/backup-format.md). The manifest says what is inside (tables, exact rows,
@@ -82,8 +82,7 @@ export class BackupFileSource implements RestoreSource {
     const m = this.manifest as BackupManifest;
     const scanner = new DumpScanner(this.serverVersion);
     for (const member of m.members.filter((x) => x.kind === 'objects' || x.kind === 'schema')) {
-      const it = splitReadable(openMemberStream(this.path, member), () => 0, signal, this.limit);
-      for await (const batch of it) for (const s of batch.statements) scanner.add(s);
+      await scanReadable(openMemberStream(this.path, member), (s) => scanner.add(s), { signal, limit: this.limit });
     }
     return {
       ...base,

@@ -3,7 +3,7 @@ import { DEFAULT_STATEMENT_LIMIT, type StatementLimit } from '../../core/stateme
 import { DumpScanner, type SourceInventory } from './inventory';
 import { quickInventory } from './quickCheck';
 import { fileIdentity, StatementIndex } from './StatementIndex';
-import { openDumpFile, readError, type StatementBatch, type StreamEnd, splitReadable } from './statementStream';
+import { openDumpFile, readError, type StatementBatch, type StreamEnd, scanReadable, splitReadable } from './statementStream';
 
 export interface RestoreSource {
   readonly path: string;
@@ -62,19 +62,14 @@ export class ForeignDumpSource implements RestoreSource {
     const problems: SourceInventory['problems'] = [];
     let end: StreamEnd | null = null;
     try {
-      const it = splitReadable(opened.stream, opened.position, signal, this.limit);
-      for (;;) {
-        const r = await it.next();
-        if (r.done) {
-          end = r.value;
-          break;
-        }
-        for (const s of r.value.statements) {
+      end = await scanReadable(
+        opened.stream,
+        (s) => {
           scanner.add(s);
           index.add(s);
-        }
-        onProgress?.(r.value.position, opened.size);
-      }
+        },
+        { signal, limit: this.limit, onChunk: () => onProgress?.(opened.position(), opened.size) },
+      );
     } catch (err) {
       const e = readError(err);
       if (e instanceof AppError && (e.code === 'BACKUP_INCOMPLETE' || e.code === 'BACKUP_CORRUPT'))

@@ -23,10 +23,22 @@ export interface StreamEnd {
 
 const SQL_MODE = /SQL_MODE/i;
 
+/** Follow NO_BACKSLASH_ESCAPES when a SET switches it: the only server state that changes how a client splits. */
+function followSqlMode(splitter: DumpSplitter, s: SplitStatement): void {
+  // Only a SET (maybe inside `/*!…*/`) can switch the mode: other statements are not decoded here, an
+  // allocation per statement that a dump of millions of one-row INSERTs would pay millions of times.
+  const first = s.sql[0];
+  if (s.sql.length >= 4096 || !(first === 0x53 || first === 0x73 || first === 0x2f)) return;
+  const text = s.sql.toString('latin1');
+  if (SQL_MODE.test(text) && /^\s*(?:\/\*!\d*\s*)?SET\b/i.test(text)) {
+    const mode = /SQL_MODE\s*=\s*'([^']*)'/i.exec(text);
+    if (mode) splitter.setBackslashEscapes(!/NO_BACKSLASH_ESCAPES/i.test(mode[1] as string));
+  }
+}
+
 /**
- * Split a readable of SQL bytes into statement batches. Follows NO_BACKSLASH_ESCAPES when a SET switches
- * it (the only server state that changes how a client must split). Returns the end facts when done.
- * A statement longer than `limit` fails the iteration with STATEMENT_TOO_LARGE as soon as it passes it.
+ * Split a readable of SQL bytes into statement batches (one per input chunk). Returns the end facts when
+ * done. A statement longer than `limit` fails the iteration with STATEMENT_TOO_LARGE as soon as it passes it.
  */
 export async function* splitReadable(
   input: Readable,
@@ -39,13 +51,7 @@ export async function* splitReadable(
   let bytes = 0;
   const emit = (s: SplitStatement) => {
     batch.push(s);
-    if (s.sql.length < 4096) {
-      const text = s.sql.toString('latin1');
-      if (SQL_MODE.test(text) && /^\s*(?:\/\*!\d*\s*)?SET\b/i.test(text)) {
-        const mode = /SQL_MODE\s*=\s*'([^']*)'/i.exec(text);
-        if (mode) splitter.setBackslashEscapes(!/NO_BACKSLASH_ESCAPES/i.test(mode[1] as string));
-      }
-    }
+    followSqlMode(splitter, s);
   };
   try {
     for await (const chunk of input) {
@@ -64,6 +70,39 @@ export async function* splitReadable(
   }
   const tail = splitter.end(emit);
   if (batch.length) yield { statements: batch, position: position() };
+  return { tail, sawDumpCompleted: splitter.sawDumpCompleted, bytes };
+}
+
+/**
+ * Like splitReadable, for a reader that only looks at each statement (the preflight scan): `onStatement`
+ * runs as each one is split, so statements die young instead of waiting in a batch across an await. With
+ * millions of one-row INSERTs the batches were promoted to V8's old generation and the preflight's peak RSS
+ * grew with the number of statements; this way it does not.
+ */
+export async function scanReadable(
+  input: Readable,
+  onStatement: (s: SplitStatement) => void,
+  options: { signal?: AbortSignal; limit?: StatementLimit; onChunk?: () => void } = {},
+): Promise<StreamEnd> {
+  const splitter = new DumpSplitter({ limit: options.limit });
+  let bytes = 0;
+  const emit = (s: SplitStatement) => {
+    onStatement(s);
+    followSqlMode(splitter, s);
+  };
+  try {
+    for await (const chunk of input) {
+      if (options.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
+      bytes += (chunk as Buffer).length;
+      splitter.push(chunk as Buffer, emit);
+      options.onChunk?.();
+    }
+  } catch (err) {
+    throw readError(err);
+  } finally {
+    input.destroy();
+  }
+  const tail = splitter.end(emit);
   return { tail, sawDumpCompleted: splitter.sawDumpCompleted, bytes };
 }
 
