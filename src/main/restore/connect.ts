@@ -104,9 +104,7 @@ export async function closeQuietly(conn: DbConnection | null | undefined): Promi
   }
 }
 
-export function q(name: string): string {
-  return `\`${name.replace(/`/g, '``')}\``;
-}
+export { quoteIdent as q } from '../sql/quote';
 
 export async function rows<T extends RowDataPacket>(conn: DbConnection, sql: string, values?: unknown[]): Promise<T[]> {
   const [r] = await conn.query<T[]>(sql, values);

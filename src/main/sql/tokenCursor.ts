@@ -1,5 +1,7 @@
 import type { Token } from './lexer';
 
+export { bytesToName, quoteIdentBytes, quoteStringBytes } from './quote';
+
 /** A statement the restore does not run, with the reason in words (shown in the preflight report). */
 export class StatementRefusal extends Error {}
 
@@ -119,22 +121,6 @@ export function chainHeads(tokens: readonly Token[]): Token[] {
     out.push(t);
   }
   return out;
-}
-
-/** A name back into a backtick-quoted byte string (names arrive as UTF-8 text). */
-export function quoteIdentBytes(name: string): string {
-  return `\`${Buffer.from(name.replace(/`/g, '``'), 'utf8').toString('latin1')}\``;
-}
-
-/** A byte-string identifier as its real (UTF-8) name. */
-export function bytesToName(raw: string): string {
-  return Buffer.from(raw, 'latin1').toString('utf8');
-}
-
-/** A byte-string value as a string literal the server reads back to the same bytes. */
-export function quoteStringBytes(value: string, backslashEscapes: boolean): string {
-  if (!backslashEscapes) return `'${value.replace(/'/g, "''")}'`;
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\0/g, '\\0')}'`;
 }
 
 /** Replace the given spans of `text` (sorted or not) with `replacement`. */

@@ -1,4 +1,7 @@
+import { quoteIdent } from '../../sql/quote';
 import { KIND_BINARY, KIND_NUMBER, KIND_TEMPORAL, KIND_TEXT, type ValueKind } from './InsertEncoder';
+
+export { quoteIdent };
 
 /** One column as information_schema.COLUMNS describes it. */
 export interface ColumnInfo {
@@ -61,10 +64,6 @@ export function valueKind(c: ColumnInfo): ValueKind {
   if (BINARY_TYPES.has(t) || c.charset?.toLowerCase() === 'binary') return KIND_BINARY;
   if (TEMPORAL_TYPES.has(t)) return KIND_TEMPORAL;
   return KIND_TEXT;
-}
-
-export function quoteIdent(name: string): string {
-  return `\`${name.replaceAll('`', '``')}\``;
 }
 
 /**
