@@ -139,7 +139,7 @@ describe('restore and verify memory bombs', () => {
 
   it('a dump of a million one-row INSERTs: the preflight reads every statement under the same bound', async () => {
     // Tiny statements are the other way to blow memory up: per-statement objects and the statement index.
-    // With a JS-array index and batches kept across awaits this preflight peaked at 559 MB.
+    // With a JS-array index and batches kept across awaits, 3.9 million of them peaked at 559 MB.
     const line = Buffer.from('INSERT INTO `gene` VALUES (1);\n');
     const n = 990_000;
     const body = Buffer.alloc(line.length * n);
