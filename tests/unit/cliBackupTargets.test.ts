@@ -85,6 +85,27 @@ describe('backup prune|delete with --url and --dir (no saved profile, no databas
     expect(fs.readdirSync(dir)).toEqual([names[2]]);
   });
 
+  it('the text plan says why each file is kept and marks pre-restore backups as their own class', async () => {
+    const old = 'sysndd_db.2026-01-01T03-00.sql.gz';
+    const newest = 'sysndd_db.2026-01-02T03-00.sql.gz';
+    const safety = 'sysndd_db.2026-01-03T03-00_pre-restore.sql.gz';
+    plantDump(old, new Date(Date.UTC(2026, 0, 1, 3)));
+    plantDump(newest, new Date(Date.UTC(2026, 0, 2, 3)));
+    plantDump(safety, new Date());
+    const r = await run(['backup', 'prune', '--url', URL, '--dir', dir, '--keep-last', '1']);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/^Would delete 1 local backup\(s\), .*; keeping 2\.$/);
+    expect(lines.find((l) => l.includes(old))).toMatch(/^ {2}- /);
+    const kept = (name: string) => lines[lines.findIndex((l) => l.includes(name)) + 1];
+    expect(kept(newest)).toBe('      kept: newest 1 of the last 1');
+    expect(lines.find((l) => l.includes(safety))).toContain('(pre-restore/pre-migration)');
+    expect(kept(safety)).toBe('      kept: pre-restore/pre-migration backup younger than 7 day(s)');
+    expect(r.out).toContain('Nothing deleted. Run again with --confirm DELETE to apply.');
+    // Not a terminal: nothing asked, nothing deleted.
+    expect(fs.readdirSync(dir).sort()).toEqual([old, newest, safety]);
+  });
+
   it('delete removes exactly the named file in --dir; without --confirm DELETE it is refused (exit 3)', async () => {
     const keep = plantDump('sysndd_db.2026-01-01T03-00.sql.gz', new Date());
     const gone = plantDump('sysndd_db.2026-01-02T03-00.sql.gz', new Date());

@@ -10,6 +10,8 @@ import type {
 } from '../../../shared/contract/index';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
 import { type CliContext, CliExit } from '../CliContext';
+import { canPrompt, withPromptedConfirmation } from '../confirmPrompt';
+import { promptLine } from '../prompt';
 import { addBackupFolderOptions, addDbTargetOptions, type BackupFolderOptions, type DbTargetOptions } from '../target';
 
 function bytes(n: number): string {
@@ -55,8 +57,12 @@ function renderPlan(p: PrunePlan, applied: boolean): string {
   const lines = [
     `${applied ? 'Deleted' : 'Would delete'} ${p.remove.length} ${p.location} backup(s), ${bytes(p.bytesFreed)}; keeping ${p.keep.length}.`,
   ];
-  for (const f of p.remove) lines.push(`  - ${f.createdAt.slice(0, 19)}  ${f.name}`);
-  for (const f of p.keep) lines.push(`  = ${f.createdAt.slice(0, 19)}  ${f.name}`);
+  const kind = (f: PrunePlan['keep'][number]) => (f.class === 'safety' ? '  (pre-restore/pre-migration)' : '');
+  for (const f of p.remove) lines.push(`  - ${f.createdAt.slice(0, 19)}  ${f.name}${kind(f)}`);
+  for (const f of p.keep) {
+    lines.push(`  = ${f.createdAt.slice(0, 19)}  ${f.name}${kind(f)}`);
+    if (f.reasons.length) lines.push(`      kept: ${f.reasons.join('; ')}`);
+  }
   return lines.join('\n');
 }
 
@@ -201,28 +207,52 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
   )
     .option('--keep-last <n>', 'keep the newest n usable backups')
     .option('--keep-days <n>', 'keep backups younger than n days')
+    .option('--safety-keep-days <n>', 'keep pre-restore and pre-migration backups this many days (default 7)')
     .option('--remote', 'prune the remote folder on the SSH host instead of the local one')
     .option('--confirm <word>', 'type DELETE to actually delete')
-    .action(async (o: TargetWithFolders & { keepLast?: string; keepDays?: string; remote?: boolean; confirm?: string }) => {
-      const rule = {
-        keepLast: positiveInt(cli, o.keepLast, '--keep-last'),
-        keepDays: positiveInt(cli, o.keepDays, '--keep-days'),
-        location: o.remote ? ('remote' as const) : ('local' as const),
-      };
-      if (rule.keepLast === undefined && rule.keepDays === undefined)
-        cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: 'Give --keep-last, --keep-days or both.' });
-      const profileId = await resolveFolderTarget(cli, o);
-      if (o.confirm === undefined) {
-        const plan = await cli.call('backups.prunePreview', { profileId, rule });
-        cli.output(plan, (p) => `${renderPlan(p, false)}\nNothing deleted. Run again with --confirm DELETE to apply.`);
-        return;
-      }
-      const result = await cli.call('backups.prune', { profileId, rule, confirm: o.confirm });
-      cli.output(result, (r) => renderPlan(r.plan, true));
-    });
+    .action(
+      async (
+        o: TargetWithFolders & {
+          keepLast?: string;
+          keepDays?: string;
+          safetyKeepDays?: string;
+          remote?: boolean;
+          confirm?: string;
+        },
+      ) => {
+        const rule = {
+          keepLast: positiveInt(cli, o.keepLast, '--keep-last'),
+          keepDays: positiveInt(cli, o.keepDays, '--keep-days'),
+          safetyKeepDays: positiveInt(cli, o.safetyKeepDays, '--safety-keep-days'),
+          location: o.remote ? ('remote' as const) : ('local' as const),
+        };
+        if (rule.keepLast === undefined && rule.keepDays === undefined)
+          cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: 'Give --keep-last, --keep-days or both.' });
+        const profileId = await resolveFolderTarget(cli, o);
+        let confirm = o.confirm;
+        if (confirm === undefined) {
+          const plan = await cli.call('backups.prunePreview', { profileId, rule });
+          // On a terminal, the plan is followed by the question; anything but DELETE deletes nothing.
+          if (!canPrompt(cli) || plan.remove.length === 0) {
+            cli.output(plan, (p) => `${renderPlan(p, false)}\nNothing deleted. Run again with --confirm DELETE to apply.`);
+            return;
+          }
+          cli.stdout.write(`${renderPlan(plan, false)}\n`);
+          confirm = (await promptLine('Type DELETE to delete these files (anything else: nothing is deleted):')) ?? '';
+          if (confirm !== 'DELETE') {
+            cli.stdout.write('Nothing deleted.\n');
+            return;
+          }
+        }
+        const result = await cli.call('backups.prune', { profileId, rule, confirm });
+        cli.output(result, (r) => renderPlan(r.plan, true));
+      },
+    );
 
   addTargetWithFolders(
-    backup.command('delete <name>').description('delete one backup file (local by default); needs --confirm DELETE'),
+    backup
+      .command('delete <name>')
+      .description('delete one backup file (local by default); needs --confirm DELETE (asked for on a terminal)'),
   )
     .option('--remote', 'delete the copy in the remote folder on the SSH host')
     .option('--both', 'delete the local and the remote copy')
@@ -230,7 +260,8 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
     .action(async (name: string, o: TargetWithFolders & { remote?: boolean; both?: boolean; confirm?: string }) => {
       const profileId = await resolveFolderTarget(cli, o);
       const location = o.both ? 'both' : o.remote ? 'remote' : 'local';
-      const r = await cli.call('backups.delete', { profileId, name, location, confirm: o.confirm });
+      const args = await withPromptedConfirmation(cli, 'backups.delete', { profileId, name, location, confirm: o.confirm });
+      const r = await cli.call('backups.delete', args);
       cli.output(r, (x) => x.deleted.map((d) => `Deleted ${d}`).join('\n'));
     });
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ArgsIn, JobSnapshot, MigrateResult, OperationName, ResultOf } from '../../../shared/contract/index';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
 import { type CliContext, CliExit } from '../CliContext';
-import { promptLine, promptYesNo } from '../prompt';
+import { withPromptedConfirmation } from '../confirmPrompt';
 import { addDbTargetOptions, type DbTargetOptions } from '../target';
 import {
   renderDryRun,
@@ -56,26 +56,12 @@ function positiveInt(cli: CliContext, value: string | undefined, name: string): 
 }
 
 /**
- * Call an operation that may need `confirm`. Without --confirm on a terminal, ask first what the contract
- * needs (safety.check: read-only, not audited) and prompt for it — the database name on production, else a
- * yes. A declined prompt ends with exit 3 and calls nothing; without a terminal the call goes as given and
- * dispatch refuses it (exit 3, audited as refused) naming what to type.
+ * Call an operation that may need `confirm`; without --confirm on a terminal, prompt for what the contract
+ * needs (withPromptedConfirmation). Without a terminal the call goes as given and dispatch refuses it
+ * (exit 3, audited as refused) naming what to type.
  */
 async function callConfirmed<K extends OperationName>(cli: CliContext, name: K, args: ArgsIn<K>): Promise<ResultOf<K>> {
-  const given = (args as { confirm?: unknown }).confirm;
-  if (given === undefined && !cli.json && process.stdin.isTTY && process.stderr.isTTY) {
-    const check = await cli.call('safety.check', { operation: name, args: args as Record<string, unknown> });
-    const required = check.required;
-    if (required) {
-      cli.stderr.write(`${check.explanation ? `${check.explanation}\n` : ''}${check.message}\n`);
-      let answer: string | boolean | null = null;
-      if (required.kind === 'yes') answer = (await promptYesNo('Proceed?')) === true;
-      else answer = await promptLine(required.kind === 'word' ? `Type ${required.word}:` : `Type ${required.database}:`);
-      if (!answer) return cli.fail({ ok: false, code: 'CONFIRMATION_REQUIRED', message: 'Not confirmed; nothing was changed.' });
-      return cli.call(name, { ...args, confirm: answer } as ArgsIn<K>);
-    }
-  }
-  return cli.call(name, args);
+  return cli.call(name, await withPromptedConfirmation(cli, name, args));
 }
 
 /** Follow a migrate/resume job; print its result, or its error with the mapped exit code (3 for a busy lock). */

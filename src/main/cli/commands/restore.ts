@@ -11,6 +11,7 @@ import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
 import { dispatch } from '../../core/dispatch';
 import { databaseNameProblem } from '../../restore/databaseName';
 import { type CliContext, CliExit } from '../CliContext';
+import { withPromptedConfirmation } from '../confirmPrompt';
 import { EXIT } from '../exitCodes';
 import { addDbTargetOptions, type DbTargetOptions } from '../target';
 
@@ -68,12 +69,14 @@ type Confirmed = 'restore.start' | 'restore.rollback' | 'restore.discard';
 
 /**
  * Call a confirmed operation through dispatch, which checks `--confirm` before anything runs and audits a
- * refusal like any door's (door cli, the person's name). A refusal prints dispatch's words (what to type)
- * with the flag to give it, and exits 3.
+ * refusal like any door's (door cli, the person's name). Without --confirm on a terminal, RESTORE is asked
+ * for first (withPromptedConfirmation; a declined prompt calls nothing). A refusal prints dispatch's words
+ * (what to type) with the flag to give it, and exits 3.
  */
 async function callConfirmed<K extends Confirmed>(cli: CliContext, name: K, args: ArgsIn<K>, hint: string): Promise<ResultOf<K>> {
+  const confirmed = await withPromptedConfirmation(cli, name, args);
   const app = await cli.app();
-  const r = await dispatch(app.handlers, name, args, cli.ctx);
+  const r = await dispatch(app.handlers, name, confirmed, cli.ctx);
   if (r.ok) return r.value as ResultOf<K>;
   if (r.code !== 'CONFIRMATION_REQUIRED') return cli.fail(r);
   return cli.fail({ ...r, message: `${r.message} ${hint}` }, EXIT.REFUSED);
