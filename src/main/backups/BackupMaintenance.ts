@@ -6,12 +6,14 @@ import type { App } from '../app/App';
 import { AppError, toFailure } from '../core/AppError';
 import type { BackupService } from './BackupService';
 import { resolveBackupPath, resolveRemotePath } from './catalog/fileNames';
+import { localVersion } from './catalog/fileVersion';
 import { planRetention, type RetentionRuleInput } from './catalog/retention';
+import { openVersioned, recordVerified } from './catalog/verifiedContent';
 import { inspectBackupFrom, readManifestDetailed, type VerifyReport } from './format/BackupFileReader';
-import { type ByteSource, openLocalSource } from './format/byteSource';
+import type { ByteSource } from './format/byteSource';
 import { scanForeignFrom } from './format/foreignDump';
 import { downloadBackup } from './remote/download';
-import { openSftpSource, statRemote, unlinkRemote } from './remote/sftpFiles';
+import { statRemote, unlinkRemote } from './remote/sftpFiles';
 import { scratchRestore } from './verify/scratchRestore';
 
 /** Ours (with its content fingerprint), ours but unreadable (inspect reports why), or a foreign dump. */
@@ -62,17 +64,12 @@ export class BackupMaintenance {
     if (req.scratchRestore && where.location === 'remote') {
       throw new AppError('PRECONDITION_FAILED', 'A test restore reads the file locally: download the backup first.');
     }
-    const src: ByteSource =
-      where.location === 'local'
-        ? await openLocalSource(where.path)
-        : await (async () => {
-            const sftp = await this.app.connections.openSftp(where.profileId as string);
-            const st = await statRemote(sftp, where.path);
-            const s = await openSftpSource(sftp, where.path, st.size);
-            return { ...s, close: async () => (await s.close(), sftp.end()) };
-          })();
+    // The result is bound to the version read (catalog/fileVersion.ts): checked again after the reading.
+    const opened = await openVersioned(where, (id) => this.app.connections.openSftp(id));
+    const src = opened.src;
+    const versions: Array<string | null> = [opened.before];
     let report: VerifyReport;
-    let fingerprint: string | null = null;
+    let proven: string | null = null;
     let format: VerifyResult['format'] = 'sysndd-admin';
     try {
       ctx.progress({ stage: 'checking members', done: 0, total: null, unit: 'members' });
@@ -81,8 +78,6 @@ export class BackupMaintenance {
         // No end marker and no preamble of ours: a plain mysqldump file, checked as such.
         format = 'foreign';
         report = await this.verifyForeign(src, ctx);
-        const st = fs.existsSync(where.path) ? fs.statSync(where.path) : null;
-        if (st) fingerprint = `stat:${path.basename(where.path)}:${st.size}:${Math.round(st.mtimeMs)}`;
       } else {
         report = await inspectBackupFrom(src, {
           signal: ctx.signal,
@@ -95,10 +90,12 @@ export class BackupMaintenance {
               bytes: p.bytesDone,
             }),
         });
-        if (kind.type === 'ours') fingerprint = `manifest:${kind.jsonSha256}`;
+        // Every byte checked against the manifest: its hash now names this content wherever a copy lives.
+        if (kind.type === 'ours' && report.ok) proven = kind.jsonSha256;
       }
     } finally {
-      await src.close().catch(() => undefined);
+      versions.push(await opened.versionNow());
+      await opened.close().catch(() => undefined);
     }
     for (const p of report.problems) ctx.log('error', `${p.code}: ${p.message}`);
     let scratch: VerifyResult['scratch'] = null;
@@ -126,7 +123,11 @@ export class BackupMaintenance {
         ? `Test restore matched: ${scratch.tablesCompared} tables (row counts${report.manifest?.tables.some((t) => t.checksum) ? ' and CHECKSUM TABLE' : ''}).`
         : `${report.members} members and the end marker check out.`
       : [...report.problems.map((p) => p.message), ...(scratch?.mismatches ?? [])].slice(0, 5).join('; ');
-    if (fingerprint) this.backups.cache.recordVerification(fingerprint, level, ok, message);
+    // A test restore read the file again: it must still be the version the hashes were checked on.
+    if (scratch && where.location === 'local') versions.push(await localVersion(where.path));
+    const read = { fileKey: opened.fileKey, versions };
+    if (!recordVerified(this.backups.cache, read, proven, { level, ok, message }))
+      ctx.log('warn', `${where.path} changed while it was being verified: no result is recorded for it.`);
     if (!ok) {
       const code = report.problems.some((p) => p.code === 'BACKUP_INCOMPLETE') ? 'BACKUP_INCOMPLETE' : 'BACKUP_CORRUPT';
       throw new AppError(code, message, { problems: report.problems, mismatches: scratch?.mismatches ?? [] });
@@ -158,7 +159,7 @@ export class BackupMaintenance {
       run: async (ctx) => {
         const sftp = await this.app.connections.openSftp(profileId);
         try {
-          const localDir = this.backups.localDir(profile);
+          const localDir = await this.backups.localDirReady(profile);
           const result = await downloadBackup({
             profileId,
             sftp,
@@ -185,7 +186,7 @@ export class BackupMaintenance {
     // Audited by dispatch (one row per call); a failure half-way says what was already deleted.
     try {
       if (location === 'local' || location === 'both') {
-        const file = resolveBackupPath(this.backups.localDir(profile), name);
+        const file = resolveBackupPath(await this.backups.ownLocalDir(profile), name);
         try {
           await fs.promises.unlink(file);
         } catch (err) {
@@ -250,7 +251,7 @@ export class BackupMaintenance {
     // Each deletion is part of the one audited prune; no per-file audit rows.
     const profile = this.app.profiles.get(profileId);
     if (location === 'local') {
-      const file = resolveBackupPath(this.backups.localDir(profile), name);
+      const file = resolveBackupPath(await this.backups.ownLocalDir(profile), name);
       await fs.promises.rm(file, { force: true });
       this.backups.cache.remove(profileId, 'local', name);
       return [file];

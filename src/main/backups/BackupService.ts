@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Connection } from 'mysql2/promise';
 import {
@@ -21,6 +20,8 @@ import { BackupCatalog } from './catalog/BackupCatalog';
 import { CatalogCache } from './catalog/CatalogCache';
 import { describeFile } from './catalog/describe';
 import { fileSafe, newBackupName, resolveBackupPath } from './catalog/fileNames';
+import { localVersionOf } from './catalog/fileVersion';
+import { adoptLegacyFiles, expandHome, profileFolder } from './catalog/profileFolder';
 import { diskFullError, isNoSpace, previousBackupSize } from './diskFull';
 import { runBackup } from './engine/BackupEngine';
 import { PARTIAL_SUFFIX } from './format/BackupFileWriter';
@@ -53,10 +54,58 @@ export class BackupService {
     this.maintenance = new BackupMaintenance(app, this);
   }
 
-  /** profile.localBackupDir, default `<app home>/backups/<profile name>`. */
+  /**
+   * profile.localBackupDir, default `<app home>/backups/<profile name>-<profile id>`: each profile's own
+   * (catalog/profileFolder.ts). Use `localDirReady` before reading or writing it.
+   */
   localDir(profile: Profile): string {
-    if (profile.localBackupDir) return path.resolve(expandHome(profile.localBackupDir));
-    return path.join(this.app.home, 'backups', fileSafe(profile.name, 'profile'));
+    return profileFolder(this.app.home, profile);
+  }
+
+  private readonly adopted = new Map<string, Promise<string>>();
+
+  /**
+   * The profile's folder, once its backups were moved out of the old name-derived folder it may have shared
+   * (only the files provably its own; once per process).
+   */
+  localDirReady(profile: Profile): Promise<string> {
+    let ready = this.adopted.get(profile.id);
+    if (!ready) {
+      const target = this.localDir(profile);
+      ready = adoptLegacyFiles({ home: this.app.home, profile, others: this.app.profiles.list(), target, cache: this.cache })
+        .then((r) => {
+          if (r?.moved.length)
+            this.app.logger.info(
+              { profile: profile.name, from: r.from, to: target, moved: r.moved, left: r.left },
+              `Moved ${r.moved.length} backup(s) of "${profile.name}" into its own folder ${target}.`,
+            );
+          return target;
+        })
+        .catch((err: unknown) => {
+          this.adopted.delete(profile.id);
+          throw err;
+        });
+      this.adopted.set(profile.id, ready);
+    }
+    return ready;
+  }
+
+  /**
+   * The folder a delete or prune of this profile may remove files from: refused when another saved profile
+   * uses the same folder (set by hand to the same path), since its backups would be deleted too.
+   */
+  async ownLocalDir(profile: Profile): Promise<string> {
+    const dir = await this.localDirReady(profile);
+    const sharing = this.app.profiles
+      .list()
+      .filter((o) => o.id !== profile.id && !o.transient && path.resolve(this.localDir(o)) === path.resolve(dir));
+    if (sharing.length)
+      throw new AppError(
+        'CONFLICT',
+        `The backup folder ${dir} is also the folder of profile ${sharing.map((o) => `"${o.name}"`).join(', ')}: deleting from it here could remove that profile's backups. Give each profile its own local backup folder (profile edit --local-backup-dir), then try again.`,
+        { dir, sharedWith: sharing.map((o) => o.id) },
+      );
+    return dir;
   }
 
   remoteDir(profile: Profile): string | null {
@@ -81,7 +130,7 @@ export class BackupService {
     const profile = this.app.profiles.get(profileId);
     const database = profile.mysql.database;
     if (!database) throw new AppError('PRECONDITION_FAILED', `Profile "${profile.name}" names no database to back up.`);
-    const dir = options.dir ? path.resolve(expandHome(options.dir)) : this.localDir(profile);
+    const dir = options.dir ? path.resolve(expandHome(options.dir)) : await this.localDirReady(profile);
     await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     await removeStalePartials(dir);
     const name = newBackupName(dir, database, new Date(), options.label);
@@ -119,7 +168,10 @@ export class BackupService {
         dir,
         what: `The backup of ${database}`,
         written,
-        needed: previous === null ? null : { bytes: previous, basis: 'is needed (the size of the previous backup of it in this folder)' },
+        needed:
+          previous === null
+            ? null
+            : { bytes: previous, basis: 'is needed (the size of the previous backup of it in this folder)' },
         leftover: 'The partial file was removed.',
       });
     });
@@ -151,9 +203,10 @@ export class BackupService {
     });
   }
 
-  list(profileId: string, refreshRemote: boolean): Promise<BackupList> {
+  async list(profileId: string, refreshRemote: boolean): Promise<BackupList> {
     const profile = this.app.profiles.get(profileId);
-    return this.catalog.list({ profileId, localDir: this.localDir(profile), remoteDir: this.remoteDir(profile) }, refreshRemote);
+    const localDir = await this.localDirReady(profile);
+    return this.catalog.list({ profileId, localDir, remoteDir: this.remoteDir(profile) }, refreshRemote);
   }
 
   /** A file named by a person: `path` (CLI) or a name in the profile's local (else remote) folder. */
@@ -171,7 +224,7 @@ export class BackupService {
       return { path: full, location: 'local', profileId: ref.profileId ?? null };
     }
     const profile = this.app.profiles.get(ref.profileId as string);
-    const local = resolveBackupPath(this.localDir(profile), ref.name as string);
+    const local = resolveBackupPath(await this.localDirReady(profile), ref.name as string);
     if (fs.existsSync(local)) return { path: local, location: 'local', profileId: profile.id };
     const remoteDir = this.remoteDir(profile);
     const remote = remoteDir ? this.cache.get(profile.id, 'remote', ref.name as string) : null;
@@ -192,14 +245,15 @@ export class BackupService {
       if (!entry) throw new AppError('NOT_FOUND', `No backup at ${where.path}.`);
       return { path: where.path, entry, manifest: cached?.manifest ?? null };
     }
-    const st = await fs.promises.stat(where.path);
+    const st = await fs.promises.stat(where.path, { bigint: true });
     const facts = {
       profileId: where.profileId ?? '',
       location: 'local' as const,
       name: path.basename(where.path),
       path: where.path,
-      size: st.size,
-      mtimeMs: st.mtimeMs,
+      size: Number(st.size),
+      mtimeMs: Number(st.mtimeMs),
+      version: localVersionOf(st),
     };
     const file = await describeFile(facts, () => openLocalSource(where.path), true);
     const entry: BackupEntry = {
@@ -217,16 +271,10 @@ export class BackupService {
       schemaVersionHead: file.schemaVersion,
       database: file.database,
       serverVersion: file.serverVersion,
-      verified: this.cache.verification(file.fingerprint),
+      verified: this.cache.verificationOfFile(file),
     };
     return { path: where.path, entry, manifest: file.manifest };
   }
-}
-
-export function expandHome(p: string): string {
-  if (p === '~') return os.homedir();
-  if (p.startsWith('~/')) return path.join(os.homedir(), p.slice(2));
-  return p;
 }
 
 /** `.partial` files of crashed backups (not downloads, which resume) untouched for an hour. */

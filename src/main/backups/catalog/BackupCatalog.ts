@@ -8,6 +8,7 @@ import { listRemoteDir, openSftpSource } from '../remote/sftpFiles';
 import type { CachedFile, CatalogCache, FileLocation } from './CatalogCache';
 import { describeFile, type FileFacts, reusable, sameContent, toEntry } from './describe';
 import { isBackupFileName } from './fileNames';
+import { localVersionOf, remoteVersionOf } from './fileVersion';
 
 export interface CatalogTarget {
   profileId: string;
@@ -87,8 +88,17 @@ export class BackupCatalog {
     for (const d of dirents) {
       if (!d.isFile() || !isBackupFileName(d.name)) continue;
       const full = path.join(dir, d.name);
-      const st = await fs.promises.stat(full).catch(() => null);
-      if (st) facts.push({ profileId, location: 'local', name: d.name, path: full, size: st.size, mtimeMs: st.mtimeMs });
+      const st = await fs.promises.stat(full, { bigint: true }).catch(() => null);
+      if (st)
+        facts.push({
+          profileId,
+          location: 'local',
+          name: d.name,
+          path: full,
+          size: Number(st.size),
+          mtimeMs: Number(st.mtimeMs),
+          version: localVersionOf(st),
+        });
     }
     const files = await this.describeAll(facts, 'local', (f) => openLocalSource(f.path), true);
     this.cache.replaceFolder(profileId, 'local', files);
@@ -108,6 +118,7 @@ export class BackupCatalog {
           path: `${dir.replace(/\/+$/, '')}/${f.name}`,
           size: f.size,
           mtimeMs: f.mtimeMs,
+          version: remoteVersionOf(f.size, f.mtimeMs),
         }));
       const files = await this.describeAll(facts, 'remote', (f) => openSftpSource(sftp, f.path, f.size), scanForeign);
       this.cache.replaceFolder(profileId, 'remote', files);

@@ -1,11 +1,14 @@
 import type { BackupManifest, BackupVerification, VerifyLevel } from '../../../shared/contract/backups';
 import type { AppDatabase } from '../../store/AppDatabase';
+import { fileKeyOf } from './fileVersion';
 
 /**
  * The backup catalog's memory in the app's SQLite: what each folder held when last listed (so remote
  * backups stay browsable offline and expensive facts — manifests, table counts of foreign dumps — are read
- * once per file version), and verification results keyed by a content fingerprint, so a verified backup
- * keeps its badge wherever a copy of it lives (remote, downloaded, or a path given to the CLI).
+ * once per file version), and verification results. A verification is recorded under a content key, and a
+ * file version (fileVersion.ts) gets that key only when a job read every byte of exactly that version
+ * (verify, or a download's check): a file changed since shows no badge until it is verified again, while
+ * copies proven identical (a verified remote backup, downloaded) share one.
  */
 const SCHEMA = [
   `CREATE TABLE backup_files (
@@ -21,6 +24,11 @@ const SCHEMA = [
   `CREATE TABLE backup_downloads (
      profile_id TEXT NOT NULL, name TEXT NOT NULL, remote_size INTEGER NOT NULL, remote_mtime_ms INTEGER NOT NULL,
      started_at TEXT NOT NULL, PRIMARY KEY (profile_id, name));`,
+  // v4: descriptions carry the file version they describe; verified content per file version. Results of
+  // earlier versions (keyed by manifest alone) are kept but no longer shown until a file is verified again.
+  `ALTER TABLE backup_files ADD COLUMN version TEXT;
+   CREATE TABLE backup_file_content (
+     file_key TEXT PRIMARY KEY, version TEXT NOT NULL, content_key TEXT NOT NULL, recorded_at TEXT NOT NULL);`,
 ];
 
 export type FileLocation = 'local' | 'remote';
@@ -32,7 +40,9 @@ export interface CachedFile {
   path: string;
   size: number;
   mtimeMs: number;
-  /** `manifest:<sha256 of the manifest JSON>` for ours, `stat:<name>:<size>:<mtime>` for foreign files. */
+  /** The file version this description is of (fileVersion.ts); null for rows written before versions. */
+  version: string | null;
+  /** `manifest:<sha256 of the manifest JSON>` for ours (which file is the same backup), `stat:…` for foreign files. */
   fingerprint: string | null;
   format: 'sysndd-admin' | 'foreign';
   status: 'complete' | 'incomplete' | 'corrupt' | 'unknown';
@@ -52,6 +62,7 @@ interface Row {
   path: string;
   size: number;
   mtime_ms: number;
+  version: string | null;
   fingerprint: string | null;
   format: CachedFile['format'];
   status: CachedFile['status'];
@@ -72,6 +83,7 @@ function fromRow(r: Row): CachedFile {
     path: r.path,
     size: r.size,
     mtimeMs: r.mtime_ms,
+    version: r.version,
     fingerprint: r.fingerprint,
     format: r.format,
     status: r.status,
@@ -109,10 +121,10 @@ export class CatalogCache {
     const now = new Date().toISOString();
     const del = this.store.db.prepare('DELETE FROM backup_files WHERE profile_id = ? AND location = ?');
     const ins = this.store.db.prepare(
-      `INSERT INTO backup_files (profile_id, location, name, path, size, mtime_ms, fingerprint, format, status, table_count,
-         row_count, schema_version, database_name, server_version, created_at, manifest, seen_at)
-       VALUES (@profileId, @location, @name, @path, @size, @mtimeMs, @fingerprint, @format, @status, @tableCount,
-         @rowCount, @schemaVersion, @database, @serverVersion, @createdAt, @manifest, @seenAt)`,
+      `INSERT INTO backup_files (profile_id, location, name, path, size, mtime_ms, version, fingerprint, format, status,
+         table_count, row_count, schema_version, database_name, server_version, created_at, manifest, seen_at)
+       VALUES (@profileId, @location, @name, @path, @size, @mtimeMs, @version, @fingerprint, @format, @status,
+         @tableCount, @rowCount, @schemaVersion, @database, @serverVersion, @createdAt, @manifest, @seenAt)`,
     );
     this.store.db.transaction(() => {
       del.run(profileId, location);
@@ -138,7 +150,31 @@ export class CatalogCache {
     return { at, level, ok, message };
   }
 
-  /** The most telling verification of a fingerprint: a restore test beats a structure check; newest wins. */
+  /** Record that `version` of the file at `fileKey` has the content `contentKey` (a job read all of it). */
+  recordContent(fileKey: string, version: string, contentKey: string): void {
+    this.store.db
+      .prepare(
+        `INSERT INTO backup_file_content (file_key, version, content_key, recorded_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(file_key) DO UPDATE SET version = excluded.version, content_key = excluded.content_key, recorded_at = excluded.recorded_at`,
+      )
+      .run(fileKey, version, contentKey, new Date().toISOString());
+  }
+
+  /** The content key of the file at `fileKey`, only while it is still the version that was read. */
+  contentKey(fileKey: string, version: string | null): string | null {
+    if (!version) return null;
+    const row = this.store.db.prepare('SELECT version, content_key FROM backup_file_content WHERE file_key = ?').get(fileKey) as
+      | { version: string; content_key: string }
+      | undefined;
+    return row && row.version === version ? row.content_key : null;
+  }
+
+  /** The verification of a file as it is now (its current version), or null. */
+  verificationOfFile(file: Pick<CachedFile, 'location' | 'profileId' | 'path' | 'version'>): BackupVerification | null {
+    return this.verification(this.contentKey(fileKeyOf(file), file.version));
+  }
+
+  /** The most telling verification of a content key: a restore test beats a structure check; newest wins. */
   verification(fingerprint: string | null): BackupVerification | null {
     if (!fingerprint) return null;
     const rows = this.store.db

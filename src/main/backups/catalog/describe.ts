@@ -12,6 +12,8 @@ export interface FileFacts {
   path: string;
   size: number;
   mtimeMs: number;
+  /** fileVersion.ts: what a cached description and a verification are bound to. */
+  version: string | null;
 }
 
 /**
@@ -73,9 +75,13 @@ export async function describeFile(facts: FileFacts, open: () => Promise<ByteSou
   }
 }
 
-/** Reuse the cached description while the file's size and mtime are unchanged (and it was fully read). */
+/**
+ * Reuse the cached description while the file is the same version (and it was fully read). Size and mtime
+ * alone are not enough: an edit of the same size with its mtime put back would keep the old description —
+ * and the old manifest's badge.
+ */
 export function reusable(cached: CachedFile | null, facts: FileFacts, scanForeign: boolean): cached is CachedFile {
-  if (!cached || cached.size !== facts.size || Math.round(cached.mtimeMs) !== Math.round(facts.mtimeMs)) return false;
+  if (!cached?.version || cached.version !== facts.version) return false;
   return cached.status !== 'unknown' || !scanForeign;
 }
 
@@ -84,6 +90,16 @@ export function sameContent(a: CachedFile, b: CachedFile): boolean {
   if (a.size !== b.size) return false;
   const ours = a.fingerprint?.startsWith('manifest:') || b.fingerprint?.startsWith('manifest:');
   return ours ? a.fingerprint === b.fingerprint || a.status === 'unknown' || b.status === 'unknown' : true;
+}
+
+/**
+ * The badge of an entry: the verification of the file as it is now. For a file on both sides the local copy
+ * speaks (a restore reads it): it shares a remote copy's badge only once proven the same content (a
+ * download checks every member), and a local copy changed since shows none.
+ */
+function verifiedNow(file: CachedFile, copy: CachedFile | null, cache: CatalogCache): BackupEntry['verified'] {
+  const local = file.location === 'local' ? file : copy;
+  return cache.verificationOfFile(copy && local ? local : file);
 }
 
 /** One catalog row: `file`, merged with `copy` (the same backup in the other location) when there is one. */
@@ -107,6 +123,6 @@ export function toEntry(file: CachedFile, copy: CachedFile | null, cache: Catalo
     schemaVersionHead: main.schemaVersion,
     database: main.database,
     serverVersion: main.serverVersion,
-    verified: cache.verification(file.fingerprint) ?? cache.verification(copy?.fingerprint ?? null),
+    verified: verifiedNow(file, copy, cache),
   };
 }

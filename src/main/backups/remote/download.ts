@@ -6,9 +6,12 @@ import type { SFTPWrapper } from 'ssh2';
 import { AppError } from '../../core/AppError';
 import type { CatalogCache } from '../catalog/CatalogCache';
 import { resolveBackupPath, resolveRemotePath } from '../catalog/fileNames';
+import { fileKeyOf, remoteVersionOf } from '../catalog/fileVersion';
+import { recordCopy } from '../catalog/verifiedContent';
 import { diskFullError, isNoSpace } from '../diskFull';
-import { inspectBackupFile, readManifest } from '../format/BackupFileReader';
+import { inspectBackupFile, readManifest, readManifestDetailed } from '../format/BackupFileReader';
 import { renameNoReplace } from '../format/BackupFileWriter';
+import { openLocalSource, withSource } from '../format/byteSource';
 import { scanForeignFile } from '../format/foreignDump';
 import { statRemote } from './sftpFiles';
 
@@ -54,6 +57,7 @@ export async function downloadBackup(d: DownloadInput): Promise<DownloadResult> 
       throw new AppError('CONFLICT', `${finalPath} already exists and differs from the remote file; delete or rename it first.`);
     // Same size is not the same content: check the local copy like a fresh one (never deleting it).
     const format = await checkCopy(finalPath, d, false);
+    await recordCopy(d.cache, { path: finalPath, provenManifest: await provenManifest(finalPath, format) }, sourceOf(d, remote));
     d.log('info', `${d.name} is already in the local folder and passed its check.`);
     return {
       path: finalPath,
@@ -126,6 +130,10 @@ export async function downloadBackup(d: DownloadInput): Promise<DownloadResult> 
   // Keep the remote modification time: it is the creation date of a foreign dump in the catalog.
   await fs.promises.utimes(finalPath, new Date(), new Date(remote.mtimeMs));
   d.cache.clearDownloadState(d.profileId, d.name);
+  // The copy shares the remote version's verification (unless the remote file changed during the copy).
+  const after = await statRemote(d.sftp, remotePath).catch(() => null);
+  if (after && remoteVersionOf(after.size, after.mtimeMs) === remoteVersionOf(remote.size, remote.mtimeMs))
+    await recordCopy(d.cache, { path: finalPath, provenManifest: await provenManifest(finalPath, format) }, sourceOf(d, remote));
   d.log('info', `Downloaded ${d.name} (${size} bytes, SHA-256 ${sha256}).`);
   return { path: finalPath, bytes: size - offset, resumedFrom: offset, sha256, format, alreadyPresent: false };
 }
@@ -168,6 +176,20 @@ async function checkCopy(partial: string, d: DownloadInput, isPartial: boolean):
     if (!s.completed) d.log('warn', `${d.name} has no "Dump completed" line: the dump on the server may be incomplete.`);
   }
   return 'foreign';
+}
+
+/** The manifest hash of a copy whose every member was just checked (ours), else null. */
+async function provenManifest(file: string, format: 'sysndd-admin' | 'foreign'): Promise<string | null> {
+  if (format !== 'sysndd-admin') return null;
+  return (await withSource(openLocalSource(file), readManifestDetailed)).jsonSha256;
+}
+
+function sourceOf(d: DownloadInput, remote: { size: number; mtimeMs: number }): { fileKey: string; version: string } {
+  const remotePath = resolveRemotePath(d.remoteDir, d.name);
+  return {
+    fileKey: fileKeyOf({ location: 'remote', profileId: d.profileId, path: remotePath }),
+    version: remoteVersionOf(remote.size, remote.mtimeMs),
+  };
 }
 
 async function fileSha256(file: string): Promise<string> {
