@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Transform, Writable } from 'node:stream';
+import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BackupMember } from '../../../shared/contract/backups';
 import { AppError } from '../../core/AppError';
@@ -10,6 +10,13 @@ export interface MemberProblem {
   code: 'BACKUP_INCOMPLETE' | 'BACKUP_CORRUPT';
   message: string;
 }
+
+/**
+ * Members up to this size (compressed) are read with one call on the open source and fed to the pipeline
+ * as one chunk: over SFTP every stream is an open/close round trip, and a backup has hundreds of ~1 MB
+ * members. Larger ones are streamed from the source. Either way the inflated text is never held.
+ */
+const ONE_READ_MAX_BYTES = 16 << 20;
 
 /** Raised inside the pipeline when a member inflates past its manifest's rawBytes. */
 class InflatedTooMuch extends Error {}
@@ -42,13 +49,17 @@ export async function checkMember(
   const sink = new Writable({ write: (_chunk, _enc, cb) => cb() });
   const end = m.offset + m.length;
   let inflateProblem: string | null = null;
+  const input = async (): Promise<Readable> =>
+    m.length <= ONE_READ_MAX_BYTES
+      ? Readable.from([await src.read(m.offset, m.length)], { objectMode: false })
+      : src.stream(m.offset, end);
   try {
     if (m.length > 0 && options.inflate) {
       const limit = new OutputLimit(m.rawBytes, () => new InflatedTooMuch());
-      await pipeline(src.stream(m.offset, end), tap, createGunzipStream(), limit, sink, { signal: options.signal });
+      await pipeline(await input(), tap, createGunzipStream(), limit, sink, { signal: options.signal });
       if (limit.seen !== m.rawBytes) inflateProblem = `inflates to ${limit.seen} bytes, manifest says ${m.rawBytes}`;
     } else if (m.length > 0) {
-      await pipeline(src.stream(m.offset, end), tap, sink, { signal: options.signal });
+      await pipeline(await input(), tap, sink, { signal: options.signal });
     }
   } catch (err) {
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'Verification cancelled.');
