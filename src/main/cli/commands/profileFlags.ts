@@ -62,7 +62,7 @@ export function addProfileFlags(cmd: Command): Command {
     .option('--jump-auth <method>', 'agent | key | password for the jump host (JUMP_PASSWORD / JUMP_PASSPHRASE)')
     .option('--jump-key <path>', 'private key file for the jump host')
     .option('--jump-agent-socket <path>', 'ssh-agent socket for the jump host')
-    .option('--local-backup-dir <path>', 'local backup folder')
+    .option('--local-backup-dir <path>', "local backup folder (default: the profile's own, <app home>/backups/<name>-<id>)")
     .option('--remote-backup-dir <path>', 'backup folder on the SSH host')
     .option('--migrations-dir <path>', "migrations folder (default: the bundled migrations/; '' to reset)")
     .option('--smtp-host <host>', 'SMTP host (password from SMTP_PASSWORD)')
