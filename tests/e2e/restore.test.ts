@@ -162,6 +162,68 @@ describe('Restore wizard (browser mode, real MariaDB)', () => {
     expect(bm.consoleErrors).toEqual([]);
   });
 
+  it('a restore cancelled during the load reads CANCELLED in the wizard, on the Jobs page and in the Audit log', async () => {
+    const { page } = bm;
+    // A backup big enough (≈ 600,000 rows) that the load runs for seconds: time to press Cancel mid-load.
+    const c = await rootConnection({ database: db.name });
+    await c.query('CREATE TABLE bulk (id INT PRIMARY KEY, note VARCHAR(200)) ENGINE=InnoDB');
+    await c.query("INSERT INTO bulk SELECT seq, REPEAT('bulk row ', 20) FROM seq_1_to_450000");
+    await c.end();
+    const bigBackup = (await bm.app.backups.createBackup(profile.id, { label: 'big' }, {})).name;
+    const before = await state();
+
+    await page.getByTestId('restore-again').click();
+    const row = page.locator(`[data-testid="restore-backup-row"][data-name="${bigBackup}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+    await page.getByTestId('restore-run-preflight').click();
+    await page.getByTestId('preflight-report').waitFor({ timeout: 60_000 });
+    await page.getByTestId('restore-continue').click();
+    await page.getByTestId('restore-confirm-input').fill('RESTORE');
+    await page.getByTestId('restore-start').click();
+
+    const job = page.getByTestId('restore-job');
+    const stage = job.getByTestId('job-stage');
+    await stage.waitFor({ timeout: 20_000 });
+    // Cancel as soon as the stage names a table being loaded.
+    const deadline = Date.now() + 120_000;
+    while (!/^loading/.test((await stage.textContent()) ?? '')) {
+      if (Date.now() > deadline) throw new Error(`the load never started: ${await stage.textContent()}`);
+      await page.waitForTimeout(25);
+    }
+    const cancel = job.locator('[data-testid^="job-cancel-"]');
+    const jobId = ((await cancel.getAttribute('data-testid')) ?? '').replace('job-cancel-', '');
+    await cancel.click();
+    const result = page.getByTestId('restore-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.getAttribute('data-outcome')).toBe('cancelled');
+    expect(await result.textContent()).toContain('Restore cancelled');
+    expect(await result.textContent()).toContain('The live database was not changed');
+    await bm.screenshot('restore-cancelled');
+    expect(await state()).toEqual(before);
+
+    const restoreJob = bm.app.jobs.get(jobId);
+    expect([restoreJob.kind, restoreJob.state]).toEqual(['restore', 'cancelled']);
+    await page.getByTestId('nav-jobs').click();
+    const jobRow = page.getByTestId(`job-row-${restoreJob.id}`);
+    await jobRow.waitFor({ timeout: 10_000 });
+    expect(await jobRow.getAttribute('data-state')).toBe('cancelled');
+    expect((await jobRow.textContent())?.toLowerCase()).toContain('cancelled');
+    await bm.screenshot('restore-cancelled-jobs');
+
+    const audited = bm.app.audit.list({ action: 'restore.start' });
+    const entry = audited.find((a) => a.target?.includes(bigBackup));
+    expect(entry?.result).toBe('cancelled');
+    expect(entry?.details).toMatchObject({ jobId: restoreJob.id, code: 'CANCELLED' });
+    await page.getByTestId('nav-audit').click();
+    const auditRow = page.getByTestId(`audit-row-${entry?.id}`);
+    await auditRow.waitFor({ timeout: 10_000 });
+    expect(await auditRow.getAttribute('data-result')).toBe('cancelled');
+    expect(await auditRow.getByTestId('audit-result').textContent()).toBe('cancelled');
+    await bm.screenshot('restore-cancelled-audit');
+    expect(bm.consoleErrors).toEqual([]);
+  });
+
   it('the browser door is refused without the exact token, whatever the page sends', async () => {
     const before = await state();
     const codes = await bm.page.evaluate(
