@@ -130,21 +130,35 @@ describe('Backups page (browser mode, real MariaDB)', () => {
     expect(bm.consoleErrors).toEqual([]);
   });
 
-  it('retention: the preview names what would go, applying needs DELETE', async () => {
+  it('retention: the preview names what would go and why the rest is kept, applying needs DELETE', async () => {
     const { page } = bm;
+    // A pre-restore backup is its own class: kept by days, not counted in "the last N".
+    const safety = 'nightly_99999_pre-restore.sql';
+    fs.writeFileSync(path.join(manyDir, safety), 'CREATE TABLE t (a int);\n-- Dump completed on 2026-01-01\n');
     await page.getByTestId('backup-prune-open').click();
     await page.getByTestId('backup-prune-keep-last').fill('9997');
     await page.getByTestId('backup-prune-preview').click();
     const plan = page.getByTestId('backup-prune-plan');
     await expect.poll(async () => plan.getAttribute('data-remove'), { timeout: 60_000 }).toBe('3');
+    expect(await plan.getAttribute('data-keep')).toBe('9998');
+    const keptSafety = plan.locator(`[data-testid="backup-prune-kept"][data-name="${safety}"]`);
+    expect(await keptSafety.getAttribute('data-class')).toBe('safety');
+    expect(await keptSafety.textContent()).toContain('pre-restore / pre-migration');
+    expect(await keptSafety.getByTestId('backup-prune-reasons').textContent()).toBe(
+      'pre-restore/pre-migration backup younger than 7 day(s)',
+    );
+    const keptRegular = plan.locator('[data-testid="backup-prune-kept"][data-class="regular"]').first();
+    expect(await keptRegular.getByTestId('backup-prune-reasons').textContent()).toBe('newest 1 of the last 9997');
+    expect(await plan.locator('[data-testid="backup-prune-removed"]').count()).toBe(3);
     await bm.screenshot('backups-retention-preview');
     // Nothing is deleted by the preview, and the button stays off until DELETE is typed.
-    expect(fs.readdirSync(manyDir)).toHaveLength(10_000);
+    expect(fs.readdirSync(manyDir)).toHaveLength(10_001);
     expect(await page.getByTestId('backup-prune-apply').isDisabled()).toBe(true);
     await page.getByTestId('backup-prune-confirm').fill('DELETE');
     await page.getByTestId('backup-prune-apply').click();
-    await expect.poll(async () => page.getByTestId('backups-table').getAttribute('data-count'), { timeout: 60_000 }).toBe('9997');
-    expect(fs.readdirSync(manyDir)).toHaveLength(9997);
+    await expect.poll(async () => page.getByTestId('backups-table').getAttribute('data-count'), { timeout: 60_000 }).toBe('9998');
+    expect(fs.readdirSync(manyDir)).toHaveLength(9998);
+    expect(fs.existsSync(path.join(manyDir, safety))).toBe(true);
     expect(bm.consoleErrors).toEqual([]);
   });
 });

@@ -1,13 +1,14 @@
-import { Alert, Button, Group, List, Modal, NumberInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, NumberInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { TriangleAlert } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { PrunePlan } from '../../../shared/contract/index';
 import { call, errorMessage } from '../../api';
-import { formatBytes, formatDateTime } from '../../format';
+import { PrunePlanView } from './PrunePlanView';
 
 /**
- * Retention: keep the last N backups and/or those younger than N days. "Preview" shows exactly which files
- * would go; applying it needs the word DELETE and is recorded in the audit log.
+ * Retention: keep the last N backups and/or those younger than N days; pre-restore and pre-migration backups
+ * for their own number of days. "Preview" shows exactly which files would go and why each other file is
+ * kept; applying it needs the word DELETE and is recorded in the audit log.
  */
 export function PruneModal({
   profileId,
@@ -24,6 +25,7 @@ export function PruneModal({
 }) {
   const [keepLast, setKeepLast] = useState<number | ''>(10);
   const [keepDays, setKeepDays] = useState<number | ''>('');
+  const [safetyDays, setSafetyDays] = useState<number | ''>(7);
   const [location, setLocation] = useState<'local' | 'remote'>('local');
   const [plan, setPlan] = useState<PrunePlan | null>(null);
   const [word, setWord] = useState('');
@@ -42,6 +44,7 @@ export function PruneModal({
     location,
     ...(keepLast === '' ? {} : { keepLast: Number(keepLast) }),
     ...(keepDays === '' ? {} : { keepDays: Number(keepDays) }),
+    ...(safetyDays === '' ? {} : { safetyKeepDays: Number(safetyDays) }),
   });
 
   async function run(apply: boolean) {
@@ -93,8 +96,19 @@ export function PruneModal({
             data-testid="backup-prune-keep-days"
           />
         </Group>
+        <NumberInput
+          label="Keep pre-restore and pre-migration backups for"
+          description="Their own class: never counted in “the last N”, so copies of a broken state cannot push good backups out."
+          suffix=" days"
+          min={1}
+          value={safetyDays}
+          onChange={(v) => (setSafetyDays(v === '' ? '' : Number(v)), setPlan(null))}
+          data-testid="backup-prune-safety-days"
+        />
         <Text size="xs" c="dimmed">
-          A backup is kept when either rule keeps it. Incomplete or corrupt files do not count toward “the last N”.
+          A backup is kept when either rule keeps it. Incomplete or corrupt files do not count toward “the last N”. Whatever the
+          rules say, the newest backup that passed verify or a test restore is kept, and so is the pre-restore backup of a restore
+          that can still be rolled back.
         </Text>
         <Group>
           <Button
@@ -108,19 +122,8 @@ export function PruneModal({
           </Button>
         </Group>
         {plan && (
-          <Stack gap="xs" data-testid="backup-prune-plan" data-remove={plan.remove.length}>
-            <Text size="sm">
-              {plan.remove.length === 0
-                ? 'Nothing to delete.'
-                : `${plan.remove.length} backup(s) would be deleted (${formatBytes(plan.bytesFreed)}); ${plan.keep.length} kept.`}
-            </Text>
-            <List size="xs" spacing={2}>
-              {plan.remove.slice(0, 50).map((f) => (
-                <List.Item key={f.name}>
-                  {formatDateTime(f.createdAt)} — {f.name}
-                </List.Item>
-              ))}
-            </List>
+          <>
+            <PrunePlanView plan={plan} />
             {plan.remove.length > 0 && (
               <TextInput
                 label="Type DELETE to apply"
@@ -129,7 +132,7 @@ export function PruneModal({
                 data-testid="backup-prune-confirm"
               />
             )}
-          </Stack>
+          </>
         )}
         {error && (
           <Alert color="red" icon={<TriangleAlert size={16} />} p="xs">
