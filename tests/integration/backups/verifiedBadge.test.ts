@@ -30,6 +30,15 @@ describe('verified badge keyed on the file content', () => {
     (await t.ok('backups.list', { profileId, refreshRemote })).entries.find((e) => e.name === name);
   const verify = async (ref: { path: string } | { name: string }) =>
     finished(await t.ok('backups.verify', { profileId, ...ref, scratchRestore: false }));
+  /**
+   * Give a file a whole-second mtime (returned), so an edit can put it back exactly: utimes takes
+   * milliseconds at best, a file's own mtime has nanoseconds.
+   */
+  const wholeSecondMtime = (f: string): Date => {
+    const at = new Date(Math.floor(fs.statSync(f).mtimeMs / 1000) * 1000);
+    fs.utimesSync(f, at, at);
+    return at;
+  };
 
   beforeAll(async () => {
     [sshd, db] = await Promise.all([startSshd(), createTestDatabase('bk_badge')]);
@@ -60,6 +69,7 @@ describe('verified badge keyed on the file content', () => {
 
   it('a backup re-sealed after it was verified (same size, mtime put back) loses its badge', async () => {
     const name = path.basename(file);
+    const mtime = wholeSecondMtime(file);
     expect((await verify({ path: file })).state).toBe('succeeded');
     expect((await entry(name))?.verified).toMatchObject({ ok: true, level: 'structure' });
 
@@ -80,9 +90,8 @@ describe('verified badge keyed on the file content', () => {
       }
     }
     if (!resealed) throw new Error('no same-size re-seal found');
-    const { mtime, atime } = fs.statSync(file);
     fs.writeFileSync(file, resealed);
-    fs.utimesSync(file, atime, mtime);
+    fs.utimesSync(file, mtime, mtime);
     expect(fs.statSync(file).size).toBe(bytes.length);
     expect(fs.statSync(file).mtimeMs).toBe(mtime.getTime());
     expect((await readManifest(file)).source.host).not.toBe(manifest.source.host);
@@ -100,14 +109,16 @@ describe('verified badge keyed on the file content', () => {
     const manifest = await readManifest(file);
     const data = manifest.members.find((m) => m.kind === 'table-data');
     if (!data) throw new Error('no data member');
-    const { mtime, atime } = fs.statSync(file);
+    const mtime = new Date(fs.statSync(file).mtimeMs);
+    expect(mtime.getTime() % 1000).toBe(0);
     const fd = fs.openSync(file, 'r+');
     const one = Buffer.alloc(1);
     fs.readSync(fd, one, 0, 1, data.offset + Math.floor(data.length / 2));
     one[0] = (one[0] as number) ^ 0xff;
     fs.writeSync(fd, one, 0, 1, data.offset + Math.floor(data.length / 2));
     fs.closeSync(fd);
-    fs.utimesSync(file, atime, mtime);
+    fs.utimesSync(file, mtime, mtime);
+    expect(fs.statSync(file).mtimeMs).toBe(mtime.getTime());
 
     expect((await entry(name))?.verified ?? null).toBeNull();
     const failed = await verify({ name });
@@ -133,10 +144,11 @@ describe('verified badge keyed on the file content', () => {
 
     // The local copy edited afterwards: the merged row no longer claims it.
     const local = path.join(localDir, name);
-    const { mtime, atime } = fs.statSync(local);
-    const buf = fs.readFileSync(local);
-    fs.writeFileSync(local, buf);
-    fs.utimesSync(local, atime, mtime);
+    const { mtime } = fs.statSync(local);
+    expect(mtime.getTime() % 1000).toBe(0); // the remote mtime, whole seconds over SFTP
+    fs.writeFileSync(local, fs.readFileSync(local));
+    fs.utimesSync(local, mtime, mtime);
+    expect(fs.statSync(local).mtimeMs).toBe(mtime.getTime());
     expect((await entry(name, true))?.verified ?? null).toBeNull();
   });
 
@@ -146,14 +158,16 @@ describe('verified badge keyed on the file content', () => {
       zlib.gzipSync(`CREATE TABLE a (id int);\nINSERT INTO a VALUES (${v});\n-- Dump completed on 2026-01-01  3:00:01\n`);
     const p = path.join(localDir, name);
     fs.writeFileSync(p, dump('1'));
+    const mtime = wholeSecondMtime(p);
     expect((await verify({ name })).state).toBe('succeeded');
     expect((await entry(name))?.verified).toMatchObject({ ok: true });
-    const { mtime, atime, size } = fs.statSync(p);
+    const { size } = fs.statSync(p);
     const tmp = `${p}.tmp`;
     fs.writeFileSync(tmp, dump('2'));
     expect(fs.statSync(tmp).size).toBe(size);
     fs.renameSync(tmp, p);
-    fs.utimesSync(p, atime, mtime);
+    fs.utimesSync(p, mtime, mtime);
+    expect(fs.statSync(p).mtimeMs).toBe(mtime.getTime());
     expect((await entry(name))?.verified ?? null).toBeNull();
   });
 });
