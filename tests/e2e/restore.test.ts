@@ -13,6 +13,8 @@ let db: TestDatabase;
 let dir: string;
 let profile: Profile;
 let backupName: string;
+let rewoundDb: TestDatabase | undefined;
+let rewoundDir: string | undefined;
 
 async function call(name: string, args: unknown): Promise<unknown> {
   const r = await dispatch(bm.app.handlers, name, args, { door: 'test', actor: 'e2e' });
@@ -77,7 +79,9 @@ afterAll(async () => {
   }
   await c?.end();
   await db?.drop();
+  await rewoundDb?.drop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  if (rewoundDir) fs.rmSync(rewoundDir, { recursive: true, force: true });
 });
 
 describe('Restore wizard (browser mode, real MariaDB)', () => {
@@ -241,5 +245,58 @@ describe('Restore wizard (browser mode, real MariaDB)', () => {
     );
     expect(codes).toEqual(['CONFIRMATION_REQUIRED', 'CONFIRMATION_REQUIRED', 'CONFIRMATION_REQUIRED', 'CONFIRMATION_REQUIRED']);
     expect(await state()).toEqual(before);
+  });
+  it('a backup older than the applied migrations: the result names the files that will run again and why', async () => {
+    const { page } = bm;
+    rewoundDb = await createTestDatabase('rs_rewound');
+    const c = await rootConnection({ database: rewoundDb.name });
+    await c.query('CREATE TABLE schema_version (filename VARCHAR(255) PRIMARY KEY, success BOOLEAN DEFAULT TRUE)');
+    await c.query("INSERT INTO schema_version (filename) VALUES ('001_create_gene.sql')");
+    await c.query('CREATE TABLE gene (id INT PRIMARY KEY, symbol VARCHAR(20))');
+    await c.query("INSERT INTO gene VALUES (1, 'A'), (2, 'B')");
+    await c.end();
+    rewoundDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-e2e-rewound-'));
+    const info = mysqlInfo();
+    const p = (await call('profiles.create', {
+      profile: {
+        name: 'e2e rewound',
+        environment: 'development',
+        mysql: { host: info.host, port: info.port, user: info.user, database: rewoundDb.name },
+        localBackupDir: rewoundDir,
+      },
+      secrets: { 'mysql.password': info.password },
+    })) as Profile;
+    const older = (await bm.app.backups.createBackup(p.id, {}, {})).name;
+    // Applied after the backup: the restore takes it out of schema_version, so it would run again.
+    const d = await rootConnection({ database: rewoundDb.name });
+    await d.query("INSERT INTO schema_version (filename) VALUES ('002_delete_obsolete_genes.sql')");
+    await d.query('DELETE FROM gene WHERE id = 2');
+    await d.end();
+
+    await page.getByTestId('profile-switcher').click();
+    await page.getByRole('option', { name: /e2e rewound/ }).click();
+    await page.getByTestId('nav-restore').click();
+    const row = page.locator(`[data-testid="restore-backup-row"][data-name="${older}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+    await page.getByTestId('restore-run-preflight').click();
+    await page.getByTestId('preflight-report').waitFor({ timeout: 60_000 });
+    await page.getByTestId('restore-continue').click();
+    await page.getByTestId('restore-confirm-input').fill('RESTORE');
+    await page.getByTestId('restore-start').click();
+    const result = page.getByTestId('restore-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.getAttribute('data-outcome')).toBe('succeeded');
+    const rewound = page.getByTestId('restore-result-rewound');
+    await rewound.waitFor();
+    const files = rewound.getByTestId('restore-result-rewound-file');
+    expect(await files.evaluateAll((els) => els.map((e) => e.getAttribute('data-filename')))).toEqual([
+      '002_delete_obsolete_genes.sql',
+    ]);
+    const text = (await files.first().textContent()) ?? '';
+    expect(text).toMatch(/^002_delete_obsolete_genes\.sql: .+\.$/);
+    expect(await rewound.textContent()).toContain('asks for the database name');
+    await bm.screenshot('restore-result-rewound');
+    expect(bm.consoleErrors).toEqual([]);
   });
 });

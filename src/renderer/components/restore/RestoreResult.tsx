@@ -1,7 +1,8 @@
-import { Alert, Button, Group, SimpleGrid, Stack, Text } from '@mantine/core';
-import { CircleCheck, CircleX, RotateCcw, Trash2, Undo2 } from 'lucide-react';
+import { Alert, Button, Code, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { CircleCheck, CircleX, RotateCcw, Trash2, TriangleAlert, Undo2 } from 'lucide-react';
 import type { JobSnapshot, RestoreRecord } from '../../../shared/contract/index';
 import { formatBytes, formatDuration } from '../../format';
+import { navigate } from '../../router';
 import type { RestoreJobResult } from './model';
 
 export interface RestoreResultProps {
@@ -23,6 +24,37 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
         {value}
       </Text>
     </div>
+  );
+}
+
+/**
+ * Migrations the restored backup predates: schema_version no longer lists them, so they are pending again
+ * and "Run pending" would run them a second time (it asks for the database name first, on any profile).
+ */
+function RewoundMigrations({ files }: { files: NonNullable<RestoreJobResult['rewoundMigrations']> }) {
+  if (files.length === 0) return null;
+  return (
+    <Alert
+      color="orange"
+      icon={<TriangleAlert size={18} />}
+      title={`${files.length} migration(s) will run again`}
+      data-testid="restore-result-rewound"
+    >
+      <Stack gap={2}>
+        {files.map((f) => (
+          <Text size="sm" key={f.filename} data-testid="restore-result-rewound-file" data-filename={f.filename}>
+            <Code>{f.filename}</Code>: {f.reason}.
+          </Text>
+        ))}
+      </Stack>
+      <Text size="sm" mt="xs">
+        They are pending again on the Migrations page. Check that each is safe to run twice before Run pending, which asks for the
+        database name first on any profile.
+      </Text>
+      <Button size="xs" variant="light" color="orange" mt="xs" onClick={() => navigate('migrations')}>
+        Open Migrations
+      </Button>
+    </Alert>
   );
 }
 
@@ -80,6 +112,7 @@ export function RestoreResult({ job, record, onRollback, onDiscard, onStartOver 
       <Text size="sm" data-testid="restore-result-prebackup">
         Pre-restore backup: {r.preRestoreBackup ?? 'none needed (the target was new or empty)'}
       </Text>
+      <RewoundMigrations files={r.rewoundMigrations ?? []} />
       {r.stats.warnings.length > 0 && (
         <Alert color="yellow" title="Warnings">
           {r.stats.warnings.join(' ')}

@@ -46,6 +46,8 @@ export interface RestoreJobResult {
   prevSchema: string | null;
   preRestoreBackup: string | null;
   stats: { tables: number; rows: number; bytes: number; totalMs: number; warnings: string[] };
+  /** Migrations applied before the restore that the backup predates: they show as pending and would run again. */
+  rewoundMigrations?: Array<{ filename: string; restoreId: string; at: string; reason: string }>;
 }
 
 export function fileName(p: string): string {
