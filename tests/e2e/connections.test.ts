@@ -1,5 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src/main/core/dispatch';
 import { type BrowserMode, startBrowserMode } from '../fixtures/browserMode';
 import { createTestDatabase, mysqlInfo, type TestDatabase } from '../fixtures/mysql';
 import { type SshdFixture, startSshd } from '../fixtures/sshd';
@@ -139,6 +140,62 @@ describe('Connections page (browser mode, real sshd and MariaDB)', () => {
     await copy.waitFor({ state: 'detached' });
     expect(bm.app.profiles.findByName('Staging via bastion copy')).toBeNull();
     await bm.screenshot('connections-list');
+    expect(bm.consoleErrors).toEqual([]);
+  });
+  it('moving a profile away from production asks for the database name typed; cancelling leaves no audit row', async () => {
+    const { page } = bm;
+    const m = mysqlInfo();
+    const created = await dispatch(
+      bm.app.handlers,
+      'profiles.create',
+      {
+        profile: {
+          name: 'Live SysNDD',
+          environment: 'production',
+          mysql: { host: m.host, port: m.port, user: m.user, database: db.name },
+        },
+      },
+      { door: 'test', actor: 'e2e' },
+    );
+    if (!created.ok) throw new Error(created.message);
+    const row = page.locator('[data-name="Live SysNDD"]');
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    const leaveProduction = async () => {
+      await page.getByTestId('connections-edit').click();
+      await page.getByTestId('profile-form-save').waitFor();
+      expect(await page.getByTestId('profile-form-name').inputValue()).toBe('Live SysNDD');
+      await page.getByTestId('profile-form-environment').click();
+      await page.getByRole('option', { name: 'development', exact: true }).click();
+      await page.getByTestId('profile-form-save').click();
+      await page.getByTestId('confirm-type').waitFor();
+    };
+    const updates = () => bm.app.audit.list({ action: 'profiles.update' });
+
+    // Opened, then cancelled: nothing saved, nothing audited.
+    await leaveProduction();
+    expect(await page.getByTestId('confirm-message').textContent()).toContain(db.name);
+    expect(await page.getByTestId('confirm-proceed').isDisabled()).toBe(true);
+    await page.getByTestId('confirm-type').fill('Live SysNDD');
+    expect(await page.getByTestId('confirm-proceed').isDisabled()).toBe(true);
+    await bm.screenshot('connections-leave-production');
+    await page.getByTestId('confirm-cancel').click();
+    await page.getByTestId('confirm-type').waitFor({ state: 'detached' });
+    await page.getByTestId('profile-form-cancel').click();
+    await page.getByTestId('profile-form-save').waitFor({ state: 'detached' });
+    expect(bm.app.profiles.findByName('Live SysNDD')?.environment).toBe('production');
+    expect(updates()).toEqual([]);
+
+    // The database name typed: saved, and one audit row naming the change, the browser door and the OS account.
+    await leaveProduction();
+    await page.getByTestId('confirm-type').fill(db.name);
+    await page.getByTestId('confirm-proceed').click();
+    await page.getByTestId('profile-form-save').waitFor({ state: 'detached' });
+    expect(bm.app.profiles.findByName('Live SysNDD')?.environment).toBe('development');
+    const rows = updates();
+    expect(rows.map((r) => [r.result, r.door, r.actor, r.target])).toEqual([
+      ['succeeded', 'browser', bm.app.actor.get().actor, 'Live SysNDD: environment production → development'],
+    ]);
     expect(bm.consoleErrors).toEqual([]);
   });
 });

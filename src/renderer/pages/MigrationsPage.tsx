@@ -3,8 +3,8 @@ import { CircleAlert, Play, RefreshCw, TriangleAlert } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { JobSnapshot, MigrationStatus, Profile } from '../../shared/contract/index';
 import { errorMessage } from '../api';
+import { useConfirmedAction } from '../components/ConfirmAction';
 import { JobProgress } from '../components/JobProgress';
-import { useConfirmedAction } from '../components/migrations/ConfirmAction';
 import { DryRunView } from '../components/migrations/DryRunView';
 import { FileViewer } from '../components/migrations/FileViewer';
 import { HistoryList } from '../components/migrations/HistoryList';
@@ -50,7 +50,7 @@ function MigrationsView({ profile }: { profile: Profile }) {
   const upsertJob = useAppStore((s) => s.upsertJob);
   const running = job ? isLive(job) : false;
   const reloadStatus = status.reload;
-  const confirmed = useConfirmedAction(profile);
+  const confirmed = useConfirmedAction();
 
   // When the run (or resume) ends, everything on the page may have changed.
   useEffect(() => {

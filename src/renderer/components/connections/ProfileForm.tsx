@@ -17,6 +17,7 @@ import {
 import { useState } from 'react';
 import type { Profile, SecretName } from '../../../shared/contract/profiles';
 import { call, errorMessage } from '../../api';
+import { useConfirmedAction } from '../ConfirmAction';
 import { type FormValues, secretChanges, toProfileInput, validate } from './formModel';
 import { HopFields } from './HopFields';
 
@@ -44,6 +45,7 @@ export function ProfileForm({ initial, editing, title, onClose, onSaved }: Profi
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const confirmed = useConfirmedAction({ onError: (_title, err) => setSaveError(errorMessage(err)) });
   const saved = editing?.secrets ?? [];
   const set = <K extends keyof FormValues>(key: K, value: FormValues[K]) => setV((old) => ({ ...old, [key]: value }));
   const text = (
@@ -74,13 +76,18 @@ export function ProfileForm({ initial, editing, title, onClose, onSaved }: Profi
     try {
       const profile = toProfileInput(v);
       const secrets = secretChanges(v);
-      const result = editing
-        ? await call('profiles.update', { id: editing.id, profile, secrets })
-        : await call('profiles.create', {
-            profile,
-            secrets: Object.fromEntries(Object.entries(secrets).filter(([, s]) => typeof s === 'string')),
-          });
-      onSaved(result);
+      if (editing) {
+        // Leaving production needs the database name typed (asked by safety.check first, audited by dispatch);
+        // any other edit saves at once.
+        await confirmed.run('profiles.update', { id: editing.id, profile, secrets }, `Save ${editing.name}`, onSaved);
+        return;
+      }
+      onSaved(
+        await call('profiles.create', {
+          profile,
+          secrets: Object.fromEntries(Object.entries(secrets).filter(([, s]) => typeof s === 'string')),
+        }),
+      );
     } catch (err) {
       setSaveError(errorMessage(err));
     } finally {
@@ -90,6 +97,7 @@ export function ProfileForm({ initial, editing, title, onClose, onSaved }: Profi
 
   return (
     <Modal opened onClose={onClose} title={title} size="xl" data-testid="profile-form">
+      {confirmed.modal}
       <Stack gap="md">
         <Fieldset legend="Profile">
           <Group grow align="flex-start">

@@ -4,7 +4,7 @@ import { CheckCheck, FileCheck, Flag, Play, Stamp } from 'lucide-react';
 import { useState } from 'react';
 import type { JobSnapshot, MigrationFileStatus, MigrationStatus, Profile } from '../../../shared/contract/index';
 import { useAppStore } from '../../state/appStore';
-import { useConfirmedAction } from './ConfirmAction';
+import { useConfirmedAction } from '../ConfirmAction';
 
 interface Props {
   profile: Profile;
@@ -15,7 +15,7 @@ interface Props {
 
 /** Repairs for one file, offered only where they make sense for its state. */
 export function FileRepairActions({ profile, file, migrationsDir, onChanged, onJob }: Props & { file: MigrationFileStatus }) {
-  const { run, modal } = useConfirmedAction(profile);
+  const { run, modal } = useConfirmedAction();
   const upsertJob = useAppStore((s) => s.upsertJob);
   const [from, setFrom] = useState<number>(file.lastAttempt?.resumeFrom ?? 1);
   const [reason, setReason] = useState('');
@@ -131,7 +131,7 @@ export function BulkRepairActions({
   migrationsDir,
   onChanged,
 }: Omit<Props, 'onJob'> & { status: MigrationStatus }) {
-  const { run, modal } = useConfirmedAction(profile);
+  const { run, modal } = useConfirmedAction();
   const [upTo, setUpTo] = useState<string | null>(null);
   const candidates = status.files.filter((f) => f.prefix !== null && f.state !== 'missing').map((f) => f.filename);
   const done = (r: { message: string }) => {

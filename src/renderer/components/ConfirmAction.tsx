@@ -2,8 +2,8 @@ import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/co
 import { notifications } from '@mantine/notifications';
 import { TriangleAlert } from 'lucide-react';
 import { type ReactNode, useState } from 'react';
-import type { ArgsIn, OperationName, Profile, ResultOf } from '../../../shared/contract/index';
-import { call, errorMessage } from '../../api';
+import type { ArgsIn, OperationName, ResultOf } from '../../shared/contract/index';
+import { call, errorMessage } from '../api';
 
 interface Pending {
   title: string;
@@ -15,18 +15,28 @@ interface Pending {
   run(confirm: string | true): Promise<void>;
 }
 
+export interface ConfirmedActionOptions {
+  /** Where a failure goes (e.g. a form's own error line); by default a red notification. */
+  onError?(title: string, err: unknown): void;
+}
+
 /**
- * Guarded migration actions: ask the main process what the call needs (safety.check — reads only, writes
- * no audit row, so opening and closing this dialog leaves no trace), show its explanation, and only on the
- * person's confirmation call with `confirm` (the typed database name, or true). Dispatch checks it again.
+ * Guarded actions (migrations, repairs, a profile leaving production): ask the main process what the call
+ * needs (safety.check — reads only, writes no audit row, so opening and closing this dialog leaves no
+ * trace), show its explanation, and only on the person's confirmation call with `confirm` (the typed
+ * database name or word, or true). Dispatch checks it again. Calls that need nothing run at once.
  */
-export function useConfirmedAction(_profile: Profile): {
+export function useConfirmedAction(options: ConfirmedActionOptions = {}): {
   run<K extends OperationName>(name: K, args: ArgsIn<K>, title: string, onDone: (value: ResultOf<K>) => void): Promise<void>;
   modal: ReactNode;
 } {
   const [pending, setPending] = useState<Pending | null>(null);
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
+  const fail = (title: string, err: unknown) =>
+    options.onError
+      ? options.onError(title, err)
+      : notifications.show({ color: 'red', title: `${title} failed`, message: errorMessage(err) });
 
   async function run<K extends OperationName>(name: K, args: ArgsIn<K>, title: string, onDone: (value: ResultOf<K>) => void) {
     try {
@@ -45,7 +55,7 @@ export function useConfirmedAction(_profile: Profile): {
         run: async (confirm) => onDone(await call(name, { ...args, confirm } as ArgsIn<K>)),
       });
     } catch (err) {
-      notifications.show({ color: 'red', title: `${title} failed`, message: errorMessage(err) });
+      fail(title, err);
     }
   }
 
@@ -56,7 +66,7 @@ export function useConfirmedAction(_profile: Profile): {
       await pending.run(pending.typeToConfirm ?? true);
       setPending(null);
     } catch (err) {
-      notifications.show({ color: 'red', title: `${pending.title} failed`, message: errorMessage(err) });
+      fail(pending.title, err);
     } finally {
       setBusy(false);
     }
@@ -82,7 +92,7 @@ export function useConfirmedAction(_profile: Profile): {
             />
           )}
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => setPending(null)}>
+            <Button variant="default" onClick={() => setPending(null)} data-testid="confirm-cancel">
               Cancel
             </Button>
             <Button color="red" onClick={confirm} loading={busy} disabled={blocked} data-testid="confirm-proceed">
