@@ -151,18 +151,20 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
     for (let w = 0; w < options.workers; w++)
       loaders.push(await openByteTransparent(app, profile.id, shadow, loadAccount ?? undefined));
     const scheduler = new LoadScheduler(loaders);
+    // Only our manifest declares the database up front; a dump declares it while it is read (USE …).
+    const declaredDatabase = inventory.format === 'sysndd-admin' ? inventory.database : null;
     const classifier = new DumpClassifier({
       serverVersion: numericVersion,
       initialSqlMode: String((await rows<Row>(control, 'SELECT @@GLOBAL.sql_mode AS m'))[0]?.m ?? ''),
       literalValuesOnly: !confined,
-      ownDatabase: inventory.database,
+      ownDatabase: declaredDatabase,
     });
     const loadStarted = Date.now();
     const tablesTotal = inventory.tables.length;
     const loaded = await loadIntoShadow({
       source,
       scheduler,
-      sourceDatabase: inventory.database,
+      sourceDatabase: declaredDatabase,
       shadowSchema: shadow,
       targetDatabase: db,
       otherSchemas: await otherSchemas(control, db),

@@ -51,7 +51,7 @@ export type DumpStatement =
   | { kind: 'account' }
   /** Nothing the server would run (only comments, or an executable comment for another version). */
   | { kind: 'empty' }
-  | { kind: 'other'; head: string; reason: string };
+  | { kind: 'other'; head: string; reason: string; code?: 'RESTORE_UNSUPPORTED_ENGINE' };
 
 export interface ClassifierOptions {
   serverVersion: number;
@@ -70,6 +70,10 @@ const ENGINES = new Set(['INNODB', 'MYISAM', 'ARIA', 'MEMORY', 'HEAP', 'ARCHIVE'
 
 /** Table options that reach outside the database's own files (or into other tables). */
 const TABLE_HAZARDS: string[][] = [['DATA', 'DIRECTORY'], ['INDEX', 'DIRECTORY'], ['UNION'], ['CONNECTION'], ['TABLESPACE']];
+
+/** Functions with effects beyond the row (files, time, locks, other connections): never in a dump's rows. */
+const SIDE_EFFECTS =
+  /\b(?:LOAD_FILE|SLEEP|BENCHMARK|GET_LOCK|RELEASE_LOCK|RELEASE_ALL_LOCKS|IS_USED_LOCK|IS_FREE_LOCK|MASTER_POS_WAIT|MASTER_GTID_WAIT|SELECT)\b/i;
 
 const REPLICATION = ['MASTER', 'REPLICATION', 'SLAVE', 'REPLICA', 'SLAVES', 'REPLICAS', 'ALL'];
 
@@ -97,10 +101,19 @@ export class DumpClassifier {
     };
   }
 
-  classify(sql: string): DumpStatement {
+  /**
+   * `delimiter`: what ended the statement. Under another delimiter than `;` (DELIMITER ;;) only an object's
+   * compound body may hold a `;` — anything else would be two statements sent as one.
+   */
+  classify(sql: string, delimiter = ';'): DumpStatement {
     try {
-      return this.judge(sql);
+      const st = this.judge(sql);
+      if (delimiter !== ';' && st.kind !== 'object' && st.kind !== 'other' && hasSemicolon(sql, this.lex))
+        throw new StatementRefusal(`two statements under the delimiter ${delimiter}`);
+      return st;
     } catch (err) {
+      if (err instanceof StatementRefusal && err.code)
+        return { kind: 'other', head: headOf(sql), reason: err.message, code: err.code };
       if (err instanceof StatementRefusal || err instanceof LexRefusal)
         return { kind: 'other', head: headOf(sql), reason: err.message };
       throw err;
@@ -115,7 +128,7 @@ export class DumpClassifier {
     switch (first.value.toUpperCase()) {
       case 'INSERT':
       case 'REPLACE':
-        return this.insert(cur);
+        return this.insert(cur, sql);
       case 'SET':
         return this.set(cur.rest());
       case 'LOCK':
@@ -167,7 +180,7 @@ export class DumpClassifier {
     }
   }
 
-  private insert(cur: TokenCursor): DumpStatement {
+  private insert(cur: TokenCursor, sql: string): DumpStatement {
     const verbWord = (cur.next() as Token).value.toUpperCase();
     cur.accept('LOW_PRIORITY') || cur.accept('DELAYED') || cur.accept('HIGH_PRIORITY');
     const ignore = cur.accept('IGNORE');
@@ -176,7 +189,9 @@ export class DumpClassifier {
     const hasColumnList = cur.isPunct('(');
     if (hasColumnList) skipParens(cur);
     if (!cur.accept('VALUES') && !cur.accept('VALUE')) throw new StatementRefusal('an INSERT that is not INSERT … VALUES');
-    if (this.o.literalValuesOnly) checkLiteralRows(cur);
+    // Rows are judged whole in parser-only mode; otherwise the load account confines them and only a name
+    // with side effects (found by a fast search, confirmed on tokens) makes us read them whole.
+    if (this.o.literalValuesOnly || SIDE_EFFECTS.test(sql)) checkLiteralRows(cur);
     const verb = verbWord === 'REPLACE' ? 'REPLACE' : ignore ? 'INSERT IGNORE' : 'INSERT';
     return {
       kind: 'insert',
@@ -314,7 +329,10 @@ function checkTableOptions(tokens: readonly Token[]): void {
     const w = t.value.toUpperCase();
     for (const seq of TABLE_HAZARDS)
       if (seq.every((s, j) => tokens[k + j]?.kind === 'word' && tokens[k + j]?.value.toUpperCase() === s))
-        throw new StatementRefusal(`the table option ${seq.join(' ')} reaches outside the database`);
+        throw new StatementRefusal(
+          `the table option ${seq.join(' ')} reaches outside the database`,
+          seq[0] === 'UNION' || seq[0] === 'CONNECTION' ? 'RESTORE_UNSUPPORTED_ENGINE' : null,
+        );
     if (w === 'SELECT') throw new StatementRefusal('CREATE TABLE … SELECT reads other data');
     if (w === 'ENGINE' || w === 'TYPE') {
       let e = tokens[k + 1];
@@ -322,6 +340,7 @@ function checkTableOptions(tokens: readonly Token[]): void {
       if (e && (e.kind === 'word' || e.kind === 'ident' || e.kind === 'string') && !ENGINES.has(e.value.toUpperCase()))
         throw new StatementRefusal(
           `the storage engine ${e.value} is not one a restore creates (it can reach other tables, servers or files)`,
+          'RESTORE_UNSUPPORTED_ENGINE',
         );
     }
   }
@@ -340,6 +359,11 @@ function checkLiteralRows(cur: TokenCursor): void {
     prev = t;
   }
   void prev;
+}
+
+function hasSemicolon(sql: string, lex: LexOptions): boolean {
+  for (const t of lexSql(sql, lex)) if (t.kind === 'punct' && t.value === ';') return true;
+  return false;
 }
 
 function skipParens(cur: TokenCursor): void {

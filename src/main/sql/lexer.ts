@@ -38,6 +38,8 @@ export interface LexOptions {
 
 export class LexRefusal extends Error {}
 
+const NUMBER = /0x[0-9a-fA-F]+|0b[01]+|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
+
 const MULTI_PUNCT = [':=', '<=>', '<=', '>=', '<>', '!=', '||', '&&', '<<', '>>', '->>', '->'];
 
 function isWordChar(code: number): boolean {
@@ -60,6 +62,15 @@ export function numericServerVersion(version: string): number {
   const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
   if (!m) return 0;
   return Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]);
+}
+
+/**
+ * Does the server run an executable comment of this version? MariaDB skips MySQL 5.7–9.x versions
+ * (50700–99999: MySQL-only syntax such as `/*!80016 DEFAULT ENCRYPTION`), checked against MariaDB 10.11.
+ */
+export function executes(version: number, o: Pick<LexOptions, 'serverVersion' | 'mariadb'>): boolean {
+  if (o.mariadb && version >= 50700 && version <= 99999) return false;
+  return version <= o.serverVersion;
 }
 
 export function isMariaDbVersion(version: string): boolean {
@@ -100,7 +111,7 @@ export function* lexSql(sql: string, o: LexOptions): Generator<Token, void, unde
       if (digits !== 0 && digits !== 5 && digits !== 6) throw new LexRefusal('an executable comment with an unclear version');
       if (digits === 6 && bang === 3 && !o.mariadb) throw new LexRefusal('a six-digit version comment MySQL reads differently');
       const version = digits ? Number(sql.slice(i + bang, j)) : 0;
-      if (version <= o.serverVersion) {
+      if (executes(version, o)) {
         inExec = true;
         i = j;
       } else {
@@ -154,19 +165,25 @@ export function* lexSql(sql: string, o: LexOptions): Generator<Token, void, unde
       yield { kind: 'variable', value: sql.slice(start + 1, j), start, end: j, spaceBefore };
       continue;
     }
-    if (isWordChar(c)) {
+    if (isWordChar(c) || (c === 0x2e && /\d/.test(sql[i + 1] ?? ''))) {
+      // A number (1, 1.5, .5, 1e10, 1.5e-38, 0x1F, 0b101) when nothing word-like follows it; else a word
+      // (1abc is an identifier in MySQL).
+      NUMBER.lastIndex = i;
+      const num = c >= 48 && c <= 57 ? NUMBER.exec(sql) : c === 0x2e ? NUMBER.exec(sql) : null;
+      if (num && !isWordChar(sql.charCodeAt(i + num[0].length))) {
+        i += num[0].length;
+        yield { kind: 'number', value: num[0], start, end: i, spaceBefore };
+        continue;
+      }
+      if (c === 0x2e) {
+        i++;
+        yield { kind: 'punct', value: '.', start, end: i, spaceBefore };
+        continue;
+      }
       let j = i;
       while (j < n && isWordChar(sql.charCodeAt(j))) j++;
-      // 1e10, 1.5 and .5 are numbers; 1abc is an identifier, as in MySQL.
-      const text = sql.slice(i, j);
-      if (/^\d+$/.test(text) && sql.charCodeAt(j) === 0x2e && /\d/.test(sql[j + 1] ?? '')) {
-        j++;
-        while (j < n && /[0-9eE]/.test(sql[j] as string)) j++;
-      }
-      const word = sql.slice(i, j);
       i = j;
-      const isNumber = /^(?:\d+(?:\.\d*)?(?:[eE]\d+)?|0x[0-9a-fA-F]+|0b[01]+)$/.test(word);
-      yield { kind: isNumber ? 'number' : 'word', value: word, start, end: j, spaceBefore };
+      yield { kind: 'word', value: sql.slice(start, j), start, end: j, spaceBefore };
       continue;
     }
     const multi = MULTI_PUNCT.find((p) => sql.startsWith(p, i));
@@ -269,7 +286,7 @@ export function effectiveText(sql: string, o: LexOptions): string {
       if (digits !== 0 && digits !== 5 && digits !== 6) throw new LexRefusal('an executable comment with an unclear version');
       const version = digits ? Number(sql.slice(i + bang, j)) : 0;
       out += `${sql.slice(last, i)} `;
-      if (version <= o.serverVersion) {
+      if (executes(version, o)) {
         inExec = true;
         last = j;
         i = j;

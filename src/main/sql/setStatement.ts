@@ -32,6 +32,14 @@ const SESSION_ALLOWED = new Set([
   'character set',
 ]);
 
+/** Settings that decide how the server reads the bytes of the next statements. */
+const CLIENT_CHARSET = new Set(['names', 'character set', 'character_set_client']);
+/**
+ * Character sets where 0x5C (backslash) can be the second byte of a character: a splitter reading bytes and
+ * the server reading characters would disagree on where a string ends (the classic GBK escape).
+ */
+const UNSAFE_CHARSETS = /^(?:big5|cp932|gbk|gb18030|sjis|eucjpms|ujis)$/i;
+
 /** Server-wide state dump tools write for replicas: not part of a database restore, skipped with a warning. */
 const GLOBAL_FURNITURE = new Set(['gtid_purged', 'gtid_slave_pos', 'gtid_binlog_state', 'gtid_domain_id']);
 
@@ -79,9 +87,14 @@ export function judgeSet(tokens: readonly Token[], session: SetSession): SetOutc
     throw new StatementRefusal('it changes sql_log_bin together with other settings');
   }
   if (list.length === 1 && session_[0]?.name === 'autocommit') return { kind: 'transaction' };
-  for (const a of session_)
+  for (const a of session_) {
     if (!SESSION_ALLOWED.has(a.name) && a.name !== 'autocommit')
       throw new StatementRefusal(`it sets ${a.name}, which a dump does not need`);
+    if (CLIENT_CHARSET.has(a.name) && a.value.some((t) => UNSAFE_CHARSETS.test(t.value)))
+      throw new StatementRefusal(
+        `it switches to a character set whose multi-byte characters can end in a backslash byte (${a.name})`,
+      );
+  }
   return writeSet(list, session);
 }
 

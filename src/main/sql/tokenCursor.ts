@@ -3,7 +3,15 @@ import type { Token } from './lexer';
 export { bytesToName, quoteIdentBytes, quoteStringBytes } from './quote';
 
 /** A statement the restore does not run, with the reason in words (shown in the preflight report). */
-export class StatementRefusal extends Error {}
+export class StatementRefusal extends Error {
+  /** The refusal's error code when it is more specific than "a statement a restore does not run". */
+  constructor(
+    message: string,
+    readonly code: 'RESTORE_UNSUPPORTED_ENGINE' | null = null,
+  ) {
+    super(message);
+  }
+}
 
 /** Reading position over a token stream (pulled lazily, so a long INSERT is judged on its head). */
 export class TokenCursor {

@@ -5,8 +5,8 @@ import { effectiveText, numericServerVersion } from '../../../src/main/sql/lexer
 
 const V = numericServerVersion('10.11.19-MariaDB');
 const bytes = (sql: string) => Buffer.from(sql, 'utf8').toString('latin1');
-const c = (sql: string, o: Partial<ConstructorParameters<typeof DumpClassifier>[0]> = {}) =>
-  new DumpClassifier({ serverVersion: V, ...o }).classify(bytes(sql));
+const c = (sql: string, o: Partial<ConstructorParameters<typeof DumpClassifier>[0]> = {}, delimiter = ';') =>
+  new DumpClassifier({ serverVersion: V, ...o }).classify(bytes(sql), delimiter);
 const kind = (st: DumpStatement) => st.kind;
 
 describe('dump statement classification (tokens, allowlist)', () => {
@@ -180,6 +180,13 @@ describe('dump statement classification (tokens, allowlist)', () => {
     expect(body.kind === 'object' && body.object.foreignQualifiers).toEqual(['mysql', 'NEW']);
   });
 
+  it('refuses two statements sent as one under another delimiter, and multi-byte charsets that hide a quote', () => {
+    expect(c('INSERT INTO t VALUES (1); DROP DATABASE otherdb', {}, ';;')).toMatchObject({ kind: 'other' });
+    expect(c('CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END', {}, ';;')).toMatchObject({ kind: 'object' });
+    expect(c('SET NAMES gbk')).toMatchObject({ kind: 'other' });
+    expect(c('SET character_set_client = sjis')).toMatchObject({ kind: 'other' });
+  });
+
   it('keeps account furniture apart and refuses what a dump does not contain', () => {
     expect(c("CREATE USER 'a'@'%'")).toEqual({ kind: 'account' });
     expect(c('GRANT ALL ON *.* TO x')).toEqual({ kind: 'account' });
@@ -207,6 +214,14 @@ describe('dump statement classification (tokens, allowlist)', () => {
     expect(c("INSERT INTO t VALUES (1,'a',NULL,-2.5,_binary 'x',X'ab')", { literalValuesOnly: true })).toMatchObject({
       kind: 'insert',
     });
+    expect(
+      c('INSERT INTO t VALUES (1.1754943508222875e-38,5e-324,-1.7976931348623157e308,.5,0x1F)', { literalValuesOnly: true }),
+    ).toMatchObject({
+      kind: 'insert',
+    });
+    // Outside parser-only mode, a name with side effects makes the rows be read whole, even hidden by a comment.
+    expect(c("INSERT INTO t VALUES (1,/**/LOAD_FILE('/etc/passwd'))")).toMatchObject({ kind: 'other' });
+    expect(c("INSERT INTO t VALUES (1,'SELECT in a string is data')")).toMatchObject({ kind: 'insert' });
     expect(
       c('INSERT INTO t VALUES ((SELECT authentication_string FROM mysql.user LIMIT 1))', { literalValuesOnly: true }),
     ).toMatchObject({

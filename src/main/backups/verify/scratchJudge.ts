@@ -88,6 +88,10 @@ export async function scratchJudge(
         );
       case 'other':
         return refuse(st.reason, statement);
+      case 'account':
+      case 'global-set':
+        // Our writer never writes account or server-wide statements: a file that has them was edited.
+        return refuse('this format never writes account or server-wide statements', statement);
       default:
         return null; // LOCK TABLES, transactions, GTID, account statements, DROP of objects: not part of a scratch load
     }

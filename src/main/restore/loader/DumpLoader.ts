@@ -20,7 +20,8 @@ export interface LoadProgress {
 export interface LoadInput {
   source: RestoreSource;
   scheduler: LoadScheduler;
-  /** The database the file is about (its statements may name it); null when it names none. */
+  /** The database the file declares as its own before any statement (our manifest); null for a dump, which
+   * declares it with USE / CREATE DATABASE while it is read. */
   sourceDatabase: string | null;
   shadowSchema: string;
   /** The live database the objects are written for (created there after the swap). */
@@ -98,23 +99,56 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
     }
     return t;
   };
-  const skip = (what: string) => skipped.set(what, (skipped.get(what) ?? 0) + 1);
+  const skip = (what: string, sql?: string) => {
+    skipped.set(what, (skipped.get(what) ?? 0) + 1);
+    const seen = examples.get(what) ?? [];
+    if (sql !== undefined && seen.length < 3) seen.push(shown(sql));
+    examples.set(what, seen);
+  };
+  const examples = new Map<string, string[]>();
   const note = (what: string) => noted.set(what, (noted.get(what) ?? 0) + 1);
   let sourceDatabase = input.sourceDatabase;
   let charset: string | null = null;
   let collation: string | null = null;
   const definers = new Set<string>();
-  const checkDatabase = (name: string, what: string) => {
+  /** Databases the file declared (USE, CREATE DATABASE, our manifest): a qualifier may name only these. */
+  const declared = new Set<string>(sourceDatabase === null ? [] : [sourceDatabase]);
+  const checkDatabase = (name: string, what: string, declares = false) => {
+    if (declares) declared.add(name);
+    else if (
+      sourceDatabase === null &&
+      !declared.has(name) &&
+      name !== input.targetDatabase &&
+      input.otherSchemas.has(name.toLowerCase())
+    )
+      // A qualifier is not how a dump names its own database (that is USE / CREATE DATABASE): one naming
+      // another schema of this server is an attempt to reach it.
+      throw new AppError(
+        'RESTORE_STATEMENT_REFUSED',
+        `The file names the database "${name}" (${what}), another database on this server, without declaring it as its own: a restore writes only into the database being restored. Nothing was swapped.`,
+      );
     if (sourceDatabase === null) {
       sourceDatabase = name;
       classifier.ownDatabase = name;
     } else if (name !== sourceDatabase) {
-      // A check the preflight makes when it read the file first; found here for a quick-checked dump: a refusal.
       throw new AppError(
         'RESTORE_PREFLIGHT_FAILED',
         `The file switches to database "${name}" (${what}) after "${sourceDatabase}": a restore takes one database per file. Nothing was swapped.`,
       );
     }
+  };
+
+  /**
+   * USE / CREATE DATABASE: how a dump names its own database, before its tables. After a table statement
+   * they would switch the rest of the file to another database (as the mysql client would): refused.
+   */
+  const declareDatabase = (name: string, what: string) => {
+    if (tables.size > 0 && sourceDatabase === null)
+      throw new AppError(
+        'RESTORE_STATEMENT_REFUSED',
+        `The file switches to the database "${name}" (${what}) after its tables: a restore writes only into the database being restored. Nothing was swapped.`,
+      );
+    checkDatabase(name, what, true);
   };
 
   /** Table DDL with the file's database named: every qualifier must be it, and each is pointed at the shadow schema. */
@@ -157,8 +191,10 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
         return;
       }
       case 'alter-table':
-        if (st.keysOnly) note('ALTER TABLE … DISABLE/ENABLE KEYS');
-        else void scheduler.tableDdl(st.table, intoShadow(sql, st.qualifiers, `ALTER TABLE ${st.table}`));
+        if (st.keysOnly) {
+          intoShadow(sql, st.qualifiers, `ALTER TABLE ${st.table}`); // not run, but its names are checked
+          note('ALTER TABLE … DISABLE/ENABLE KEYS');
+        } else void scheduler.tableDdl(st.table, intoShadow(sql, st.qualifiers, `ALTER TABLE ${st.table}`));
         return;
       case 'sequence-state':
         void scheduler.barrier(sql);
@@ -168,7 +204,7 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
         scheduler.session(st.sql);
         return;
       case 'global-set':
-        skip(`SET ${st.what}`);
+        skip(`SET ${st.what}`, sql);
         return;
       case 'lock':
         note('LOCK/UNLOCK TABLES');
@@ -179,10 +215,10 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
       case 'empty':
         return;
       case 'use':
-        checkDatabase(st.database, `USE ${st.database}`);
+        declareDatabase(st.database, `USE ${st.database}`);
         return;
       case 'create-database':
-        checkDatabase(st.database, `CREATE DATABASE ${st.database}`);
+        declareDatabase(st.database, `CREATE DATABASE ${st.database}`);
         charset = st.charset ?? charset;
         collation = st.collation ?? collation;
         return;
@@ -228,13 +264,13 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
         if (st.qualifier !== null) checkDatabase(st.qualifier, `DROP ${st.type.toUpperCase()} ${st.qualifier}.…`);
         return;
       case 'account':
-        skip('account statements (CREATE USER, GRANT …)');
+        skip('account statements (CREATE USER, GRANT …)', sql);
         return;
       case 'other':
         // Whatever a dump does not need (DELETE, UPDATE, DROP DATABASE, CALL, SET GLOBAL …) could reach
         // beyond the shadow schema: refused before it runs, named with the reason.
         throw new AppError(
-          'RESTORE_STATEMENT_REFUSED',
+          st.code ?? 'RESTORE_STATEMENT_REFUSED',
           `The file contains a statement a database restore does not run (${st.reason}): "${shown(st.head)}". Nothing was swapped.`,
           { statement: shown(st.head), reason: st.reason },
         );
@@ -267,7 +303,7 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
     if (input.signal.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
     for (const s of r.value.statements) {
       const sql = s.sql.toString('latin1');
-      const st = classifier.classify(sql);
+      const st = classifier.classify(sql, s.delimiter || ';');
       statements++;
       bytes += s.sql.length;
       route(sql, st, s.topLevelParens);
@@ -284,7 +320,11 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
   await scheduler.drain();
   input.onProgress({ position: total(), total: total(), rows, bytes, table: null, tablesStarted: tables.size });
 
-  const warnings = [...skipped].map(([what, n]) => `Skipped ${n} × ${what}.`);
+  // Named, so a person sees what was left out (GRANT … TO 'x', SET GTID_PURGED …), not only how many.
+  const warnings = [...skipped].map(([what, n]) => {
+    const seen = examples.get(what) ?? [];
+    return `Skipped ${n} × ${what}${seen.length ? `: ${seen.map((x) => `"${x}"`).join(', ')}${n > seen.length ? ', …' : ''}` : ''}.`;
+  });
   const notes = [...noted].map(([what, n]) => `Skipped ${n} × ${what} (not needed in a private shadow schema).`);
   return {
     tables: [...tables.values()].map((t) => (uncountable.has(t.name) ? { ...t, fileRows: null } : t)),

@@ -38,6 +38,7 @@ export class LoadScheduler {
   constructor(
     private readonly conns: DbConnection[],
     private readonly maxPendingBytes = conns.length * 8 * 1024 * 1024,
+    private readonly maxPendingTasks = conns.length * 2048,
   ) {
     this.queues = conns.map(() => []);
     this.running = conns.map(() => false);
@@ -84,7 +85,12 @@ export class LoadScheduler {
 
   /** Resolves when the queued bytes drop below the limit (the reader's backpressure). */
   async capacity(): Promise<void> {
-    while (!this.failure && this.pendingBytes.reduce((a, b) => a + b, 0) > this.maxPendingBytes) {
+    // Bytes bound big statements; the count bounds many tiny ones (each queued task holds a promise and
+    // closures: 300,000 one-row INSERTs queued at once took 800 MB).
+    while (
+      !this.failure &&
+      (this.pendingBytes.reduce((a, b) => a + b, 0) > this.maxPendingBytes || this.queuedTasks() > this.maxPendingTasks)
+    ) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     if (this.failure) throw this.failure;
@@ -94,6 +100,12 @@ export class LoadScheduler {
   async drain(): Promise<void> {
     while (this.all.size > 0 && !this.failure) await Promise.allSettled([...this.all]);
     if (this.failure) throw this.failure;
+  }
+
+  private queuedTasks(): number {
+    let n = 0;
+    for (const q of this.queues) n += q.length;
+    return n;
   }
 
   private leastBusy(): number {

@@ -85,7 +85,7 @@ export class DumpScanner {
     const bytes = s.sql.length;
     this.rawBytes += bytes;
     if (bytes > this.maxStatementBytes) this.maxStatementBytes = bytes;
-    const st = this.classifier.classify(s.sql.toString('latin1'));
+    const st = this.classifier.classify(s.sql.toString('latin1'), s.delimiter || ';');
     switch (st.kind) {
       case 'insert': {
         const t = this.table(st.table);
