@@ -1,6 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
-// Three suites, one runner. Integration and e2e talk to real MariaDB, OpenSSH, SMTP and Chromium started by
+/** Integration files that also run against MySQL (project integration-mysql). */
+const MYSQL_INTEGRATION_FILES = [
+  'tests/integration/fixtures.test.ts',
+  'tests/integration/connections/**/*.test.ts',
+  'tests/integration/migrations/**/*.test.ts',
+  'tests/integration/backups/**/*.test.ts',
+  'tests/integration/restore/**/*.test.ts',
+  'tests/integration/health/readiness.test.ts',
+  'tests/integration/mysql/**/*.test.ts',
+];
+
+/** Not on MySQL: the hostile-dump corpus is built with mariadb-dump on a private MariaDB (harness.ts). */
+const MYSQL_EXCLUDED_FILES = ['tests/integration/restore/hostile*.test.ts'];
+
+// Three suites (integration twice: MariaDB and MySQL), one runner. Integration and e2e talk to real MariaDB, OpenSSH, SMTP and Chromium started by
 // tests/fixtures; they run files one at a time per worker and share one MariaDB server via globalSetup.
 export default defineConfig({
   test: {
@@ -17,6 +31,22 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/fixtures/globalSetup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          maxWorkers: 2,
+          fileParallelism: true,
+        },
+      },
+      {
+        // The same integration files against Oracle MySQL (see docs/testing.md "MySQL"): connections,
+        // migrations, backups, restore and readiness. Files about MariaDB-only behaviour, or about
+        // components other than the database server, run on MariaDB only.
+        test: {
+          name: 'integration-mysql',
+          include: MYSQL_INTEGRATION_FILES,
+          exclude: MYSQL_EXCLUDED_FILES,
           environment: 'node',
           globalSetup: ['tests/fixtures/globalSetup.ts'],
           testTimeout: 120_000,

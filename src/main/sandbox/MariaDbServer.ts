@@ -5,9 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import { AppError } from '../core/AppError';
 import { type ServerPaths, type ServerTuning, serverArgs, socketPathFor } from './mariadbArgs';
-import { type MariaDbBinaries, requireMariaDbBinaries } from './mariadbBinaries';
-import { createDataDir, ensureTemplateDataDir, hasSystemTables } from './mariadbDataDir';
+import { requireMariaDbBinaries } from './mariadbBinaries';
+import { createDataDir, ensureTemplateDataDir, hasSystemTables, isMySqlBinaries, type ServerBinaries } from './mariadbDataDir';
 import { isNotReadyYet, loginAndSecureRoot } from './mariadbRoot';
+import { mysqlServerArgs } from './mysqlArgs';
+import { requireMySqlBinaries } from './mysqlBinaries';
 import { freeLoopbackPort, isPortFree, isProcessAlive, processCommandLine, readPidFile, terminate } from './processTools';
 
 export interface MariaDbServerOptions {
@@ -33,7 +35,10 @@ export interface MariaDbServerOptions {
   /** An initialised, never-started datadir to copy instead of running mariadb-install-db (faster). */
   templateDataDir?: string;
   startTimeoutMs?: number;
-  binaries?: MariaDbBinaries;
+  /** Which server to run when `binaries` is not given. Default 'mariadb'. */
+  engine?: 'mariadb' | 'mysql';
+  /** MariaDbBinaries, or MySqlBinaries (Oracle MySQL 8.0.30+, same folder layout and lifecycle). */
+  binaries?: ServerBinaries;
   extraArgs?: string[];
 }
 
@@ -123,7 +128,7 @@ export class MariaDbServer {
 
   /** Starts the server (initialising the data folder the first time) or adopts one already running. */
   async start(): Promise<MariaDbServerInfo> {
-    const binaries = this.options.binaries ?? requireMariaDbBinaries();
+    const binaries = this.resolveBinaries();
     fs.mkdirSync(this.baseDir, { recursive: true, mode: 0o700 });
     const running = this.runningPid();
     if (running !== null) return this.adopt(running);
@@ -212,11 +217,11 @@ export class MariaDbServer {
   }
 
   /** Makes (once) an initialised datadir at `dir` to copy for new servers (`templateDataDir`). */
-  static async ensureTemplate(dir: string, binaries: MariaDbBinaries = requireMariaDbBinaries()): Promise<string> {
+  static async ensureTemplate(dir: string, binaries: ServerBinaries = requireMariaDbBinaries()): Promise<string> {
     return ensureTemplateDataDir(dir, binaries, { bufferPoolSize: '64M', durable: false });
   }
 
-  private async launch(binaries: MariaDbBinaries, port: number): Promise<MariaDbServerInfo> {
+  private async launch(binaries: ServerBinaries, port: number): Promise<MariaDbServerInfo> {
     fs.rmSync(this.paths.pidFile, { force: true });
     fs.mkdirSync(this.paths.tmpDir, { recursive: true, mode: 0o700 });
     fs.rmSync(this.paths.socketPath, { force: true });
@@ -228,9 +233,14 @@ export class MariaDbServer {
       fs.writeFileSync(initFile, `${this.options.initSql.trim()}\n`, { mode: 0o600 });
       extra.push(`--init-file=${initFile}`);
     }
-    const args = serverArgs(this.paths, port, binlog, this.tuning(), extra);
+    const mysqlEngine = isMySqlBinaries(binaries);
+    // A debootstrapped MySQL runs through its root's loader: the command is the loader, mysqld an argument.
+    const command = mysqlEngine ? binaries.mysqld.command : binaries.mariadbd;
+    const args = mysqlEngine
+      ? mysqlServerArgs(binaries, this.paths, port, binlog, this.tuning(), extra)
+      : serverArgs(this.paths, port, binlog, this.tuning(), extra);
     const detached = this.options.detached ?? false;
-    const child = spawn(binaries.mariadbd, args, { detached, stdio: 'ignore' });
+    const child = spawn(command, args, { detached, stdio: 'ignore' });
     const exited = new Promise<number | string>((resolve) => {
       child.once('exit', (code, signal) => resolve(signal ?? code ?? -1));
       child.once('error', (err) => resolve(err.message));
@@ -243,7 +253,7 @@ export class MariaDbServer {
     this.writeState({ port, socketPath: this.paths.socketPath, binlog, pid, ownerPid, startedAt: new Date().toISOString() });
     const info = this.makeInfo(port, pid);
     try {
-      await this.waitReady(info, exited, logStart);
+      await this.waitReady(info, exited, logStart, mysqlEngine ? 'mysqld' : 'mariadbd');
     } catch (err) {
       await this.stop(2_000);
       throw err;
@@ -255,7 +265,12 @@ export class MariaDbServer {
   }
 
   /** Polls a root login (which also sets a fresh server's password) until it works, the process dies, or time runs out. */
-  private async waitReady(info: MariaDbServerInfo, exited: Promise<number | string>, logStart: number): Promise<void> {
+  private async waitReady(
+    info: MariaDbServerInfo,
+    exited: Promise<number | string>,
+    logStart: number,
+    serverName = 'mariadbd',
+  ): Promise<void> {
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 30_000);
     let ended: number | string | null = null;
     void exited.then((v) => {
@@ -267,7 +282,7 @@ export class MariaDbServer {
         const log = this.logSince(logStart);
         throw new AppError(
           'INTERNAL',
-          `mariadbd exited during startup (${ended}). Last lines of ${this.paths.errorLog}:\n${log}`,
+          `${serverName} exited during startup (${ended}). Last lines of ${this.paths.errorLog}:\n${log}`,
           {
             portInUse: /Address already in use|Bind on TCP\/IP port/i.test(log),
           },
@@ -279,7 +294,10 @@ export class MariaDbServer {
       } catch (err) {
         if (!isNotReadyYet(err)) {
           const message = (err as Error).message;
-          throw new AppError('DB_AUTH_FAILED', `Cannot log in as root to the MariaDB server in ${this.baseDir}: ${message}`);
+          throw new AppError(
+            'DB_AUTH_FAILED',
+            `Cannot log in as root to the ${serverName} server in ${this.baseDir}: ${message}`,
+          );
         }
         lastError = (err as Error).message;
       }
@@ -288,7 +306,7 @@ export class MariaDbServer {
     const log = this.logSince(logStart);
     throw new AppError(
       'TIMEOUT',
-      `mariadbd did not accept connections in time (${lastError}). Last lines of ${this.paths.errorLog}:\n${log}`,
+      `${serverName} did not accept connections in time (${lastError}). Last lines of ${this.paths.errorLog}:\n${log}`,
     );
   }
 
@@ -304,6 +322,11 @@ export class MariaDbServer {
     await this.waitReady(info, new Promise<never>(() => {}), 0);
     this.current = info;
     return info;
+  }
+
+  private resolveBinaries(): ServerBinaries {
+    if (this.options.binaries) return this.options.binaries;
+    return this.options.engine === 'mysql' ? requireMySqlBinaries() : requireMariaDbBinaries();
   }
 
   private makeInfo(port: number, pid: number): MariaDbServerInfo {

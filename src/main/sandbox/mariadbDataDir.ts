@@ -5,6 +5,15 @@ import { promisify } from 'node:util';
 import { AppError } from '../core/AppError';
 import { installDbArgs, type ServerTuning } from './mariadbArgs';
 import type { MariaDbBinaries } from './mariadbBinaries';
+import { MYSQL_LOOPBACK_ROOT_SQL, mysqlInitializeArgs } from './mysqlArgs';
+import type { MySqlBinaries } from './mysqlBinaries';
+
+/** Either engine's binaries: MySqlBinaries carries `engine: 'mysql'`. */
+export type ServerBinaries = MariaDbBinaries | MySqlBinaries;
+
+export function isMySqlBinaries(binaries: ServerBinaries): binaries is MySqlBinaries {
+  return 'engine' in binaries && binaries.engine === 'mysql';
+}
 
 const execFileAsync = promisify(execFile);
 
@@ -20,7 +29,7 @@ export function hasSystemTables(dataDir: string): boolean {
  */
 export async function createDataDir(
   dataDir: string,
-  binaries: MariaDbBinaries,
+  binaries: ServerBinaries,
   tuning: ServerTuning,
   templateDir?: string,
 ): Promise<void> {
@@ -42,7 +51,7 @@ export async function createDataDir(
 }
 
 /** Makes (once) an initialised datadir at `dir` for `createDataDir` to copy; parallel callers never see half of one. */
-export async function ensureTemplateDataDir(dir: string, binaries: MariaDbBinaries, tuning: ServerTuning): Promise<string> {
+export async function ensureTemplateDataDir(dir: string, binaries: ServerBinaries, tuning: ServerTuning): Promise<string> {
   if (hasSystemTables(dir)) return dir;
   const staging = `${dir}.${process.pid}.tmp`;
   await runInstallDb(binaries, staging, tuning);
@@ -55,8 +64,9 @@ export async function ensureTemplateDataDir(dir: string, binaries: MariaDbBinari
   return dir;
 }
 
-async function runInstallDb(binaries: MariaDbBinaries, dataDir: string, tuning: ServerTuning): Promise<void> {
+async function runInstallDb(binaries: ServerBinaries, dataDir: string, tuning: ServerTuning): Promise<void> {
   fs.rmSync(dataDir, { recursive: true, force: true });
+  if (isMySqlBinaries(binaries)) return runMySqlInitialize(binaries, dataDir, tuning);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     await execFileAsync(binaries.installDb, installDbArgs(dataDir, tuning), { timeout: 120_000, maxBuffer: 4 * 1024 * 1024 });
@@ -65,5 +75,32 @@ async function runInstallDb(binaries: MariaDbBinaries, dataDir: string, tuning: 
     const e = err as { stderr?: string; stdout?: string; message: string };
     const output = `${e.stderr ?? ''}\n${e.stdout ?? ''}`.trim().split('\n').slice(-15).join('\n');
     throw new AppError('INTERNAL', `mariadb-install-db failed: ${e.message.split('\n')[0]}\n${output}`);
+  }
+}
+
+/**
+ * `mysqld --initialize-insecure` (3–10 s): it wants to create the datadir itself, and writes its log and
+ * init file next to it so nothing of them ends up in a template that is copied later.
+ */
+async function runMySqlInitialize(binaries: MySqlBinaries, dataDir: string, tuning: ServerTuning): Promise<void> {
+  const errorLog = `${dataDir}.init.log`;
+  const initFile = `${dataDir}.init.sql`;
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  fs.writeFileSync(initFile, `${MYSQL_LOOPBACK_ROOT_SQL}\n`, { mode: 0o600 });
+  try {
+    const args = mysqlInitializeArgs(binaries, dataDir, errorLog, initFile, tuning);
+    await execFileAsync(binaries.mysqld.command, args, { timeout: 180_000, maxBuffer: 4 * 1024 * 1024 });
+  } catch (err) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    let log = '';
+    try {
+      log = fs.readFileSync(errorLog, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+    } catch {
+      // No log written.
+    }
+    throw new AppError('INTERNAL', `mysqld --initialize-insecure failed: ${(err as Error).message.split('\n')[0]}\n${log}`);
+  } finally {
+    fs.rmSync(initFile, { force: true });
+    fs.rmSync(errorLog, { force: true });
   }
 }
