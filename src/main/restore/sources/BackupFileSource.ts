@@ -11,7 +11,7 @@ import {
 } from '../../backups/format/index';
 import { AppError } from '../../core/AppError';
 import { DEFAULT_STATEMENT_LIMIT, type StatementLimit, statementTooLarge } from '../../core/statementLimit';
-import type { SplitStatement } from '../sql/DumpSplitter';
+import type { SplitStatement } from '../../sql/dumpSplitter';
 import type { RestoreSource } from './ForeignDumpSource';
 import { DumpScanner, emptyObjects, type SourceInventory } from './inventory';
 import { readError, type StatementBatch, type StreamEnd, scanReadable, splitReadable } from './statementStream';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { AppError } from '../../core/AppError';
-import type { SplitStatement } from '../sql/DumpSplitter';
+import type { SplitStatement } from '../../sql/dumpSplitter';
 import type { StatementBatch, StreamEnd } from './statementStream';
 
 /**

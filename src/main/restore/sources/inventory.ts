@@ -1,7 +1,7 @@
 import type { BackupManifest } from '../../../shared/contract/backups';
 import type { ErrorCode } from '../../../shared/errors';
 import { DumpClassifier, type DumpStatement, type ObjectType } from '../../sql/dumpClassifier';
-import type { SplitStatement } from '../sql/DumpSplitter';
+import type { SplitStatement } from '../../sql/dumpSplitter';
 
 export interface SourceTable {
   name: string;

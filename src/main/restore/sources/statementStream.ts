@@ -3,7 +3,7 @@ import { type Readable, Transform } from 'node:stream';
 import { AppError } from '../../core/AppError';
 import { createGunzipStream } from '../../core/inflate';
 import type { StatementLimit } from '../../core/statementLimit';
-import { DumpSplitter, type SplitStatement } from '../sql/DumpSplitter';
+import { DumpSplitter, type SplitStatement } from '../../sql/dumpSplitter';
 
 /** What a restore source yields: statements in file order, in batches (one per input chunk). */
 export interface StatementBatch {

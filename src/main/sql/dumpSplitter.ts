@@ -31,7 +31,7 @@ export interface SplitStatement {
   delimiter: string;
 }
 
-import { DEFAULT_STATEMENT_LIMIT, type StatementLimit, statementTooLarge } from '../../core/statementLimit';
+import { DEFAULT_STATEMENT_LIMIT, type StatementLimit, statementTooLarge } from '../core/statementLimit';
 import {
   BACKSLASH,
   BACKTICK,
