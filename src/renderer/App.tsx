@@ -4,6 +4,7 @@ import { Stethoscope } from 'lucide-react';
 import { useEffect, useMemo } from 'react';
 import { useRoutePath } from './router';
 import { routes } from './routes';
+import { ActorMenu } from './shell/ActorMenu';
 import { EnvironmentBanner } from './shell/EnvironmentBanner';
 import { ErrorBoundary } from './shell/ErrorBoundary';
 import { JobsDrawer, JobsDrawerButton } from './shell/JobsDrawer';
@@ -48,6 +49,7 @@ export function App() {
           <Group gap="sm" wrap="nowrap">
             <ProfileSwitcher />
             <JobsDrawerButton />
+            <ActorMenu />
           </Group>
         </Group>
       </AppShell.Header>

@@ -216,3 +216,42 @@ describe('Audit log page', () => {
     expect(bm.consoleErrors).toEqual([]);
   });
 });
+
+describe('Display name (toolbar)', () => {
+  it('is set in the toolbar and shown in the audit log after the OS account', async () => {
+    const { page } = bm;
+    const account = bm.app.actor.get().actor;
+    await page.getByTestId('actor-menu-open').click();
+    expect(await page.getByTestId('actor-current').textContent()).toBe(account);
+    await page.getByTestId('actor-display-name').fill('Jane Doe');
+    await page.getByTestId('actor-save').click();
+    await page.getByTestId('actor-menu').waitFor({ state: 'hidden' });
+    expect(await page.getByTestId('actor-menu-open').textContent()).toBe('Jane Doe');
+    expect(bm.app.actor.get()).toMatchObject({ displayName: 'Jane Doe', actor: `${account} (Jane Doe)` });
+
+    // The next audited action (a profile removed from the browser door) carries it.
+    const delta = await call<Profile>('profiles.create', {
+      profile: {
+        name: 'Delta',
+        environment: 'development',
+        mysql: { host: 'delta.example', port: 3306, user: 'u', database: 'd' },
+      },
+    });
+    const removed = await page.evaluate(async (id) => (await window.api?.call('profiles.remove', { id }))?.ok, delta.id);
+    expect(removed).toBe(true);
+    const entry = bm.app.audit.list({ action: 'profiles.remove' })[0] as AuditEntry;
+    expect([entry.actor, entry.door]).toEqual([`${account} (Jane Doe)`, 'browser']);
+    await page.getByTestId('nav-jobs').click();
+    await page.getByTestId('nav-audit').click();
+    const row = page.getByTestId(`audit-row-${entry.id}`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain(`${account} (Jane Doe)`);
+    await bm.screenshot('audit-display-name');
+
+    await page.getByTestId('actor-menu-open').click();
+    await page.getByTestId('actor-clear').click();
+    await page.getByTestId('actor-menu').waitFor({ state: 'hidden' });
+    expect(bm.app.actor.get().actor).toBe(account);
+    expect(bm.consoleErrors).toEqual([]);
+  });
+});

@@ -205,7 +205,7 @@ describe('dispatch enforces confirmations for every door, before the handler run
     const me = await t.ok('settings.actor', {});
     expect(me.actor).toBe(`${me.osUser}@${me.host}`);
     const named = await t.ok('settings.setDisplayName', { displayName: 'Jane Doe' });
-    expect(named.actor).toBe(`Jane Doe (${me.osUser}@${me.host})`);
+    expect(named.actor).toBe(`${me.osUser}@${me.host} (Jane Doe)`);
     const p = await productionProfile(t);
     await t.ok('profiles.remove', { id: p.id });
     expect(t.app.audit.list({ action: 'profiles.remove' })[0]?.actor).toBe(named.actor);

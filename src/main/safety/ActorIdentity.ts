@@ -16,7 +16,8 @@ function osUser(): string {
 /**
  * Who the audit log names. Every door runs in a process of the person at this machine (the browser door
  * listens on loopback only), so the OS account and host identify them the same way for all doors; an
- * optional display name from the settings makes the log readable ("Jane Doe (jdoe@laptop)").
+ * optional display name from the settings makes the log readable. The account comes first — it is what
+ * the machine vouches for; the name is only what the person chose ("jdoe@laptop (Jane Doe)").
  */
 export class ActorIdentity {
   constructor(private readonly store: AppDatabase) {
@@ -31,7 +32,7 @@ export class ActorIdentity {
     const user = osUser();
     const host = os.hostname();
     const account = `${user}@${host}`;
-    return { displayName, osUser: user, host, actor: displayName ? `${displayName} (${account})` : account };
+    return { displayName, osUser: user, host, actor: displayName ? `${account} (${displayName})` : account };
   }
 
   setDisplayName(name: string | null): ActorSettings {

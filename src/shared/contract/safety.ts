@@ -26,7 +26,7 @@ export const SafetyCheck = z.object({
 export type SafetyCheck = z.infer<typeof SafetyCheck>;
 
 export const ActorSettings = z.object({
-  /** Shown in the audit log before the OS account, e.g. "Jane Doe (jdoe@laptop)". */
+  /** Shown in the audit log after the OS account, e.g. "jdoe@laptop (Jane Doe)". */
   displayName: z.string().nullable(),
   osUser: z.string(),
   host: z.string(),

@@ -11,6 +11,7 @@ import { registerProfileCommands } from './profiles';
 import { registerRestoreCommands } from './restore';
 import { registerSandboxCommands } from './sandbox';
 import { registerServeCommands } from './serve';
+import { registerSettingsCommands } from './settings';
 
 /** One line per capability: its command group. */
 export function registerCommandGroups(program: Command, cli: CliContext): void {
@@ -25,4 +26,5 @@ export function registerCommandGroups(program: Command, cli: CliContext): void {
   registerBackupCommands(program, cli);
   registerRestoreCommands(program, cli);
   registerPreflightCommands(program, cli);
+  registerSettingsCommands(program, cli);
 }
