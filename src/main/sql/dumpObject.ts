@@ -167,7 +167,7 @@ export function parseDumpObject(sql: string, lex: LexOptions, ownDatabase: strin
 }
 
 function wordOf(t: Token | null, what: string): string {
-  if (!t || t.kind !== 'word' || !/^[A-Za-z_]+$/.test(t.value)) throw new StatementRefusal(`could not read ${what}`);
+  if (t?.kind !== 'word' || !/^[A-Za-z_]+$/.test(t.value)) throw new StatementRefusal(`could not read ${what}`);
   return t.value.toUpperCase();
 }
 

@@ -120,7 +120,7 @@ function readAssignment(cur: TokenCursor): Assignment {
     if (['GLOBAL', 'SESSION', 'LOCAL', 'PERSIST', 'PERSIST_ONLY'].includes(head) && cur.isPunct('.')) {
       cur.next();
       const v = cur.next();
-      if (!v || v.kind !== 'word') throw new StatementRefusal('could not read the variable name');
+      if (v?.kind !== 'word') throw new StatementRefusal('could not read the variable name');
       scope = head === 'SESSION' || head === 'LOCAL' ? 'session' : 'global';
       name = v.value;
     } else name = t.value;
@@ -132,7 +132,7 @@ function readAssignment(cur: TokenCursor): Assignment {
     if (['GLOBAL', 'PERSIST', 'PERSIST_ONLY'].includes(w)) scope = 'global';
     if (['GLOBAL', 'SESSION', 'LOCAL', 'PERSIST', 'PERSIST_ONLY'].includes(w)) {
       const v = cur.next();
-      if (!v || v.kind !== 'word') throw new StatementRefusal('could not read the variable name');
+      if (v?.kind !== 'word') throw new StatementRefusal('could not read the variable name');
       name = v.value;
     } else name = t.value;
   } else if (t.kind === 'ident') {
