@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { mimeType } from '../core/rendererPolicy';
 import { CONTENT_SECURITY_POLICY } from './csp';
 
 /** The renderer is served from app://sysndd-admin/ (a privileged standard scheme, not file://). */
@@ -21,23 +22,6 @@ export const APP_SCHEME_PRIVILEGES = {
   corsEnabled: true,
   codeCache: true,
 } as const;
-
-const MIME_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 function plain(status: number, text: string): Response {
   return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
@@ -86,7 +70,7 @@ export function createAppProtocolHandler(root: string): (request: Request) => Pr
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
       status: 200,
       headers: {
-        'content-type': MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'content-type': mimeType(file),
         'content-security-policy': CONTENT_SECURITY_POLICY,
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-cache',
