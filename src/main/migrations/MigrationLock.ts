@@ -1,6 +1,7 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { MigrationLockHolder as LockHolder } from '../../shared/contract/migrations';
 import { AppError } from '../core/AppError';
+import { processRows } from './processList';
 
 /** SysNDD's lock name: holding it excludes SysNDD API replicas and other consoles alike. */
 export const LOCK_NAME = 'sysndd_migration';
@@ -11,21 +12,16 @@ export async function readLockHolder(conn: Connection): Promise<LockHolder | nul
   const id = rows[0]?.holder;
   if (id === null || id === undefined) return null;
   const connectionId = Number(id);
-  const [procs] = await conn.query<RowDataPacket[]>(
-    'SELECT USER, HOST, DB, COMMAND, TIME, STATE, LEFT(INFO, 200) AS INFO FROM information_schema.PROCESSLIST WHERE ID = ?',
-    [connectionId],
-  );
-  const p = procs[0];
-  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const p = (await processRows(conn, [connectionId])).get(connectionId);
   return {
     connectionId,
-    user: str(p?.USER),
-    host: str(p?.HOST),
-    db: str(p?.DB),
-    command: str(p?.COMMAND),
-    timeSeconds: p?.TIME === undefined || p?.TIME === null ? null : Number(p.TIME),
-    state: str(p?.STATE),
-    info: str(p?.INFO),
+    user: p?.user ?? null,
+    host: p?.host ?? null,
+    db: p?.db ?? null,
+    command: p?.command ?? null,
+    timeSeconds: p?.timeSeconds ?? null,
+    state: p?.state ?? null,
+    info: p?.info ?? null,
   };
 }
 

@@ -6,6 +6,7 @@ import { type DiscoveredMigrations, discoverMigrations, type MigrationFile, type
 import { type Actor, HistoryStore, type JournalRow, type SchemaVersionRow, type StatementRow } from './HistoryStore';
 import { acquireMigrationLock, readLockHolder, releaseMigrationLock } from './MigrationLock';
 import { type MigrationPlan, planMigration } from './plan';
+import { processRows } from './processList';
 import { type ComputedStatus, computeStatus, indexJournal, type ServerSession } from './status';
 
 export interface SessionDeps {
@@ -176,16 +177,8 @@ export class MigrationSession {
   private async serverSessions(ids: number[]): Promise<Map<number, ServerSession>> {
     const map = new Map<number, ServerSession>();
     if (ids.length === 0) return map;
-    const [rows] = await this.conn.query<RowDataPacket[]>(
-      'SELECT ID, TIME, LEFT(INFO, 200) AS INFO FROM information_schema.PROCESSLIST WHERE ID IN (?)',
-      [ids],
-    );
-    for (const r of rows) {
-      map.set(Number(r.ID), {
-        connectionId: Number(r.ID),
-        timeSeconds: r.TIME === null ? null : Number(r.TIME),
-        info: r.INFO === null ? null : String(r.INFO),
-      });
+    for (const r of (await processRows(this.conn, ids)).values()) {
+      map.set(r.id, { connectionId: r.id, timeSeconds: r.timeSeconds, info: r.info });
     }
     return map;
   }

@@ -4,7 +4,7 @@ import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupManifest, CreateBackupResult } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
-import { createProfileForTestDb, createTestDatabase, rootConnection, type TestDatabase } from '../../fixtures/mysql';
+import { createProfileForTestDb, createTestDatabase, rootConnection, seqRows, type TestDatabase } from '../../fixtures/mysql';
 
 /**
  * A writer commits pairs of rows (one in `a`, one in `b`, same transaction) while a backup runs. A backup
@@ -22,7 +22,7 @@ describe('backup consistency, cancellation and DDL races', () => {
     const c = await rootConnection({ database: db.name });
     await c.query('CREATE TABLE a (id INT AUTO_INCREMENT PRIMARY KEY, k INT, pad VARCHAR(200)) ENGINE=InnoDB');
     await c.query('CREATE TABLE b (id INT AUTO_INCREMENT PRIMARY KEY, k INT) ENGINE=InnoDB');
-    await c.query(`INSERT INTO a (k, pad) SELECT 0, REPEAT(CHAR(65 + seq % 26), 150) FROM seq_1_to_${PREFILL}`);
+    await c.query(`INSERT INTO a (k, pad) SELECT 0, REPEAT(CHAR(65 + seq % 26), 150) FROM ${seqRows(PREFILL)}`);
     await c.end();
     t = createTestApp();
     profileId = (await createProfileForTestDb(t, db.name)).id;

@@ -4,7 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type mysql from 'mysql2/promise';
-import { mysqlInfo, rootConnection } from '../../fixtures/mysql';
+import { mysqlInfo, rootConnection, seqRows, testEngine } from '../../fixtures/mysql';
+
+/**
+ * What the fixture holds on the run's engine. MySQL has no UUID/INET types (those columns are CHAR/VARCHAR
+ * there, same values), no Aria (its non-transactional table is MyISAM) and no sequences.
+ */
+export function fixtureShape(): { sequences: number; nonTransactionalEngine: 'Aria' | 'MyISAM' } {
+  return testEngine() === 'mysql'
+    ? { sequences: 0, nonTransactionalEngine: 'MyISAM' }
+    : { sequences: 1, nonTransactionalEngine: 'Aria' };
+}
 
 /**
  * A database holding everything a backup must carry: every column type MariaDB has (numeric, temporal,
@@ -15,6 +25,8 @@ import { mysqlInfo, rootConnection } from '../../fixtures/mysql';
  */
 export async function buildFixtureDb(database: string, bigRows = 0): Promise<void> {
   const c = await rootConnection({ database, multipleStatements: true });
+  const mysqlEngine = testEngine() === 'mysql';
+  const shape = fixtureShape();
   try {
     await c.query(`
       SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION';
@@ -28,7 +40,7 @@ export async function buildFixtureDb(database: string, bigRows = 0): Promise<voi
         t_latin1 VARCHAR(50) CHARACTER SET latin1, t_binary BINARY(16), t_varbinary VARBINARY(255), t_tinyblob TINYBLOB, t_blob BLOB,
         t_mediumblob MEDIUMBLOB, t_longblob LONGBLOB, t_enum ENUM('a','b','c d'), t_set SET('x','y','z'), t_json JSON,
         t_geometry GEOMETRY, t_point POINT, t_line LINESTRING, t_poly POLYGON, t_mpoint MULTIPOINT, t_gcoll GEOMETRYCOLLECTION,
-        t_uuid UUID, t_inet6 INET6, t_inet4 INET4,
+        ${mysqlEngine ? 't_uuid CHAR(36), t_inet6 VARCHAR(45), t_inet4 VARCHAR(15),' : 't_uuid UUID, t_inet6 INET6, t_inet4 INET4,'}
         \`select\` VARCHAR(10) COMMENT 'reserved word; and a ''quote''',
         t_virtual INT AS (t_int * 2) VIRTUAL, t_stored VARCHAR(300) AS (CONCAT('v:', t_varchar)) STORED,
         t_invisible INT INVISIBLE DEFAULT 7
@@ -75,13 +87,12 @@ export async function buildFixtureDb(database: string, bigRows = 0): Promise<voi
       INSERT INTO parent VALUES (1, 'p1'), (2, 'p2');
       INSERT INTO child VALUES (10, 1), (11, 2), (12, NULL);
       CREATE TABLE audit_log (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(100)) ENGINE=InnoDB;
-      CREATE TABLE aria_table (id INT PRIMARY KEY, v VARCHAR(10)) ENGINE=Aria;
+      CREATE TABLE aria_table (id INT PRIMARY KEY, v VARCHAR(10)) ENGINE=${shape.nonTransactionalEngine};
       INSERT INTO aria_table VALUES (1, 'aria');
       CREATE TABLE schema_version (filename VARCHAR(255) PRIMARY KEY, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, success BOOLEAN DEFAULT TRUE);
       INSERT INTO schema_version (filename, applied_at) VALUES ('000_initialize_base_schema.sql', '2026-01-01 00:00:00'),
         ('002_add_genomic_annotations.sql', '2026-01-02 00:00:00'), ('003_fix_hgnc_column_schema.sql', '2026-01-03 00:00:00');
-      CREATE SEQUENCE seq_ids START WITH 100 INCREMENT BY 5;
-      DO NEXTVAL(seq_ids); DO NEXTVAL(seq_ids);
+      ${mysqlEngine ? '' : 'CREATE SEQUENCE seq_ids START WITH 100 INCREMENT BY 5; DO NEXTVAL(seq_ids); DO NEXTVAL(seq_ids);'}
 
       CREATE VIEW z_base AS SELECT id, t_varchar, t_int FROM every_type;
       CREATE VIEW m_mid AS SELECT id, t_varchar FROM z_base WHERE id > 0;
@@ -121,7 +132,7 @@ export async function buildFixtureDb(database: string, bigRows = 0): Promise<voi
     if (bigRows > 0) {
       await c.query(`CREATE TABLE big_table (id INT PRIMARY KEY, n INT, s VARCHAR(20), d DATETIME) ENGINE=InnoDB`);
       await c.query(
-        `INSERT INTO big_table SELECT seq, seq * 7 % 1000, CONCAT('r', seq), '2020-01-01' + INTERVAL seq SECOND FROM seq_1_to_${Math.floor(bigRows)}`,
+        `INSERT INTO big_table SELECT seq, seq * 7 % 1000, CONCAT('r', seq), '2020-01-01' + INTERVAL seq SECOND FROM ${seqRows(bigRows)}`,
       );
     }
   } finally {
@@ -157,10 +168,18 @@ export async function objectDefinitions(c: mysql.Connection, database: string): 
   const out: Record<string, string> = {};
   const q = async (sql: string, params: unknown[] = []) => (await c.query(sql, params))[0] as Array<Record<string, unknown>>;
   await c.query(`USE \`${database}\``);
+  const mysqlEngine = testEngine() === 'mysql';
   for (const t of await baseTables(c, database)) {
     const [r] = await q(`SHOW CREATE TABLE \`${t.replaceAll('`', '``')}\``);
-    out[`table ${t}`] = String(r?.['Create Table']);
+    const ddl = String(r?.['Create Table']);
+    // MySQL 8 remembers that a column's collation was written out and then shows its charset too: a table
+    // created from SHOW CREATE TABLE (by any restore, mysqldump's included) reads `CHARACTER SET utf8mb4
+    // COLLATE utf8mb4_general_ci` where the source read `COLLATE utf8mb4_general_ci`. Same column.
+    out[`table ${t}`] = mysqlEngine ? ddl.replace(/ CHARACTER SET (\w+) COLLATE (\1_\w+)/g, ' COLLATE $2') : ddl;
   }
+  // MySQL keeps the `;` that ended a single-statement body sent in a multi-statement query (as this fixture
+  // does), and no client sends it back (`mysql` and our restore end the statement there): same object.
+  const body = (text: unknown) => (mysqlEngine ? String(text).replace(/;\s*$/, '') : String(text));
   for (const v of await q('SELECT TABLE_NAME AS n FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY 1', [database])) {
     const [r] = await q(`SHOW CREATE VIEW \`${String(v.n)}\``);
     out[`view ${String(v.n)}`] = String(r?.['Create View']);
@@ -170,7 +189,7 @@ export async function objectDefinitions(c: mysql.Connection, database: string): 
     [database],
   )) {
     const [r] = await q(`SHOW CREATE TRIGGER \`${String(t.n)}\``);
-    out[`trigger ${String(t.n)}`] = `${String(r?.['SQL Original Statement'])} | order ${String(t.o)} | ${String(t.m)}`;
+    out[`trigger ${String(t.n)}`] = `${body(r?.['SQL Original Statement'])} | order ${String(t.o)} | ${String(t.m)}`;
   }
   for (const p of await q(
     'SELECT ROUTINE_NAME AS n, ROUTINE_TYPE AS t, SQL_MODE AS m FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY 1',
@@ -178,14 +197,14 @@ export async function objectDefinitions(c: mysql.Connection, database: string): 
   )) {
     const [r] = await q(`SHOW CREATE ${String(p.t)} \`${String(p.n)}\``);
     out[`${String(p.t)} ${String(p.n)}`] =
-      `${String(r?.[p.t === 'PROCEDURE' ? 'Create Procedure' : 'Create Function'])} | ${String(p.m)}`;
+      `${body(r?.[p.t === 'PROCEDURE' ? 'Create Procedure' : 'Create Function'])} | ${String(p.m)}`;
   }
   for (const e of await q(
     'SELECT EVENT_NAME AS n, STATUS AS s FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY 1',
     [database],
   )) {
     const [r] = await q(`SHOW CREATE EVENT \`${String(e.n)}\``);
-    out[`event ${String(e.n)}`] = `${String(r?.['Create Event'])} | ${String(e.s)}`;
+    out[`event ${String(e.n)}`] = `${body(r?.['Create Event'])} | ${String(e.s)}`;
   }
   for (const s of await q(
     "SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'SEQUENCE'",
@@ -198,8 +217,8 @@ export async function objectDefinitions(c: mysql.Connection, database: string): 
 }
 
 /**
- * Restore a .sql.gz with the plain `mariadb` client, as a person would: `gunzip < f | mariadb db`. The
- * password goes through a 0600 --defaults-extra-file, never argv.
+ * Restore a .sql.gz with the engine's plain client, as a person would: `gunzip < f | mariadb db` (or
+ * MySQL's `mysql`). The password goes through a 0600 --defaults-extra-file, never argv.
  */
 export async function restoreWithMariadbClient(file: string, database: string): Promise<void> {
   const info = mysqlInfo();
@@ -213,7 +232,9 @@ export async function restoreWithMariadbClient(file: string, database: string): 
   try {
     await new Promise<void>((resolve, reject) => {
       const gunzip = spawn('gunzip', ['-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-      const client = spawn('mariadb', [`--defaults-extra-file=${cnf}`, '--max-allowed-packet=64M', database], {
+      const { command, args } = info.clients.mysql;
+      // --defaults-extra-file must be the first option (after a loader's own arguments).
+      const client = spawn(command, [...args, `--defaults-extra-file=${cnf}`, '--max-allowed-packet=64M', database], {
         stdio: ['pipe', 'ignore', 'pipe'],
       });
       (gunzip.stdout as Readable).pipe(client.stdin);
@@ -221,7 +242,11 @@ export async function restoreWithMariadbClient(file: string, database: string): 
       client.stderr.on('data', (d: Buffer) => {
         err += d.toString();
       });
-      client.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`mariadb exited ${code}: ${err.slice(0, 2000)}`))));
+      client.on('close', (code) =>
+        code === 0
+          ? resolve()
+          : reject(new Error(`${path.basename(args.at(-1) ?? command)} exited ${code}: ${err.slice(0, 2000)}`)),
+      );
     });
   } finally {
     fs.rmSync(cnfDir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupList, CreateBackupResult, JobSnapshot, PrunePlan } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
-import { createProfileForTestDb, createTestDatabase, rootConnection, type TestDatabase } from '../../fixtures/mysql';
+import { createProfileForTestDb, createTestDatabase, rootConnection, seqRows, type TestDatabase } from '../../fixtures/mysql';
 import { keyAuthHop, type SshdFixture, startSshd } from '../../fixtures/sshd';
 import { cli } from './cliRun';
 
@@ -28,7 +28,7 @@ describe('remote backup folder over SFTP', () => {
     const c = await rootConnection({ database: db.name });
     await c.query('CREATE TABLE blobs (id INT PRIMARY KEY, b LONGBLOB) ENGINE=InnoDB');
     // ~12 MB of incompressible data, so the file is big enough to interrupt a download.
-    await c.query('INSERT INTO blobs SELECT seq, RANDOM_BYTES(1024) FROM seq_1_to_6000');
+    await c.query(`INSERT INTO blobs SELECT seq, RANDOM_BYTES(1024) FROM ${seqRows(6000)}`);
     await c.query('CREATE TABLE small (id INT PRIMARY KEY)');
     await c.end();
     remoteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bk-remote-'));

@@ -4,7 +4,7 @@ import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
-import { createProfileForTestDb, createTestDatabase, rootConnection, type TestDatabase } from '../../fixtures/mysql';
+import { createProfileForTestDb, createTestDatabase, rootConnection, seqRows, type TestDatabase } from '../../fixtures/mysql';
 import { keyAuthHop, type SshdFixture, startSshd } from '../../fixtures/sshd';
 
 /** Big enough that dumping it through the tunnel takes a while, so the drop lands mid-stream. */
@@ -23,7 +23,7 @@ describe('tunnel dropped during a backup', () => {
     try {
       await c.query('CREATE TABLE big (id INT PRIMARY KEY, n INT, s VARCHAR(64)) ENGINE=InnoDB');
       // Filled server-side from the Sequence engine: no rows cross the wire while preparing.
-      await c.query(`INSERT INTO big SELECT seq, seq * 7 % 1000, CONCAT('row-', seq, '-', MD5(seq)) FROM seq_1_to_${ROWS}`);
+      await c.query(`INSERT INTO big SELECT seq, seq * 7 % 1000, CONCAT('row-', seq, '-', MD5(seq)) FROM ${seqRows(ROWS)}`);
     } finally {
       await c.end();
     }

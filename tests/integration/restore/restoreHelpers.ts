@@ -47,7 +47,10 @@ export async function dropSchemas(names: string[]): Promise<void> {
   }
 }
 
-/** Run the real mariadb-dump against the test server (password via a 0600 defaults file, never argv). */
+/**
+ * Run the engine's real dump tool against the test server: mariadb-dump, or mysqldump on MySQL (password
+ * via a 0600 defaults file, never argv).
+ */
 export async function mariadbDump(database: string, out: string, extra: string[] = []): Promise<string> {
   const info = mysqlInfo();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-cnf-'));
@@ -61,9 +64,19 @@ export async function mariadbDump(database: string, out: string, extra: string[]
   );
   try {
     await new Promise<void>((resolve, reject) => {
+      const { command, args } = info.clients.dump;
       const p = spawn(
-        'mariadb-dump',
-        [`--defaults-extra-file=${cnf}`, '--single-transaction', '--routines', '--events', '--triggers', ...extra, database],
+        command,
+        [
+          ...args,
+          `--defaults-extra-file=${cnf}`,
+          '--single-transaction',
+          '--routines',
+          '--events',
+          '--triggers',
+          ...extra,
+          database,
+        ],
         {
           stdio: ['ignore', fs.openSync(out, 'w'), 'pipe'],
         },
@@ -72,7 +85,7 @@ export async function mariadbDump(database: string, out: string, extra: string[]
       p.stderr?.on('data', (d: Buffer) => {
         err += d.toString();
       });
-      p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`mariadb-dump exited ${code}: ${err}`))));
+      p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${info.engine} dump tool exited ${code}: ${err}`))));
     });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
