@@ -15,16 +15,7 @@ export function formatEta(etaSeconds: number | null | undefined): string | null 
   return `about ${formatDuration(etaSeconds)} left`;
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
+export { formatBytes } from '../shared/format';
 
 /** Local date and time without seconds' fractions: "2026-05-01 14:03:22". */
 export function formatDateTime(iso: string | null | undefined): string {
