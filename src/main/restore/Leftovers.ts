@@ -90,6 +90,7 @@ async function recover(
       prev: run.prevSchema as string,
       parking: run.shadowSchema,
       prevObjects: run.prevObjects,
+      tables: run.tables ? new Set(run.tables) : null,
       prevCollation: run.prevCollation,
       alreadyRenamed,
       onRenamed: () => journal.update(run.id, { swapStep: 'rollback-renamed' }),

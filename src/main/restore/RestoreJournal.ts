@@ -16,6 +16,8 @@ const SCHEMA = [
   // next run (which must clean up after a crash) gets a new id for the same server.
   `ALTER TABLE restore_runs ADD COLUMN server_key TEXT;
    CREATE INDEX restore_runs_server ON restore_runs(server_key, created_at DESC);`,
+  // A table restore's tables (JSON array); NULL for a whole-database restore. Rollback moves only these.
+  'ALTER TABLE restore_runs ADD COLUMN scope_tables TEXT;',
 ];
 
 /** Phases in which a run is still doing something: found with no live job, it crashed. */
@@ -64,12 +66,13 @@ interface Raw {
   swap_step: SwapStep | null;
   prev_collation: string | null;
   server_key: string | null;
+  scope_tables: string | null;
 }
 
 export type NewRun = Pick<
   RestoreRecord,
   'id' | 'actor' | 'profileId' | 'profileName' | 'host' | 'file' | 'sourceFormat' | 'targetDatabase' | 'shadowSchema'
-> & { serverKey: string };
+> & { serverKey: string; tables?: readonly string[] | null };
 
 export interface RunPatch {
   phase?: RestorePhase;
@@ -98,8 +101,8 @@ export class RestoreJournal {
     const now = new Date().toISOString();
     this.store.db
       .prepare(
-        `INSERT INTO restore_runs (id, created_at, updated_at, actor, profile_id, profile_name, host, file, source_format, target_db, shadow_schema, phase, server_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'preflight', ?)`,
+        `INSERT INTO restore_runs (id, created_at, updated_at, actor, profile_id, profile_name, host, file, source_format, target_db, shadow_schema, phase, server_key, scope_tables)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'preflight', ?, ?)`,
       )
       .run(
         run.id,
@@ -114,6 +117,7 @@ export class RestoreJournal {
         run.targetDatabase,
         run.shadowSchema,
         run.serverKey,
+        run.tables ? JSON.stringify(run.tables) : null,
       );
     return this.get(run.id);
   }
@@ -206,6 +210,7 @@ function fromRaw(r: Raw): JournalRow {
     swapStep: r.swap_step,
     prevCollation: r.prev_collation,
     serverKey: r.server_key,
+    tables: r.scope_tables ? (JSON.parse(r.scope_tables) as string[]) : null,
   };
 }
 

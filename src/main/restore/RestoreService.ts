@@ -181,6 +181,7 @@ export class RestoreService {
             prev,
             parking: run.shadowSchema,
             prevObjects: run.prevObjects,
+            tables: run.tables ? new Set(run.tables) : null,
             prevCollation: run.prevCollation,
             alreadyRenamed: false,
             onRenamed: () => this.journal.update(restoreId, { swapStep: 'rollback-renamed' }),

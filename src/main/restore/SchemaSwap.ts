@@ -6,6 +6,7 @@ import { applyObjects } from './objects/applyObjects';
 import type { CapturedObject } from './objects/CapturedObject';
 import { dropObjects, listObjects } from './objects/liveObjects';
 import type { RestoreJournal, SwapStep } from './RestoreJournal';
+import { dropTriggersOn } from './tableScope';
 
 export interface SwapInput {
   runId: string;
@@ -25,6 +26,9 @@ export interface SwapInput {
   /** Default collation the live database should have afterwards (the source's); null keeps it. */
   collation: string | null;
   log: (level: 'info' | 'warn', message: string) => void;
+  /** A table restore: only these live tables move (and only triggers ON them are dropped and recreated);
+   * views, routines, events, the database collation and every other table stay. Null: the whole schema. */
+  tables?: ReadonlySet<string> | null;
 }
 
 /** One multi-table RENAME: atomic, so no session ever sees some tables old and others new. */
@@ -42,7 +46,8 @@ export function renameSql(moves: Array<[string, string, string]>): string {
 export async function swapShadowIntoLive(s: SwapInput): Promise<{ moved: number; kept: number }> {
   const { control, journal } = s;
   const step = (swapStep: SwapStep) => journal.update(s.runId, { swapStep });
-  const liveTables = (await baseTables(control, s.live)).map((t) => t.name);
+  const scope = s.tables ?? null;
+  const liveTables = (await baseTables(control, s.live)).map((t) => t.name).filter((t) => scope === null || scope.has(t));
   const shadowTables = (await baseTables(control, s.shadow)).map((t) => t.name);
   journal.update(s.runId, { liveTables, prevSchema: s.prev });
   step('objects-captured');
@@ -54,7 +59,7 @@ export async function swapShadowIntoLive(s: SwapInput): Promise<{ moved: number;
   await control.query(
     `CREATE DATABASE ${q(s.prev)} CHARACTER SET ${info.charset ?? 'utf8mb4'} COLLATE ${info.collation ?? 'utf8mb4_general_ci'}`,
   );
-  await dropObjects(control, s.live, ['trigger']);
+  await dropLiveTriggers(control, s.live, scope);
   step('triggers-dropped');
   // A crash here leaves live without its triggers; Leftovers recreates them from the journal (prevObjects).
   await faultPoint('restore:triggers-dropped');
@@ -80,6 +85,12 @@ export async function swapShadowIntoLive(s: SwapInput): Promise<{ moved: number;
     `Swapped ${shadowTables.length} table(s) into ${s.live} in ${Date.now() - started} ms; ${liveTables.length} previous table(s) kept in ${s.prev}.`,
   );
   await faultPoint('restore:after-rename');
+  if (scope !== null) {
+    // A table restore: the moved tables' triggers are the file's; nothing else in the schema changes.
+    await restoreObjects(s, s.objects);
+    step('objects-applied');
+    return { moved: shadowTables.length, kept: liveTables.length };
+  }
   await dropObjects(control, s.live, ['event', 'view', 'procedure', 'function', 'trigger']);
   if (s.collation) {
     const info = await schemaInfo(control, s.live);
@@ -119,6 +130,8 @@ export interface RollbackInput {
   alreadyRenamed: boolean;
   onRenamed: () => void;
   log: (level: 'info' | 'warn', message: string) => void;
+  /** A table restore's tables: only they are swapped back (and only triggers ON them); null: everything. */
+  tables?: ReadonlySet<string> | null;
 }
 
 /**
@@ -129,6 +142,7 @@ export interface RollbackInput {
  */
 export async function rollbackToPrev(r: RollbackInput): Promise<{ restoredTables: number }> {
   const { control } = r;
+  const scope = r.tables ?? null;
   await control.query('SET SESSION lock_wait_timeout = 60');
   let restoredTables = 0;
   if (!r.alreadyRenamed) {
@@ -139,8 +153,8 @@ export async function rollbackToPrev(r: RollbackInput): Promise<{ restoredTables
       );
     }
     const prevTables = (await baseTables(control, r.prev)).map((t) => t.name);
-    const current = (await baseTables(control, r.live)).map((t) => t.name);
-    await dropObjects(control, r.live, ['trigger']);
+    const current = (await baseTables(control, r.live)).map((t) => t.name).filter((t) => scope === null || scope.has(t));
+    await dropLiveTriggers(control, r.live, scope);
     await control.query(`CREATE DATABASE IF NOT EXISTS ${q(r.parking)}`);
     const moves: Array<[string, string, string]> = [
       ...current.map((t): [string, string, string] => [r.live, t, r.parking]),
@@ -151,7 +165,8 @@ export async function rollbackToPrev(r: RollbackInput): Promise<{ restoredTables
     restoredTables = prevTables.length;
     r.log('info', `Swapped ${prevTables.length} previous table(s) back into ${r.live}.`);
   }
-  await dropObjects(control, r.live, ['event', 'view', 'procedure', 'function', 'trigger']);
+  if (scope !== null) await dropLiveTriggers(control, r.live, scope);
+  else await dropObjects(control, r.live, ['event', 'view', 'procedure', 'function', 'trigger']);
   if (r.prevCollation) await control.query(`ALTER DATABASE ${q(r.live)} COLLATE ${r.prevCollation}`);
   await restoreObjects({ openObjects: r.openObjects, definer: 'keep', live: r.live, log: r.log }, r.prevObjects);
   const names = await listObjects(control, r.live);
@@ -162,4 +177,9 @@ export async function rollbackToPrev(r: RollbackInput): Promise<{ restoredTables
   await control.query(`DROP DATABASE IF EXISTS ${q(r.parking)}`);
   await control.query(`DROP DATABASE IF EXISTS ${q(r.prev)}`);
   return { restoredTables };
+}
+
+/** Every live trigger, or for a table restore only those ON its tables. */
+function dropLiveTriggers(control: DbConnection, live: string, scope: ReadonlySet<string> | null): Promise<number> {
+  return scope === null ? dropObjects(control, live, ['trigger']) : dropTriggersOn(control, live, scope);
 }

@@ -22,6 +22,7 @@ import { rollbackToPrev, swapShadowIntoLive } from './SchemaSwap';
 import type { RestoreSource } from './sources/ForeignDumpSource';
 import type { SourceInventory } from './sources/inventory';
 import { openSource } from './sources/openSource';
+import { refuseLinksOutside, scopeOf, triggersOn } from './tableScope';
 import { verifyShadow } from './verifyShadow';
 
 export interface RestoreRunInput {
@@ -65,6 +66,7 @@ async function uniqueSchemaName(conn: DbConnection, make: (n: number) => string)
 export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<RestoreRunResult> {
   const { app, journal, ctx, profile, options } = i;
   const db = i.targetDatabase;
+  const scope = scopeOf(options.tables); // a table restore: only these tables (docs/restore.md, "Table restore")
   const started = Date.now();
   const log = (level: 'info' | 'warn', message: string) => ctx.log(level, message);
   const control = await openControl(app, profile.id, null);
@@ -133,6 +135,7 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
       targetDatabase: db,
       shadowSchema: shadow,
       serverKey: serverKeyOf(profile),
+      tables: scope ? [...scope] : null,
     });
     journal.update(id, { jobId: ctx.id });
 
@@ -172,6 +175,7 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
       signal: ctx.signal,
       log,
       onHalfway: () => faultPoint('restore:mid-load'),
+      only: scope,
       onProgress: (p) =>
         ctx.progress({
           stage: p.table
@@ -186,6 +190,7 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
     });
     for (const w of loaded.warnings) log('warn', w);
     for (const n of loaded.notes) log('info', n);
+    if (scope) await refuseLinksOutside(control, shadow);
     if (!inventory.scanned) {
       // Checks the preflight could not make without reading every statement, made before the swap.
       const objects = loaded.objects;
@@ -224,6 +229,7 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
       compareChecksums: options.verifyChecksums,
       targetServerVersion: facts.serverVersion,
       signal: ctx.signal,
+      only: scope,
       onTable: (done, total) => ctx.progress({ stage: `verifying (${done} of ${total} tables)`, done, total, unit: 'tables' }),
     });
     for (const w of verified.warnings) log('warn', w);
@@ -259,7 +265,7 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
         throw new AppError(code, `The pre-restore backup of ${db} failed, so nothing was restored: ${f.message}`);
       }
       journal.update(id, { preRestoreBackup: preBackup });
-      log('info', `Pre-restore backup: ${preBackup}`);
+      log('info', `Pre-restore backup${scope ? ` (the whole database ${db}, not only the chosen tables)` : ''}: ${preBackup}`);
     } else {
       log('info', `${db} ${facts.targetExists ? 'is empty' : 'does not exist yet'}: no pre-restore backup needed.`);
     }
@@ -268,7 +274,8 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
     await faultPoint('restore:before-swap');
 
     ctx.progress({ stage: 'swapping', done: 0, total: 1, unit: 'steps' });
-    const prevObjects = facts.targetExists ? await captureLiveObjects(control, db) : [];
+    const liveObjects = facts.targetExists ? await captureLiveObjects(control, db) : [];
+    const prevObjects = scope ? triggersOn(liveObjects, scope) : liveObjects;
     journal.update(id, { phase: 'swapping', prevObjects });
     if (!facts.targetExists)
       await control.query(
@@ -290,6 +297,7 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
         definer: options.definer,
         collation: sourceCollation,
         log,
+        tables: scope,
       });
     } catch (err) {
       if (journal.get(id).swapStep !== 'renamed') throw err;
@@ -308,6 +316,7 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
           alreadyRenamed: false,
           onRenamed: () => journal.update(id, { swapStep: 'rollback-renamed' }),
           log,
+          tables: scope,
         });
       } catch (rollbackErr) {
         // The journal stays in 'rolling-back': cleanupLeftovers (or the next restore) finishes the rollback.

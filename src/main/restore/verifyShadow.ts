@@ -33,6 +33,8 @@ export async function verifyShadow(input: {
   targetServerVersion: string;
   signal: AbortSignal;
   onTable: (done: number, total: number) => void;
+  /** A table restore: exactly these tables are expected (each must be in the shadow schema). */
+  only?: ReadonlySet<string> | null;
 }): Promise<VerifyOutcome> {
   const { inventory: inv } = input;
   const warnings: string[] = [];
@@ -40,12 +42,16 @@ export async function verifyShadow(input: {
   refuseUnsupportedEngines(shadowTables);
   const present = new Set(shadowTables.map((t) => t.name));
   const sequences = new Set(shadowTables.filter((t) => t.sequence).map((t) => t.name));
-  const expected = inv.format === 'sysndd-admin' ? inv.tables.map((t) => t.name) : input.loaded.map((t) => t.name);
+  const expected = input.only
+    ? [...input.only]
+    : inv.format === 'sysndd-admin'
+      ? inv.tables.map((t) => t.name)
+      : input.loaded.map((t) => t.name);
   const missing = expected.filter((t) => !present.has(t));
   if (missing.length)
     throw new AppError(
       'RESTORE_FAILED',
-      `After loading, table(s) ${missing.join(', ')} are missing from the shadow schema; nothing was swapped.`,
+      `After loading, table(s) ${missing.join(', ')} are missing from the shadow schema${input.only ? ' (the file has no such table)' : ''}; nothing was swapped.`,
     );
 
   const loadedByName = new Map(input.loaded.map((t) => [t.name, t]));

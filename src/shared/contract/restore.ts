@@ -32,6 +32,10 @@ export const RestoreOptions = z
      * statement allowlist alone (rows must be literals) — an explicit, audited choice for accounts without
      * CREATE USER. */
     confinement: z.enum(['server', 'parser-only']).default('server'),
+    /** A table restore: only these tables of the file are loaded and swapped in (one RENAME of just them);
+     * every other live table, view, routine and event stays as it is, and only the triggers ON these tables
+     * are replaced. The preflight refuses a set that would break a foreign key and suggests the closed set. */
+    tables: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
   })
   .strict();
 export type RestoreOptions = z.output<typeof RestoreOptions>;
@@ -122,6 +126,13 @@ export const PreflightReport = z.object({
     note: z.string(),
   }),
   leftovers: z.array(z.object({ schema: z.string(), kind: z.enum(['shadow', 'prev']), known: z.boolean() })),
+  /** Every table of the file, in file order (the wizard's table picker); empty when not scanned. */
+  fileTables: z.array(z.string()),
+  /** A table restore's tables (options.tables), null for a whole-database restore. */
+  scope: z.array(z.string()).nullable(),
+  /** A table restore whose set breaks a foreign key: the chosen tables plus every table linked to them by a
+   * foreign key (both ways, transitively) — what to choose instead. Empty when the set is closed. */
+  suggestedTables: z.array(z.string()),
 });
 export type PreflightReport = z.infer<typeof PreflightReport>;
 
@@ -172,6 +183,8 @@ export const RestoreRecord = z.object({
   stats: RestoreStats.nullable(),
   /** The previous tables are still in `prevSchema`: rollback and discard are possible. */
   rollbackAvailable: z.boolean(),
+  /** A table restore's tables; null for a whole-database restore. */
+  tables: z.array(z.string()).nullable(),
 });
 export type RestoreRecord = z.infer<typeof RestoreRecord>;
 

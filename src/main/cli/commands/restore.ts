@@ -25,6 +25,7 @@ interface RestoreFlags extends DbTargetOptions {
   allowUnterminated?: boolean;
   lockTimeout?: string;
   dryRun?: boolean;
+  tables?: string;
 }
 
 const MARK = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const;
@@ -37,6 +38,7 @@ export function renderPreflight(r: PreflightReport): string {
     `         ${r.source.tables} table(s), ${r.source.rows ?? '?'} row(s), ${r.source.objects.views} view(s), ${r.source.objects.triggers} trigger(s), ${r.source.objects.routines} routine(s), ${r.source.objects.events} event(s)`,
     '',
     ...r.checks.map((c) => `  [${MARK[c.status]}] ${c.message}`),
+    ...(r.suggestedTables.length ? ['', `Suggested: --tables ${r.suggestedTables.join(',')}`] : []),
     '',
     'Tables (live → after the restore):',
     ...r.replace.tables.map(
@@ -50,12 +52,27 @@ export function renderPreflight(r: PreflightReport): string {
   return lines.join('\n');
 }
 
+/** `--tables a,b`: names separated by commas (blanks around them ignored), at least one. */
+function tableList(cli: CliContext, value: string): string[] {
+  const names = [
+    ...new Set(
+      value
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (!names.length) cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: '--tables needs at least one table name.' });
+  return names;
+}
+
 function renderRecord(r: RestoreRecord): string {
   return [
     r.createdAt.slice(0, 19).replace('T', ' '),
     r.phase.padEnd(12),
     r.id.slice(0, 8),
     `${r.targetDatabase}@${r.profileName}`,
+    r.tables ? `tables ${r.tables.join(',')}` : '',
     r.file.split(/[\\/]/).pop(),
     r.rollbackAvailable ? `previous tables in ${r.prevSchema}` : '',
     r.preRestoreBackup ? `pre-restore backup ${r.preRestoreBackup}` : '',
@@ -152,6 +169,10 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
       '--parser-only-confinement',
       'for an account without CREATE USER: load as the profile account, confined by the statement allowlist only (audited)',
     )
+    .option(
+      '--tables <a,b>',
+      'a table restore: only these tables are swapped in (FK-linked tables must be included; see --dry-run)',
+    )
     .option('--dry-run', 'run the preflight only and print its report (no confirmation needed, nothing changed)')
     .action(async (file: string | undefined, o: RestoreFlags) => {
       if (!file) {
@@ -184,6 +205,7 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
         verifyChecksums: o.verifyChecksums !== false,
         allowMissingCompletionMarker: Boolean(o.allowUnterminated),
         confinement: o.parserOnlyConfinement ? 'parser-only' : 'server',
+        ...(o.tables === undefined ? {} : { tables: tableList(cli, o.tables) }),
       };
       const profileId = o.dryRun ? await cli.resolveTarget(o) : await confirmedTarget(cli, o);
       const args = { profileId, file: file as string, targetDatabase: o.targetDb, options };

@@ -6,6 +6,7 @@ import { quoteIdentBytes, replaceSpans } from '../../sql/tokenCursor';
 import type { DumpedObject } from '../objects/CapturedObject';
 import type { RestoreSource } from '../sources/ForeignDumpSource';
 import type { SourceTable } from '../sources/inventory';
+import { sequenceOfSetval } from '../tableScope';
 import type { LoadScheduler } from './LoadScheduler';
 
 export interface LoadProgress {
@@ -35,6 +36,9 @@ export interface LoadInput {
   log(level: 'info' | 'warn', message: string): void;
   /** Called once when half of the input was read (crash-test hook, see faults.ts). */
   onHalfway?: () => Promise<void>;
+  /** A table restore: only these tables' DDL and rows run, and only triggers ON them are kept; every other
+   * statement is still judged (a refused one still refuses the file) but not run. Null: everything. */
+  only?: ReadonlySet<string> | null;
 }
 
 export interface LoadedTable {
@@ -90,6 +94,15 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
   let current: string | null = null;
   let halfwayDone = !input.onHalfway;
   const total = () => Math.max(1, source.totalBytes());
+  const only = input.only ?? null;
+  /** A table restore runs a table's statements only when the table was chosen. */
+  let tablesSeen = false;
+  const wanted = (name: string): boolean => {
+    tablesSeen = true;
+    if (only === null || only.has(name)) return true;
+    note('statements of tables not chosen (a table restore)');
+    return false;
+  };
 
   const table = (name: string): LoadedTable => {
     let t = tables.get(name);
@@ -143,7 +156,7 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
    * they would switch the rest of the file to another database (as the mysql client would): refused.
    */
   const declareDatabase = (name: string, what: string) => {
-    if (tables.size > 0 && sourceDatabase === null)
+    if ((tables.size > 0 || tablesSeen) && sourceDatabase === null)
       throw new AppError(
         'RESTORE_STATEMENT_REFUSED',
         `The file switches to the database "${name}" (${what}) after its tables: a restore writes only into the database being restored. Nothing was swapped.`,
@@ -166,6 +179,7 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
           checkDatabase(st.qualifier, `INSERT INTO ${st.qualifier}.${st.table}`);
           text = sql.slice(0, st.nameStart) + quoteIdentBytes(st.table) + sql.slice(st.nameEnd);
         }
+        if (!wanted(st.table)) return;
         const t = table(st.table);
         const tuples = topLevelParens - (st.hasColumnList ? 1 : 0);
         if (st.verb !== 'INSERT' || tuples <= 0) uncountable.add(st.table);
@@ -179,12 +193,14 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
       }
       case 'create-table': {
         const text = intoShadow(sql, st.qualifiers, `CREATE TABLE ${st.table}`);
+        if (!wanted(st.table)) return;
         table(st.table);
         void scheduler.tableDdl(st.table, text);
         return;
       }
       case 'drop-table': {
         const text = intoShadow(sql, st.qualifiers, `DROP TABLE ${st.tables.join(', ')}`);
+        if (!st.tables.some(wanted)) return;
         if (st.tables.length === 1) void scheduler.tableDdl(st.tables[0] as string, text);
         else void scheduler.barrier(text);
         for (const name of st.tables) if ((tables.get(name)?.fileRows ?? 0) === 0) tables.delete(name);
@@ -194,11 +210,17 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
         if (st.keysOnly) {
           intoShadow(sql, st.qualifiers, `ALTER TABLE ${st.table}`); // not run, but its names are checked
           note('ALTER TABLE … DISABLE/ENABLE KEYS');
-        } else void scheduler.tableDdl(st.table, intoShadow(sql, st.qualifiers, `ALTER TABLE ${st.table}`));
+        } else {
+          const text = intoShadow(sql, st.qualifiers, `ALTER TABLE ${st.table}`);
+          if (wanted(st.table)) void scheduler.tableDdl(st.table, text);
+        }
         return;
-      case 'sequence-state':
+      case 'sequence-state': {
+        const sequence = sequenceOfSetval(sql);
+        if (only !== null && (sequence === null || !wanted(Buffer.from(sequence, 'latin1').toString('utf8')))) return;
         void scheduler.barrier(sql);
         return;
+      }
       case 'session':
         // The classifier's rewrite of the checked assignments, never the file's text.
         scheduler.session(st.sql);
@@ -229,6 +251,10 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
       case 'object': {
         const o = st.object;
         checkObjectScope(o);
+        if (only !== null && !(o.type === 'trigger' && o.table !== null && only.has(o.table))) {
+          note('views, routines, events and triggers of other tables (a table restore leaves them as they are)');
+          return;
+        }
         const dbCollation = databaseCollation;
         if (o.definer) definers.add(o.definer);
         const key = `${o.type}:${o.name}`;

@@ -15,6 +15,7 @@ import { listObjects } from '../objects/liveObjects';
 import { type RestoreJournal, serverKeyOf, UNFINISHED } from '../RestoreJournal';
 import type { SourceInventory } from '../sources/inventory';
 import { numericServerVersion } from '../sql/dumpStatements';
+import { foreignKeys, scopeOf, tableScopeCheck } from '../tableScope';
 import { Grants } from './grants';
 
 type Row = RowDataPacket & Record<string, unknown>;
@@ -184,6 +185,7 @@ const bareAccount = (definer: string) => definer.replace(/[`'"]/g, '').replace(/
  */
 export async function runPreflight(i: PreflightInput): Promise<{ report: PreflightReport; facts: PreflightFacts }> {
   const { control, inventory: inv, targetDatabase: db, profile } = i;
+  const scope = scopeOf(i.options.tables);
   const checks: PreflightCheck[] = [];
   const add = (id: string, status: PreflightCheck['status'], message: string) => checks.push({ id, status, message });
   const facts = await serverFacts(control);
@@ -238,9 +240,20 @@ export async function runPreflight(i: PreflightInput): Promise<{ report: Preflig
     'target',
     'ok',
     target.exists
-      ? `Database ${db} exists (${liveTables.length} table(s)); it is replaced as a whole.`
+      ? `Database ${db} exists (${liveTables.length} table(s)); ${scope ? `only ${scope.size} of its tables are replaced` : 'it is replaced as a whole'}.`
       : `Database ${db} does not exist; it will be created.`,
   );
+  const fileTables = inv.format === 'sysndd-admin' || inv.scanned ? inv.tables.map((t) => t.name) : null;
+  let suggestedTables: string[] = [];
+  if (scope) {
+    const scoped = tableScopeCheck({
+      chosen: [...scope],
+      fileTables,
+      liveEdges: target.exists ? await foreignKeys(control, db) : [],
+    });
+    checks.push(...scoped.checks);
+    suggestedTables = scoped.suggestedTables;
+  }
 
   // Privileges.
   const grantRows = await rows<Row>(control, 'SHOW GRANTS');
@@ -292,7 +305,9 @@ export async function runPreflight(i: PreflightInput): Promise<{ report: Preflig
 
   // Space.
   const liveBytes = liveTables.reduce((a, t) => a + t.bytes, 0);
-  const neededBytes = inv.tables.reduce((a, t) => a + (t.rawBytes ?? 0), 0) || (inv.rawBytes ?? 0);
+  const neededBytes =
+    inv.tables.filter((t) => !scope || scope.has(t.name)).reduce((a, t) => a + (t.rawBytes ?? 0), 0) ||
+    (scope ? 0 : (inv.rawBytes ?? 0));
   const localFree = freeBytes(i.backupDir);
   const serverFree = await serverDiskFree(control, profile);
   if (localFree !== null && localFree < liveBytes / 2)
@@ -329,7 +344,7 @@ export async function runPreflight(i: PreflightInput): Promise<{ report: Preflig
       `${prevs.length} previous-tables schema(s) still hold old data (${prevs.map((p) => p.schema).join(', ')}); discard them when no longer needed.`,
     );
 
-  const tables = replacedTables(liveTables, inv);
+  const tables = replacedTables(liveTables, inv).filter((t) => !scope || scope.has(t.name));
   const report: PreflightReport = {
     ok: !checks.some((c) => c.status === 'fail'),
     checks,
@@ -368,6 +383,9 @@ export async function runPreflight(i: PreflightInput): Promise<{ report: Preflig
           : `The server runs on this machine: ${mb(serverFree)} free in its data directory; the shadow copy needs about ${mb(neededBytes)}, and the current ${mb(liveBytes)} stay in __prev until discarded.`,
     },
     leftovers,
+    fileTables: fileTables ?? [],
+    scope: scope ? [...scope] : null,
+    suggestedTables,
   };
   return { report, facts: { ...facts, liveTables, targetExists: target.exists, grants, liveCounts } };
 }
