@@ -52,10 +52,13 @@ describe('sysndd-admin CLI', () => {
   });
 
   it('refuses a password inside --url (it would leak to the process list)', async () => {
-    const { profileFromFlags } = await import('../../src/main/cli/target');
-    await expect(profileFromFlags({ url: 'mysql://root:pw@127.0.0.1:3306/db' })).rejects.toThrow(/MYSQL_PWD/);
+    const { profileTargetFromFlags } = await import('../../src/main/cli/target');
+    await expect(profileTargetFromFlags({ url: 'mysql://root:pw@127.0.0.1:3306/db' })).rejects.toThrow(/MYSQL_PWD/);
     process.env.MYSQL_PWD = 'from-env';
-    const { input, secrets } = await profileFromFlags({ url: 'mysql://app@db.example:3307/sysndd', ssh: 'ops@bastion:2222' });
+    const { input, secrets } = await profileTargetFromFlags({
+      url: 'mysql://app@db.example:3307/sysndd',
+      ssh: 'ops@bastion:2222',
+    });
     delete process.env.MYSQL_PWD;
     expect(input.mysql).toMatchObject({ host: 'db.example', port: 3307, user: 'app', database: 'sysndd' });
     expect(input.ssh).toMatchObject({ host: 'bastion', port: 2222, user: 'ops', auth: 'agent' });

@@ -10,7 +10,7 @@ import { installHostKeyPrompt } from './hostKeyPrompt';
 import { JobFollower } from './JobFollower';
 import { installSecretPrompt } from './secretPrompt';
 import { closeApp, type GracefulShutdown } from './shutdown';
-import { type DbTargetOptions, profileFromFlags, type TargetNeeds } from './target';
+import { type DbTargetOptions, profileTargetFromFlags, type TargetNeeds } from './target';
 
 /** Thrown to end a command with an exit code after its message was printed. */
 export class CliExit extends Error {
@@ -90,7 +90,7 @@ export class CliContext {
       let id: string;
       if (opts.profile) id = app.profiles.resolve(opts.profile).id;
       else {
-        const { input, secrets } = await profileFromFlags(opts, needs);
+        const { input, secrets } = await profileTargetFromFlags(opts, needs);
         // Prompted or env secrets of a --url target bypass the secret store: register them for log scrubbing.
         for (const value of Object.values(secrets)) app.knownSecrets.add(value);
         id = (await app.profiles.createTransient(input, secrets)).id;

@@ -51,7 +51,7 @@ export interface TargetNeeds {
 }
 
 /** Turn `--url`/`--ssh` into a profile body and its secrets; the password never comes from argv. */
-export async function profileFromFlags(
+export async function profileTargetFromFlags(
   opts: DbTargetOptions,
   needs: TargetNeeds = {},
 ): Promise<{ input: ProfileInput; secrets: Partial<Record<SecretName, string>> }> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { profileFromFlags } from '../../../src/main/cli/commands/profileFlags';
+import { profileInputFromFlags } from '../../../src/main/cli/commands/profileFlags';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 
 let t: TestApp;
@@ -199,7 +199,7 @@ describe('importing ~/.ssh/config aliases', () => {
 
 describe('CLI profile flags', () => {
   it('builds a profile from flags and merges edits ("" clears a field)', () => {
-    const input = profileFromFlags('p', {
+    const input = profileInputFromFlags('p', {
       mysqlUser: 'app',
       database: 'sysndd',
       ssh: 'ops@bastion:2222',
@@ -224,15 +224,15 @@ describe('CLI profile flags', () => {
       mailpit: { url: 'http://localhost:8025' },
     });
     const current = { ...input, id: 'x', transient: false, secrets: [], createdAt: '', updatedAt: '' } as Parameters<
-      typeof profileFromFlags
+      typeof profileInputFromFlags
     >[2];
-    const edited = profileFromFlags('p', { database: '', removeJump: true, removeSmtp: true }, current);
+    const edited = profileInputFromFlags('p', { database: '', removeJump: true, removeSmtp: true }, current);
     expect(edited.mysql.database).toBeUndefined();
     expect(edited.ssh?.jump).toBeUndefined();
     expect(edited.ssh?.host).toBe('bastion');
     expect(edited.smtp).toBeUndefined();
-    expect(() => profileFromFlags('p', { mysqlUser: 'a', jump: 'j@x' })).toThrow(/--jump needs --ssh/);
-    expect(() => profileFromFlags('p', {})).toThrow(/--mysql-user/);
-    expect(() => profileFromFlags('p', { mysqlUser: 'a', mysqlPort: 'abc' })).toThrow(/whole number/);
+    expect(() => profileInputFromFlags('p', { mysqlUser: 'a', jump: 'j@x' })).toThrow(/--jump needs --ssh/);
+    expect(() => profileInputFromFlags('p', {})).toThrow(/--mysql-user/);
+    expect(() => profileInputFromFlags('p', { mysqlUser: 'a', mysqlPort: 'abc' })).toThrow(/whole number/);
   });
 });

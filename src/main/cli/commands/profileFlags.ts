@@ -119,7 +119,7 @@ function hop(
 }
 
 /** Merge flags over an existing profile (edit) or over nothing (add). The result is validated by the contract. */
-export function profileFromFlags(name: string, f: ProfileFlags, current?: Profile): ProfileInput {
+export function profileInputFromFlags(name: string, f: ProfileFlags, current?: Profile): ProfileInput {
   const c = current;
   const mysqlUser = f.mysqlUser ?? c?.mysql.user;
   if (!mysqlUser) throw new AppError('INVALID_ARGUMENT', 'Give --mysql-user.');

@@ -5,7 +5,7 @@ import { CliExit } from '../CliContext';
 import { EXIT } from '../exitCodes';
 import { promptYesNo } from '../prompt';
 import { renderProfile, renderProfileRow } from './connectRender';
-import { addProfileFlags, type ProfileFlags, profileFromFlags, secretsFromEnvAndPrompt } from './profileFlags';
+import { addProfileFlags, type ProfileFlags, profileInputFromFlags, secretsFromEnvAndPrompt } from './profileFlags';
 
 async function resolveId(cli: CliContext, nameOrId: string): Promise<string> {
   const app = await cli.app();
@@ -60,7 +60,7 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
         'create a profile; MYSQL_PWD, SSH_PASSWORD, SSH_PASSPHRASE, JUMP_*, SMTP_PASSWORD or a prompt give the secrets',
       ),
   ).action(async (name: string, f: ProfileFlags) => {
-    const input = profileFromFlags(name, f);
+    const input = profileInputFromFlags(name, f);
     const secrets = await secretsFromEnvAndPrompt(input, f, [], true);
     const clean = Object.fromEntries(Object.entries(secrets).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
     const created = await cli.call('profiles.create', { profile: input, secrets: clean });
@@ -79,7 +79,7 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
   ).action(async (name: string, f: ProfileFlags & { rename?: string }) => {
     const id = await resolveId(cli, name);
     const current = await cli.call('profiles.get', { id });
-    const input = profileFromFlags(f.rename ?? current.name, f, current);
+    const input = profileInputFromFlags(f.rename ?? current.name, f, current);
     const secrets = await secretsFromEnvAndPrompt(input, f, current.secrets, false);
     const updated = await cli.call('profiles.update', { id, profile: input, secrets });
     const changed = Object.keys(secrets);
