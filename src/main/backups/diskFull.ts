@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { formatBytes } from '../../shared/format';
 import { AppError } from '../core/AppError';
 
 /**
@@ -17,18 +18,6 @@ export function isNoSpace(err: unknown): boolean {
     e = x.cause;
   }
   return false;
-}
-
-export function bytesText(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 async function freeBytes(dir: string): Promise<number | null> {
@@ -55,10 +44,10 @@ export interface DiskFullFacts {
 
 export async function diskFullError(f: DiskFullFacts): Promise<AppError> {
   const free = await freeBytes(f.dir);
-  const need = f.needed ? ` About ${bytesText(f.needed.bytes)} ${f.needed.basis}.` : ' How much it needs is not known.';
+  const need = f.needed ? ` About ${formatBytes(f.needed.bytes)} ${f.needed.basis}.` : ' How much it needs is not known.';
   return new AppError(
     'DISK_FULL',
-    `${f.what} stopped: the disk holding ${f.dir} is full (no space left after ${bytesText(f.written)}; ${free === null ? 'free space unknown' : `${bytesText(free)} free now`}). ${f.leftover}${need}`,
+    `${f.what} stopped: the disk holding ${f.dir} is full (no space left after ${formatBytes(f.written)}; ${free === null ? 'free space unknown' : `${formatBytes(free)} free now`}). ${f.leftover}${need}`,
     { dir: f.dir, writtenBytes: f.written, freeBytes: free, neededBytes: f.needed?.bytes ?? null },
   );
 }
