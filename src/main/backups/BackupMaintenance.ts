@@ -133,7 +133,9 @@ export class BackupMaintenance {
       throw new AppError(code, message, { problems: report.problems, mismatches: scratch?.mismatches ?? [] });
     }
     ctx.log('info', message);
-    return { path: where.path, ok, level, format, members: report.members, problems: report.problems, scratch };
+    const seal = format === 'sysndd-admin' && report.manifest ? await this.backups.seal.stateOf(report.seal) : null;
+    if (seal) ctx.log(seal.state === 'sealed' ? 'info' : 'warn', `Seal: ${seal.summary}.`);
+    return { path: where.path, ok, level, format, members: report.members, problems: report.problems, seal, scratch };
   }
 
   private async verifyForeign(src: ByteSource, ctx: { signal: AbortSignal }): Promise<VerifyReport> {
@@ -142,7 +144,7 @@ export class BackupMaintenance {
     if (s.truncated) problems.push({ code: 'BACKUP_INCOMPLETE', message: 'the gzip stream is cut short or damaged' });
     else if (!s.completed)
       problems.push({ code: 'BACKUP_INCOMPLETE', message: 'no "-- Dump completed" line at the end (the dump was cut short)' });
-    return { file: src.name, ok: problems.length === 0, manifest: null, members: 0, problems };
+    return { file: src.name, ok: problems.length === 0, manifest: null, seal: null, members: 0, problems };
   }
 
   startDownload(profileId: string, name: string): JobSnapshot {

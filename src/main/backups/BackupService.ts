@@ -26,6 +26,7 @@ import { diskFullError, isNoSpace, previousBackupSize } from './diskFull';
 import { runBackup } from './engine/BackupEngine';
 import { PARTIAL_SUFFIX } from './format/BackupFileWriter';
 import { openLocalSource } from './format/byteSource';
+import { SealKeys } from './seal/SealKeys';
 
 /** What another job passes to `createBackup` so the backup reports into it (the restore's pre-restore backup). */
 export type BackupRunContext = Partial<Pick<JobContext, 'signal' | 'progress' | 'log'>>;
@@ -47,10 +48,16 @@ export class BackupService {
   readonly cache: CatalogCache;
   readonly catalog: BackupCatalog;
   readonly maintenance: BackupMaintenance;
+  readonly seal: SealKeys;
 
   constructor(private readonly app: App) {
+    this.seal = new SealKeys(app.store, app.secrets, () => app.actor.get().actor);
     this.cache = new CatalogCache(app.store);
-    this.catalog = new BackupCatalog(this.cache, (id) => app.connections.openSftp(id));
+    this.catalog = new BackupCatalog(
+      this.cache,
+      (id) => app.connections.openSftp(id),
+      (s) => this.seal.judge(s),
+    );
     this.maintenance = new BackupMaintenance(app, this);
   }
 
@@ -148,6 +155,7 @@ export class BackupService {
       compressionLevel: options.compressionLevel,
       checksums: options.checksums,
       workers: options.workers,
+      sealer: await this.seal.sealer(),
       signal,
       log,
       onProgress: (p) => {
@@ -206,6 +214,7 @@ export class BackupService {
   async list(profileId: string, refreshRemote: boolean): Promise<BackupList> {
     const profile = this.app.profiles.get(profileId);
     const localDir = await this.localDirReady(profile);
+    await this.seal.sealer().catch(() => null); // so the listing recognises this installation's own key
     return this.catalog.list({ profileId, localDir, remoteDir: this.remoteDir(profile) }, refreshRemote);
   }
 
@@ -272,6 +281,7 @@ export class BackupService {
       database: file.database,
       serverVersion: file.serverVersion,
       verified: this.cache.verificationOfFile(file),
+      seal: file.format === 'sysndd-admin' && file.status === 'complete' ? await this.seal.stateOf(file.seal ?? null) : null,
     };
     return { path: where.path, entry, manifest: file.manifest };
   }

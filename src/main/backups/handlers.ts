@@ -9,7 +9,11 @@ type BackupOps =
   | 'backups.delete'
   | 'backups.prunePreview'
   | 'backups.prune'
-  | 'backups.manifest';
+  | 'backups.manifest'
+  | 'backups.keys'
+  | 'backups.keys.trust'
+  | 'backups.keys.untrust'
+  | 'backups.keys.useFile';
 
 export function backupHandlers(app: App): HandlerGroup<BackupOps> {
   return {
@@ -22,5 +26,15 @@ export function backupHandlers(app: App): HandlerGroup<BackupOps> {
     'backups.prunePreview': async ({ profileId, rule }) => app.backups.maintenance.prunePreview(profileId, rule),
     'backups.prune': async ({ profileId, rule }) => app.backups.maintenance.prune(profileId, rule),
     'backups.manifest': async (ref) => app.backups.manifest(ref),
+    'backups.keys': async () => ({
+      own: { ...(await app.backups.seal.ownKey()), keyFile: app.backups.seal.keyFile() },
+      trusted: app.backups.seal.trusted(),
+    }),
+    'backups.keys.trust': async ({ publicKey, name, fingerprint }) => app.backups.seal.trust(publicKey, name, fingerprint),
+    'backups.keys.untrust': async ({ fingerprint }) => ({ removed: app.backups.seal.untrust(fingerprint) }),
+    'backups.keys.useFile': async ({ path }) => {
+      app.backups.seal.setKeyFile(path);
+      return { keyFile: app.backups.seal.keyFile(), fingerprint: (await app.backups.seal.ownKey()).fingerprint };
+    },
   };
 }

@@ -88,6 +88,25 @@ export const BackupVerification = z.object({
 });
 export type BackupVerification = z.infer<typeof BackupVerification>;
 
+/** Whose key sealed a backup (docs/backups.md, "Sealed backups"); `summary` is the sentence to show. */
+export const SealState = z.object({
+  state: z.enum(['sealed', 'unknown-key', 'invalid', 'unsealed']),
+  keyName: z.string().nullable(),
+  fingerprint: z.string().nullable(),
+  summary: z.string(),
+});
+export type SealState = z.infer<typeof SealState>;
+
+/** A seal key: this installation's, or a colleague's trusted public key (public halves only). */
+export const SealKeyInfo = z.object({
+  fingerprint: z.string(),
+  name: z.string(),
+  /** base64url of the raw 32-byte Ed25519 public key. */
+  publicKey: z.string(),
+  addedAt: IsoDate.nullable(),
+});
+export type SealKeyInfo = z.infer<typeof SealKeyInfo>;
+
 export const BackupEntry = z.object({
   name: z.string(),
   location: BackupLocation,
@@ -107,6 +126,10 @@ export const BackupEntry = z.object({
   database: z.string().nullable(),
   serverVersion: z.string().nullable(),
   verified: BackupVerification.nullable(),
+  /** Seal of our backups (null: not read yet, foreign or encrypted without a key). */
+  seal: SealState.nullable().optional(),
+  /** An age-encrypted copy (`.age`): content unknown until decrypted with its identity or passphrase. */
+  encrypted: z.boolean().optional(),
 });
 export type BackupEntry = z.infer<typeof BackupEntry>;
 
@@ -184,6 +207,8 @@ export const VerifyResult = z.object({
   format: z.enum(['sysndd-admin', 'foreign']),
   members: z.number().int().nonnegative(),
   problems: z.array(z.object({ code: z.string(), message: z.string() })),
+  seal: SealState.nullable().optional(),
+  encrypted: z.boolean().optional(),
   scratch: z
     .object({
       schema: z.string(),
@@ -270,6 +295,39 @@ export const backupOperations = {
     z.object({ profileId: Id, rule: RetentionRule, confirm: Confirm }).strict(),
     z.object({ plan: PrunePlan, deleted: z.array(z.string()) }),
     { risk: 'destructive', confirm: { kind: 'word', word: 'DELETE' } },
+  ),
+  'backups.keys': op(
+    "This installation's seal key (fingerprint, public key) and the colleagues' keys trusted here",
+    z.object({}).strict(),
+    z.object({
+      own: SealKeyInfo.extend({
+        publicKeyPem: z.string(),
+        source: z.enum(['key-file', 'secret-store']),
+        persistent: z.boolean(),
+        keyFile: z.string().nullable(),
+      }),
+      trusted: z.array(SealKeyInfo),
+    }),
+  ),
+  'backups.keys.trust': op(
+    "Trust a colleague's seal public key (PEM or base64url) under a name; fingerprint, when given, must match",
+    z
+      .object({ publicKey: z.string().min(1).max(4096), name: z.string().min(1).max(200), fingerprint: z.string().optional() })
+      .strict(),
+    SealKeyInfo,
+    { risk: 'write' },
+  ),
+  'backups.keys.untrust': op(
+    'Stop trusting a seal key (by fingerprint)',
+    z.object({ fingerprint: z.string().min(1).max(200) }).strict(),
+    z.object({ removed: z.boolean() }),
+    { risk: 'write' },
+  ),
+  'backups.keys.useFile': op(
+    'Seal with a team key file (PKCS#8 PEM Ed25519 private key; only its path is saved), or null for the own key',
+    z.object({ path: z.string().min(1).max(4096).nullable() }).strict(),
+    z.object({ keyFile: z.string().nullable(), fingerprint: z.string() }),
+    { risk: 'write' },
   ),
   'backups.manifest': op(
     "A backup's manifest (ours) or its scanned summary (foreign dumps)",

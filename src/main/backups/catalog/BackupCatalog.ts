@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
-import type { BackupEntry, BackupList } from '../../../shared/contract/backups';
+import type { BackupEntry, BackupList, SealState } from '../../../shared/contract/backups';
 import { AppError, toFailure } from '../../core/AppError';
 import { openLocalSource } from '../format/byteSource';
+import type { SealInfo } from '../format/seal';
 import { listRemoteDir, openSftpSource } from '../remote/sftpFiles';
 import type { CachedFile, CatalogCache, FileLocation } from './CatalogCache';
 import { describeFile, type FileFacts, reusable, sameContent, toEntry } from './describe';
@@ -25,6 +26,8 @@ export class BackupCatalog {
   constructor(
     private readonly cache: CatalogCache,
     private readonly openSftp: (profileId: string) => Promise<SFTPWrapper>,
+    /** Judges a file's seal (trusted key or not); BackupService passes SealKeys.judge. */
+    private readonly judge?: (seal: SealInfo | null) => SealState,
   ) {}
 
   async list(t: CatalogTarget, refreshRemote: boolean): Promise<BackupList> {
@@ -69,10 +72,10 @@ export class BackupCatalog {
       const r = remoteByName.get(l.name);
       if (r && sameContent(l, r)) {
         remoteByName.delete(l.name);
-        entries.push(toEntry(l, r, this.cache));
-      } else entries.push(toEntry(l, null, this.cache));
+        entries.push(toEntry(l, r, this.cache, this.judge));
+      } else entries.push(toEntry(l, null, this.cache, this.judge));
     }
-    for (const r of remoteByName.values()) entries.push(toEntry(r, null, this.cache));
+    for (const r of remoteByName.values()) entries.push(toEntry(r, null, this.cache, this.judge));
     return entries.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.name.localeCompare(b.name));
   }
 

@@ -1,5 +1,6 @@
 import type { BackupManifest, BackupVerification, VerifyLevel } from '../../../shared/contract/backups';
 import type { AppDatabase } from '../../store/AppDatabase';
+import type { SealInfo } from '../format/seal';
 import { fileKeyOf } from './fileVersion';
 
 /**
@@ -29,6 +30,8 @@ const SCHEMA = [
   `ALTER TABLE backup_files ADD COLUMN version TEXT;
    CREATE TABLE backup_file_content (
      file_key TEXT PRIMARY KEY, version TEXT NOT NULL, content_key TEXT NOT NULL, recorded_at TEXT NOT NULL);`,
+  // v5: the seal read from the manifest member (key, claimed name, signature valid); trust is judged when listed.
+  `ALTER TABLE backup_files ADD COLUMN seal TEXT;`,
 ];
 
 export type FileLocation = 'local' | 'remote';
@@ -53,6 +56,8 @@ export interface CachedFile {
   serverVersion: string | null;
   createdAt: string;
   manifest: BackupManifest | null;
+  /** The manifest's signature line (format/seal.ts), null when unsealed or not ours. */
+  seal?: SealInfo | null;
 }
 
 interface Row {
@@ -73,6 +78,7 @@ interface Row {
   server_version: string | null;
   created_at: string;
   manifest: string | null;
+  seal: string | null;
 }
 
 function fromRow(r: Row): CachedFile {
@@ -94,6 +100,7 @@ function fromRow(r: Row): CachedFile {
     serverVersion: r.server_version,
     createdAt: r.created_at,
     manifest: r.manifest ? (JSON.parse(r.manifest) as BackupManifest) : null,
+    seal: r.seal ? (JSON.parse(r.seal) as SealInfo) : null,
   };
 }
 
@@ -122,14 +129,20 @@ export class CatalogCache {
     const del = this.store.db.prepare('DELETE FROM backup_files WHERE profile_id = ? AND location = ?');
     const ins = this.store.db.prepare(
       `INSERT INTO backup_files (profile_id, location, name, path, size, mtime_ms, version, fingerprint, format, status,
-         table_count, row_count, schema_version, database_name, server_version, created_at, manifest, seen_at)
+         table_count, row_count, schema_version, database_name, server_version, created_at, manifest, seal, seen_at)
        VALUES (@profileId, @location, @name, @path, @size, @mtimeMs, @version, @fingerprint, @format, @status,
-         @tableCount, @rowCount, @schemaVersion, @database, @serverVersion, @createdAt, @manifest, @seenAt)`,
+         @tableCount, @rowCount, @schemaVersion, @database, @serverVersion, @createdAt, @manifest, @seal, @seenAt)`,
     );
     this.store.db.transaction(() => {
       del.run(profileId, location);
       for (const f of files)
-        ins.run({ ...f, mtimeMs: Math.round(f.mtimeMs), manifest: f.manifest ? JSON.stringify(f.manifest) : null, seenAt: now });
+        ins.run({
+          ...f,
+          mtimeMs: Math.round(f.mtimeMs),
+          manifest: f.manifest ? JSON.stringify(f.manifest) : null,
+          seal: f.seal ? JSON.stringify(f.seal) : null,
+          seenAt: now,
+        });
     })();
   }
 

@@ -1,8 +1,9 @@
-import type { BackupEntry } from '../../../shared/contract/backups';
+import type { BackupEntry, SealState } from '../../../shared/contract/backups';
 import { AppError } from '../../core/AppError';
 import { readManifestDetailed } from '../format/BackupFileReader';
 import type { ByteSource } from '../format/byteSource';
 import { scanForeignFrom } from '../format/foreignDump';
+import type { SealInfo } from '../format/seal';
 import type { CachedFile, CatalogCache, FileLocation } from './CatalogCache';
 
 export interface FileFacts {
@@ -36,7 +37,7 @@ export async function describeFile(facts: FileFacts, open: () => Promise<ByteSou
   const src = await open();
   try {
     try {
-      const { manifest, jsonSha256 } = await readManifestDetailed(src);
+      const { manifest, jsonSha256, seal } = await readManifestDetailed(src);
       return {
         ...base,
         fingerprint: `manifest:${jsonSha256}`,
@@ -49,6 +50,7 @@ export async function describeFile(facts: FileFacts, open: () => Promise<ByteSou
         database: manifest.source.database,
         serverVersion: manifest.source.serverVersion,
         manifest,
+        seal,
       };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
@@ -103,7 +105,12 @@ function verifiedNow(file: CachedFile, copy: CachedFile | null, cache: CatalogCa
 }
 
 /** One catalog row: `file`, merged with `copy` (the same backup in the other location) when there is one. */
-export function toEntry(file: CachedFile, copy: CachedFile | null, cache: CatalogCache): BackupEntry {
+export function toEntry(
+  file: CachedFile,
+  copy: CachedFile | null,
+  cache: CatalogCache,
+  judge?: (seal: SealInfo | null) => SealState,
+): BackupEntry {
   const local = file.location === 'local' ? file : copy;
   const remote = file.location === 'remote' ? file : copy;
   // The better-described side speaks for both (a remote foreign dump is only scanned once downloaded).
@@ -124,5 +131,6 @@ export function toEntry(file: CachedFile, copy: CachedFile | null, cache: Catalo
     database: main.database,
     serverVersion: main.serverVersion,
     verified: verifiedNow(file, copy, cache),
+    seal: judge && main.format === 'sysndd-admin' && main.status === 'complete' ? judge(main.seal ?? null) : null,
   };
 }

@@ -5,6 +5,7 @@ import { TOOL_NAME } from '../../app/version';
 import { killSessions, threadIdOf } from '../../connections/mysql/killSessions';
 import { AppError } from '../../core/AppError';
 import { BackupFileWriter } from '../format/BackupFileWriter';
+import type { Sealer } from '../format/seal';
 import { planTable, quoteIdent } from './columns';
 import { normalizeTableDdl, objectsText, schemaText, sequenceDdl, tableDdl } from './ddl';
 import { type Inventory, readInventory, type TableEntry } from './inventory';
@@ -37,6 +38,8 @@ export interface RunBackupInput {
   onProgress: (p: BackupProgress) => void;
   log: (level: 'debug' | 'info' | 'warn', message: string) => void;
   /** Raw SQL bytes per gzip member (default 4 MiB) and per INSERT statement (default 1 MiB). */
+  /** Signs the manifest (format/seal.ts); without one the backup is written unsealed. */
+  sealer?: Sealer | null;
   blockLimit?: number;
   statementLimit?: number;
 }
@@ -147,29 +150,32 @@ export async function runBackup(input: RunBackupInput): Promise<RunBackupResult>
     }
     for (const c of snapshot.connections) await c.query('COMMIT');
     throwIfCancelled(input.signal);
-    const manifest = await w.finish({
-      format: 'sysndd-admin-backup',
-      version: 1,
-      createdAt,
-      tool: { name: TOOL_NAME, version: input.toolVersion },
-      source: {
-        profileName: input.profileName,
-        host: input.host,
-        database: input.database,
-        serverVersion,
-        binlog: snapshot.binlog,
-        gtid: snapshot.gtid,
-        charset: inv.charset,
-        collation: inv.collation,
-        sqlMode,
-        consistency: snapshot.consistency,
+    const manifest = await w.finish(
+      {
+        format: 'sysndd-admin-backup',
+        version: 1,
+        createdAt,
+        tool: { name: TOOL_NAME, version: input.toolVersion },
+        source: {
+          profileName: input.profileName,
+          host: input.host,
+          database: input.database,
+          serverVersion,
+          binlog: snapshot.binlog,
+          gtid: snapshot.gtid,
+          charset: inv.charset,
+          collation: inv.collation,
+          sqlMode,
+          consistency: snapshot.consistency,
+        },
+        schemaVersionHead,
+        tables: tableInfo,
+        counts: { tables: inv.tables.length, sequences: inv.sequences.length, ...objects.counts },
+        warnings,
+        durationMs: Date.now() - started,
       },
-      schemaVersionHead,
-      tables: tableInfo,
-      counts: { tables: inv.tables.length, sequences: inv.sequences.length, ...objects.counts },
-      warnings,
-      durationMs: Date.now() - started,
-    });
+      input.sealer,
+    );
     return { path: input.finalPath, manifest };
   } catch (err) {
     // Stop every worker at once (a failed table must not let the others stream on), then drop the file.

@@ -6,8 +6,9 @@ import { AppError } from '../../core/AppError';
 import { createGunzipStream, gunzipBuffer, OutputLimit } from '../../core/inflate';
 import { endMemberBytes } from './BackupFileWriter';
 import { type ByteSource, openLocalSource, withSource } from './byteSource';
-import { decodeManifestText, END_PREFIX, parseEndLine } from './manifestCodec';
+import { decodeManifestMember, END_PREFIX, parseEndLine } from './manifestCodec';
 import { checkMember } from './memberCheck';
+import type { SealInfo } from './seal';
 
 /** How far from the end the end marker can start: its line is < 200 bytes, plus gzip framing. */
 const TAIL_BYTES = 1024;
@@ -28,7 +29,9 @@ export async function readManifestFrom(src: ByteSource): Promise<BackupManifest>
 }
 
 /** The manifest plus the SHA-256 of its JSON (from the end marker): a stable identity of the backup's content. */
-export async function readManifestDetailed(src: ByteSource): Promise<{ manifest: BackupManifest; jsonSha256: string }> {
+export async function readManifestDetailed(
+  src: ByteSource,
+): Promise<{ manifest: BackupManifest; jsonSha256: string; seal: SealInfo | null }> {
   if (src.size < 32) throw incomplete(src.name, 'the file is too short to hold a backup');
   const tailStart = Math.max(0, src.size - TAIL_BYTES);
   const tail = await src.read(tailStart, src.size - tailStart);
@@ -73,9 +76,9 @@ export async function readManifestDetailed(src: ByteSource): Promise<{ manifest:
       throw corrupt(src.name, `the manifest inflates to more than ${MANIFEST_MAX_BYTES} bytes`);
     throw corrupt(src.name, 'the manifest member is not valid gzip');
   }
-  const manifest = decodeManifestText(manifestText, end.jsonSha256, src.name);
+  const { manifest, seal } = decodeManifestMember(manifestText, end.jsonSha256, src.name);
   checkTiling(manifest.members, end.manifestOffset, src.name);
-  return { manifest, jsonSha256: end.jsonSha256 };
+  return { manifest, jsonSha256: end.jsonSha256, seal };
 }
 
 /** `readManifest(file)`: the manifest of a local backup file, or BACKUP_INCOMPLETE / BACKUP_CORRUPT. */
@@ -104,6 +107,8 @@ export interface VerifyReport {
   file: string;
   ok: boolean;
   manifest: BackupManifest | null;
+  /** The signature line's key and whether it matches (null: not sealed); trust is judged by SealKeys. */
+  seal: SealInfo | null;
   members: number;
   problems: Array<{ code: 'BACKUP_INCOMPLETE' | 'BACKUP_CORRUPT'; message: string }>;
 }
@@ -119,11 +124,19 @@ export interface VerifyOptions {
 /** Every defect found, without throwing for defects (I/O errors and cancellation still throw). */
 export async function inspectBackupFrom(src: ByteSource, options: VerifyOptions = {}): Promise<VerifyReport> {
   let manifest: BackupManifest;
+  let seal: SealInfo | null;
   try {
-    manifest = await readManifestFrom(src);
+    ({ manifest, seal } = await readManifestDetailed(src));
   } catch (err) {
     if (err instanceof AppError && (err.code === 'BACKUP_INCOMPLETE' || err.code === 'BACKUP_CORRUPT')) {
-      return { file: src.name, ok: false, manifest: null, members: 0, problems: [{ code: err.code, message: err.message }] };
+      return {
+        file: src.name,
+        ok: false,
+        manifest: null,
+        seal: null,
+        members: 0,
+        problems: [{ code: err.code, message: err.message }],
+      };
     }
     throw err;
   }
@@ -139,7 +152,7 @@ export async function inspectBackupFrom(src: ByteSource, options: VerifyOptions 
     bytesDone += m.length;
     options.onProgress?.({ membersDone: i + 1, membersTotal: manifest.members.length, bytesDone, bytesTotal });
   }
-  return { file: src.name, ok: problems.length === 0, manifest, members: manifest.members.length, problems };
+  return { file: src.name, ok: problems.length === 0, manifest, seal, members: manifest.members.length, problems };
 }
 
 export function inspectBackupFile(file: string, options: VerifyOptions = {}): Promise<VerifyReport> {

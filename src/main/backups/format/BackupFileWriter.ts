@@ -6,6 +6,7 @@ import zlib from 'node:zlib';
 import type { BackupManifest, BackupMember, BackupMemberKind } from '../../../shared/contract/backups';
 import { AppError } from '../../core/AppError';
 import { encodeEndLine, encodeManifestText } from './manifestCodec';
+import type { Sealer } from './seal';
 
 const gzip = promisify(zlib.gzip);
 
@@ -113,11 +114,11 @@ export class BackupFileWriter {
    * Append the manifest (its `members` are filled in here) and the end marker, fsync, rename into place.
    * Returns the final manifest exactly as stored.
    */
-  async finish(manifest: Omit<BackupManifest, 'members'>): Promise<BackupManifest> {
+  async finish(manifest: Omit<BackupManifest, 'members'>, sealer?: Sealer | null): Promise<BackupManifest> {
     await this.tail;
     if (this.failure) throw this.failure;
     const full: BackupManifest = { ...manifest, members: [...this.members] };
-    const tail = await manifestTail(full, this.offset);
+    const tail = await manifestTail(full, this.offset, sealer);
     await writeAll(this.handle, tail, this.offset);
     this.offset += tail.length;
     await this.handle.sync();
@@ -140,10 +141,11 @@ export class BackupFileWriter {
 
 /**
  * The bytes that seal a backup: the manifest member (gzip) followed by the end member whose line names the
- * manifest's offset, length and hashes. `manifestOffset` is where the manifest member will start.
+ * manifest's offset, length and hashes. `manifestOffset` is where the manifest member will start. With a
+ * `sealer` the manifest member ends with its signature line (seal.ts); without one the file is unsealed.
  */
-export async function manifestTail(manifest: BackupManifest, manifestOffset: number): Promise<Buffer> {
-  const { text, jsonSha256 } = encodeManifestText(manifest);
+export async function manifestTail(manifest: BackupManifest, manifestOffset: number, sealer?: Sealer | null): Promise<Buffer> {
+  const { text, jsonSha256 } = encodeManifestText(manifest, sealer);
   const manifestGz = await gzip(Buffer.from(text, 'utf8'), { level: 6 });
   const endLine = encodeEndLine(
     jsonSha256,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BackupManifest } from '../../../shared/contract/backups';
 import { AppError } from '../../core/AppError';
+import { checkSeal, encodeSealLine, parseSealLine, SEAL_PREFIX, type Sealer, type SealInfo } from './seal';
 
 /**
  * The text of the two trailing members of a backup (docs/backup-format.md):
@@ -23,12 +24,15 @@ export function sha256Hex(data: Buffer | string): string {
 }
 
 /** Manifest JSON → the manifest member's SQL-comment text, plus the hash the end line must carry. */
-export function encodeManifestText(manifest: BackupManifest): { text: string; jsonSha256: string } {
+export function encodeManifestText(manifest: BackupManifest, sealer?: Sealer | null): { text: string; jsonSha256: string } {
   const json = Buffer.from(JSON.stringify(manifest), 'utf8');
   const b64 = json.toString('base64url');
   const lines: string[] = [];
   for (let i = 0; i < b64.length; i += LINE_CHARS) lines.push(`${MANIFEST_PREFIX}${b64.slice(i, i + LINE_CHARS)}\n`);
-  return { text: lines.join(''), jsonSha256: sha256Hex(json) };
+  const jsonSha256 = sha256Hex(json);
+  // The seal (seal.ts) is the member's last line: covered by the end marker like the manifest itself.
+  if (sealer) lines.push(encodeSealLine(jsonSha256, sealer));
+  return { text: lines.join(''), jsonSha256 };
 }
 
 export function encodeEndLine(
@@ -60,8 +64,23 @@ export function parseEndLine(text: string): EndLine | null {
 
 /** The manifest member's inflated text → a validated manifest whose JSON hash matches the end line. */
 export function decodeManifestText(text: string, expectedSha256: string, file: string): BackupManifest {
+  return decodeManifestMember(text, expectedSha256, file).manifest;
+}
+
+/** The manifest and its seal, if the member ends with a signature line (files before seals have none). */
+export function decodeManifestMember(
+  text: string,
+  expectedSha256: string,
+  file: string,
+): { manifest: BackupManifest; seal: SealInfo | null } {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
+  let seal: SealInfo | null = null;
+  if (lines.at(-1)?.startsWith(SEAL_PREFIX)) {
+    const line = parseSealLine(lines.pop() as string);
+    if (!line) throw new AppError('BACKUP_CORRUPT', `${file}: the signature line after the manifest is damaged.`);
+    seal = checkSeal(expectedSha256, line);
+  }
   if (lines.length === 0 || !lines.every((l) => l.startsWith(MANIFEST_PREFIX))) {
     throw new AppError('BACKUP_CORRUPT', `${file}: the manifest member holds something other than manifest lines.`);
   }
@@ -83,5 +102,5 @@ export function decodeManifestText(text: string, expectedSha256: string, file: s
       `${file}: the manifest does not follow format v1 (${issue?.path.join('.')}: ${issue?.message}).`,
     );
   }
-  return parsed.data;
+  return { manifest: parsed.data, seal };
 }

@@ -13,6 +13,7 @@ import { type CliContext, CliExit } from '../CliContext';
 import { canPrompt, withPromptedConfirmation } from '../confirmPrompt';
 import { promptLine } from '../prompt';
 import { addBackupFolderOptions, addDbTargetOptions, type BackupFolderOptions, type DbTargetOptions } from '../target';
+import { registerBackupKeyCommands } from './backupKeys';
 
 function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -47,6 +48,16 @@ function renderEntry(e: BackupEntry): string {
     e.status === 'complete' ? '' : e.status.toUpperCase(),
     e.schemaVersionHead ?? '',
     verified,
+    e.encrypted ? 'encrypted' : '',
+    e.seal
+      ? e.seal.state === 'sealed'
+        ? `sealed by ${e.seal.keyName}`
+        : e.seal.state === 'unsealed'
+          ? 'not sealed'
+          : e.seal.state === 'unknown-key'
+            ? 'unknown key'
+            : 'SEAL INVALID'
+      : '',
     e.name,
   ]
     .filter(Boolean)
@@ -137,6 +148,8 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
       }
     });
 
+  registerBackupKeyCommands(backup, cli);
+
   addDbTargetOptions(
     backup
       .command('list')
@@ -176,7 +189,8 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
         const what = r.scratch
           ? `test restore into ${r.scratch.schema} matched ${r.scratch.tablesCompared} tables`
           : `${r.members} members match`;
-        return `OK ${r.path}: ${r.format === 'foreign' ? 'plain dump, complete' : what}`;
+        const seal = r.seal ? `\nseal: ${r.seal.summary}` : '';
+        return `OK ${r.path}: ${r.format === 'foreign' ? 'plain dump, complete' : what}${seal}`;
       });
     });
 
