@@ -1,4 +1,5 @@
 import { auditHandlers } from '../audit/handlers';
+import { backupDiffHandlers } from '../backups/diff/handlers';
 import { backupHandlers } from '../backups/handlers';
 import { connectionHandlers } from '../connections/handlers';
 import type { Handlers } from '../core/dispatch';
@@ -25,6 +26,7 @@ export function createHandlers(app: App): Handlers {
     ...mailHandlers(app),
     ...migrationHandlers(app),
     ...backupHandlers(app),
+    ...backupDiffHandlers(app),
     ...restoreHandlers(app),
     ...healthHandlers(app),
     ...safetyHandlers(app),

@@ -32,7 +32,10 @@ async function explanationOf(subject: Subject): Promise<string | null> {
 export function requirementOf(name: OperationName, subject: Subject): ConfirmationRequirement {
   const rule = operations[name].confirm;
   if (!rule) return null;
-  if (rule.kind === 'word') return { kind: 'word', word: rule.word };
+  if (rule.kind === 'word')
+    return rule.production === 'database' && subject.strict && subject.database
+      ? { kind: 'database', database: subject.database, reason: subject.reason }
+      : { kind: 'word', word: rule.word };
   if (subject.strict && subject.database) return { kind: 'database', database: subject.database, reason: subject.reason };
   return rule.elsewhere === 'yes' ? { kind: 'yes' } : null;
 }

@@ -1,6 +1,7 @@
 import { type Args, mailSourceKey, type OperationName } from '../../shared/contract/index';
 import type { Profile } from '../../shared/contract/profiles';
 import type { App } from '../app/App';
+import { diffServiceOf } from '../backups/diff/BackupDiffService';
 
 /** What a guarded call acts on: who to name in the audit row, and what the `database` rule asks for. */
 export interface Subject {
@@ -58,6 +59,12 @@ const RESOLVERS: Resolvers = {
   'restore.rollback': (a, app) => restoreRun(app, a.restoreId),
   'restore.discard': (a, app) => restoreRun(app, a.restoreId),
   'backups.delete': (a) => ({ target: `${a.location}:${a.name}` }),
+  'backups.diff.putBack': (a, app) => {
+    const d = diffServiceOf(app).get(a.diffId);
+    const s = profileSubject(profileOf(app, d.profileId), d.database);
+    const which = a.keys ? `${a.keys.length} chosen row(s)` : `all ${a.kinds.join(' and ')} rows`;
+    return { ...s, target: `${d.database}.${d.table} ← ${which} of ${d.file}` };
+  },
   'backups.prune': (a) => ({
     target: `${a.rule.location}: keep ${[a.rule.keepLast && `last ${a.rule.keepLast}`, a.rule.keepDays && `${a.rule.keepDays} days`].filter(Boolean).join(' and ')}`,
   }),

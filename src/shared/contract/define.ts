@@ -10,12 +10,15 @@ export type Risk = 'read' | 'write' | 'destructive';
 /**
  * What the `confirm` argument of an operation must carry; checked by `core/dispatch` before the handler
  * runs, for every door.
- * - `word`: exactly this word, on every profile (RESTORE, DELETE).
+ * - `word`: exactly this word, on every profile (RESTORE, DELETE); with `production: 'database'`, on a production
+ *   profile the target database name instead (a row put-back: as strict as the `database` rule there).
  * - `database`: on a production profile (or when the main process escalates, e.g. re-running migrations a
  *   restore rewound), the target database name typed; elsewhere `yes` needs `confirm: true` (or the name),
  *   `none` needs nothing.
  */
-export type Confirmation = { kind: 'word'; word: string } | { kind: 'database'; elsewhere: 'yes' | 'none' };
+export type Confirmation =
+  | { kind: 'word'; word: string; production?: 'database' }
+  | { kind: 'database'; elsewhere: 'yes' | 'none' };
 
 /**
  * One operation of the contract: a zod schema for its argument and one for its result. The result schema

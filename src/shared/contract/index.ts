@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Result } from '../errors';
 import { auditOperations } from './audit';
+import { backupDiffOperations } from './backupDiff';
 import { backupOperations } from './backups';
 import { connectionOperations } from './connections';
 import type { OperationDef } from './define';
@@ -30,6 +31,7 @@ export const operations = {
   ...migrationOperations,
   ...restoreOperations,
   ...backupOperations,
+  ...backupDiffOperations,
   ...healthOperations,
   ...safetyOperations,
 } as const satisfies Record<string, OperationDef>;
@@ -51,6 +53,7 @@ export function isOperationName(name: string): name is OperationName {
 }
 
 export * from './audit';
+export * from './backupDiff';
 export * from './backups';
 export * from './common';
 export * from './connections';

@@ -8,6 +8,7 @@ export const JobKind = z.enum([
   'backup.create',
   'backup.verify',
   'backup.download',
+  'backup.diff',
   'restore',
   'restore.rollback',
   'migrate',
