@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../fixtures/app';
-import { createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
+import { createTestDatabase, mysqlInfo, onMySql, rootConnection, type TestDatabase } from '../../fixtures/mysql';
 import { cli } from '../backups/cliRun';
 
 /** `connect test` shows the account's grants; the password hash MariaDB prints with them never leaves the core. */
-describe('connection test never shows a password hash from SHOW GRANTS', () => {
+// MySQL never prints a password hash in SHOW GRANTS (MariaDB does: IDENTIFIED BY PASSWORD '*…').
+describe.skipIf(onMySql())('connection test never shows a password hash from SHOW GRANTS', () => {
   let t: TestApp;
   let db: TestDatabase;
   const user = `hash_${randomBytes(3).toString('hex')}`;

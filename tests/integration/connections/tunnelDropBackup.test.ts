@@ -22,8 +22,10 @@ describe('tunnel dropped during a backup', () => {
     const c = await rootConnection({ database: db.name });
     try {
       await c.query('CREATE TABLE big (id INT PRIMARY KEY, n INT, s VARCHAR(64)) ENGINE=InnoDB');
-      // Filled server-side from the Sequence engine: no rows cross the wire while preparing.
-      await c.query(`INSERT INTO big SELECT seq, seq * 7 % 1000, CONCAT('row-', seq, '-', MD5(seq)) FROM ${seqRows(ROWS)}`);
+      // Filled server-side (seqRows): no rows cross the wire while preparing. SHA2, not MD5: MySQL 9 has no MD5().
+      await c.query(
+        `INSERT INTO big SELECT seq, seq * 7 % 1000, CONCAT('row-', seq, '-', LEFT(SHA2(seq, 256), 32)) FROM ${seqRows(ROWS)}`,
+      );
     } finally {
       await c.end();
     }

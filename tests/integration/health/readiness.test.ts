@@ -10,7 +10,7 @@ import {
   ReadinessReport,
 } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
-import { type PrivateMariaDb, startPrivateMariaDb } from '../../fixtures/mysql';
+import { mysqlInfo, type PrivateMariaDb, startPrivateMariaDb } from '../../fixtures/mysql';
 import { startSmtpSink } from '../../fixtures/smtp';
 import { migrationsFolder, waitJob } from '../migrations/helpers';
 import { closedPort, silentServer, writeForeignDump } from './helpers';
@@ -96,7 +96,7 @@ describe('health.readiness against a real MariaDB', () => {
     expect(row('migrations.pending').metrics).toMatchObject({ pending: 2, applied: 0 });
     expect(statuses).toMatchObject({ database: 'ok', server: 'ok', tunnel: 'skipped', pool: 'ok', smtp: 'ok', mailpit: 'ok' });
     expect(row('backups.age')).toMatchObject({ status: 'warn', summary: 'no backup found', fixPage: 'backups' });
-    expect(row('server').summary).toContain('MariaDB');
+    expect(row('server').summary).toContain(mysqlInfo().engine === 'mysql' ? 'MySQL' : 'MariaDB');
     expect(report.counts.fail).toBe(1);
   });
 

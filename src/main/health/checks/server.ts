@@ -18,9 +18,10 @@ export const serverCheck: ReadinessCheckModule = {
   after: 'reachable-database',
   async run({ lookups }) {
     const p = await lookups.database();
-    const text = `${p.version}${p.versionComment ? ` (${p.versionComment})` : ''}`;
     const m = /^(\d+)\.(\d+)/.exec(p.version);
     const mariadb = /mariadb/i.test(`${p.version} ${p.versionComment ?? ''}`);
+    // MariaDB's version string names it; MySQL's ("9.7.4-2 ((Debian))") does not, so say it.
+    const text = `${mariadb ? '' : 'MySQL '}${p.version}${p.versionComment ? ` (${p.versionComment})` : ''}`;
     const metrics = { version: p.version, flavour: mariadb ? 'mariadb' : 'mysql' };
     if (!m) return { status: 'warn', summary: text, detail: 'The version string could not be read.', metrics };
     const v: [number, number] = [Number(m[1]), Number(m[2])];
