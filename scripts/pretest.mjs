@@ -20,6 +20,9 @@ const TOOLS = [
   ['ssh-agent', 'openssh-client'],
   ['ssh-add', 'openssh-client'],
   ['openssl', 'openssl'],
+  ['age', 'age'],
+  ['age-keygen', 'age'],
+  ['script', 'bsdutils'],
   ['/usr/bin/chromium', 'chromium'],
 ];
 

@@ -61,6 +61,10 @@ export const ERROR_CODES = [
   // A database name MySQL/MariaDB cannot hold (trailing space, empty, over 64 characters, / \ . or NUL):
   // refused when the request is validated, before anything connects.
   'INVALID_DATABASE_NAME',
+  // An encrypted (age) backup was opened with a wrong identity or passphrase: nothing was read or written.
+  'BACKUP_DECRYPT_FAILED',
+  // An encrypted (age) backup was opened without any identity or passphrase.
+  'BACKUP_KEY_REQUIRED',
   // mail
   'SMTP_CONNECTION_FAILED',
   'SMTP_TLS_FAILED',
@@ -80,6 +84,10 @@ export const ERROR_HINTS: Readonly<Partial<Record<(typeof ERROR_CODES)[number], 
     'The file uses a storage engine this server lacks, or one a restore refuses (MERGE, FEDERATED, CONNECT, SPIDER). Convert those tables to InnoDB in the dump.',
   INVALID_DATABASE_NAME:
     'MySQL/MariaDB database names are 1 to 64 characters, do not end with a space, and contain no / \\ . or NUL.',
+  BACKUP_DECRYPT_FAILED:
+    'The backup is encrypted (age) and the identity file or passphrase given does not open it. Nothing was written. Use the identity (age-keygen file) or passphrase it was encrypted to.',
+  BACKUP_KEY_REQUIRED:
+    'The backup is encrypted (age). Give --identity FILE, or the passphrase (SYSNDD_ADMIN_BACKUP_PASSPHRASE or the prompt).',
   STATEMENT_TOO_LARGE:
     "One statement in the file is longer than the target accepts (its max_allowed_packet, capped by this tool at 16 MiB); nothing was changed. A file cut inside a string literal reads this way too. Re-dump with smaller INSERTs (mysqldump's default --net-buffer-length does).",
 };
