@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../CliContext';
 import { registerAuditCommands } from './audit';
+import { registerBackupDiffCommand } from './backupDiff';
 import { registerBackupCommands } from './backups';
 import { registerConnectCommands } from './connect';
 import { registerJobCommands } from './jobs';
@@ -24,6 +25,7 @@ export function registerCommandGroups(program: Command, cli: CliContext): void {
   registerAuditCommands(program, cli);
   registerSandboxCommands(program, cli);
   registerBackupCommands(program, cli);
+  registerBackupDiffCommand(program, cli);
   registerRestoreCommands(program, cli);
   registerPreflightCommands(program, cli);
   registerSettingsCommands(program, cli);
