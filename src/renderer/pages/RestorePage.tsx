@@ -18,6 +18,7 @@ import {
 import { PreflightView } from '../components/restore/PreflightView';
 import { RestoreHistory } from '../components/restore/RestoreHistory';
 import { RestoreResult } from '../components/restore/RestoreResult';
+import { TablePicker } from '../components/restore/TablePicker';
 import { useRestoreActions } from '../components/restore/useRestoreActions';
 import { useCall } from '../hooks/useCall';
 import { isLive, useAppStore } from '../state/appStore';
@@ -40,6 +41,8 @@ function RestoreWizard({ profile }: { profile: Profile }) {
   });
   const [step, setStep] = useState<number>(STEP.choose);
   const [report, setReport] = useState<PreflightReport | null>(null);
+  /** A table restore's tables (the picker after the preflight); null restores the whole database. */
+  const [tables, setTables] = useState<string[] | null>(null);
   const [checking, setChecking] = useState(false);
   const [preflightError, setPreflightError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
@@ -67,11 +70,12 @@ function RestoreWizard({ profile }: { profile: Profile }) {
 
   const actions = useRestoreActions({ onJob: (j) => setRollbackJobId(j.id), onChanged: () => void refreshRecord() });
 
-  async function runPreflight() {
+  async function runPreflight(scope: string[] | null = tables) {
     setChecking(true);
     setPreflightError(null);
     try {
-      setReport(await call('restore.preflight', restoreArgs(selection)));
+      setReport(await call('restore.preflight', restoreArgs(selection, scope)));
+      setTables(scope);
       setStep(STEP.preflight);
     } catch (err) {
       setPreflightError(errorMessage(err));
@@ -83,7 +87,7 @@ function RestoreWizard({ profile }: { profile: Profile }) {
   async function start(token: string) {
     setStarting(true);
     try {
-      const started = await call('restore.start', { ...restoreArgs(selection), confirm: token });
+      const started = await call('restore.start', { ...restoreArgs(selection, tables), confirm: token });
       upsertJob(started);
       setJobId(started.id);
       setStep(STEP.run);
@@ -119,7 +123,13 @@ function RestoreWizard({ profile }: { profile: Profile }) {
         data-step={step}
       >
         <Stepper.Step label="Backup" description="file and target">
-          <ChooseSource profile={profile} value={selection} onChange={setSelection} checking={checking} onNext={runPreflight} />
+          <ChooseSource
+            profile={profile}
+            value={selection}
+            onChange={setSelection}
+            checking={checking}
+            onNext={() => runPreflight(null)}
+          />
           {preflightError && (
             <Alert
               mt="md"
@@ -133,13 +143,18 @@ function RestoreWizard({ profile }: { profile: Profile }) {
           )}
         </Stepper.Step>
         <Stepper.Step label="Preflight" description="nothing written yet">
-          {report && <PreflightView report={report} />}
+          {report && (
+            <Stack gap="md">
+              <TablePicker report={report} checking={checking} onApply={(t) => void runPreflight(t)} />
+              <PreflightView report={report} />
+            </Stack>
+          )}
           <Group justify="space-between" mt="md">
             <Button variant="default" onClick={() => setStep(STEP.choose)} data-testid="restore-back">
               Back
             </Button>
             <Group gap="xs">
-              <Button variant="default" leftSection={<FileSearch size={16} />} loading={checking} onClick={runPreflight}>
+              <Button variant="default" leftSection={<FileSearch size={16} />} loading={checking} onClick={() => runPreflight()}>
                 Check again
               </Button>
               <Button

@@ -48,10 +48,18 @@ export function ConfirmRestore({ report, target, starting, onBack, onStart }: Co
               A pre-restore backup of {t.database} is written after verification, just before the swap (Backups page).
             </List.Item>
           )}
-          <List.Item>
-            One atomic RENAME swaps {replaced} table(s) in; the current tables move to {t.database}__prev_… for a rollback until
-            you discard them.
-          </List.Item>
+          {report.scope ? (
+            <List.Item data-testid="restore-confirm-tables" data-tables={report.scope.join(',')}>
+              Only {report.scope.length === 1 ? 'this table is' : `these ${report.scope.length} tables are`} replaced:{' '}
+              <b>{report.scope.join(', ')}</b>. One atomic RENAME swaps them in; their current versions move to {t.database}
+              __prev_… for a rollback. Every other table, view, routine and event stays as it is.
+            </List.Item>
+          ) : (
+            <List.Item data-testid="restore-confirm-tables" data-tables="all">
+              All tables are replaced: one atomic RENAME swaps {replaced} table(s) in; the current tables move to {t.database}
+              __prev_… for a rollback until you discard them.
+            </List.Item>
+          )}
           <List.Item>Cancelling or a failure before the swap leaves {t.database} exactly as it is.</List.Item>
         </List>
       </Alert>

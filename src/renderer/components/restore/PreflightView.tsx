@@ -119,7 +119,12 @@ export function PreflightView({ report }: { report: PreflightReport }) {
               {report.target.host}:{report.target.port} · {report.target.serverVersion}
             </Fact>
             <Fact label="Database" testId="preflight-target-db">
-              {report.target.database} {report.target.exists ? '(exists: replaced as a whole)' : '(new: created)'}
+              {report.target.database}{' '}
+              {report.target.exists
+                ? report.scope
+                  ? `(exists: only ${report.scope.length} table(s) replaced)`
+                  : '(exists: replaced as a whole)'
+                : '(new: created)'}
             </Fact>
             <Fact label="As">{report.target.account}</Fact>
             <Fact label="Live objects replaced">

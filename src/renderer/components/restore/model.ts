@@ -29,13 +29,13 @@ export function restoreHashParams(hash: string = window.location.hash): { profil
   return { profile: params.get('profile') || null, file: params.get('file') || null };
 }
 
-/** The restore.start / restore.preflight arguments for a selection. */
-export function restoreArgs(s: RestoreSelection) {
+/** The restore.start / restore.preflight arguments for a selection; `tables` makes it a table restore. */
+export function restoreArgs(s: RestoreSelection, tables: string[] | null = null) {
   return {
     profileId: s.targetProfileId,
     file: s.file.trim(),
     ...(s.targetDatabase.trim() ? { targetDatabase: s.targetDatabase.trim() } : {}),
-    options: s.options,
+    options: tables && tables.length > 0 ? { ...s.options, tables } : s.options,
   };
 }
 
