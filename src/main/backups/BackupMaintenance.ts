@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackupLocation, PrunePlan, VerifyResult } from '../../shared/contract/backups';
+import type { BackupDecryption, BackupLocation, PrunePlan, VerifyResult } from '../../shared/contract/backups';
 import type { JobSnapshot } from '../../shared/contract/jobs';
 import type { App } from '../app/App';
 import { AppError, toFailure } from '../core/AppError';
+import { decryptedIfAge, isAgeFile, keysOf } from './age/backupKeys';
+import { registerBackupKeys } from './age/keyRegistry';
 import type { BackupService } from './BackupService';
 import { resolveBackupPath, resolveRemotePath } from './catalog/fileNames';
 import { localVersion } from './catalog/fileVersion';
@@ -34,6 +36,8 @@ export interface VerifyRequest {
   name?: string;
   path?: string;
   scratchRestore: boolean;
+  /** Opens an encrypted (.age) file: identity file path and/or passphrase (held for this job only). */
+  decrypt?: BackupDecryption;
 }
 
 /** Verify, download, delete and prune: the catalog's actions on existing files. */
@@ -65,8 +69,18 @@ export class BackupMaintenance {
       throw new AppError('PRECONDITION_FAILED', 'A test restore reads the file locally: download the backup first.');
     }
     // The result is bound to the version read (catalog/fileVersion.ts): checked again after the reading.
-    const opened = await openVersioned(where, (id) => this.app.connections.openSftp(id));
-    const src = opened.src;
+    // An age file is verified through its decrypted view; a wrong or missing key fails here, before any read.
+    const keys = keysOf(req.decrypt, this.app.knownSecrets);
+    const encrypted = where.location === 'local' && (await isAgeFile(where.path));
+    const release = encrypted && req.decrypt ? registerBackupKeys(where.path, keys) : () => undefined;
+    const opened = await openVersioned(where, (id) => this.app.connections.openSftp(id)).finally(release);
+    const plain = await decryptedIfAge(opened.src, keys).catch(async (err: unknown) => {
+      await opened.close().catch(() => undefined);
+      throw err;
+    });
+    const src = plain.src;
+    if ((plain.encrypted || encrypted) && req.scratchRestore)
+      throw new AppError('UNSUPPORTED', 'A test restore of an encrypted backup is not supported yet: verify its structure.');
     const versions: Array<string | null> = [opened.before];
     let report: VerifyReport;
     let proven: string | null = null;
@@ -135,7 +149,17 @@ export class BackupMaintenance {
     ctx.log('info', message);
     const seal = format === 'sysndd-admin' && report.manifest ? await this.backups.seal.stateOf(report.seal) : null;
     if (seal) ctx.log(seal.state === 'sealed' ? 'info' : 'warn', `Seal: ${seal.summary}.`);
-    return { path: where.path, ok, level, format, members: report.members, problems: report.problems, seal, scratch };
+    return {
+      path: where.path,
+      ok,
+      level,
+      format,
+      members: report.members,
+      problems: report.problems,
+      seal,
+      encrypted: plain.encrypted || encrypted,
+      scratch,
+    };
   }
 
   private async verifyForeign(src: ByteSource, ctx: { signal: AbortSignal }): Promise<VerifyReport> {

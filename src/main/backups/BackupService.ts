@@ -15,6 +15,7 @@ import { APP_VERSION } from '../app/version';
 import type { MysqlConnectionOptions } from '../connections/mysql/mysqlConnect';
 import { AppError } from '../core/AppError';
 import type { JobContext } from '../jobs/JobRunner';
+import { recipientsOf } from './age/backupKeys';
 import { BackupMaintenance } from './BackupMaintenance';
 import { BackupCatalog } from './catalog/BackupCatalog';
 import { CatalogCache } from './catalog/CatalogCache';
@@ -140,7 +141,8 @@ export class BackupService {
     const dir = options.dir ? path.resolve(expandHome(options.dir)) : await this.localDirReady(profile);
     await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     await removeStalePartials(dir);
-    const name = newBackupName(dir, database, new Date(), options.label);
+    const encrypt = recipientsOf(options.encrypt, this.app.knownSecrets);
+    const name = newBackupName(dir, database, new Date(), options.label, encrypt ? '.sql.gz.age' : '.sql.gz');
     const signal = run.signal ?? new AbortController().signal;
     const log = run.log ?? (() => undefined);
     log('info', `Backing up ${database} on ${profile.mysql.host} into ${path.join(dir, name)}.`);
@@ -156,6 +158,7 @@ export class BackupService {
       checksums: options.checksums,
       workers: options.workers,
       sealer: await this.seal.sealer(),
+      encrypt,
       signal,
       log,
       onProgress: (p) => {
@@ -198,7 +201,8 @@ export class BackupService {
         const started = Date.now();
         const b = await this.createBackup(profileId, options, ctx);
         const size = (await fs.promises.stat(b.path)).size;
-        ctx.log('info', `Backup written: ${b.path} (${size} bytes, ${b.manifest.counts.tables} tables).`);
+        const how = options.encrypt ? ', encrypted (age)' : '';
+        ctx.log('info', `Backup written: ${b.path} (${size} bytes, ${b.manifest.counts.tables} tables${how}).`);
         return {
           path: b.path,
           name: b.name,
@@ -227,8 +231,8 @@ export class BackupService {
     if (ref.path) {
       const full = path.resolve(expandHome(ref.path));
       // A `.partial` is accepted so that `backup verify` reports it as what it is: incomplete (exit 1).
-      if (!/\.sql(\.gz)?((\.download)?\.partial)?$/.test(full))
-        throw new AppError('UNSAFE_FILENAME', `${full} is not a .sql or .sql.gz file.`);
+      if (!/\.sql(\.gz)?(\.age)?((\.download)?\.partial)?$/.test(full))
+        throw new AppError('UNSAFE_FILENAME', `${full} is not a .sql, .sql.gz or .sql.gz.age file.`);
       if (!fs.existsSync(full)) throw new AppError('NOT_FOUND', `No such file: ${full}`);
       return { path: full, location: 'local', profileId: ref.profileId ?? null };
     }
@@ -281,6 +285,7 @@ export class BackupService {
       database: file.database,
       serverVersion: file.serverVersion,
       verified: this.cache.verificationOfFile(file),
+      encrypted: file.name.endsWith('.age'),
       seal: file.format === 'sysndd-admin' && file.status === 'complete' ? await this.seal.stateOf(file.seal ?? null) : null,
     };
     return { path: where.path, entry, manifest: file.manifest };

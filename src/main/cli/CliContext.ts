@@ -5,6 +5,7 @@ import { App } from '../app/App';
 import { AppError, toFailure } from '../core/AppError';
 import { type CallContext, dispatch } from '../core/dispatch';
 import { openHeadlessSecretStore } from '../secrets/KeyringSecretStore';
+import { registerEnvBackupKeys } from './backupSecrets';
 import { EXIT, type ExitCode, exitCodeFor } from './exitCodes';
 import { installHostKeyPrompt } from './hostKeyPrompt';
 import { JobFollower } from './JobFollower';
@@ -50,6 +51,7 @@ export class CliContext {
       this.shutdown?.watch(this.appInstance);
       // Every command that connects may need a secret the store lacks; on a terminal, ask for it.
       installSecretPrompt(this.appInstance, this.json);
+      registerEnvBackupKeys(this.appInstance);
       // …and meet a host key for the first time inside a tunnel (see hostKeyPrompt.ts).
       installHostKeyPrompt(this.appInstance, this);
     }

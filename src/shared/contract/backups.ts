@@ -149,6 +149,33 @@ export const BackupFileName = z.string().min(1).max(255);
 /** Checked by the service (not here) so a missing or wrong word is CONFIRMATION_REQUIRED, not a usage error. */
 const Confirm = z.string().max(20).optional().describe('must be exactly "DELETE"');
 
+/**
+ * Encrypt a backup file in the age format (docs/backups.md, "Encrypted backups"): to age X25519 recipients
+ * (`age1…`, public keys) or to a passphrase — age allows a passphrase only alone. The passphrase is kept
+ * in memory for the job only; never stored, logged or put on a command line.
+ */
+export const BackupEncryption = z
+  .object({
+    recipients: z
+      .array(z.string().regex(/^age1[02-9ac-hj-np-z]{20,}$/, 'an age X25519 recipient (age1…)'))
+      .max(32)
+      .default([]),
+    passphrase: z.string().min(8).max(1024).optional(),
+  })
+  .strict()
+  .refine((e) => e.recipients.length > 0 || e.passphrase !== undefined, 'Give recipients or a passphrase.')
+  .refine(
+    (e) => !(e.recipients.length > 0 && e.passphrase !== undefined),
+    'age encrypts to recipients or to a passphrase, not both.',
+  );
+export type BackupEncryption = z.input<typeof BackupEncryption>;
+
+/** What opens an encrypted backup: an age identity file (its path; read in the main process) or the passphrase. */
+export const BackupDecryption = z
+  .object({ identityFile: z.string().min(1).max(4096).optional(), passphrase: z.string().min(1).max(1024).optional() })
+  .strict();
+export type BackupDecryption = z.input<typeof BackupDecryption>;
+
 export const CreateBackupOptions = z
   .object({
     /** Free text appended to the file name (letters, digits, dash, underscore). */
@@ -164,6 +191,8 @@ export const CreateBackupOptions = z
     checksums: z.boolean().default(true),
     /** Worker connections dumping tables in parallel, all in one snapshot. */
     workers: z.number().int().min(1).max(8).default(1),
+    /** Write an age-encrypted `.sql.gz.age` instead of a plain `.sql.gz`. */
+    encrypt: BackupEncryption.optional(),
   })
   .strict();
 export type CreateBackupOptions = z.input<typeof CreateBackupOptions>;
@@ -260,6 +289,8 @@ export const backupOperations = {
         name: BackupFileName.optional(),
         path: z.string().min(1).max(4096).optional(),
         scratchRestore: z.boolean().default(false),
+        /** For an encrypted (.age) file: what opens it. */
+        decrypt: BackupDecryption.optional(),
       })
       .strict()
       .refine(
@@ -275,7 +306,7 @@ export const backupOperations = {
   ),
   'backups.download': op(
     "Start a job copying a backup from the profile's remote folder (SFTP) into its local folder, resuming a partial copy",
-    z.object({ profileId: Id, name: BackupFileName }).strict(),
+    z.object({ profileId: Id, name: BackupFileName, encrypt: BackupEncryption.optional() }).strict(),
     JobSnapshot,
     { risk: 'write' },
   ),

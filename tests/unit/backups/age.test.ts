@@ -118,7 +118,7 @@ describe('age v1 on node:crypto, against Debian age', () => {
     fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 200_000 + 2 * 65552 - 100_000));
     await expect(decryptFile(cut, keys)).rejects.toHaveProperty('code');
     const flipped = Buffer.from(bytes);
-    flipped[flipped.length - 50] ^= 1;
+    flipped.writeUInt8((flipped.at(-50) ?? 0) ^ 1, flipped.length - 50);
     fs.writeFileSync(cut, flipped);
     await expect(decryptFile(cut, keys)).rejects.toMatchObject({ code: 'BACKUP_CORRUPT' });
   });

@@ -12,9 +12,13 @@ const HEADER_READ = 64 << 10;
  * its own), so the manifest at the end, one member, or the whole file are read without decrypting the rest
  * and without plaintext on disk. A wrong key fails at open (BACKUP_DECRYPT_FAILED), before any byte is read.
  */
-export async function openAgeSource(cipher: ByteSource, keys: AgeKeys): Promise<ByteSource> {
+export async function openAgeSource(
+  cipher: ByteSource,
+  keys: AgeKeys,
+  unwrap: (head: Buffer) => Promise<{ fileKey: Buffer; headerLength: number }> = (head) => unwrapFileKey(head, keys),
+): Promise<ByteSource> {
   const head = await cipher.read(0, Math.min(cipher.size, HEADER_READ));
-  const { fileKey, headerLength } = await unwrapFileKey(head, keys);
+  const { fileKey, headerLength } = await unwrap(head);
   const start = headerLength + PAYLOAD_NONCE;
   if (cipher.size < start) throw new AppError('BACKUP_INCOMPLETE', `${cipher.name} is incomplete: no payload.`);
   const nonce = head.length >= start ? head.subarray(headerLength, start) : await cipher.read(headerLength, PAYLOAD_NONCE);

@@ -34,6 +34,15 @@ export async function describeFile(facts: FileFacts, open: () => Promise<ByteSou
     tableCount: null,
     manifest: null,
   };
+  if (facts.name.endsWith('.age')) {
+    // Encrypted (age): nothing inside is readable without its key; shown as an encrypted copy of ours.
+    return {
+      ...base,
+      fingerprint: `stat:${facts.name}:${facts.size}:${Math.round(facts.mtimeMs)}`,
+      format: 'sysndd-admin',
+      status: 'unknown',
+    };
+  }
   const src = await open();
   try {
     try {
@@ -131,6 +140,7 @@ export function toEntry(
     database: main.database,
     serverVersion: main.serverVersion,
     verified: verifiedNow(file, copy, cache),
+    encrypted: file.name.endsWith('.age'),
     seal: judge && main.format === 'sysndd-admin' && main.status === 'complete' ? judge(main.seal ?? null) : null,
   };
 }

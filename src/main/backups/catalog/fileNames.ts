@@ -7,7 +7,7 @@ import { AppError } from '../../core/AppError';
  * path. A name is one plain file name ending in .sql or .sql.gz, and it resolves inside its folder.
  */
 
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}\.sql(\.gz)?$/;
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}\.sql(\.gz)?(\.age)?$/;
 
 export function isBackupFileName(name: string): boolean {
   return SAFE_NAME.test(name) && !name.includes('..') && !/^latest\./i.test(name);
@@ -18,7 +18,7 @@ export function resolveBackupPath(dir: string, name: string): string {
   if (!SAFE_NAME.test(name) || name.includes('..') || name.includes('/') || name.includes('\\') || name.includes('\0')) {
     throw new AppError(
       'UNSAFE_FILENAME',
-      `"${name.slice(0, 80)}" is not a backup file name (letters, digits, . _ + -; ending in .sql or .sql.gz; no folders).`,
+      `"${name.slice(0, 80)}" is not a backup file name (letters, digits, . _ + -; ending in .sql, .sql.gz or .sql.gz.age; no folders).`,
     );
   }
   const root = path.resolve(dir);
@@ -56,10 +56,10 @@ export function timestampForName(d: Date): string {
  * `<database>_<YYYYMMDDTHHMMSSZ>[_<label>].sql.gz`, made unique in `dir` (neither the name nor its `.partial`
  * exists); `_2`, `_3`... are added when two backups start in the same second.
  */
-export function newBackupName(dir: string, database: string, when: Date, label?: string): string {
+export function newBackupName(dir: string, database: string, when: Date, label?: string, ext = '.sql.gz'): string {
   const base = `${fileSafe(database)}_${timestampForName(when)}${label ? `_${fileSafe(label, 'label')}` : ''}`;
   for (let i = 1; i < 1000; i++) {
-    const name = `${base}${i === 1 ? '' : `_${i}`}.sql.gz`;
+    const name = `${base}${i === 1 ? '' : `_${i}`}${ext}`;
     const full = path.join(dir, name);
     if (!fs.existsSync(full) && !fs.existsSync(`${full}.partial`)) return name;
   }

@@ -4,6 +4,7 @@ import type { BackupManifest, BackupTableInfo } from '../../../shared/contract/b
 import { TOOL_NAME } from '../../app/version';
 import { killSessions, threadIdOf } from '../../connections/mysql/killSessions';
 import { AppError } from '../../core/AppError';
+import type { AgeRecipients } from '../age/ageHeader';
 import { BackupFileWriter } from '../format/BackupFileWriter';
 import type { Sealer } from '../format/seal';
 import { planTable, quoteIdent } from './columns';
@@ -40,6 +41,8 @@ export interface RunBackupInput {
   /** Raw SQL bytes per gzip member (default 4 MiB) and per INSERT statement (default 1 MiB). */
   /** Signs the manifest (format/seal.ts); without one the backup is written unsealed. */
   sealer?: Sealer | null;
+  /** Write an age-encrypted file (format/BackupFileWriter.ts); null or absent: plain. */
+  encrypt?: AgeRecipients | null;
   blockLimit?: number;
   statementLimit?: number;
 }
@@ -110,7 +113,7 @@ export async function runBackup(input: RunBackupInput): Promise<RunBackupResult>
     warnings.push(...objects.warnings);
     for (const w of warnings) input.log('warn', w);
 
-    writer = await BackupFileWriter.open(input.finalPath);
+    writer = await BackupFileWriter.open(input.finalPath, { encrypt: input.encrypt });
     const w = writer;
     const level = input.compressionLevel;
     const preamble = preambleText({

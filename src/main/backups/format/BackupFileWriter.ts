@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { BackupManifest, BackupMember, BackupMemberKind } from '../../../shared/contract/backups';
 import { AppError } from '../../core/AppError';
+import { type AgeRecipients, makeHeader } from '../age/ageHeader';
+import { AgeEncryptor } from '../age/agePayload';
 import { encodeEndLine, encodeManifestText } from './manifestCodec';
 import type { Sealer } from './seal';
 
@@ -37,20 +39,32 @@ export class BackupFileWriter {
   private failure: Error | null = null;
   private readonly members: BackupMember[] = [];
   private closed = false;
+  /** Where the next bytes go in the file: the plaintext offset, or past the age header when encrypting. */
+  private fileOffset = 0;
 
   private constructor(
     readonly finalPath: string,
     private readonly handle: fs.promises.FileHandle,
+    private readonly encryptor: AgeEncryptor | null,
   ) {
     this.partialPath = finalPath + PARTIAL_SUFFIX;
   }
 
-  /** Opens `finalPath.partial` exclusively; refuses when `finalPath` or the partial file already exists. */
-  static async open(finalPath: string): Promise<BackupFileWriter> {
+  /**
+   * Opens `finalPath.partial` exclusively; refuses when `finalPath` or the partial file already exists.
+   * With `encrypt`, the file is an age v1 file (docs/backup-format.md, "Encrypted"): its plaintext is the
+   * backup exactly as without, offsets in the manifest count plaintext bytes, nothing plain touches the disk.
+   */
+  static async open(finalPath: string, options: { encrypt?: AgeRecipients | null } = {}): Promise<BackupFileWriter> {
     if (fs.existsSync(finalPath)) throw new AppError('CONFLICT', `${finalPath} already exists; backups never overwrite a file.`);
+    const encryptor = options.encrypt
+      ? await makeHeader(options.encrypt).then((h) => new AgeEncryptor(h.fileKey, h.header))
+      : null;
     try {
       const handle = await fs.promises.open(finalPath + PARTIAL_SUFFIX, 'wx', 0o600);
-      return new BackupFileWriter(finalPath, handle);
+      const writer = new BackupFileWriter(finalPath, handle, encryptor);
+      if (encryptor) await writer.put(encryptor.prologue);
+      return writer;
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'EEXIST')
@@ -96,7 +110,7 @@ export class BackupFileWriter {
         rawBytes,
         ...(meta.rows !== undefined ? { rows: meta.rows } : {}),
       };
-      await writeAll(this.handle, bytes, this.offset);
+      await this.put(this.encryptor ? this.encryptor.update(bytes) : bytes);
       this.offset += bytes.length;
       this.members.push(member);
       return member;
@@ -119,13 +133,21 @@ export class BackupFileWriter {
     if (this.failure) throw this.failure;
     const full: BackupManifest = { ...manifest, members: [...this.members] };
     const tail = await manifestTail(full, this.offset, sealer);
-    await writeAll(this.handle, tail, this.offset);
+    if (this.encryptor) await this.put(Buffer.concat([this.encryptor.update(tail), this.encryptor.final()]));
+    else await this.put(tail);
     this.offset += tail.length;
     await this.handle.sync();
     await this.handle.close();
     this.closed = true;
     await renameNoReplace(this.partialPath, this.finalPath);
     return full;
+  }
+
+  /** Append file bytes (already encrypted when encrypting) at the end of what was written. */
+  private async put(bytes: Buffer): Promise<void> {
+    if (!bytes.length) return;
+    await writeAll(this.handle, bytes, this.fileOffset);
+    this.fileOffset += bytes.length;
   }
 
   /** Close and delete the partial file (idempotent). */

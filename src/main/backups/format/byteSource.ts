@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { AppError } from '../../core/AppError';
+import { AGE_MAGIC, isAgeHead, unwrapFileKey } from '../age/ageHeader';
+import { openAgeSource } from '../age/ageSource';
+import { registeredKeys } from '../age/keyRegistry';
 
 /**
  * Random access to a backup file wherever it lives: the local disk, or the SSH host over SFTP (the catalog
@@ -25,6 +28,32 @@ export async function openLocalSource(file: string): Promise<ByteSource> {
     throw new AppError('PRECONDITION_FAILED', `Cannot open ${file}: ${e.message}`);
   }
   const { size } = await handle.stat();
+  const plain = plainSource(file, handle, size);
+  // An age-encrypted backup reads as its plaintext with the keys given for it (age/keyRegistry.ts).
+  if (size >= AGE_MAGIC.length + 1 && isAgeHead(await plain.read(0, AGE_MAGIC.length + 1))) {
+    const reg = registeredKeys(file);
+    if (!reg) {
+      await handle.close();
+      throw new AppError('BACKUP_KEY_REQUIRED', `${file} is encrypted (age): give its identity file or passphrase.`);
+    }
+    const entry = reg;
+    try {
+      return await openAgeSource(plain, entry.keys, (head) => {
+        entry.fileKey ??= unwrapFileKey(head, entry.keys).catch((err: unknown) => {
+          entry.fileKey = null;
+          throw err;
+        });
+        return entry.fileKey;
+      });
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw err;
+    }
+  }
+  return plain;
+}
+
+function plainSource(file: string, handle: fs.promises.FileHandle, size: number): ByteSource {
   return {
     name: file,
     size,

@@ -9,6 +9,7 @@ import type {
   VerifyResult,
 } from '../../../shared/contract/index';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
+import { decryptionFromFlags, encryptionFromFlags, PASSPHRASE_ENV } from '../backupSecrets';
 import { type CliContext, CliExit } from '../CliContext';
 import { canPrompt, withPromptedConfirmation } from '../confirmPrompt';
 import { promptLine } from '../prompt';
@@ -86,6 +87,19 @@ function positiveInt(cli: CliContext, value: string | undefined, flag: string): 
 }
 
 type TargetWithFolders = DbTargetOptions & BackupFolderOptions;
+type CreateFlags = DbTargetOptions & {
+  dir?: string;
+  label?: string;
+  level: string;
+  workers: string;
+  checksums: boolean;
+  encryptTo?: string[];
+  encryptPassphrase?: boolean;
+};
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 function addTargetWithFolders(cmd: Command): Command {
   return addBackupFolderOptions(addDbTargetOptions(cmd));
@@ -122,8 +136,11 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
     .option('--level <1-9>', 'gzip level (1 = fastest, default)', '1')
     .option('--workers <n>', 'connections dumping tables in parallel inside one snapshot', '1')
     .option('--no-checksums', 'skip CHECKSUM TABLE inside the snapshot (faster; verify then compares row counts only)')
-    .action(async (o: DbTargetOptions & { dir?: string; label?: string; level: string; workers: string; checksums: boolean }) => {
+    .option('--encrypt-to <recipient>', 'encrypt (age) to this age1… public key; repeat for more', collect, [])
+    .option('--encrypt-passphrase', `encrypt (age) with a passphrase from ${PASSPHRASE_ENV} or a prompt (never argv)`)
+    .action(async (o: CreateFlags) => {
       const profileId = await cli.resolveTarget(o);
+      const encrypt = await encryptionFromFlags(cli, o);
       const job = await cli.call('backups.create', {
         profileId,
         options: {
@@ -132,11 +149,12 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
           compressionLevel: positiveInt(cli, o.level, '--level') ?? 1,
           workers: positiveInt(cli, o.workers, '--workers') ?? 1,
           checksums: o.checksums,
+          encrypt,
         },
       });
       const final = await followOrFail(cli, job);
       const r = final.result as CreateBackupResult;
-      if (cli.json) {
+      if (cli.json && !encrypt) {
         const { manifest } = await cli.call('backups.manifest', { path: r.path });
         cli.output({ path: r.path, manifest });
       } else {
@@ -169,7 +187,8 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
       '--test-restore',
       "also restore into a scratch schema on the profile's server and compare row counts and CHECKSUM TABLE",
     )
-    .action(async (file: string, o: { profile?: string; testRestore?: boolean }) => {
+    .option('--identity <file>', `age identity file of an encrypted backup (or ${PASSPHRASE_ENV} / a prompt for a passphrase)`)
+    .action(async (file: string, o: { profile?: string; testRestore?: boolean; identity?: string }) => {
       if (o.testRestore && !o.profile)
         cli.fail({
           ok: false,
@@ -178,11 +197,12 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
         });
       const profileId = o.profile ? await cli.resolveTarget({ profile: o.profile }) : undefined;
       const byName = profileId !== undefined && !file.includes('/') && !fs.existsSync(file);
+      const decrypt = await decryptionFromFlags(cli, file, o);
       const job = await cli.call(
         'backups.verify',
         byName
-          ? { profileId, name: file, scratchRestore: Boolean(o.testRestore) }
-          : { path: file, profileId, scratchRestore: Boolean(o.testRestore) },
+          ? { profileId, name: file, scratchRestore: Boolean(o.testRestore), decrypt }
+          : { path: file, profileId, scratchRestore: Boolean(o.testRestore), decrypt },
       );
       const final = await followOrFail(cli, job);
       cli.output(final.result as VerifyResult, (r) => {
@@ -190,7 +210,8 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
           ? `test restore into ${r.scratch.schema} matched ${r.scratch.tablesCompared} tables`
           : `${r.members} members match`;
         const seal = r.seal ? `\nseal: ${r.seal.summary}` : '';
-        return `OK ${r.path}: ${r.format === 'foreign' ? 'plain dump, complete' : what}${seal}`;
+        const enc = r.encrypted ? ' (encrypted, decrypted in memory)' : '';
+        return `OK ${r.path}${enc}: ${r.format === 'foreign' ? 'plain dump, complete' : what}${seal}`;
       });
     });
 

@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import type { BackupDecryption, BackupEncryption } from '../../shared/contract/backups';
+import type { App } from '../app/App';
+import { isAgeHead } from '../backups/age/ageHeader';
+import { keysOf } from '../backups/age/backupKeys';
+import { registerDefaultBackupKeys } from '../backups/age/keyRegistry';
+import type { CliContext } from './CliContext';
+import { promptSecret } from './prompt';
+
+/**
+ * Keys of encrypted backups on the command line: never on argv. `--identity FILE` names an age identity
+ * file (only its path travels); the passphrase comes from SYSNDD_ADMIN_BACKUP_PASSPHRASE or a prompt
+ * without echo on a terminal.
+ */
+export const PASSPHRASE_ENV = 'SYSNDD_ADMIN_BACKUP_PASSPHRASE';
+export const IDENTITY_ENV = 'SYSNDD_ADMIN_BACKUP_IDENTITY';
+
+async function passphrase(cli: CliContext, question: string): Promise<string | undefined> {
+  const env = process.env[PASSPHRASE_ENV];
+  if (env) return env;
+  if (!process.stdin.isTTY || cli.json) return undefined;
+  return (await promptSecret(`${question} (${PASSPHRASE_ENV} also works): `)) ?? undefined;
+}
+
+export async function encryptionFromFlags(
+  cli: CliContext,
+  o: { encryptTo?: string[]; encryptPassphrase?: boolean },
+): Promise<BackupEncryption | undefined> {
+  if (o.encryptPassphrase) {
+    const p = await passphrase(cli, 'Passphrase to encrypt the backup with');
+    if (!p)
+      cli.fail({
+        ok: false,
+        code: 'INVALID_ARGUMENT',
+        message: `--encrypt-passphrase: set ${PASSPHRASE_ENV} or run on a terminal.`,
+      });
+    return { passphrase: p };
+  }
+  return o.encryptTo?.length ? { recipients: o.encryptTo } : undefined;
+}
+
+/** For a file that is (or may be) encrypted: `--identity`, else the passphrase when the file is age. */
+export async function decryptionFromFlags(
+  cli: CliContext,
+  file: string,
+  o: { identity?: string },
+): Promise<BackupDecryption | undefined> {
+  if (o.identity) return { identityFile: o.identity };
+  if (!isLocalAgeFile(file)) return undefined;
+  const p = await passphrase(cli, `Passphrase of ${file}`);
+  return p ? { passphrase: p } : undefined;
+}
+
+function isLocalAgeFile(file: string): boolean {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(32);
+      return isAgeHead(buf.subarray(0, fs.readSync(fd, buf, 0, 32, 0)));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** Env keys for every encrypted backup this CLI process opens (e.g. `restore FILE.sql.gz.age`). */
+export function registerEnvBackupKeys(app: App): void {
+  const identityFile = process.env[IDENTITY_ENV];
+  const pass = process.env[PASSPHRASE_ENV];
+  if (!identityFile && !pass) return;
+  registerDefaultBackupKeys(keysOf({ identityFile, passphrase: pass }, app.knownSecrets));
+}
