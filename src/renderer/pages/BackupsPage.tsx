@@ -7,6 +7,7 @@ import { call, errorMessage } from '../api';
 import { BackupDetailsDrawer } from '../components/backups/BackupDetailsDrawer';
 import { type BackupActions, BackupTable } from '../components/backups/BackupTable';
 import { CreateBackupButton } from '../components/backups/CreateBackupButton';
+import { CompareModal } from '../components/backups/compare/CompareModal';
 import { DeleteBackupModal } from '../components/backups/DeleteBackupModal';
 import { PruneModal } from '../components/backups/PruneModal';
 import { JobProgress } from '../components/JobProgress';
@@ -59,6 +60,7 @@ function BackupsView({ profile }: { profile: Profile }) {
   const [filters, setFilters] = useState<Filters>({ text: '', location: null, status: null });
   const [details, setDetails] = useState<BackupEntry | null>(null);
   const [deleting, setDeleting] = useState<BackupEntry | null>(null);
+  const [comparing, setComparing] = useState<BackupEntry | null>(null);
   const [pruning, setPruning] = useState(false);
   const { tracked, track } = useTrackedJobs(reload);
   const creating = tracked.some((j) => j.kind === 'backup.create' && isLive(j));
@@ -75,6 +77,7 @@ function BackupsView({ profile }: { profile: Profile }) {
     () => ({
       details: (e) => setDetails(e),
       remove: (e) => setDeleting(e),
+      compare: (e) => setComparing(e),
       restore: (e) => navigate(`restore?profile=${encodeURIComponent(profile.id)}&file=${encodeURIComponent(e.localPath ?? '')}`),
       download: async (e) => {
         try {
@@ -212,6 +215,7 @@ function BackupsView({ profile }: { profile: Profile }) {
         <BackupTable entries={entries} actions={actions} busy={busy} />
       )}
       <BackupDetailsDrawer profileId={profile.id} entry={details} onClose={() => setDetails(null)} onRestore={actions.restore} />
+      <CompareModal profileId={profile.id} entry={comparing} onClose={() => setComparing(null)} />
       <DeleteBackupModal
         profileId={profile.id}
         entry={deleting}

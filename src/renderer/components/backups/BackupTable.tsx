@@ -20,6 +20,7 @@ export interface BackupActions {
   verify(e: BackupEntry, scratchRestore: boolean): void;
   remove(e: BackupEntry): void;
   restore(e: BackupEntry): void;
+  compare(e: BackupEntry): void;
 }
 
 const ROW_HEIGHT = 44;
@@ -262,6 +263,9 @@ function RowMenu({ entry, actions, busy }: { entry: BackupEntry; actions: Backup
           data-testid="backup-action-restore"
         >
           Restore…
+        </Menu.Item>
+        <Menu.Item disabled={!local || !ours} onClick={() => actions.compare(entry)} data-testid="backup-action-compare">
+          Compare with live…
         </Menu.Item>
         <Menu.Divider />
         <Menu.Item
