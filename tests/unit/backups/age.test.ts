@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { generateIdentity, parseIdentityFile, parseRecipient } from '../../../src/main/backups/age/ageKeys';
-import { createAgeDecryptStream, createAgeEncryptStream, openAgeSource } from '../../../src/main/backups/age/ageSource';
+import { createAgeDecryptStream, createAgeEncryptStream } from '../../../src/main/backups/age/ageSource';
+import { registerBackupKeys } from '../../../src/main/backups/age/keyRegistry';
 import { openLocalSource } from '../../../src/main/backups/format/byteSource';
 
 /** Interop with Debian's `age` (1.1): our files open with it, its files open with us, both ways, keys and passphrase. */
@@ -54,12 +55,14 @@ describe('age v1 on node:crypto, against Debian age', () => {
     expect(age(['-r', id.recipient, '-o', theirs], plain).code).toBe(0);
     expect((await decryptFile(theirs, { identities: parseIdentityFile(id.text) })).equals(plain)).toBe(true);
     // Random access over the decrypted view.
-    const src = await openAgeSource(await openLocalSource(theirs), { identities: parseIdentityFile(id.text) });
+    const release = registerBackupKeys(theirs, { identities: parseIdentityFile(id.text) });
+    const src = await openLocalSource(theirs);
     try {
       expect(src.size).toBe(n);
       if (n > 70_000) expect((await src.read(65_000, 5_000)).equals(plain.subarray(65_000, 70_000))).toBe(true);
     } finally {
       await src.close();
+      release();
     }
   });
 
