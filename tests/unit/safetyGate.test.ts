@@ -30,6 +30,7 @@ describe('contract: every operation declares its risk', () => {
       .sort();
     expect(destructive).toEqual([
       'backups.delete',
+      'backups.diff.putBack',
       'backups.prune',
       'connections.knownHosts.forget',
       'mail.messages.delete',
@@ -48,6 +49,8 @@ describe('contract: every operation declares its risk', () => {
     for (const [, d] of Object.entries(operations)) expect(d.destructive).toBe(d.risk === 'destructive');
     expect(operations['restore.start'].confirm).toEqual({ kind: 'word', word: 'RESTORE' });
     expect(operations['backups.prune'].confirm).toEqual({ kind: 'word', word: 'DELETE' });
+    // Putting rows back replaces live data like a restore: RESTORE, or the database name on production.
+    expect(operations['backups.diff.putBack'].confirm).toEqual({ kind: 'word', word: 'RESTORE', production: 'database' });
     expect(operations['migrations.migrate'].confirm).toEqual({ kind: 'database', elsewhere: 'none' });
   });
 });
