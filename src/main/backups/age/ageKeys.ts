@@ -51,7 +51,7 @@ export function hmac(key: Buffer, data: Buffer): Buffer {
 
 export function parseRecipient(text: string): Buffer {
   const d = bech32Decode(text.trim());
-  if (!d || d.hrp !== 'age' || d.data.length !== 32 || text.trim() !== text.trim().toLowerCase())
+  if (d?.hrp !== 'age' || d.data.length !== 32 || text.trim() !== text.trim().toLowerCase())
     throw new AppError('INVALID_ARGUMENT', `Not an age X25519 recipient (age1…): "${text.slice(0, 80)}"`);
   return d.data;
 }
@@ -67,7 +67,7 @@ export function parseIdentityFile(text: string): AgeIdentity[] {
     const l = line.trim();
     if (!l || l.startsWith('#')) continue;
     const d = bech32Decode(l);
-    if (!d || d.hrp !== 'age-secret-key-' || d.data.length !== 32 || l !== l.toUpperCase())
+    if (d?.hrp !== 'age-secret-key-' || d.data.length !== 32 || l !== l.toUpperCase())
       throw new AppError('INVALID_ARGUMENT', 'The identity file holds a line that is not an age secret key (AGE-SECRET-KEY-1…).');
     const privateKey = x25519Private(d.data);
     ids.push({ privateKey, publicKey: rawX25519Public(createPublicKey(privateKey)) });
