@@ -4,7 +4,14 @@ import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupManifest, CreateBackupResult } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
-import { createProfileForTestDb, createTestDatabase, rootConnection, seqRows, type TestDatabase } from '../../fixtures/mysql';
+import {
+  createProfileForTestDb,
+  createTestDatabase,
+  processList,
+  rootConnection,
+  seqRows,
+  type TestDatabase,
+} from '../../fixtures/mysql';
 
 /**
  * A writer commits pairs of rows (one in `a`, one in `b`, same transaction) while a backup runs. A backup
@@ -62,22 +69,16 @@ describe('backup consistency, cancellation and DDL races', () => {
    */
   async function waitUntilBackupWaitsOnB(observer: mysql.Connection): Promise<void> {
     for (let i = 0; i < 600; i++) {
-      const [rows] = await observer.query(
-        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE = 'Waiting for table metadata lock' AND INFO LIKE '%`b`%'",
-        [db.name],
-      );
-      if (((rows as Array<{ n: number }>)[0]?.n ?? 0) > 0) return;
+      const rows = await processList(observer);
+      if (rows.some((r) => r.db === db.name && r.State === 'Waiting for table metadata lock' && r.Info?.includes('`b`'))) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('the backup never reached table b');
   }
 
   async function selectsOnB(observer: mysql.Connection): Promise<number> {
-    const [rows] = await observer.query(
-      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'SELECT %FROM `b`%'",
-      [db.name],
-    );
-    return (rows as Array<{ n: number }>)[0]?.n ?? 0;
+    const rows = await processList(observer);
+    return rows.filter((r) => r.db === db.name && /^SELECT .*FROM `b`/s.test(r.Info ?? '')).length;
   }
 
   for (const workers of [1, 2]) {

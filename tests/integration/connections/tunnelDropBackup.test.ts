@@ -4,7 +4,14 @@ import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
-import { createProfileForTestDb, createTestDatabase, rootConnection, seqRows, type TestDatabase } from '../../fixtures/mysql';
+import {
+  createProfileForTestDb,
+  createTestDatabase,
+  processList,
+  rootConnection,
+  seqRows,
+  type TestDatabase,
+} from '../../fixtures/mysql';
 import { keyAuthHop, type SshdFixture, startSshd } from '../../fixtures/sshd';
 
 /** Big enough that dumping it through the tunnel takes a while, so the drop lands mid-stream. */
@@ -83,11 +90,9 @@ describe('tunnel dropped during a backup', () => {
     const observer = await rootConnection();
     try {
       const reading = async () => {
-        const [rows] = await observer.query<mysql.RowDataPacket[]>(
-          "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE '%FROM `big`%' AND ID <> CONNECTION_ID()",
-          [db.name],
-        );
-        return Number(rows[0]?.n);
+        const rows = await processList(observer);
+        return rows.filter((r) => r.db === db.name && r.Info?.includes('FROM `big`') && Number(r.Id) !== observer.threadId)
+          .length;
       };
       await expect.poll(reading, { timeout: 10_000, interval: 100 }).toBe(0);
     } finally {

@@ -4,19 +4,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../fixtures/app';
-import { createProfileForTestDb, createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
+import {
+  createProfileForTestDb,
+  createTestDatabase,
+  mysqlInfo,
+  processList,
+  rootConnection,
+  type TestDatabase,
+} from '../../fixtures/mysql';
 import { migrationsFolder, query, waitJob } from './helpers';
 
 const SLOW = 'CREATE TABLE crash_a (id INT);\nDO SLEEP(2.5);\nCREATE TABLE crash_b (id INT);\n';
 
 async function sleepingSession(db: string): Promise<number> {
   for (let i = 0; i < 400; i++) {
-    const rows = await query<{ ID: number }>(
-      db,
-      "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'DO SLEEP%'",
-      [db],
-    );
-    if (rows[0]) return Number(rows[0].ID);
+    const row = (await processList()).find((r) => r.db === db && r.Info?.startsWith('DO SLEEP'));
+    if (row) return Number(row.Id);
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the migration never reached its DO SLEEP statement');
@@ -124,9 +127,7 @@ describe('a CLI process killed (SIGKILL) mid-statement', () => {
     // A plain run refuses the half-applied file; a resume from statement 3 finishes it.
     const refused = await waitJob(t, await t.ok('migrations.migrate', { profileId }));
     expect(refused.error?.code).toBe('PRECONDITION_FAILED');
-    await expect
-      .poll(() => query(db.name, 'SELECT ID FROM information_schema.PROCESSLIST WHERE ID = ?', [session]), { timeout: 5000 })
-      .toEqual([]);
+    await expect.poll(async () => (await processList()).filter((r) => Number(r.Id) === session), { timeout: 5000 }).toEqual([]);
     const resumed = await waitJob(
       t,
       await t.ok('migrations.repair.resume', { profileId, filename: '001_slow.sql', fromStatement: 2, confirm: true }),

@@ -1,10 +1,17 @@
 import fs from 'node:fs';
 import { Writable } from 'node:stream';
-import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/main/cli/program';
 import { createTestApp, type TestApp } from '../../fixtures/app';
-import { createProfileForTestDb, createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
+import {
+  createProfileForTestDb,
+  createTestDatabase,
+  mysqlInfo,
+  processList,
+  rootConnection,
+  type TestDatabase,
+} from '../../fixtures/mysql';
 import { migrationsFolder, query, waitJob } from './helpers';
 
 function sink() {
@@ -60,11 +67,9 @@ describe("GET_LOCK('sysndd_migration') held by someone else", () => {
     expect(lock.holder?.command).toBe('Sleep');
     const first = lock.holder?.timeSeconds;
     expect(first).toBeGreaterThanOrEqual(2);
-    const [rows] = await holder.query<RowDataPacket[]>('SELECT TIME FROM information_schema.PROCESSLIST WHERE ID = ?', [
-      holder.threadId,
-    ]);
+    const own = (await processList(holder)).find((r) => Number(r.Id) === holder.threadId);
     // Our own query reset the holder's TIME: the figure is read from the processlist, not made up.
-    expect(Number(rows[0]?.TIME)).toBeLessThan(first as number);
+    expect(Number(own?.Time)).toBeLessThan(first as number);
   });
 
   it('migrate gives up with MIGRATION_LOCK_BUSY naming the holder after the lock timeout', async () => {
@@ -90,12 +95,9 @@ describe("GET_LOCK('sysndd_migration') held by someone else", () => {
     const seen = new Set<string>();
     let snap = await t.ok('jobs.get', { id: job.id });
     while (!snap.finishedAt) {
-      const rows = await query<{ INFO: string }>(
-        db.name,
-        "SELECT INFO FROM information_schema.PROCESSLIST WHERE USER = ? AND DB = ? AND INFO LIKE 'SELECT GET_LOCK(%'",
-        [mysqlInfo().user, db.name],
-      );
-      for (const r of rows) seen.add(r.INFO);
+      for (const r of await processList()) {
+        if (r.User === mysqlInfo().user && r.db === db.name && r.Info?.startsWith('SELECT GET_LOCK(')) seen.add(r.Info);
+      }
       await new Promise((r) => setTimeout(r, 50));
       snap = await t.ok('jobs.get', { id: job.id });
     }
@@ -116,11 +118,8 @@ describe("GET_LOCK('sysndd_migration') held by someone else", () => {
     expect(done.state).toBe('cancelled');
     expect(Date.now() - t0).toBeLessThan(3000);
     // The server notices the closed socket at the end of the current wait slice (≤ 1 s).
-    const waiting = () =>
-      query(db.name, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? AND DB = ? AND INFO LIKE '%GET_LOCK%'", [
-        mysqlInfo().user,
-        db.name,
-      ]);
+    const waiting = async () =>
+      (await processList()).filter((r) => r.User === mysqlInfo().user && r.db === db.name && r.Info?.includes('GET_LOCK'));
     await expect.poll(waiting, { timeout: 3000 }).toEqual([]);
   });
 

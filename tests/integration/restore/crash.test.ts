@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAccountName } from '../../../src/main/restore/confinement/loadAccount';
 import { createTestApp, type TestApp } from '../../fixtures/app';
-import { createProfileForTestDb, createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
+import {
+  createProfileForTestDb,
+  createTestDatabase,
+  mysqlInfo,
+  processList,
+  rootConnection,
+  type TestDatabase,
+} from '../../fixtures/mysql';
 import {
   buildFixtureDb,
   dropSchemas,
@@ -240,13 +247,12 @@ describe('restore crash safety', () => {
       try {
         // Poll for as long as the job runs (it may first wait for the migration lock), not a fixed time.
         while (killed === null && ['queued', 'running'].includes(t.app.jobs.get(job.id).state)) {
-          const rows = await query<{ ID: number }>(
-            root,
-            "SELECT ID FROM information_schema.PROCESSLIST WHERE DB LIKE ? AND COMMAND = 'Query' AND INFO LIKE 'INSERT%' LIMIT 1",
-            [`${live.name}\\_\\_restore\\_%`],
+          // SHOW PROCESSLIST: information_schema.PROCESSLIST fails on MySQL while the load runs 4-byte text.
+          const row = (await processList(root, { full: false })).find(
+            (r) => r.db?.startsWith(`${live.name}__restore_`) && r.Command === 'Query' && r.Info?.startsWith('INSERT'),
           );
-          if (rows[0]) {
-            killed = Number(rows[0].ID);
+          if (row) {
+            killed = Number(row.Id);
             await root.query(`KILL ${killed}`);
           } else await sleep(10);
         }
