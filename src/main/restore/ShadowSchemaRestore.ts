@@ -44,6 +44,8 @@ export interface RestoreRunResult {
   prevSchema: string | null;
   preRestoreBackup: string | null;
   stats: RestoreStats;
+  /** Who sealed the file, in words (the preflight's seal check): kept in the job result and its audit row. */
+  origin: string | null;
 }
 
 type Row = RowDataPacket & Record<string, unknown>;
@@ -343,7 +345,8 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
     };
     journal.update(id, { phase: 'completed', stats, error: null });
     ctx.progress({ stage: 'done', done: 1, total: 1, unit: 'steps', rows: stats.rows, bytes: stats.bytes });
-    return { restoreId: id, targetDatabase: db, prevSchema: prev, preRestoreBackup: preBackup, stats };
+    const origin = report.checks.find((c) => c.id === 'seal')?.message ?? null;
+    return { restoreId: id, targetDatabase: db, prevSchema: prev, preRestoreBackup: preBackup, stats, origin };
   } catch (err) {
     const f = toFailure(err);
     if (runId) {

@@ -17,6 +17,7 @@ import type { SourceInventory } from '../sources/inventory';
 import { numericServerVersion } from '../sql/dumpStatements';
 import { foreignKeys, scopeOf, tableScopeCheck } from '../tableScope';
 import { Grants } from './grants';
+import { sealCheck } from './sealCheck';
 
 type Row = RowDataPacket & Record<string, unknown>;
 
@@ -254,6 +255,10 @@ export async function runPreflight(i: PreflightInput): Promise<{ report: Preflig
     checks.push(...scoped.checks);
     suggestedTables = scoped.suggestedTables;
   }
+
+  // Origin (sealed backups).
+  const seal = await sealCheck(i.app, inv);
+  add('seal', seal.status, seal.message);
 
   // Privileges.
   const grantRows = await rows<Row>(control, 'SHOW GRANTS');
