@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackupDecryption, BackupLocation, PrunePlan, VerifyResult } from '../../shared/contract/backups';
+import type { BackupDecryption, BackupEncryption, BackupLocation, PrunePlan, VerifyResult } from '../../shared/contract/backups';
 import type { JobSnapshot } from '../../shared/contract/jobs';
 import type { App } from '../app/App';
 import { AppError, toFailure } from '../core/AppError';
-import { decryptedIfAge, isAgeFile, keysOf } from './age/backupKeys';
+import { decryptedIfAge, isAgeFile, keysOf, recipientsOf } from './age/backupKeys';
 import { registerBackupKeys } from './age/keyRegistry';
 import type { BackupService } from './BackupService';
 import { resolveBackupPath, resolveRemotePath } from './catalog/fileNames';
@@ -14,7 +14,8 @@ import { openVersioned, recordVerified } from './catalog/verifiedContent';
 import { inspectBackupFrom, readManifestDetailed, type VerifyReport } from './format/BackupFileReader';
 import type { ByteSource } from './format/byteSource';
 import { scanForeignFrom } from './format/foreignDump';
-import { downloadBackup } from './remote/download';
+import { type DownloadInput, downloadBackup } from './remote/download';
+import { downloadEncrypted } from './remote/downloadEncrypted';
 import { statRemote, unlinkRemote } from './remote/sftpFiles';
 import { scratchRestore } from './verify/scratchRestore';
 
@@ -171,22 +172,27 @@ export class BackupMaintenance {
     return { file: src.name, ok: problems.length === 0, manifest: null, seal: null, members: 0, problems };
   }
 
-  startDownload(profileId: string, name: string): JobSnapshot {
+  /** `encrypt`: write `NAME.age` (remote plain → local encrypted, remote/downloadEncrypted.ts). */
+  startDownload(profileId: string, name: string, encrypt?: BackupEncryption): JobSnapshot {
     const profile = this.app.profiles.get(profileId);
     const remoteDir = this.backups.remoteDir(profile);
     if (!remoteDir)
       throw new AppError('PRECONDITION_FAILED', `Profile "${profile.name}" has no SSH host and remote backup folder.`);
     resolveRemotePath(remoteDir, name);
+    // Parsed now (a bad recipient is refused, not a failed job); the passphrase joins the log scrubber.
+    const to = recipientsOf(encrypt, this.app.knownSecrets);
+    if (to && name.endsWith('.age'))
+      throw new AppError('PRECONDITION_FAILED', `${name} is already encrypted: download it without encryption.`);
     return this.app.jobs.start({
       kind: 'backup.download',
-      title: `Download ${name}`,
+      title: `Download ${name}${to ? ' (encrypted)' : ''}`,
       profileId,
       exclusiveKey: `backup-download:${profileId}:${name}`,
       run: async (ctx) => {
         const sftp = await this.app.connections.openSftp(profileId);
         try {
           const localDir = await this.backups.localDirReady(profile);
-          const result = await downloadBackup({
+          const input: DownloadInput = {
             profileId,
             sftp,
             remoteDir,
@@ -196,7 +202,8 @@ export class BackupMaintenance {
             signal: ctx.signal,
             onProgress: (done, total) => ctx.progress({ stage: `downloading ${name}`, done, total, unit: 'bytes', bytes: done }),
             log: (level, message) => ctx.log(level, message),
-          });
+          };
+          const result = to ? await downloadEncrypted(input, to) : await downloadBackup(input);
           await this.backups.catalog.scanLocal(profileId, localDir);
           return result;
         } finally {

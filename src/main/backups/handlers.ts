@@ -20,7 +20,7 @@ export function backupHandlers(app: App): HandlerGroup<BackupOps> {
     'backups.list': async ({ profileId, refreshRemote }) => app.backups.list(profileId, refreshRemote),
     'backups.create': async ({ profileId, options }) => app.backups.startCreate(profileId, options),
     'backups.verify': async (args) => app.backups.maintenance.startVerify(args),
-    'backups.download': async ({ profileId, name }) => app.backups.maintenance.startDownload(profileId, name),
+    'backups.download': async ({ profileId, name, encrypt }) => app.backups.maintenance.startDownload(profileId, name, encrypt),
     // The DELETE word is checked, and the call audited, by dispatch (the contract's rule for these two).
     'backups.delete': async ({ profileId, name, location }) => app.backups.maintenance.delete(profileId, name, location),
     'backups.prunePreview': async ({ profileId, rule }) => app.backups.maintenance.prunePreview(profileId, rule),

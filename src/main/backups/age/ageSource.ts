@@ -81,9 +81,12 @@ export async function openAgeSource(
   };
 }
 
-/** Plaintext → age file bytes, as a stream (downloads encrypted on the way, tests). */
-export async function createAgeEncryptStream(to: AgeRecipients): Promise<Transform> {
-  const { fileKey, header } = await makeHeader(to);
+/**
+ * Plaintext → age file bytes, as a stream (downloads encrypted on the way, tests). `made`: a header from
+ * `makeHeader` whose file key the caller keeps (the download checks its copy through it, in memory).
+ */
+export async function createAgeEncryptStream(to: AgeRecipients, made?: { fileKey: Buffer; header: Buffer }): Promise<Transform> {
+  const { fileKey, header } = made ?? (await makeHeader(to));
   const enc = new AgeEncryptor(fileKey, header);
   let started = false;
   return new Transform({

@@ -22,9 +22,15 @@ export function registerDefaultBackupKeys(keys: AgeKeys | null): void {
   fallback = keys ? { keys, fileKey: null, expires: Number.POSITIVE_INFINITY } : null;
 }
 
-export function registerBackupKeys(file: string, keys: AgeKeys, ttlMs = 6 * 3600_000): () => void {
+/** `unwrapped`: the file key itself, when this process wrote the file (a download checking its own copy). */
+export function registerBackupKeys(
+  file: string,
+  keys: AgeKeys,
+  ttlMs = 6 * 3600_000,
+  unwrapped?: { fileKey: Buffer; headerLength: number },
+): () => void {
   const key = path.resolve(file);
-  const entry: Entry = { keys, fileKey: null, expires: Date.now() + ttlMs };
+  const entry: Entry = { keys, fileKey: unwrapped ? Promise.resolve(unwrapped) : null, expires: Date.now() + ttlMs };
   entries.set(key, entry);
   return () => {
     if (entries.get(key) === entry) entries.delete(key);

@@ -146,6 +146,24 @@ export class CatalogCache {
     })();
   }
 
+  /** Add or replace one file's description (a download that read every byte of its encrypted copy). */
+  putFile(f: CachedFile): void {
+    this.store.db
+      .prepare(
+        `INSERT OR REPLACE INTO backup_files (profile_id, location, name, path, size, mtime_ms, version, fingerprint, format,
+           status, table_count, row_count, schema_version, database_name, server_version, created_at, manifest, seal, seen_at)
+         VALUES (@profileId, @location, @name, @path, @size, @mtimeMs, @version, @fingerprint, @format, @status,
+           @tableCount, @rowCount, @schemaVersion, @database, @serverVersion, @createdAt, @manifest, @seal, @seenAt)`,
+      )
+      .run({
+        ...f,
+        mtimeMs: Math.round(f.mtimeMs),
+        manifest: f.manifest ? JSON.stringify(f.manifest) : null,
+        seal: f.seal ? JSON.stringify(f.seal) : null,
+        seenAt: new Date().toISOString(),
+      });
+  }
+
   remove(profileId: string, location: FileLocation, name: string): void {
     this.store.db
       .prepare('DELETE FROM backup_files WHERE profile_id = ? AND location = ? AND name = ?')

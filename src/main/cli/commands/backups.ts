@@ -221,15 +221,24 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
   addTargetWithFolders(
     backup
       .command('download <name>')
-      .description("copy a backup from the target's remote folder (SFTP) to its local folder; resumes an interrupted copy"),
-  ).action(async (name: string, o: TargetWithFolders) => {
+      .description(
+        "copy a backup from the target's remote folder (SFTP) to its local folder; resumes an interrupted copy (unless encrypted)",
+      )
+      .option('--encrypt-to <recipient>', 'write NAME.age encrypted (age) to this age1… public key; repeat for more', collect, [])
+      .option(
+        '--encrypt-passphrase',
+        `write NAME.age encrypted with a passphrase from ${PASSPHRASE_ENV} or a prompt (never argv)`,
+      ),
+  ).action(async (name: string, o: TargetWithFolders & { encryptTo?: string[]; encryptPassphrase?: boolean }) => {
     if (!o.profile && o.url && !o.remoteDir)
       cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: 'With --url, give --ssh user@host and --remote-dir DIR.' });
+    const encrypt = await encryptionFromFlags(cli, o);
     const profileId = await resolveFolderTarget(cli, o);
-    const final = await followOrFail(cli, await cli.call('backups.download', { profileId, name }));
+    const final = await followOrFail(cli, await cli.call('backups.download', { profileId, name, encrypt }));
     cli.output(
-      final.result as { path: string; resumedFrom: number; sha256: string },
-      (r) => `Downloaded: ${r.path}${r.resumedFrom ? ` (resumed at ${bytes(r.resumedFrom)})` : ''}\nSHA-256 ${r.sha256}`,
+      final.result as { path: string; resumedFrom: number; sha256: string; encrypted?: boolean },
+      (r) =>
+        `Downloaded${r.encrypted ? ' encrypted' : ''}: ${r.path}${r.resumedFrom ? ` (resumed at ${bytes(r.resumedFrom)})` : ''}\nSHA-256 ${r.sha256}${r.encrypted ? ' (of the plaintext, as on the server)' : ''}`,
     );
   });
 
