@@ -49,6 +49,8 @@ export const BackupManifest = z.object({
     host: z.string(),
     database: z.string(),
     serverVersion: z.string(),
+    /** The source server's family; absent in backups made before it was recorded (see serverEngineOf). */
+    engine: z.enum(['mariadb', 'mysql']).optional(),
     binlog: z.object({ file: z.string(), position: z.number().int().nonnegative() }).nullable(),
     gtid: z.string().nullable(),
     charset: z.string(),
@@ -125,6 +127,8 @@ export const BackupEntry = z.object({
   schemaVersionHead: z.string().nullable(),
   database: z.string().nullable(),
   serverVersion: z.string().nullable(),
+  /** The source server's family: the manifest's, else read from serverVersion; null when unknown. */
+  serverEngine: z.enum(['mariadb', 'mysql']).nullable().optional(),
   verified: BackupVerification.nullable(),
   /** Seal of our backups (null: not read yet, foreign or encrypted without a key). */
   seal: SealState.nullable().optional(),

@@ -85,6 +85,8 @@ describe('backup round trip on real MariaDB', () => {
     });
     expect(manifest.schemaVersionHead).toBe('003_fix_hgnc_column_schema.sql');
     expect(manifest.source).toMatchObject({ database: source.name, charset: 'utf8mb4', consistency: 'single-snapshot' });
+    // The source engine is recorded (MySQL's version string alone, "9.7.4-2", would not say it).
+    expect(manifest.source.engine).toBe(mysqlInfo().engine);
     expect(manifest.warnings.join(' ')).toContain(`aria_table (${fixtureShape().nonTransactionalEngine})`);
     expect(manifest.tables.find((x) => x.name === 'every_type')?.rows).toBe(4);
     expect(manifest.tables.find((x) => x.name === 'empty_table')).toMatchObject({ rows: 0 });
@@ -97,6 +99,7 @@ describe('backup round trip on real MariaDB', () => {
       tableCount: 11,
       status: 'complete',
       format: 'sysndd-admin',
+      serverEngine: mysqlInfo().engine,
     });
   });
 

@@ -1,4 +1,5 @@
 import type { BackupEntry, SealState } from '../../../shared/contract/backups';
+import { serverEngineOf } from '../../../shared/serverEngine';
 import { AppError } from '../../core/AppError';
 import { readManifestDetailed } from '../format/BackupFileReader';
 import type { ByteSource } from '../format/byteSource';
@@ -139,6 +140,7 @@ export function toEntry(
     schemaVersionHead: main.schemaVersion,
     database: main.database,
     serverVersion: main.serverVersion,
+    serverEngine: main.manifest?.source.engine ?? (main.serverVersion ? serverEngineOf(main.serverVersion) : null),
     verified: verifiedNow(file, copy, cache),
     encrypted: file.name.endsWith('.age'),
     seal: judge && main.format === 'sysndd-admin' && main.status === 'complete' ? judge(main.seal ?? null) : null,

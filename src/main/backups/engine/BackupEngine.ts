@@ -1,6 +1,7 @@
 import type { Connection as CoreConnection } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import type { BackupManifest, BackupTableInfo } from '../../../shared/contract/backups';
+import { serverEngineOf } from '../../../shared/serverEngine';
 import { TOOL_NAME } from '../../app/version';
 import { killSessions, threadIdOf } from '../../connections/mysql/killSessions';
 import { AppError } from '../../core/AppError';
@@ -98,6 +99,7 @@ export async function runBackup(input: RunBackupInput): Promise<RunBackupResult>
     input.log('info', `Snapshot taken (${snapshot.consistency}, ${snapshot.connections.length} connection(s)).`);
 
     const serverVersion = String(await scalar(lead, 'SELECT VERSION()'));
+    const engine = serverEngineOf(serverVersion, String(await scalar(lead, 'SELECT @@version_comment')));
     const castDouble = supportsCastAsDouble(serverVersion);
     const sqlMode = String(await scalar(lead, 'SELECT @@GLOBAL.sql_mode'));
     const maxPacket = Number(await scalar(lead, 'SELECT @@max_allowed_packet'));
@@ -164,6 +166,7 @@ export async function runBackup(input: RunBackupInput): Promise<RunBackupResult>
           host: input.host,
           database: input.database,
           serverVersion,
+          engine,
           binlog: snapshot.binlog,
           gtid: snapshot.gtid,
           charset: inv.charset,
