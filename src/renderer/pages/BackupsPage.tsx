@@ -9,6 +9,7 @@ import { type BackupActions, BackupTable } from '../components/backups/BackupTab
 import { CreateBackupButton } from '../components/backups/CreateBackupButton';
 import { CompareModal } from '../components/backups/compare/CompareModal';
 import { DeleteBackupModal } from '../components/backups/DeleteBackupModal';
+import { DownloadBackupModal } from '../components/backups/DownloadBackupModal';
 import { PruneModal } from '../components/backups/PruneModal';
 import { JobProgress } from '../components/JobProgress';
 import { RequireProfile } from '../components/RequireProfile';
@@ -61,6 +62,7 @@ function BackupsView({ profile }: { profile: Profile }) {
   const [details, setDetails] = useState<BackupEntry | null>(null);
   const [deleting, setDeleting] = useState<BackupEntry | null>(null);
   const [comparing, setComparing] = useState<BackupEntry | null>(null);
+  const [downloading, setDownloading] = useState<BackupEntry | null>(null);
   const [pruning, setPruning] = useState(false);
   const { tracked, track } = useTrackedJobs(reload);
   const creating = tracked.some((j) => j.kind === 'backup.create' && isLive(j));
@@ -79,13 +81,7 @@ function BackupsView({ profile }: { profile: Profile }) {
       remove: (e) => setDeleting(e),
       compare: (e) => setComparing(e),
       restore: (e) => navigate(`restore?profile=${encodeURIComponent(profile.id)}&file=${encodeURIComponent(e.localPath ?? '')}`),
-      download: async (e) => {
-        try {
-          track(await call('backups.download', { profileId: profile.id, name: e.name }));
-        } catch (err) {
-          notifications.show({ color: 'red', title: 'Could not start the download', message: errorMessage(err) });
-        }
-      },
+      download: (e) => setDownloading(e),
       verify: async (e, scratchRestore) => {
         try {
           track(await call('backups.verify', { profileId: profile.id, name: e.name, scratchRestore }));
@@ -216,6 +212,7 @@ function BackupsView({ profile }: { profile: Profile }) {
       )}
       <BackupDetailsDrawer profileId={profile.id} entry={details} onClose={() => setDetails(null)} onRestore={actions.restore} />
       <CompareModal profileId={profile.id} entry={comparing} onClose={() => setComparing(null)} />
+      <DownloadBackupModal profileId={profile.id} entry={downloading} onClose={() => setDownloading(null)} onStarted={track} />
       <DeleteBackupModal
         profileId={profile.id}
         entry={deleting}

@@ -1,4 +1,4 @@
-import { ActionIcon, Box, Group, Menu, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { ActionIcon, Box, Group, Menu, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import {
   type ColumnDef,
   flexRender,
@@ -12,7 +12,7 @@ import { ArrowDown, ArrowUp, CloudDownload, FileSearch, History, MoreHorizontal,
 import { useMemo, useRef, useState } from 'react';
 import type { BackupEntry } from '../../../shared/contract/index';
 import { formatBytes, formatDateTime } from '../../format';
-import { LocationBadge, StatusBadge, VerifiedBadge } from './backupBadges';
+import { EncryptedBadge, LocationBadge, SealBadge, StatusBadge, VerifiedBadge } from './backupBadges';
 
 export interface BackupActions {
   details(e: BackupEntry): void;
@@ -25,7 +25,7 @@ export interface BackupActions {
 
 const ROW_HEIGHT = 44;
 /** Column widths of the CSS grid shared by the header and the virtualized rows. */
-const GRID = '132px minmax(170px, 1fr) 80px 72px 56px 80px minmax(100px, 150px) 130px 92px 36px';
+const GRID = '118px minmax(120px, 1fr) 80px 72px 56px 72px minmax(72px, 150px) 104px minmax(106px, 170px) 100px 36px';
 
 function num(n: number | null): string {
   return n === null ? '—' : n.toLocaleString();
@@ -62,9 +62,12 @@ export function BackupTable({
         header: 'Name',
         accessorFn: (e) => e.name,
         cell: (c) => (
-          <Text size="sm" truncate title={c.row.original.name} data-testid="backup-name">
-            {c.row.original.name}
-          </Text>
+          <Stack gap={0} style={{ minWidth: 0 }}>
+            <Text size="sm" truncate title={c.row.original.name} data-testid="backup-name">
+              {c.row.original.name}
+            </Text>
+            <EncryptedBadge encrypted={c.row.original.encrypted} />
+          </Stack>
         ),
       },
       {
@@ -96,6 +99,12 @@ export function BackupTable({
         header: 'Verified',
         accessorFn: (e) => e.verified?.at ?? '',
         cell: (c) => <VerifiedBadge verified={c.row.original.verified} />,
+      },
+      {
+        id: 'seal',
+        header: 'Seal',
+        accessorFn: (e) => e.seal?.state ?? '',
+        cell: (c) => <SealBadge seal={c.row.original.seal} />,
       },
       {
         id: 'status',

@@ -4,6 +4,7 @@ import { Archive } from 'lucide-react';
 import { useState } from 'react';
 import type { JobSnapshot, Profile } from '../../../shared/contract/index';
 import { call, errorMessage } from '../../api';
+import { type EncryptChoice, EncryptFields, encryptionOf, NO_ENCRYPTION } from './EncryptFields';
 
 /** "Create backup" with its few options; starts the job and hands it to the page to follow. */
 export function CreateBackupButton({
@@ -20,15 +21,24 @@ export function CreateBackupButton({
   const [checksums, setChecksums] = useState(true);
   const [level, setLevel] = useState<number>(1);
   const [starting, setStarting] = useState(false);
+  const [encrypt, setEncrypt] = useState<EncryptChoice>(NO_ENCRYPTION);
+  const encryption = encryptionOf(encrypt);
 
   async function start() {
     setStarting(true);
     try {
       const job = await call('backups.create', {
         profileId: profile.id,
-        options: { compressionLevel: level, checksums, workers: 1, ...(label ? { label } : {}) },
+        options: {
+          compressionLevel: level,
+          checksums,
+          workers: 1,
+          ...(label ? { label } : {}),
+          ...(encryption.value ? { encrypt: encryption.value } : {}),
+        },
       });
       setOpened(false);
+      setEncrypt(NO_ENCRYPTION);
       onStarted(job);
     } catch (err) {
       notifications.show({ color: 'red', title: 'Could not start the backup', message: errorMessage(err) });
@@ -75,8 +85,14 @@ export function CreateBackupButton({
             value={level}
             onChange={(v) => setLevel(Number(v) || 1)}
           />
+          <EncryptFields value={encrypt} onChange={setEncrypt} label="Encrypt the backup" testId="backup-create" />
           <Group justify="flex-end">
-            <Button onClick={start} loading={starting} disabled={!profile.mysql.database} data-testid="backup-create-start">
+            <Button
+              onClick={start}
+              loading={starting}
+              disabled={!profile.mysql.database || Boolean(encryption.error)}
+              data-testid="backup-create-start"
+            >
               Start backup
             </Button>
           </Group>

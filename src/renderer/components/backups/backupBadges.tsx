@@ -1,5 +1,5 @@
 import { Badge, Stack, Text, Tooltip } from '@mantine/core';
-import { CloudDownload, HardDrive, Server, ShieldAlert, ShieldCheck } from 'lucide-react';
+import { CloudDownload, HardDrive, Lock, Server, ShieldAlert, ShieldCheck, ShieldQuestion } from 'lucide-react';
 import type { BackupEntry } from '../../../shared/contract/index';
 import { formatDateTime } from '../../format';
 
@@ -54,6 +54,61 @@ export function VerifiedBadge({ verified }: { verified: BackupEntry['verified'] 
           {formatDateTime(verified.at).slice(0, 10)}
         </Text>
       </Stack>
+    </Tooltip>
+  );
+}
+
+/** Who sealed the backup, in words: "sealed by NAME", "unknown key", "not sealed", "invalid seal". */
+export function SealBadge({ seal }: { seal: BackupEntry['seal'] }) {
+  if (!seal) return null;
+  const words =
+    seal.state === 'sealed'
+      ? `sealed by ${seal.keyName ?? 'a trusted key'}`
+      : seal.state === 'unknown-key'
+        ? 'unknown key'
+        : seal.state === 'invalid'
+          ? 'invalid seal'
+          : 'not sealed';
+  const color =
+    seal.state === 'sealed' ? 'teal' : seal.state === 'invalid' ? 'red' : seal.state === 'unknown-key' ? 'yellow' : 'gray';
+  const icon =
+    seal.state === 'sealed' ? (
+      <ShieldCheck size={12} />
+    ) : seal.state === 'invalid' ? (
+      <ShieldAlert size={12} />
+    ) : (
+      <ShieldQuestion size={12} />
+    );
+  return (
+    <Tooltip label={seal.summary} multiline w={320} withArrow>
+      <Badge
+        variant={seal.state === 'invalid' ? 'filled' : 'light'}
+        color={color}
+        leftSection={icon}
+        data-testid="backup-seal"
+        data-state={seal.state}
+        style={{ textTransform: 'none', maxWidth: '100%' }}
+      >
+        {words}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+/** An age-encrypted copy: opens only with its identity file or passphrase. */
+export function EncryptedBadge({ encrypted }: { encrypted: BackupEntry['encrypted'] }) {
+  if (!encrypted) return null;
+  return (
+    <Tooltip label="Encrypted (age): opens only with its identity file or passphrase" withArrow>
+      <Badge
+        variant="light"
+        color="violet"
+        leftSection={<Lock size={11} />}
+        data-testid="backup-encrypted"
+        style={{ textTransform: 'none' }}
+      >
+        encrypted
+      </Badge>
     </Tooltip>
   );
 }

@@ -1,0 +1,80 @@
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { CloudDownload } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import type { BackupEntry, JobSnapshot } from '../../../shared/contract/index';
+import { call, errorMessage } from '../../api';
+import { type EncryptChoice, EncryptFields, encryptionOf, NO_ENCRYPTION } from './EncryptFields';
+
+/** Download a remote backup into the local folder, optionally encrypted on the way (`NAME.age`). */
+export function DownloadBackupModal({
+  profileId,
+  entry,
+  onClose,
+  onStarted,
+}: {
+  profileId: string;
+  entry: BackupEntry | null;
+  onClose(): void;
+  onStarted(job: JobSnapshot): void;
+}) {
+  const [choice, setChoice] = useState<EncryptChoice>(NO_ENCRYPTION);
+  const [starting, setStarting] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new entry starts from a clean form.
+  useEffect(() => setChoice(NO_ENCRYPTION), [entry?.name]);
+  const { value, error } = encryptionOf(choice);
+  const target = entry ? (choice.on ? `${entry.name}.age` : entry.name) : '';
+
+  async function start() {
+    if (!entry) return;
+    setStarting(true);
+    try {
+      const job = await call('backups.download', { profileId, name: entry.name, ...(value ? { encrypt: value } : {}) });
+      setChoice(NO_ENCRYPTION);
+      onClose();
+      onStarted(job);
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Could not start the download', message: errorMessage(err) });
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  return (
+    <Modal opened={entry !== null} onClose={onClose} title="Download backup" size="md" data-testid="backup-download-modal">
+      <Stack gap="sm">
+        <Text size="sm">
+          Copy <b>{entry?.name}</b> from the SSH host into the local backup folder as{' '}
+          <b data-testid="backup-download-target">{target}</b>. Every member is checked against the manifest before the copy is
+          kept.
+        </Text>
+        {entry?.encrypted ? (
+          <Text size="xs" c="dimmed">
+            This backup is already encrypted; it is copied as it is.
+          </Text>
+        ) : (
+          <EncryptFields value={choice} onChange={setChoice} testId="backup-download" />
+        )}
+        {choice.on && (
+          <Text size="xs" c="dimmed">
+            No plaintext is written to this computer. An encrypted copy cannot resume: an interrupted one starts over.
+          </Text>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button
+            leftSection={<CloudDownload size={16} />}
+            onClick={start}
+            loading={starting}
+            disabled={Boolean(error)}
+            data-testid="backup-download-start"
+          >
+            {choice.on ? 'Download encrypted' : 'Download'}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

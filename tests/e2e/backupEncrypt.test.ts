@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateIdentity } from '../../src/main/backups/age/ageKeys';
+import { dispatch } from '../../src/main/core/dispatch';
+import type { CreateBackupResult, JobSnapshot, Profile } from '../../src/shared/contract/index';
+import { type BrowserMode, startBrowserMode } from '../fixtures/browserMode';
+import { createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../fixtures/mysql';
+import { keyAuthHop, type SshdFixture, startSshd } from '../fixtures/sshd';
+
+let bm: BrowserMode;
+let db: TestDatabase;
+let sshd: SshdFixture;
+let remoteDir: string;
+let localDir: string;
+let remoteName: string;
+let idFile: string;
+let recipient: string;
+
+async function call(name: string, args: unknown): Promise<unknown> {
+  const r = await dispatch(bm.app.handlers, name, args, { door: 'test', actor: 'e2e' });
+  if (!r.ok) throw new Error(`${name}: ${r.message}`);
+  return r.value;
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+beforeAll(async () => {
+  [sshd, db] = await Promise.all([startSshd(), createTestDatabase('enc_e2e')]);
+  const c = await rootConnection({ database: db.name });
+  await c.query('CREATE TABLE gene (id INT PRIMARY KEY, symbol VARCHAR(20)) ENGINE=InnoDB');
+  await c.query("INSERT INTO gene SELECT seq, CONCAT('G', seq) FROM seq_1_to_5000");
+  await c.end();
+  remoteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'enc-e2e-remote-'));
+  bm = await startBrowserMode();
+  await call('connections.trustHostKey', {
+    host: sshd.host,
+    port: sshd.port,
+    keyType: 'ssh-ed25519',
+    fingerprint: sshd.hostKeyFingerprint,
+  });
+  const info = mysqlInfo();
+  const profile = (await call('profiles.create', {
+    profile: {
+      name: 'e2e encrypted downloads',
+      environment: 'development',
+      mysql: { host: info.host, port: info.port, user: info.user, database: db.name },
+      remoteBackupDir: remoteDir,
+      ssh: keyAuthHop(sshd),
+    },
+    secrets: { 'mysql.password': info.password },
+  })) as Profile;
+  localDir = bm.app.backups.localDir(profile);
+  // "Made on the server": a sealed backup of ours in the remote folder.
+  const job = (await call('backups.create', { profileId: profile.id, options: { dir: remoteDir } })) as JobSnapshot;
+  const end = (await call('jobs.wait', { id: job.id, timeoutMs: 120_000 })) as JobSnapshot;
+  if (end.state !== 'succeeded') throw new Error(`backup failed: ${end.error?.message}`);
+  remoteName = path.basename((end.result as CreateBackupResult).path);
+  const id = generateIdentity();
+  recipient = id.recipient;
+  idFile = path.join(remoteDir, '..', `enc-e2e-key-${process.pid}.txt`);
+  fs.writeFileSync(idFile, id.text, { mode: 0o600 });
+});
+
+afterAll(async () => {
+  await bm?.close();
+  await Promise.all([sshd?.stop(), db?.drop()]);
+  if (remoteDir) fs.rmSync(remoteDir, { recursive: true, force: true });
+  if (idFile) fs.rmSync(idFile, { force: true });
+});
+
+describe('Encrypt on download (browser mode, real sshd and MariaDB)', () => {
+  it('downloads a remote backup encrypted from the UI; the copy is marked encrypted and sealed', async () => {
+    const { page } = bm;
+    await page.getByTestId('nav-backups').click();
+    const remoteRow = page.locator(`[data-testid="backup-row"][data-name="${remoteName}"]`);
+    await remoteRow.waitFor({ timeout: 30_000 });
+    expect(await remoteRow.getByTestId('backup-location').textContent()).toBe('remote');
+    expect(await remoteRow.getByTestId('backup-seal').textContent()).toMatch(/^sealed by /);
+    expect(await remoteRow.getByTestId('backup-encrypted').count()).toBe(0);
+
+    await remoteRow.getByTestId('backup-actions').click();
+    await page.getByTestId('backup-action-download').click();
+    const modal = page.getByTestId('backup-download-modal');
+    await page.getByTestId('backup-download-encrypt').check({ force: true });
+    expect(await page.getByTestId('backup-download-target').textContent()).toBe(`${remoteName}.age`);
+    // Not a key: the start button stays disabled.
+    await page.getByTestId('backup-download-recipients').fill('not-a-key');
+    expect(await page.getByTestId('backup-download-start').isDisabled()).toBe(true);
+    await page.getByTestId('backup-download-recipients').fill(recipient);
+    await bm.screenshot('backup-download-encrypted');
+    await page.getByTestId('backup-download-start').click();
+    await modal.waitFor({ state: 'hidden' });
+
+    const encRow = page.locator(`[data-testid="backup-row"][data-name="${remoteName}.age"]`);
+    await encRow.waitFor({ timeout: 60_000 });
+    expect(await encRow.getByTestId('backup-location').textContent()).toBe('local');
+    expect(await encRow.getByTestId('backup-encrypted').textContent()).toBe('encrypted');
+    expect(await encRow.getByTestId('backup-seal').getAttribute('data-state')).toBe('sealed');
+    expect(await encRow.getByTestId('backup-seal').textContent()).toMatch(/^sealed by /);
+    await bm.screenshot('backup-list-encrypted');
+
+    // On disk: only the age file, which Debian's age opens to the remote bytes.
+    const local = path.join(localDir, `${remoteName}.age`);
+    expect(fs.existsSync(path.join(localDir, remoteName))).toBe(false);
+    const opened = execFileSync('age', ['-d', '-i', idFile, local], { maxBuffer: 256 << 20 });
+    expect(sha(opened)).toBe(sha(fs.readFileSync(path.join(remoteDir, remoteName))));
+  });
+});
