@@ -109,4 +109,23 @@ describe('Encrypt on download (browser mode, real sshd and MariaDB)', () => {
     const opened = execFileSync('age', ['-d', '-i', idFile, local], { maxBuffer: 256 << 20 });
     expect(sha(opened)).toBe(sha(fs.readFileSync(path.join(remoteDir, remoteName))));
   });
+
+  it('creates a backup encrypted with a passphrase from the create popover; it is listed encrypted', async () => {
+    const { page } = bm;
+    await page.getByTestId('backup-create-open').click();
+    await page.getByTestId('backup-create-label').fill('enc');
+    await page.getByTestId('backup-create-encrypt').check({ force: true });
+    await page.getByTestId('backup-create-encrypt-mode').getByText('Passphrase').click();
+    await page.getByTestId('backup-create-passphrase').fill('short');
+    expect(await page.getByTestId('backup-create-start').isDisabled()).toBe(true);
+    await page.getByTestId('backup-create-passphrase').fill('a long enough passphrase');
+    await page.getByTestId('backup-create-start').click();
+    const row = page.locator('[data-testid="backup-row"][data-name$="_enc.sql.gz.age"]');
+    await row.waitFor({ timeout: 60_000 });
+    expect(await row.getByTestId('backup-encrypted').textContent()).toBe('encrypted');
+    const name = (await row.getAttribute('data-name')) as string;
+    const head = fs.readFileSync(path.join(localDir, name)).subarray(0, 21).toString('latin1');
+    expect(head).toBe('age-encryption.org/v1');
+    expect(fs.readdirSync(localDir).some((n) => n.endsWith('_enc.sql.gz'))).toBe(false);
+  });
 });
