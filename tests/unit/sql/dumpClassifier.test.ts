@@ -22,6 +22,15 @@ describe('dump statement classification (tokens, allowlist)', () => {
     if (r.kind === 'insert') expect(sql.slice(r.nameStart, r.nameEnd)).toBe('`db`.`my``t`');
     expect(c('REPLACE INTO t VALUES (1)')).toMatchObject({ kind: 'insert', table: 't', verb: 'REPLACE', hasColumnList: false });
     expect(c('INSERT INTO `gène` VALUES (1)')).toMatchObject({ kind: 'insert', table: 'gène' });
+    // The plain shape's shortcut agrees with the lexer's reading, span included.
+    const plain = "INSERT INTO `gene` VALUES (1,'a'),(2,'b')";
+    const viaShortcut = c(plain);
+    const viaLexer = c(`${plain} `.replace('INSERT INTO', 'INSERT  INTO'));
+    expect(viaShortcut).toMatchObject({ kind: 'insert', table: 'gene', qualifier: null, verb: 'INSERT', hasColumnList: false });
+    if (viaShortcut.kind === 'insert' && viaLexer.kind === 'insert') {
+      expect(plain.slice(viaShortcut.nameStart, viaShortcut.nameEnd)).toBe('`gene`');
+      expect({ ...viaShortcut, nameStart: 0, nameEnd: 0 }).toEqual({ ...viaLexer, nameStart: 0, nameEnd: 0 });
+    }
   });
 
   it('reads the names an attacker hides in missing spaces and comments', () => {
