@@ -1,6 +1,7 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { BackupManifest } from '../../../shared/contract/backups';
 import { AppError } from '../../core/AppError';
+import { otherSchemas } from '../../restore/confinement/loadAccount';
 import { DumpClassifier, type QualifierRef } from '../../sql/dumpClassifier';
 import { writeObjectStatement } from '../../sql/dumpObject';
 import { numericServerVersion } from '../../sql/lexer';
@@ -31,15 +32,7 @@ export async function scratchJudge(
   schema: string,
 ): Promise<(statement: string) => string | null> {
   const [facts] = await admin.query<Row[]>('SELECT VERSION() AS v, @@GLOBAL.sql_mode AS m');
-  const [schemaRows] = await admin.query<Row[]>('SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA');
-  const others = new Set([
-    'mysql',
-    'information_schema',
-    'performance_schema',
-    'sys',
-    ...schemaRows.map((r) => String(r.n).toLowerCase()),
-  ]);
-  others.delete(schema.toLowerCase());
+  const others = await otherSchemas(admin, schema);
   const own = m.source.database;
   const classifier = new DumpClassifier({
     serverVersion: numericServerVersion(String(facts[0]?.v ?? '')),

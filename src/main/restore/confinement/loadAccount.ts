@@ -89,3 +89,15 @@ export async function assertLoadAccount(conn: DbConnection, account: LoadAccount
       `The load connection authenticated as ${current}, not as the temporary account ${account.user}@${account.host}; refusing to load.`,
     );
 }
+
+/**
+ * Every schema on the server but `db`, lower-cased, system schemas included (they exist on every server):
+ * what an object body of a restored file, or of a test-restored backup, may not name.
+ */
+export async function otherSchemas(conn: DbConnection, db: string): Promise<Set<string>> {
+  const [r] = await conn.query<Row[]>('SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA');
+  const set = new Set(['mysql', 'information_schema', 'performance_schema', 'sys']);
+  for (const x of r) set.add(String(x.n).toLowerCase());
+  set.delete(db.toLowerCase());
+  return set;
+}

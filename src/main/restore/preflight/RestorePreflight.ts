@@ -7,7 +7,10 @@ import type { PreflightCheck, PreflightReport, ReplacedTable, RestoreOptions } f
 import type { App } from '../../app/App';
 import { type StatementLimit, statementLimitFor } from '../../core/statementLimit';
 import { describeHolder, LOCK_NAME as MIGRATION_LOCK, readLockHolder } from '../../migrations/MigrationLock';
-import { WAYS_OUT } from '../confinement/loadAccount';
+import { otherSchemas, WAYS_OUT } from '../confinement/loadAccount';
+
+export { otherSchemas };
+
 import { type DbConnection, rows } from '../connect';
 import { baseTables, countRows, type LiveTable, likeLiteral, schemaInfo, schemasLike } from '../liveSchema';
 import { parseLeftoverName, restoreLockName } from '../names';
@@ -151,15 +154,6 @@ async function foreignSchemasNamed(control: DbConnection, db: string, inv: Sourc
   if (!inv.objectQualifiers.length) return [];
   const schemas = await otherSchemas(control, db);
   return inv.objectQualifiers.filter((n) => n !== db && n !== inv.database && schemas.has(n.toLowerCase()));
-}
-
-/** Every schema on the server but `db`, lower-cased, system schemas included (they exist on every server). */
-export async function otherSchemas(control: DbConnection, db: string): Promise<Set<string>> {
-  const r = await rows<Row>(control, 'SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA');
-  const set = new Set(['mysql', 'information_schema', 'performance_schema', 'sys']);
-  for (const x of r) set.add(String(x.n).toLowerCase());
-  set.delete(db.toLowerCase());
-  return set;
 }
 
 /** Server version, numeric form, the account as the server sees it, and the longest statement it takes. */
