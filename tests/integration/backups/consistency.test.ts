@@ -41,7 +41,7 @@ describe('backup consistency, cancellation and DDL races', () => {
   });
 
   /** Commits (a, b) pairs until stopped; returns how many it committed. */
-  function startWriter(c: mysql.Connection): { stop(): Promise<number> } {
+  function startWriter(c: mysql.Connection): { committed(): number; stop(): Promise<number> } {
     let running = true;
     let k = 0;
     const loop = (async () => {
@@ -54,6 +54,7 @@ describe('backup consistency, cancellation and DDL races', () => {
       }
     })();
     return {
+      committed: () => k - 1,
       stop: async () => {
         running = false;
         await loop;
@@ -88,10 +89,12 @@ describe('backup consistency, cancellation and DDL races', () => {
         ((await c.query(`SELECT COUNT(*) AS n FROM ${table}`))[0] as Array<{ n: number }>)[0]?.n as number;
       const [a0, b0] = [await count('a'), await count('b')];
       const writer = startWriter(c);
-      await new Promise((r) => setTimeout(r, 100));
+      // The writer is really committing before the backup starts and goes on after it ends.
+      await expect.poll(() => writer.committed(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
       const job = await t.ok('backups.create', { profileId, options: { workers, checksums: false } });
       const final = await t.ok('jobs.wait', { id: job.id, timeoutMs: 120_000 });
-      await new Promise((r) => setTimeout(r, 100));
+      const atEnd = writer.committed();
+      await expect.poll(() => writer.committed(), { timeout: 10_000 }).toBeGreaterThanOrEqual(atEnd + 3);
       const committed = await writer.stop();
       expect(final.state, final.error?.message).toBe('succeeded');
       const { manifest } = await t.ok('backups.manifest', { path: (final.result as CreateBackupResult).path });
@@ -123,9 +126,8 @@ describe('backup consistency, cancellation and DDL races', () => {
       const final = await t.ok('jobs.wait', { id: job.id, timeoutMs: 60_000 });
       expect(final.state).toBe('cancelled');
       expect(fs.readdirSync(dir)).toEqual([]);
-      // The waiting SELECT was killed on the server too (the lock is still held, so it would still wait).
-      await new Promise((r) => setTimeout(r, 300));
-      expect(await selectsOnB(observer)).toBe(0);
+      // The waiting SELECT was killed on the server too (the lock is still held, so it would wait for ever).
+      await expect.poll(() => selectsOnB(observer), { timeout: 10_000 }).toBe(0);
     } finally {
       await holder.end();
       await observer.end();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionState } from '../../../src/shared/contract/events';
 import { createTestApp, type TestApp } from '../../fixtures/app';
-import { createProfileForTestDb, createTestDatabase, type TestDatabase } from '../../fixtures/mysql';
+import { createProfileForTestDb, createTestDatabase, processList, type TestDatabase } from '../../fixtures/mysql';
 import { keyAuthHop, type SshdFixture, startSshd } from '../../fixtures/sshd';
 
 /** A tunnel that holds: drops are noticed, reconnected with backoff, callers never hang. Plus jump hosts. */
@@ -59,10 +59,14 @@ describe('tunnel drops, keepalive, reconnect and jump hosts', () => {
         () => null,
         (err: unknown) => err,
       );
-    await new Promise((r) => setTimeout(r, 300));
+    // The query is really running on the server (through the tunnel) before sshd's sessions are killed.
+    await expect
+      .poll(async () => (await processList()).some((r) => r.Info === 'SELECT SLEEP(20)'), { timeout: 10_000 })
+      .toBe(true);
     expect(await sshd.killSessions()).toBeGreaterThan(0);
     expect(await inFlight).toMatchObject({ code: 'TUNNEL_DROPPED' });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Failed by the drop, not by the statement ending: SLEEP(20) would have taken 20 s.
+    expect(Date.now() - started).toBeLessThan(15_000);
     // A caller arriving while the tunnel reconnects waits for it instead of failing.
     expect(await one(p.id)).toBe(1);
     const seen = (states.get(p.id) ?? []).map((s) => s.state);

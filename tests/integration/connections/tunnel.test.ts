@@ -55,14 +55,13 @@ describe('SSH tunnel to MariaDB', () => {
     const work = Array.from({ length: 7 }, (_, i) =>
       t.app.connections.withConnection(profileId, async (conn) => {
         peakQueued = Math.max(peakQueued, t.app.connections.poolStats(profileId).queued);
-        await conn.query('SELECT SLEEP(0.15)');
+        await conn.query('SELECT SLEEP(0.5)');
         seen.push(i);
       }),
     );
-    await new Promise((r) => setTimeout(r, 50));
-    const during = t.app.connections.poolStats(profileId);
-    expect(during.active).toBe(4);
-    expect(during.queued).toBe(3);
+    await expect
+      .poll(() => t.app.connections.poolStats(profileId), { timeout: 10_000, interval: 10 })
+      .toMatchObject({ active: 4, queued: 3 });
     await Promise.all(work);
     expect(seen.sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(t.app.connections.poolStats(profileId)).toMatchObject({ total: 4, active: 0, idle: 4, queued: 0 });
@@ -85,8 +84,7 @@ describe('SSH tunnel to MariaDB', () => {
     } finally {
       await Promise.all(conns.map((c) => c.end()));
     }
-    await new Promise((r) => setTimeout(r, 50));
-    expect(t.app.connections.poolStats(profileId).dedicated).toBe(0);
+    await expect.poll(() => t.app.connections.poolStats(profileId).dedicated, { timeout: 10_000 }).toBe(0);
   });
 
   it('gives an SFTP session on the SSH host', async () => {

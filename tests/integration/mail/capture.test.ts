@@ -253,7 +253,12 @@ describe('built-in capture', () => {
     const frames: Array<{ Type: string; Data?: { Subject?: string; ID?: string } }> = [];
     ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    await new Promise((r) => setTimeout(r, 300)); // let the app's own watcher connect too
+    // The app's own watcher is connected too before the mail is sent.
+    await expect
+      .poll(() => events.some((e) => e.type === 'mail.watch' && e.source === 'capture' && e.state === 'connected'), {
+        timeout: 5_000,
+      })
+      .toBe(true);
     await sendRich('Live one');
     await expect.poll(() => frames.find((f) => f.Type === 'new')?.Data?.Subject, { timeout: 5_000 }).toBe('Live one');
     const id = frames.find((f) => f.Type === 'new')?.Data?.ID;

@@ -1,7 +1,7 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLockHolder } from '../../../src/main/migrations/MigrationLock';
-import { rootConnection } from '../../fixtures/mysql';
+import { processList, rootConnection } from '../../fixtures/mysql';
 
 /**
  * The migration lock's holder is read while another session runs a statement with a 4-byte character (a
@@ -27,7 +27,12 @@ describe('migration lock holder beside a session running a 4-byte statement', ()
     expect(got[0]?.got).toBe(1);
     try {
       const sleeping = busy.query("SELECT SLEEP(2) AS s, '😀 emoji in a running statement' AS e");
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The emoji statement is really running while the holder is looked up.
+      await expect
+        .poll(async () => (await processList(reader)).some((r) => r.Info?.includes('emoji in a running statement')), {
+          timeout: 10_000,
+        })
+        .toBe(true);
       const seen = await readLockHolder(reader);
       expect(seen).toMatchObject({ connectionId: holder.threadId, command: 'Sleep' });
       expect(seen?.user).toBeTruthy();
