@@ -116,28 +116,49 @@ describe.skipIf(!onMySql())('MySQL-only features through backup and restore', ()
     await expectSameAndEnforced(src.name, dst);
   });
 
-  // KNOWN PRODUCT BUG (reported to the restore owner; remove `.fails` once fixed). A functional index on a
-  // string expression gets a hidden virtual column whose nullability MySQL derives from the sql_mode at
-  // CREATE time: nullable under the default strict mode, NOT NULL under the dump's SQL_MODE=
-  // 'NO_AUTO_VALUE_ON_ZERO' (ours and mysqldump's alike). CHECKSUM TABLE covers hidden columns, so the
-  // restored table's checksum differs from the backup's although every row is equal, and the restore
-  // ends "Verification failed, nothing was swapped".
-  it.fails('restores a functional index on a string expression (LOWER(code)) created under strict mode', async () => {
-    const db = await createTestDatabase('my_feat_fn');
-    try {
-      const c = await rootConnection({ database: db.name });
-      await c.query('CREATE TABLE fn (id INT PRIMARY KEY, code VARCHAR(40) NOT NULL, INDEX idx_lower ((LOWER(code))))');
-      await c.query("INSERT INTO fn VALUES (1, 'Ab'), (2, 'cD')");
-      await c.end();
-      const p = await createProfileForTestDb(t, db.name, { name: 'functional index' });
-      const backup = await t.app.backups.createBackup(p.id, { dir }, {});
-      const job = await restoreAndWait(t, { profileId: p.id, file: backup.path, targetDatabase: target('fn') });
-      expect(job.state, await jobErrors(t, job)).toBe('succeeded');
-    } finally {
-      await db.drop();
-    }
-  });
+  // A functional key part gets a hidden generated column whose nullability MySQL derives from the sql_mode
+  // of the CREATE: nullable under strict mode (the server default), NOT NULL without it (the dump's own
+  // SQL_MODE='NO_AUTO_VALUE_ON_ZERO'). CHECKSUM TABLE covers hidden columns, so a table re-created under the
+  // other mode failed verification although every row was equal. The backup now reads the hidden column
+  // (SHOW EXTENDED COLUMNS) and creates such a table under strict mode; both origins must come back alike.
+  it.each([
+    ['strict', 'STRICT_TRANS_TABLES', 'YES'],
+    ['non-strict', 'NO_AUTO_VALUE_ON_ZERO', 'NO'],
+  ])(
+    'restores a functional index on a string expression (LOWER(code)) created under %s mode',
+    async (_mode, sqlMode, nullable) => {
+      const db = await createTestDatabase('my_feat_fn');
+      const restored = target(`fn_${nullable}`);
+      try {
+        const c = await rootConnection({ database: db.name });
+        await c.query('SET SESSION sql_mode = ?', [sqlMode]);
+        await c.query('CREATE TABLE fn (id INT PRIMARY KEY, code VARCHAR(40) NOT NULL, INDEX idx_lower ((LOWER(code))))');
+        await c.query("INSERT INTO fn VALUES (1, 'Ab'), (2, 'cD')");
+        await c.end();
+        expect(await hiddenColumnNullable(db.name, 'fn')).toBe(nullable);
+        const p = await createProfileForTestDb(t, db.name, { name: `functional index ${nullable}` });
+        const backup = await t.app.backups.createBackup(p.id, { dir }, {});
+        const job = await restoreAndWait(t, { profileId: p.id, file: backup.path, targetDatabase: restored });
+        expect(job.state, await jobErrors(t, job)).toBe('succeeded');
+        expect(await hiddenColumnNullable(restored, 'fn')).toBe(nullable);
+        expect((await snapshot(restored)).checksums).toEqual((await snapshot(db.name)).checksums);
+      } finally {
+        await db.drop();
+      }
+    },
+  );
 });
+
+/** The Null column (YES/NO) of the table's hidden functional-index column, which SHOW CREATE TABLE never shows. */
+async function hiddenColumnNullable(database: string, table: string): Promise<string> {
+  const c = await rootConnection({ database });
+  try {
+    const [rows] = await c.query<RowDataPacket[]>(`SHOW EXTENDED COLUMNS FROM \`${table}\``);
+    return String(rows.find((r) => String(r.Field).startsWith('!hidden!'))?.Null);
+  } finally {
+    await c.end();
+  }
+}
 
 /** Same rows and definitions; the CHECK constraint still refuses, the invisible column stays invisible. */
 async function expectSameAndEnforced(source: string, restored: string): Promise<void> {

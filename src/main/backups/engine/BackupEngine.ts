@@ -9,7 +9,7 @@ import type { AgeRecipients } from '../age/ageHeader';
 import { BackupFileWriter } from '../format/BackupFileWriter';
 import type { Sealer } from '../format/seal';
 import { planTable, quoteIdent } from './columns';
-import { normalizeTableDdl, objectsText, schemaText, sequenceDdl, tableDdl } from './ddl';
+import { createdUnderStrictMode, normalizeTableDdl, objectsText, schemaText, sequenceDdl, tableDdl } from './ddl';
 import { type Inventory, readInventory, type TableEntry } from './inventory';
 import { DUMP_SESSION_SQL, epilogueText, preambleText } from './sessionSql';
 import { startSharedSnapshot } from './snapshot';
@@ -109,6 +109,9 @@ export async function runBackup(input: RunBackupInput): Promise<RunBackupResult>
 
     const ddl = new Map<string, string>();
     for (const t of inv.tables) ddl.set(t.name, await tableDdl(lead, t.name));
+    const strictCreate = new Set<string>();
+    for (const [name, text] of ddl)
+      if (engine === 'mysql' && (await createdUnderStrictMode(lead, name, text))) strictCreate.add(name);
     const seqDdl = [];
     for (const s of inv.sequences) seqDdl.push({ name: s, ddl: await sequenceDdl(lead, s) });
     const objects = await objectsText(lead, inv);
@@ -128,7 +131,7 @@ export async function runBackup(input: RunBackupInput): Promise<RunBackupResult>
     });
     await w.appendMember({ kind: 'preamble' }, Buffer.from(preamble, 'utf8'), level);
     const schema = schemaText(
-      inv.tables.map((t) => ({ name: t.name, ddl: ddl.get(t.name) as string })),
+      inv.tables.map((t) => ({ name: t.name, ddl: ddl.get(t.name) as string, strictCreate: strictCreate.has(t.name) })),
       seqDdl,
     );
     await w.appendMember({ kind: 'schema' }, Buffer.from(schema, 'utf8'), level);

@@ -42,12 +42,34 @@ export async function sequenceDdl(conn: Connection, name: string): Promise<strin
   return String(row['Create Table'] ?? Object.values(row)[1]);
 }
 
+/**
+ * True when a MySQL table's functional-index columns were made under strict mode. MySQL gives each
+ * functional key part a hidden generated column whose nullability follows the sql_mode of the CREATE
+ * (nullable under STRICT_TRANS_TABLES, NOT NULL without it); SHOW CREATE TABLE does not show it, but
+ * CHECKSUM TABLE covers it, so a table re-created under the dump's non-strict mode checksums differently
+ * although every row is equal. Only MySQL has functional key parts and SHOW EXTENDED COLUMNS.
+ */
+export async function createdUnderStrictMode(conn: Connection, table: string, ddl: string): Promise<boolean> {
+  if (!ddl.includes('((')) return false;
+  const [rows] = await conn.query(`SHOW EXTENDED COLUMNS FROM ${quoteIdent(table)}`);
+  return (rows as Row[]).some((r) => String(r.Field).startsWith('!hidden!') && r.Null === 'YES');
+}
+
+/** The dump's own session sql_mode (sessionSql.ts), and the same with strict mode for the CREATEs that need it. */
+const DUMP_SQL_MODE = "'NO_AUTO_VALUE_ON_ZERO'";
+const STRICT_CREATE_SQL_MODE = "'NO_AUTO_VALUE_ON_ZERO,STRICT_TRANS_TABLES'";
+
 export function schemaText(
-  tables: Array<{ name: string; ddl: string }>,
+  tables: Array<{ name: string; ddl: string; strictCreate?: boolean }>,
   sequences: Array<{ name: string; ddl: string }>,
 ): string {
   const parts = ['-- Tables\n'];
-  for (const t of tables) parts.push(`DROP TABLE IF EXISTS ${quoteIdent(t.name)};\n${t.ddl};\n\n`);
+  for (const t of tables) {
+    const create = t.strictCreate
+      ? `SET SESSION sql_mode = ${STRICT_CREATE_SQL_MODE};\n${t.ddl};\nSET SESSION sql_mode = ${DUMP_SQL_MODE};\n`
+      : `${t.ddl};\n`;
+    parts.push(`DROP TABLE IF EXISTS ${quoteIdent(t.name)};\n${create}\n`);
+  }
   for (const s of sequences) parts.push(`DROP SEQUENCE IF EXISTS ${quoteIdent(s.name)};\n${s.ddl};\n\n`);
   return parts.join('');
 }
