@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import mysql from 'mysql2/promise';
-import type { ConnectionTestReport, HostKeyCheck, StageId, TestStage } from '../../../shared/contract/connections';
+import type { ConnectionTestReport, HostKeyCheck } from '../../../shared/contract/connections';
 import type { Profile } from '../../../shared/contract/profiles';
 import { AppError } from '../../core/AppError';
 import type { HostKeyStore } from '../hostKeys/HostKeyStore';
@@ -12,7 +12,8 @@ import { connectChain, type SshChain, StageError } from '../ssh/chain';
 import type { SecretLookup } from '../ssh/credentials';
 import { forwardOut, openTcp } from '../ssh/sshHop';
 import { redactGrants } from './redactGrants';
-import { causeFor, planStages, summariseGrant } from './stages';
+import { round, StageRecorder, toAppError } from './stageRecorder';
+import { planStages, summariseGrant } from './stages';
 
 export interface TesterDeps {
   hostKeys: HostKeyStore;
@@ -34,89 +35,109 @@ export async function runConnectionTest(
   deps: TesterDeps,
   acceptHostKey?: string,
 ): Promise<ConnectionTestReport> {
-  const startedAt = new Date().toISOString();
-  const t0 = performance.now();
-  const stages = planStages(profile);
-  const hostKeys: HostKeyCheck[] = [];
-  const byId = (id: StageId) => stages.find((s) => s.id === id) as TestStage;
-  const ok = (id: StageId, ms: number, detail: string | null) =>
-    Object.assign(byId(id), { status: 'ok', latencyMs: round(ms), detail });
-  const failed = (id: StageId, err: AppError, ms: number | null = null) =>
-    Object.assign(byId(id), {
-      status: 'failed',
-      latencyMs: ms === null ? null : round(ms),
-      detail: err.message,
-      code: err.code,
-      cause: causeFor(err.code),
-    });
-  const skip = (id: StageId, why: string) => Object.assign(byId(id), { status: 'skipped', detail: why });
-  /** Run one stage, timing it; on failure mark it and rethrow as a StageError. */
-  const timed = async <T>(id: StageId, run: () => Promise<T>, detail: (v: T) => string | null): Promise<T> => {
-    const s = performance.now();
-    try {
-      const v = await run();
-      ok(id, performance.now() - s, detail(v));
-      return v;
-    } catch (err) {
-      const e = toAppError(err);
-      failed(id, e, performance.now() - s);
-      throw new StageError(id, e);
-    }
-  };
+  return new ConnectionTest(profile, deps, acceptHostKey).run();
+}
 
-  let chain: SshChain | null = null;
-  let transport: Duplex | null = null;
-  let conn: MysqlConnection | null = null;
-  const report: Omit<ConnectionTestReport, 'ok' | 'totalMs' | 'failure'> = {
-    profileId: profile.id,
-    profileName: profile.name,
-    startedAt,
-    stages,
-    hostKeys,
-    server: null,
-    grants: [],
-    database: null,
-    migrations: null,
-  };
-  try {
-    const m = profile.mysql;
-    const viaSsh = Boolean(profile.ssh);
-    if (profile.ssh) {
-      try {
-        chain = await connectChain(
-          profile.ssh,
-          {
-            hostKeys: deps.hostKeys,
-            secretOf: deps.secretOf,
-            sshDir: deps.sshDir,
-            acceptFingerprint: acceptHostKey,
-            onHostKey: (k) => hostKeys.push(k),
-          },
-          (id, ms, detail) => ok(id, ms, detail),
-        );
-      } catch (err) {
-        if (err instanceof StageError) failed(err.stage, err);
-        throw err;
-      }
-      const client = chain.client;
-      transport = await timed(
-        'ssh.forward',
-        () => forwardOut(client, `The SSH host ${profile.ssh?.host}`, m.host, m.port),
-        () => `to ${m.host}:${m.port}`,
-      );
-    } else {
-      transport = await timed(
+type ReportBody = Omit<ConnectionTestReport, 'ok' | 'totalMs' | 'failure'>;
+
+/** One run of the test, as its phases: path to the server, handshake, login, server probes, database. */
+class ConnectionTest {
+  private readonly stages: StageRecorder;
+  private readonly hostKeys: HostKeyCheck[] = [];
+  private readonly report: ReportBody;
+  private readonly viaSsh: boolean;
+  private chain: SshChain | null = null;
+  private transport: Duplex | null = null;
+  private conn: MysqlConnection | null = null;
+
+  constructor(
+    private readonly profile: Profile,
+    private readonly deps: TesterDeps,
+    private readonly acceptHostKey: string | undefined,
+  ) {
+    this.stages = new StageRecorder(planStages(profile));
+    this.viaSsh = Boolean(profile.ssh);
+    this.report = {
+      profileId: profile.id,
+      profileName: profile.name,
+      startedAt: new Date().toISOString(),
+      stages: this.stages.stages,
+      hostKeys: this.hostKeys,
+      server: null,
+      grants: [],
+      database: null,
+      migrations: null,
+    };
+  }
+
+  async run(): Promise<ConnectionTestReport> {
+    const t0 = performance.now();
+    try {
+      const link = await this.openTransport();
+      const greeting = await this.handshake(link);
+      const conn = await this.authenticate(link, greeting);
+      await this.probeServer(conn, greeting);
+      await this.checkDatabase(conn);
+    } catch (err) {
+      if (!(err instanceof StageError)) this.stages.failUnstarted(err);
+      if (this.report.database && err instanceof StageError && err.code === 'DB_UNKNOWN_DATABASE')
+        this.report.database.exists = false;
+    } finally {
+      await this.close();
+    }
+    const failedStage = this.stages.finish();
+    return {
+      ...this.report,
+      ok: !failedStage,
+      totalMs: round(performance.now() - t0),
+      failure: failedStage?.code ? { stage: failedStage.id, code: failedStage.code, message: failedStage.detail ?? '' } : null,
+    };
+  }
+
+  /** TCP to MySQL, or the SSH chain (jump host, host keys, auth) and a forwarded channel. */
+  private async openTransport(): Promise<Duplex> {
+    const m = this.profile.mysql;
+    const ssh = this.profile.ssh;
+    if (!ssh) {
+      this.transport = await this.stages.timed(
         'mysql.tcp',
         () => openTcp(m.host, m.port, 'MySQL server'),
         () => `${m.host}:${m.port}`,
       );
+      return this.transport;
     }
-    const link = transport;
-    const target = { host: m.host, port: m.port, user: m.user, viaSsh };
-    const greeting = await timed(
+    try {
+      this.chain = await connectChain(
+        ssh,
+        {
+          hostKeys: this.deps.hostKeys,
+          secretOf: this.deps.secretOf,
+          sshDir: this.deps.sshDir,
+          acceptFingerprint: this.acceptHostKey,
+          onHostKey: (k) => this.hostKeys.push(k),
+        },
+        (id, ms, detail) => this.stages.ok(id, ms, detail),
+      );
+    } catch (err) {
+      if (err instanceof StageError) this.stages.failed(err.stage, err);
+      throw err;
+    }
+    const client = this.chain.client;
+    this.transport = await this.stages.timed(
+      'ssh.forward',
+      () => forwardOut(client, `The SSH host ${ssh.host}`, m.host, m.port),
+      () => `to ${m.host}:${m.port}`,
+    );
+    return this.transport;
+  }
+
+  /** The server's greeting: version, and whether TLS is offered when the profile asks for it. */
+  private handshake(link: Duplex): Promise<MysqlGreeting> {
+    const m = this.profile.mysql;
+    return this.stages.timed(
       'mysql.handshake',
       async () => {
-        const g = await readGreeting(link, target);
+        const g = await readGreeting(link, { host: m.host, port: m.port, user: m.user, viaSsh: this.viaSsh });
         if (m.tls !== 'off' && !g.tlsOffered) {
           throw new AppError(
             'DB_TLS_FAILED',
@@ -127,22 +148,31 @@ export async function runConnectionTest(
       },
       (g) => `${g.serverVersion}, TLS ${g.tlsOffered ? 'offered' : 'not offered'}`,
     );
-    const password = await deps.secretOf('mysql.password');
-    conn = await timed(
+  }
+
+  private async authenticate(link: Duplex, greeting: MysqlGreeting): Promise<MysqlConnection> {
+    const m = this.profile.mysql;
+    const password = await this.deps.secretOf('mysql.password');
+    const reopen = () => reopenTransport(this.chain, this.profile);
+    this.conn = await this.stages.timed(
       'mysql.auth',
       () =>
-        openMysql({ settings: m, password, stream: link, viaSsh, database: null }).catch(async (err: unknown) => {
-          throw await explainAuthFailure(err, profile, greeting, () => reopenTransport(chain, profile), password, viaSsh);
+        openMysql({ settings: m, password, stream: link, viaSsh: this.viaSsh, database: null }).catch(async (err: unknown) => {
+          throw await explainAuthFailure(err, this.profile, greeting, reopen, password, this.viaSsh);
         }),
       () => `${m.user}${m.tls === 'off' ? '' : ` with TLS (${m.tls})`}${password ? '' : ', no password'}`,
     );
-    const c = conn;
-    await timed(
+    return this.conn;
+  }
+
+  /** SELECT 1, the server's version and cipher, and its grants for this account (secrets redacted). */
+  private async probeServer(c: MysqlConnection, greeting: MysqlGreeting): Promise<void> {
+    await this.stages.timed(
       'mysql.select1',
       () => c.query('SELECT 1'),
       () => 'answered',
     );
-    const server = await timed(
+    this.report.server = await this.stages.timed(
       'mysql.version',
       async () => {
         const [rows] = await c.query('SELECT VERSION() AS version, @@version_comment AS comment, CONNECTION_ID() AS id');
@@ -158,63 +188,56 @@ export async function runConnectionTest(
       },
       (s) => `${s.version}${s.tlsCipher ? `, TLS ${s.tlsCipher}` : ', not encrypted'}`,
     );
-    report.server = server;
-    report.grants = await timed(
+    this.report.grants = await this.stages.timed(
       'mysql.grants',
       async () =>
         redactGrants(((await c.query('SHOW GRANTS'))[0] as Array<Record<string, string>>).map((r) => Object.values(r)[0] ?? '')),
       (g) => g.map(summariseGrant).join('; ').slice(0, 500),
     );
-    if (!m.database) {
-      skip('mysql.database', 'No default database is set in the profile.');
-      skip('mysql.migrations', 'Needs a default database.');
-    } else {
-      const db = m.database;
-      report.database = { name: db, exists: false };
-      await timed(
-        'mysql.database',
-        () =>
-          c.query(`USE ${mysql.escapeId(db)}`).catch((err) => {
-            throw toAppError(err, { ...target, database: db });
-          }),
-        () => `${db} exists and is usable`,
-      );
-      report.database.exists = true;
-      const count = await timed(
-        'mysql.migrations',
-        async () => {
-          if (!deps.migrationStatus) return countMigrations(c, deps.migrationsDir);
-          // The migrations capability knows more (journal, failed rows); if it cannot answer, count ourselves.
-          return deps.migrationStatus().catch(() => countMigrations(c, deps.migrationsDir));
-        },
-        (mc) =>
-          mc.schemaVersionPresent
-            ? `schema_version: ${mc.applied} applied; ${mc.pending} of ${mc.files} migration files pending`
-            : `No schema_version table (database not initialised); ${mc.pending} migration files pending`,
-      );
-      report.migrations = count;
-    }
-  } catch (err) {
-    if (!(err instanceof StageError)) {
-      const first = stages.find((s) => s.status === 'skipped' && s.detail === null);
-      if (first) failed(first.id, toAppError(err));
-    }
-    if (report.database && err instanceof StageError && err.code === 'DB_UNKNOWN_DATABASE') report.database.exists = false;
-  } finally {
-    if (conn) await Promise.race([conn.end().catch(() => destroyQuietly(conn as MysqlConnection)), sleep(1000)]);
-    transport?.destroy();
-    chain?.end();
   }
-  const failedStage = stages.find((s) => s.status === 'failed');
-  for (const s of stages)
-    if (s.status === 'skipped' && s.detail === null)
-      s.detail = failedStage ? `Not run: "${failedStage.label}" failed.` : 'Not applicable.';
-  return {
-    ...report,
-    ok: !failedStage,
-    totalMs: round(performance.now() - t0),
-    failure: failedStage?.code ? { stage: failedStage.id, code: failedStage.code, message: failedStage.detail ?? '' } : null,
-  };
+
+  /** The profile's default database: usable, and its schema_version / pending migrations. */
+  private async checkDatabase(c: MysqlConnection): Promise<void> {
+    const m = this.profile.mysql;
+    if (!m.database) {
+      this.stages.skip('mysql.database', 'No default database is set in the profile.');
+      this.stages.skip('mysql.migrations', 'Needs a default database.');
+      return;
+    }
+    const db = m.database;
+    const target = { host: m.host, port: m.port, user: m.user, viaSsh: this.viaSsh, database: db };
+    this.report.database = { name: db, exists: false };
+    await this.stages.timed(
+      'mysql.database',
+      () =>
+        c.query(`USE ${mysql.escapeId(db)}`).catch((err) => {
+          throw toAppError(err, target);
+        }),
+      () => `${db} exists and is usable`,
+    );
+    this.report.database.exists = true;
+    this.report.migrations = await this.stages.timed(
+      'mysql.migrations',
+      () => this.migrationCount(c),
+      (mc) =>
+        mc.schemaVersionPresent
+          ? `schema_version: ${mc.applied} applied; ${mc.pending} of ${mc.files} migration files pending`
+          : `No schema_version table (database not initialised); ${mc.pending} migration files pending`,
+    );
+  }
+
+  private migrationCount(c: MysqlConnection): Promise<MigrationCount> {
+    if (!this.deps.migrationStatus) return countMigrations(c, this.deps.migrationsDir);
+    // The migrations capability knows more (journal, failed rows); if it cannot answer, count ourselves.
+    return this.deps.migrationStatus().catch(() => countMigrations(c, this.deps.migrationsDir));
+  }
+
+  private async close(): Promise<void> {
+    const conn = this.conn;
+    if (conn) await Promise.race([conn.end().catch(() => destroyQuietly(conn)), sleep(1000)]);
+    this.transport?.destroy();
+    this.chain?.end();
+  }
 }
 
 /**
@@ -251,27 +274,6 @@ async function reopenTransport(chain: SshChain | null, profile: Profile): Promis
   const m = profile.mysql;
   if (chain) return forwardOut(chain.client, `The SSH host ${profile.ssh?.host}`, m.host, m.port);
   return openTcp(m.host, m.port, 'MySQL server');
-}
-
-function toAppError(
-  err: unknown,
-  target?: { host: string; port: number; user: string; database?: string; viaSsh: boolean },
-): AppError {
-  if (err instanceof AppError) return err;
-  const errno = (err as { errno?: number }).errno;
-  if (target && (errno === 1044 || errno === 1049)) {
-    return errno === 1049
-      ? new AppError('DB_UNKNOWN_DATABASE', `Database '${target.database}' does not exist on the server.`)
-      : new AppError(
-          'DB_ACCESS_DENIED',
-          `User '${target.user}' may not use database '${target.database}' (${(err as Error).message}).`,
-        );
-  }
-  return new AppError('DB_QUERY_FAILED', err instanceof Error ? err.message : String(err));
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
 }
 
 function sleep(ms: number): Promise<void> {
