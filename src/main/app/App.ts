@@ -13,6 +13,7 @@ import { createAppLogger, type Logger } from '../logging/logger';
 import { KnownSecrets, ObservedSecretStore } from '../logging/secretScrub';
 import { MailService } from '../mail/MailService';
 import { MigrationService } from '../migrations/MigrationService';
+import { defaultHome } from '../platform/paths';
 import { ProfileService } from '../profiles/ProfileService';
 import { RestoreService } from '../restore/RestoreService';
 import { ActorIdentity } from '../safety/ActorIdentity';
@@ -22,7 +23,6 @@ import type { SecretStore } from '../secrets/SecretStore';
 import { AppDatabase } from '../store/AppDatabase';
 import { EventLoopMonitor } from '../system/EventLoopMonitor';
 import { createHandlers } from './handlers';
-import { defaultHome } from './paths';
 
 export interface AppOptions {
   door: Door;

@@ -11,7 +11,7 @@ import {
 import type { JobSnapshot } from '../../shared/contract/jobs';
 import type { Profile } from '../../shared/contract/profiles';
 import type { App } from '../app/App';
-import { APP_VERSION } from '../app/version';
+import { APP_VERSION } from '../platform/version';
 import type { MysqlConnectionOptions } from '../connections/mysql/mysqlConnect';
 import { AppError } from '../core/AppError';
 import type { JobContext } from '../jobs/JobRunner';

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { APP_VERSION } from '../app/version';
+import { APP_VERSION } from '../platform/version';
 import { CliContext, CliExit } from './CliContext';
 import { registerCommandGroups } from './commands/index';
 import { EXIT } from './exitCodes';

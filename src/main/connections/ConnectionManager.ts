@@ -5,7 +5,7 @@ import type { SFTPWrapper } from 'ssh2';
 import type { ConnectionStatus, ConnectionTestReport, HostKeyCheck, PoolStats } from '../../shared/contract/connections';
 import type { ConnectionState } from '../../shared/contract/events';
 import type { Profile } from '../../shared/contract/profiles';
-import { bundledMigrationsDir } from '../app/paths';
+import { bundledMigrationsDir } from '../platform/paths';
 import { AppError } from '../core/AppError';
 import type { EventBus } from '../core/EventBus';
 import type { ProfileService } from '../profiles/ProfileService';

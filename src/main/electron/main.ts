@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type BrowserWindow, dialog, app as electronApp, type MessageBoxOptions, protocol, safeStorage, session } from 'electron';
 import { App } from '../app/App';
-import { defaultHome } from '../app/paths';
+import { defaultHome } from '../platform/paths';
 import { AppDatabase } from '../store/AppDatabase';
 import { forwardEvents, registerApiIpc } from './ipc';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol';

@@ -10,7 +10,7 @@ import {
   type TemplateId,
 } from '../../shared/contract/mail';
 import type { App } from '../app/App';
-import { APP_VERSION } from '../app/version';
+import { APP_VERSION } from '../platform/version';
 import { AppError } from '../core/AppError';
 import { MailCapture } from './capture/MailCapture';
 import { MailpitClient } from './MailpitClient';

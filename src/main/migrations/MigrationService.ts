@@ -13,8 +13,8 @@ import type {
   MigrationValidateReport,
 } from '../../shared/contract/migrations';
 import type { App } from '../app/App';
-import { bundledMigrationsDir } from '../app/paths';
-import { APP_VERSION, TOOL_NAME } from '../app/version';
+import { bundledMigrationsDir } from '../platform/paths';
+import { APP_VERSION, TOOL_NAME } from '../platform/version';
 import { isConnectionLost } from '../connections/errors';
 import { AppError, toFailure } from '../core/AppError';
 import type { JobContext } from '../jobs/JobRunner';

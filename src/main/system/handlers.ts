@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { App } from '../app/App';
-import { APP_VERSION } from '../app/version';
+import { APP_VERSION } from '../platform/version';
 import type { HandlerGroup } from '../core/dispatch';
 
 export function systemHandlers(app: App): HandlerGroup<'system.info' | 'system.ping'> {

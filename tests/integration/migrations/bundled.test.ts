@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledMigrationsDir } from '../../../src/main/app/paths';
+import { bundledMigrationsDir } from '../../../src/main/platform/paths';
 import type { MigrateResult } from '../../../src/shared/contract/migrations';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, type TestDatabase } from '../../fixtures/mysql';

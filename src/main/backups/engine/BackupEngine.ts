@@ -2,7 +2,7 @@ import type { Connection as CoreConnection } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import type { BackupManifest, BackupTableInfo } from '../../../shared/contract/backups';
 import { serverEngineOf } from '../../../shared/serverEngine';
-import { TOOL_NAME } from '../../app/version';
+import { TOOL_NAME } from '../../platform/version';
 import { killSessions, threadIdOf } from '../../connections/mysql/killSessions';
 import { AppError } from '../../core/AppError';
 import type { AgeRecipients } from '../age/ageHeader';

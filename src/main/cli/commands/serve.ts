@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { App } from '../../app/App';
-import { rendererDir } from '../../app/paths';
+import { rendererDir } from '../../platform/paths';
 import { toFailure } from '../../core/AppError';
 import { openHeadlessSecretStore } from '../../secrets/KeyringSecretStore';
 import { type RunningWebServer, startWebServer } from '../../web/WebServer';

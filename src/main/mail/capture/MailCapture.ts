@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { CaptureStatus } from '../../../shared/contract/mail';
-import { APP_VERSION } from '../../app/version';
+import { APP_VERSION } from '../../platform/version';
 import { AppError } from '../../core/AppError';
 import type { AppDatabase } from '../../store/AppDatabase';
 import { CaptureHttpApi } from './CaptureHttpApi';

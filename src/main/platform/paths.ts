@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,16 +21,10 @@ export function projectRoot(): string {
   if (process.env.SYSNDD_ADMIN_RESOURCES) return path.resolve(process.env.SYSNDD_ADMIN_RESOURCES);
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    if (require_exists(path.join(dir, 'package.json'))) return dir;
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
     dir = path.dirname(dir);
   }
   return process.cwd();
-}
-
-import fs from 'node:fs';
-
-function require_exists(p: string): boolean {
-  return fs.existsSync(p);
 }
 
 export function bundledMigrationsDir(): string {
