@@ -22,6 +22,7 @@ import { SandboxService } from '../sandbox/SandboxService';
 import type { SecretStore } from '../secrets/SecretStore';
 import { AppDatabase } from '../store/AppDatabase';
 import { EventLoopMonitor } from '../system/EventLoopMonitor';
+import type { DoorHooks } from './DoorHooks';
 import { createHandlers } from './handlers';
 
 export interface AppOptions {
@@ -29,6 +30,8 @@ export interface AppOptions {
   secrets: SecretStore;
   /** App-data folder; defaults to SYSNDD_ADMIN_HOME or the platform convention. */
   home?: string;
+  /** What only this door can do (terminal prompts); none for Electron and the browser. */
+  hooks?: DoorHooks;
 }
 
 /**
@@ -80,7 +83,10 @@ export class App {
     this.profiles = new ProfileService(this.store, this.secrets, this.events);
     // Before connections: closers run last-first, so pools to the sandbox close before its server stops.
     this.sandbox = new SandboxService(this);
-    this.connections = new ConnectionManager(this.store, this.profiles, this.events, { envSecrets: this.door === 'cli' });
+    this.connections = new ConnectionManager(this.store, this.profiles, this.events, {
+      envSecrets: this.door === 'cli',
+      ...this.connectionHooks(options.hooks ?? {}),
+    });
     this.onClose(() => this.connections.closeAll());
     this.mail = new MailService(this);
     this.migrations = new MigrationService(this);
@@ -88,6 +94,19 @@ export class App {
     this.restore = new RestoreService(this);
     this.health = new ReadinessService(this);
     this.handlers = guardHandlers(createHandlers(this), this.safety);
+  }
+
+  /** The door's prompts, with every typed-in secret registered for log scrubbing on its way in. */
+  private connectionHooks({ secretPrompt, ...hostKeyHooks }: DoorHooks): DoorHooks {
+    if (!secretPrompt) return hostKeyHooks;
+    return {
+      ...hostKeyHooks,
+      secretPrompt: async (profile, name) => {
+        const answer = await secretPrompt(profile, name);
+        this.knownSecrets.add(answer);
+        return answer;
+      },
+    };
   }
 
   /** Register something to close on shutdown (tunnels, pools, servers), last registered closed first. */

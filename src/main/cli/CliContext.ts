@@ -7,9 +7,9 @@ import { type CallContext, dispatch } from '../core/dispatch';
 import { openHeadlessSecretStore } from '../secrets/KeyringSecretStore';
 import { registerEnvBackupKeys } from './backupSecrets';
 import { EXIT, type ExitCode, exitCodeFor } from './exitCodes';
-import { installHostKeyPrompt } from './hostKeyPrompt';
+import { cliHostKeyHooks } from './hostKeyPrompt';
 import { JobFollower } from './JobFollower';
-import { installSecretPrompt } from './secretPrompt';
+import { terminalSecretPrompt } from './secretPrompt';
 import { closeApp, type GracefulShutdown } from './shutdown';
 import { type DbTargetOptions, profileTargetFromFlags, type TargetNeeds } from './target';
 
@@ -47,13 +47,12 @@ export class CliContext {
   async app(): Promise<App> {
     if (!this.appInstance) {
       const secrets = await openHeadlessSecretStore(process.env.SYSNDD_ADMIN_SECRETS === 'memory');
-      this.appInstance = new App({ door: 'cli', secrets });
+      // Every command that connects may need a secret the store lacks (on a terminal, ask for it) and meet
+      // a host key for the first time inside a tunnel (see hostKeyPrompt.ts).
+      const hooks = { secretPrompt: terminalSecretPrompt(this.json), ...cliHostKeyHooks(this) };
+      this.appInstance = new App({ door: 'cli', secrets, hooks });
       this.shutdown?.watch(this.appInstance);
-      // Every command that connects may need a secret the store lacks; on a terminal, ask for it.
-      installSecretPrompt(this.appInstance, this.json);
-      registerEnvBackupKeys(this.appInstance);
-      // …and meet a host key for the first time inside a tunnel (see hostKeyPrompt.ts).
-      installHostKeyPrompt(this.appInstance, this);
+      registerEnvBackupKeys(this.appInstance.knownSecrets);
     }
     return this.appInstance;
   }

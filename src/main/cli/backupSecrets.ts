@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type { BackupDecryption, BackupEncryption } from '../../shared/contract/backups';
-import type { App } from '../app/App';
 import { isAgeHead } from '../backups/age/ageHeader';
 import { keysOf } from '../backups/age/backupKeys';
 import { registerDefaultBackupKeys } from '../backups/age/keyRegistry';
+import type { KnownSecrets } from '../logging/secretScrub';
 import type { CliContext } from './CliContext';
 import { promptSecret } from './prompt';
 
@@ -66,9 +66,9 @@ function isLocalAgeFile(file: string): boolean {
 }
 
 /** Env keys for every encrypted backup this CLI process opens (e.g. `restore FILE.sql.gz.age`). */
-export function registerEnvBackupKeys(app: App): void {
+export function registerEnvBackupKeys(knownSecrets: KnownSecrets): void {
   const identityFile = process.env[IDENTITY_ENV];
   const pass = process.env[PASSPHRASE_ENV];
   if (!identityFile && !pass) return;
-  registerDefaultBackupKeys(keysOf({ identityFile, passphrase: pass }, app.knownSecrets));
+  registerDefaultBackupKeys(keysOf({ identityFile, passphrase: pass }, knownSecrets));
 }

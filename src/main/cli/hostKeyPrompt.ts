@@ -1,5 +1,5 @@
 import type { HostKeyCheck } from '../../shared/contract/connections';
-import type { App } from '../app/App';
+import type { DoorHooks } from '../app/DoorHooks';
 import { dispatch } from '../core/dispatch';
 import type { CliContext } from './CliContext';
 import { promptYesNo } from './prompt';
@@ -37,11 +37,11 @@ export async function askToTrustHostKey(cli: CliContext, key: HostKeyCheck): Pro
  * the tunnel, not in `connect test`: on a terminal ask there with the same prompt; off a terminal the
  * HOST_KEY_UNKNOWN error names the fingerprint and the flag to pass.
  */
-export function installHostKeyPrompt(app: App, cli: CliContext): void {
+export function cliHostKeyHooks(cli: CliContext): Pick<DoorHooks, 'hostKeyPrompt' | 'unknownHostKeyAdvice'> {
   // A few commands (backup download, prune/delete --remote, mail …) only take --profile, so the advice also
   // names the pin command, which works for all of them.
-  app.connections.unknownHostKeyAdvice = (check) =>
+  const unknownHostKeyAdvice = (check: HostKeyCheck): string =>
     `${acceptHostKeyAdvice(check.fingerprint)} (or pin it once: sysndd-admin connect known-hosts trust ${check.host} ${check.fingerprint} --port ${check.port} --key-type ${check.keyType}).`;
-  if (!process.stdin.isTTY || !process.stderr.isTTY || cli.json) return;
-  app.connections.hostKeyPrompt = (check) => askToTrustHostKey(cli, check);
+  if (!process.stdin.isTTY || !process.stderr.isTTY || cli.json) return { unknownHostKeyAdvice };
+  return { unknownHostKeyAdvice, hostKeyPrompt: (check) => askToTrustHostKey(cli, check) };
 }

@@ -1,6 +1,5 @@
 import type { SecretName } from '../../shared/contract/profiles';
-import type { App } from '../app/App';
-import { SECRET_ENV } from '../connections/secretSources';
+import { SECRET_ENV, type SecretPrompt } from '../connections/secretSources';
 import { promptSecret } from './prompt';
 
 const SECRET_LABEL: Record<SecretName, string> = {
@@ -14,14 +13,11 @@ const SECRET_LABEL: Record<SecretName, string> = {
 
 /**
  * On a terminal, ask for secrets the store does not have (no OS keyring → nothing survives a run) and
- * no env var gives. Any command that connects can call this once; answers last for the process.
+ * no env var gives. Answers last for the process (SecretSources remembers them); the App registers each
+ * for log scrubbing. Undefined off a terminal or with --json: the missing secret is then an error.
  */
-export function installSecretPrompt(app: App, json: boolean): void {
-  if (!process.stdin.isTTY || json) return;
-  app.connections.secretSources.prompt = async (profile, name) => {
-    const answer = await promptSecret(`${SECRET_LABEL[name]} for profile "${profile.name}" (${SECRET_ENV[name]} also works): `);
-    // Typed answers live in memory only, never in the store: register them for log scrubbing here.
-    app.knownSecrets.add(answer);
-    return answer;
-  };
+export function terminalSecretPrompt(json: boolean): SecretPrompt | undefined {
+  if (!process.stdin.isTTY || json) return undefined;
+  return (profile, name) =>
+    promptSecret(`${SECRET_LABEL[name]} for profile "${profile.name}" (${SECRET_ENV[name]} also works): `);
 }

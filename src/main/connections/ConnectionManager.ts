@@ -5,9 +5,9 @@ import type { SFTPWrapper } from 'ssh2';
 import type { ConnectionStatus, ConnectionTestReport, HostKeyCheck, PoolStats } from '../../shared/contract/connections';
 import type { ConnectionState } from '../../shared/contract/events';
 import type { Profile } from '../../shared/contract/profiles';
-import { bundledMigrationsDir } from '../platform/paths';
 import { AppError } from '../core/AppError';
 import type { EventBus } from '../core/EventBus';
+import { bundledMigrationsDir } from '../platform/paths';
 import type { ProfileService } from '../profiles/ProfileService';
 import type { AppDatabase } from '../store/AppDatabase';
 import { isConnectionLost, mapMysqlConnectError } from './errors';
@@ -22,7 +22,7 @@ import {
   type MysqlConnectionOptions,
   openMysql,
 } from './mysql/mysqlConnect';
-import { SecretSources } from './secretSources';
+import { type SecretPrompt, SecretSources } from './secretSources';
 import { expandHome } from './ssh/credentials';
 import { type LocalForward, startLocalForward } from './ssh/LocalForward';
 import { RECONNECT_DELAYS_MS, SshTunnel, type TunnelTuning } from './ssh/SshTunnel';
@@ -38,6 +38,11 @@ export interface ConnectionManagerOptions {
   waitForReconnectMs?: number;
   /** Let MYSQL_PWD, SSH_PASSPHRASE, … stand in for secrets the store lacks (the CLI door). */
   envSecrets?: boolean;
+  /** The door's first-contact prompt and advice for SSH host keys (see the fields below). */
+  hostKeyPrompt?: (check: HostKeyCheck) => Promise<boolean>;
+  unknownHostKeyAdvice?: (check: HostKeyCheck) => string;
+  /** The door's prompt for a secret the store and env lack (a terminal). */
+  secretPrompt?: SecretPrompt;
 }
 
 export interface DedicatedOptions {
@@ -97,6 +102,9 @@ export class ConnectionManager {
     this.acquireTimeoutMs = options.acquireTimeoutMs ?? 30_000;
     this.tuning = { reconnectDelaysMs: RECONNECT_DELAYS_MS, waitForReconnectMs: options.waitForReconnectMs ?? 30_000 };
     this.secretSources = new SecretSources(profiles, options.envSecrets ?? false);
+    this.secretSources.prompt = options.secretPrompt ?? null;
+    this.hostKeyPrompt = options.hostKeyPrompt ?? null;
+    this.unknownHostKeyAdvice = options.unknownHostKeyAdvice ?? null;
     this.hostKeys = new HostKeyStore(store, () => [path.join(this.sshDir, 'known_hosts')]);
     // An edited or removed profile must not keep using connections made with its old settings.
     events.subscribe((e) => {
