@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/program';
 import { MariaDbServer } from '../../src/main/sandbox/MariaDbServer';
 import { isProcessAlive } from '../../src/main/sandbox/processTools';
-import { type JobSnapshot, SandboxStartResult, SandboxStatus } from '../../src/shared/contract/index';
+import { type JobSnapshot, type MigrationStatus, SandboxStartResult, SandboxStatus } from '../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../fixtures/app';
 
 const execFileAsync = promisify(execFile);
@@ -64,8 +64,15 @@ describe('local sandbox through dispatch', () => {
         name: 'Local sandbox',
         environment: 'development',
         mysql: { host: '127.0.0.1', port, user: 'sysndd', database: 'sysndd' },
-        secrets: ['mysql.password'],
+        // The password is the sandbox's own, kept in its folder, not in the user's secret store.
+        secrets: [],
       });
+      const credentials = path.join(home, 'sandbox', 'credentials.json');
+      expect(fs.statSync(credentials).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(path.join(home, 'sandbox')).mode & 0o777).toBe(0o700);
+      const kept = JSON.parse(fs.readFileSync(credentials, 'utf8')) as { user: string; password: string };
+      expect(kept.user).toBe('sysndd');
+      expect(await t.app.profiles.secret(profileId, 'mysql.password')).toBe(kept.password);
       // The profile works like any other: through the connection manager, as the sandbox user.
       expect(await count(t, profileId, 'SELECT COUNT(*) AS n FROM non_alt_loci_set')).toBe(14);
       expect(
@@ -101,24 +108,36 @@ describe('local sandbox through dispatch', () => {
     }
   });
 
-  it('sets a new password when the secret store lost the old one, and the profile keeps working', async () => {
+  it('a new process with a memory secret store reaches the sandbox with its kept password; a lost one is reset', async () => {
     const home = tempHome();
     const first = createTestApp({ home });
     const { result } = await startAndWait(first);
     await first.close();
 
-    // A new process with a memory secret store: the password is gone.
+    // A new process with an empty memory store: the password comes from the sandbox's own file.
     const second = createTestApp({ home });
     try {
-      expect(await second.app.profiles.secret(result.profileId, 'mysql.password')).toBeNull();
       const { job, result: again } = await startAndWait(second);
       expect(again).toMatchObject({ profileId: result.profileId, port: result.port, initialized: false });
-      const log = await second.ok('jobs.log', { id: job.id });
-      expect(log.map((l) => l.message).join('\n')).toMatch(/not in the secret store/);
-      expect(await second.app.profiles.secret(result.profileId, 'mysql.password')).not.toBeNull();
+      const log = (await second.ok('jobs.log', { id: job.id })).map((l) => l.message).join('\n');
+      expect(log).not.toMatch(/password was lost/);
       expect(await count(second, result.profileId, 'SELECT COUNT(*) AS n FROM disease_ontology_set')).toBe(14);
     } finally {
       await second.close();
+    }
+
+    // A sandbox made by an older version kept no file (its password was in a store that forgot it).
+    fs.rmSync(path.join(home, 'sandbox', 'credentials.json'));
+    const third = createTestApp({ home });
+    try {
+      expect(await third.app.profiles.secret(result.profileId, 'mysql.password')).toBeNull();
+      const { job } = await startAndWait(third);
+      const log = (await third.ok('jobs.log', { id: job.id })).map((l) => l.message).join('\n');
+      expect(log).toMatch(/password was lost/);
+      expect(await third.app.profiles.secret(result.profileId, 'mysql.password')).not.toBeNull();
+      expect(await count(third, result.profileId, 'SELECT COUNT(*) AS n FROM disease_ontology_set')).toBe(14);
+    } finally {
+      await third.close();
     }
   });
 });
@@ -203,7 +222,11 @@ describe('sysndd-admin sandbox (child processes)', () => {
   const bin = path.resolve('bin/sysndd-admin.mjs');
 
   async function cli(home: string, ...args: string[]): Promise<unknown> {
-    const { stdout } = await execFileAsync(process.execPath, [bin, '--json', 'sandbox', ...args], {
+    return run(home, 'sandbox', ...args);
+  }
+
+  async function run(home: string, ...args: string[]): Promise<unknown> {
+    const { stdout } = await execFileAsync(process.execPath, [bin, '--json', ...args], {
       env: { ...process.env, SYSNDD_ADMIN_HOME: home, SYSNDD_ADMIN_SECRETS: 'memory', SYSNDD_ADMIN_FROM_SOURCE: '1' },
       timeout: 120_000,
     });
@@ -224,5 +247,20 @@ describe('sysndd-admin sandbox (child processes)', () => {
 
     expect(SandboxStatus.parse(await cli(home, 'stop'))).toMatchObject({ running: false, port: started.port });
     expect(isProcessAlive(status.pid ?? -1)).toBe(false);
+  });
+
+  // Issue 15, the newcomer path without an OS keyring: every CLI process has its own memory store, so the
+  // password must come from the sandbox's own folder.
+  it('with memory-only secrets, migrate status --profile "Local sandbox" works in the next process, also after stop/start', async () => {
+    const home = tempHome();
+    const migrateStatus = async () => (await run(home, 'migrate', 'status', '--profile', 'Local sandbox')) as MigrationStatus;
+    const started = (await cli(home, 'start')) as SandboxStatus;
+    expect(started).toMatchObject({ running: true, engine: 'mariadb' });
+    expect(await migrateStatus()).toMatchObject({ database: 'sysndd', historyTable: true, upToDate: true });
+
+    expect(SandboxStatus.parse(await cli(home, 'stop'))).toMatchObject({ running: false });
+    expect(SandboxStatus.parse(await cli(home, 'start'))).toMatchObject({ running: true, port: started.port });
+    expect(await migrateStatus()).toMatchObject({ database: 'sysndd', historyTable: true, upToDate: true });
+    expect(SandboxStatus.parse(await cli(home, 'stop'))).toMatchObject({ running: false });
   });
 });

@@ -119,8 +119,23 @@ export class ProfileService {
   /** A secret for use by a service in the main process; never sent to a door. */
   async secret(profileId: string, name: SecretNameT): Promise<string | null> {
     const key = secretKey(profileId, name);
-    return this.transientSecrets.get(key) ?? (await this.secrets.get(key));
+    const transient = this.transientSecrets.get(key);
+    if (transient) return transient;
+    for (const owner of this.secretOwners) {
+      const owned = owner(profileId, name);
+      if (owned !== null) return owned;
+    }
+    return this.secrets.get(key);
   }
+
+  /**
+   * Secrets that their owner keeps outside the store, found before it: the local sandbox keeps its
+   * generated password in its own 0600 file, so every door and process reaches it without an OS keyring.
+   */
+  addSecretOwner(lookup: (profileId: string, name: SecretNameT) => string | null): void {
+    this.secretOwners.push(lookup);
+  }
+  private readonly secretOwners: Array<(profileId: string, name: SecretNameT) => string | null> = [];
 
   private async writeSecrets(
     id: string,

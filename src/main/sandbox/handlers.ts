@@ -5,8 +5,8 @@ type SandboxOps = 'sandbox.status' | 'sandbox.start' | 'sandbox.stop';
 
 export function sandboxHandlers(app: App): HandlerGroup<SandboxOps> {
   return {
-    'sandbox.status': async () => app.sandbox.status(),
-    'sandbox.start': async () => app.sandbox.start(),
-    'sandbox.stop': async () => app.sandbox.stop(),
+    'sandbox.status': async (args) => app.sandbox.status(args),
+    'sandbox.start': async (args) => app.sandbox.start(args),
+    'sandbox.stop': async (args) => app.sandbox.stop(args),
   };
 }

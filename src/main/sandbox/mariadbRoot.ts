@@ -83,3 +83,15 @@ export function resetRootPasswordSql(password: string): string {
     .map((host) => `ALTER USER IF EXISTS 'root'@'${host}' IDENTIFIED BY PASSWORD '${hash}';`)
     .join('\n');
 }
+
+/**
+ * The same for Oracle MySQL, which has no `IDENTIFIED BY PASSWORD '<hash>'` since 8.0: the password itself
+ * (base64url, so it needs no escaping) in the 0600 init file that is deleted once the server is up — the
+ * sandbox keeps it in a 0600 file of its own anyway (sandboxCredentials.ts).
+ */
+export function resetRootPasswordSqlMySql(password: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(password)) throw new Error('A sandbox password is base64url text.');
+  return ['localhost', '127.0.0.1']
+    .map((host) => `ALTER USER IF EXISTS 'root'@'${host}' IDENTIFIED BY '${password}';`)
+    .join('\n');
+}

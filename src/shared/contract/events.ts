@@ -23,5 +23,7 @@ export const AppEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mail.watch'), source: z.string(), state: MailWatchState, detail: z.string().nullable() }),
   z.object({ type: z.literal('mail.changed'), source: z.string(), change: z.enum(['delete', 'update', 'truncate', 'prune']) }),
   z.object({ type: z.literal('profiles.changed') }),
+  // A local sandbox server started (ready for connections) or stopped, so its panels reload their status.
+  z.object({ type: z.literal('sandbox.changed'), engine: z.enum(['mariadb', 'mysql']), running: z.boolean() }),
 ]);
 export type AppEvent = z.infer<typeof AppEvent>;

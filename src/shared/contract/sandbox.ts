@@ -1,11 +1,41 @@
 import { z } from 'zod';
-import { Empty } from './common';
+import { Id } from './common';
 import { op } from './define';
 import { JobSnapshot } from './jobs';
 
-/** The local sandbox: a private MariaDB in the app-data folder with a `development` profile and sample data. */
+/** The server a sandbox runs: MariaDB (`mariadbd`) or Oracle MySQL (a `mysqld` 8.0.30+). One sandbox per engine. */
+export const SandboxEngine = z.enum(['mariadb', 'mysql']);
+export type SandboxEngine = z.infer<typeof SandboxEngine>;
+
+/** Which sandbox `status` / `stop` mean; default: the running one, else the last started, else the first available. */
+export const SandboxRef = z.object({ engine: SandboxEngine.optional() }).strict();
+export type SandboxRef = z.infer<typeof SandboxRef>;
+
+export const SandboxStartArgs = z
+  .object({
+    /** Default: the engine of `fromProfileId`'s server, else as SandboxRef. */
+    engine: SandboxEngine.optional(),
+    /** The profile the user works with (or restores from): its recorded server engine picks the default. */
+    fromProfileId: Id.optional(),
+  })
+  .strict();
+export type SandboxStartArgs = z.infer<typeof SandboxStartArgs>;
+
+export const SandboxEngineAvailability = z.object({
+  engine: SandboxEngine,
+  available: z.boolean(),
+  unavailableReason: z.string().nullable(),
+  running: z.boolean(),
+});
+export type SandboxEngineAvailability = z.infer<typeof SandboxEngineAvailability>;
+
+/** The local sandbox: a private MariaDB or MySQL in the app-data folder with a `development` profile and sample data. */
 export const SandboxStatus = z.object({
-  /** MariaDB server binaries were found on this machine. */
+  /** The engine this status describes. */
+  engine: SandboxEngine,
+  /** Both engines: found on this machine, running. */
+  engines: z.array(SandboxEngineAvailability),
+  /** This engine's server binaries were found on this machine. */
   available: z.boolean(),
   /** Why the sandbox cannot run here (what to install); null when available. */
   unavailableReason: z.string().nullable(),
@@ -23,6 +53,7 @@ export type SandboxStatus = z.infer<typeof SandboxStatus>;
 
 /** What a finished `sandbox.start` job returns. */
 export const SandboxStartResult = z.object({
+  engine: SandboxEngine,
   profileId: z.string(),
   port: z.number().int(),
   database: z.string(),
@@ -34,12 +65,12 @@ export const SandboxStartResult = z.object({
 export type SandboxStartResult = z.infer<typeof SandboxStartResult>;
 
 export const sandboxOperations = {
-  'sandbox.status': op('Local sandbox: binaries found, running, port, data folder, profile', Empty, SandboxStatus),
+  'sandbox.status': op('Local sandbox: binaries found, running, port, data folder, profile', SandboxRef, SandboxStatus),
   'sandbox.start': op(
-    'Start the local MariaDB sandbox (first time: initialise it, create its development profile, load sample data)',
-    Empty,
+    'Start the local MariaDB or MySQL sandbox (first time: initialise it, create its development profile, load sample data)',
+    SandboxStartArgs,
     JobSnapshot,
     { risk: 'write' },
   ),
-  'sandbox.stop': op('Stop the local sandbox server (its data is kept)', Empty, SandboxStatus, { risk: 'write' }),
+  'sandbox.stop': op('Stop the local sandbox server (its data is kept)', SandboxRef, SandboxStatus, { risk: 'write' }),
 } as const;
