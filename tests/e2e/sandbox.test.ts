@@ -35,8 +35,11 @@ describe('local sandbox in the UI (browser mode, real mariadbd)', () => {
     const { page } = bm;
     const empty = fs.mkdtempSync(path.join(home, 'no-mariadb-'));
     const saved = process.env.SYSNDD_ADMIN_MARIADB_BIN;
-    // With the override only that (empty) folder is searched, exactly like a machine without the package.
+    const savedMySql = process.env.SYSNDD_ADMIN_MYSQLD_BIN;
+    // With the override only that (empty) folder is searched, exactly like a machine without the package;
+    // a mysqld override that does not exist hides the MySQL fixture the same way.
     process.env.SYSNDD_ADMIN_MARIADB_BIN = empty;
+    process.env.SYSNDD_ADMIN_MYSQLD_BIN = path.join(empty, 'mysqld');
     try {
       await page.reload();
       const panel = page.getByTestId('empty-no-profiles').getByTestId('sandbox-panel');
@@ -47,6 +50,8 @@ describe('local sandbox in the UI (browser mode, real mariadbd)', () => {
     } finally {
       if (saved === undefined) delete process.env.SYSNDD_ADMIN_MARIADB_BIN;
       else process.env.SYSNDD_ADMIN_MARIADB_BIN = saved;
+      if (savedMySql === undefined) delete process.env.SYSNDD_ADMIN_MYSQLD_BIN;
+      else process.env.SYSNDD_ADMIN_MYSQLD_BIN = savedMySql;
     }
     await page.reload();
   });
@@ -58,8 +63,30 @@ describe('local sandbox in the UI (browser mode, real mariadbd)', () => {
     expect(await panel.getByTestId('sandbox-status').getAttribute('data-running')).toBe('false');
     expect(await panel.textContent()).toContain(path.join(home, 'sandbox'));
 
+    // Both engines are offered (the MySQL fixture is installed); MariaDB is the default on a fresh machine.
+    expect(await panel.getByTestId('sandbox-engine-mariadb').textContent()).toContain('MariaDB');
+    expect(await panel.getByTestId('sandbox-engine-mysql').textContent()).toContain('MySQL');
+    expect(await panel.getByTestId('sandbox-status').textContent()).toContain('MariaDB · Not created yet.');
+
     await panel.getByTestId('sandbox-start').click();
-    // The start is a job: JobProgress (bar, stage, cancel) shows it while it runs, on the first-run panel.
+    // The start is a job: JobProgress (bar, stage, cancel) shows it while it runs, on the first-run panel,
+    // and the status line follows it (issue 15: it said "stopped · Not created yet" the whole time). Both are
+    // read in one go from the page, so they come from the same render.
+    const seen = await (
+      await page.waitForFunction(
+        () => {
+          const root = document.querySelector('[data-testid="empty-no-profiles"] [data-testid="sandbox-panel"]');
+          const line = root?.querySelector<HTMLElement>('[data-testid="sandbox-status"]');
+          if (!root?.querySelector('[data-testid="job-progress-bar"]')) return null;
+          return { state: line?.dataset.state ?? null, text: line?.textContent ?? '' };
+        },
+        undefined,
+        { timeout: 15_000 },
+      )
+    ).jsonValue();
+    expect(seen?.state).toBe('starting');
+    expect(seen?.text).toMatch(/^startingMariaDB · .+…/);
+    expect(seen?.text).not.toContain('Not created yet');
     await panel.getByTestId('job-progress-bar').waitFor();
     const jobBox = panel.locator('[data-testid^="job-"][data-state]');
     const jobId = (await jobBox.getAttribute('data-testid'))?.replace(/^job-/, '') ?? '';
@@ -96,6 +123,22 @@ describe('local sandbox in the UI (browser mode, real mariadbd)', () => {
     // The data and the profile stay; Start is offered again.
     expect(await pagePanel.getByTestId('sandbox-start').isEnabled()).toBe(true);
     expect(bm.app.profiles.findByName('Local sandbox')).not.toBeNull();
+
+    // Started and stopped through another door (here the app itself, as a second window would): the panel
+    // follows the job and the sandbox events without a reload.
+    const other = await bm.app.sandbox.start({ engine: 'mariadb' });
+    await expect
+      .poll(() => pagePanel.getByTestId('sandbox-status').getAttribute('data-state'), { timeout: 15_000, interval: 50 })
+      .toMatch(/starting|running/);
+    await expect.poll(() => bm.app.jobs.get(other.id).state, { timeout: 120_000, interval: 250 }).toBe('succeeded');
+    await expect
+      .poll(() => pagePanel.getByTestId('sandbox-status').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('running');
+    await bm.app.sandbox.stop({ engine: 'mariadb' });
+    await expect
+      .poll(() => pagePanel.getByTestId('sandbox-status').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('stopped');
+    expect(await pagePanel.getByTestId('sandbox-status').textContent()).toContain('Data and profile are kept');
     expect(bm.consoleErrors).toEqual([]);
   });
 });

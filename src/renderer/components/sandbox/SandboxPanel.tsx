@@ -1,12 +1,13 @@
-import { Alert, Badge, Button, Card, Code, Group, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Button, Card, Code, Group, Loader, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { CircleAlert, Database, Play, Square } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
-import { type JobSnapshot, SandboxStartResult, type SandboxStatus } from '../../../shared/contract/index';
-import { call, errorMessage } from '../../api';
+import { type JobSnapshot, type SandboxEngine, SandboxStartResult } from '../../../shared/contract/index';
+import { api, call, errorMessage } from '../../api';
 import { useCall } from '../../hooks/useCall';
-import { isLive, useAppStore } from '../../state/appStore';
+import { isLive, useAppStore, useCurrentProfile } from '../../state/appStore';
 import { JobProgress } from '../JobProgress';
+import { ENGINE_LABEL, EnginePicker, SandboxStatusLine } from './SandboxStatusLine';
 import { useSandboxUi } from './sandboxStore';
 
 /** The newest sandbox job this window knows about (one may be running when the panel mounts). */
@@ -18,22 +19,9 @@ function latestSandboxJob(jobs: Record<string, JobSnapshot>): JobSnapshot | null
   return latest;
 }
 
-function StatusLine({ status }: { status: SandboxStatus }) {
-  if (!status.available) return null;
-  return (
-    <Group gap="xs" data-testid="sandbox-status" data-running={String(status.running)}>
-      <Badge color={status.running ? 'green' : 'gray'} variant="light">
-        {status.running ? 'running' : 'stopped'}
-      </Badge>
-      <Text size="sm" c="dimmed">
-        {status.running && status.port !== null
-          ? `127.0.0.1:${status.port}, database ${status.database}`
-          : status.profileId
-            ? 'Data and profile are kept; start it again to continue where you left off.'
-            : 'Not created yet.'}
-      </Text>
-    </Group>
-  );
+/** The engine a sandbox job starts, from its title ("Start the local MySQL sandbox", SandboxService). */
+function engineOfJob(job: JobSnapshot): SandboxEngine {
+  return job.title.includes(ENGINE_LABEL.mysql) ? 'mysql' : 'mariadb';
 }
 
 export interface SandboxPanelProps {
@@ -44,12 +32,15 @@ export interface SandboxPanelProps {
 }
 
 /**
- * "Start a local sandbox": a private MariaDB in the app-data folder with a development profile and
- * sample data (`sandbox.*`). Start runs as a job shown with JobProgress (bar, ETA, cancel); when it
- * succeeds the new profile is loaded and selected. Without MariaDB server binaries it says what to install.
+ * "Start a local sandbox": a private MariaDB or MySQL in the app-data folder with a development profile
+ * and sample data (`sandbox.*`). The engine is picked here; left alone, a start takes the engine of the
+ * selected profile's server (so its backups open as they are). Start runs as a job shown with JobProgress;
+ * while it runs the status line follows the job, and the status reloads on every sandbox event.
  */
 export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
-  const status = useCall('sandbox.status', {});
+  const [picked, setPicked] = useState<SandboxEngine | null>(null);
+  const status = useCall('sandbox.status', picked ? { engine: picked } : {});
+  const currentProfile = useCurrentProfile();
   const upsertJob = useAppStore((s) => s.upsertJob);
   const loadProfiles = useAppStore((s) => s.loadProfiles);
   const selectProfile = useAppStore((s) => s.selectProfile);
@@ -60,6 +51,19 @@ export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
   // Only a job that ends while this panel watches selects its profile, not one finished long ago.
   const watched = useRef<string | null>(job && isLive(job) ? job.id : null);
   const reloadStatus = status.reload;
+  const liveJob = job && isLive(job) ? job : null;
+  const liveEngine = liveJob ? engineOfJob(liveJob) : null;
+
+  // A start or stop from any door (another window, the CLI through the same app) changes what is shown.
+  useEffect(() => api.subscribe((event) => event.type === 'sandbox.changed' && reloadStatus()), [reloadStatus]);
+  // The panel follows a running start: its engine, and a fresh status at every step (the port appears half-way).
+  const liveStage = liveJob?.progress?.stage;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each new stage of the start job reloads the status.
+  useEffect(() => {
+    if (!liveEngine) return;
+    setPicked(liveEngine);
+    reloadStatus();
+  }, [liveEngine, liveStage, reloadStatus]);
 
   useEffect(() => {
     if (!job || job.id !== watched.current || isLive(job)) return;
@@ -68,13 +72,14 @@ export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
     if (job.state !== 'succeeded') return;
     const parsed = SandboxStartResult.safeParse(job.result);
     if (!parsed.success) return;
-    const { profileId, port } = parsed.data;
+    const { profileId, port, engine } = parsed.data;
+    setPicked(engine);
     void loadProfiles().then(() => {
       selectProfile(profileId);
       onReady?.(profileId);
       setFirstRunJobId(null);
     });
-    notifications.show({ color: 'green', message: `The local sandbox is running on 127.0.0.1:${port}.` });
+    notifications.show({ color: 'green', message: `The local ${ENGINE_LABEL[engine]} sandbox is running on 127.0.0.1:${port}.` });
   }, [job, reloadStatus, loadProfiles, selectProfile, onReady, setFirstRunJobId]);
 
   useEffect(() => {
@@ -86,7 +91,9 @@ export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
   async function start() {
     setStarting(true);
     try {
-      const started = await call('sandbox.start', {});
+      // Not picked: the engine of the selected profile's server (unless that profile is a sandbox itself).
+      const fromProfileId = !picked && currentProfile && currentProfile.id !== s?.profileId ? currentProfile.id : undefined;
+      const started = await call('sandbox.start', { engine: picked ?? undefined, fromProfileId });
       watched.current = started.id;
       if (firstRun) setFirstRunJobId(started.id);
       upsertJob(started);
@@ -100,8 +107,10 @@ export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
   async function stop() {
     setStopping(true);
     try {
-      await call('sandbox.stop', {});
-      notifications.show({ message: 'The local sandbox stopped; its data and profile are kept.' });
+      const stopped = await call('sandbox.stop', { engine: s?.engine });
+      notifications.show({
+        message: `The local ${ENGINE_LABEL[stopped.engine]} sandbox stopped; its data and profile are kept.`,
+      });
     } catch (err) {
       notifications.show({ color: 'red', title: 'Could not stop the local sandbox', message: errorMessage(err) });
     } finally {
@@ -111,7 +120,7 @@ export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
   }
 
   const s = status.data;
-  const live = job !== null && isLive(job);
+  const live = liveJob !== null;
   return (
     <Card withBorder data-testid="sandbox-panel" ta="left">
       <Stack gap="sm">
@@ -119,16 +128,16 @@ export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
           <Group gap="xs" wrap="nowrap">
             <Database size={18} />
             <Text fw={600}>Local sandbox</Text>
+            {s && <EnginePicker status={s} value={picked ?? s.engine} disabled={live} onChange={setPicked} />}
           </Group>
           {s?.available &&
-            (s.running ? (
+            (s.running && !live ? (
               <Button
                 size="xs"
                 variant="light"
                 color="red"
                 leftSection={<Square size={14} />}
                 loading={stopping}
-                disabled={live}
                 onClick={stop}
                 data-testid="sandbox-stop"
               >
@@ -138,7 +147,7 @@ export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
               <Button
                 size="xs"
                 leftSection={<Play size={14} />}
-                loading={starting}
+                loading={starting || live}
                 disabled={live}
                 onClick={start}
                 data-testid="sandbox-start"
@@ -148,8 +157,11 @@ export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
             ))}
         </Group>
         <Text size="sm" c="dimmed">
-          A private MariaDB in the app-data folder, on a loopback port, with a <b>development</b> profile, the bundled migrations
-          and a small sample dataset: try backups, restores and migrations without touching a real server.
+          A private MariaDB or MySQL in the app-data folder, on a loopback port, with a <b>development</b> profile, the bundled
+          migrations and a small sample dataset: try backups, restores and migrations without touching a real server.
+          {!picked && currentProfile && currentProfile.id !== s?.profileId
+            ? ` Unless you pick one, it runs the engine of "${currentProfile.name}".`
+            : ''}
         </Text>
         {status.error && (
           <Alert color="red" icon={<CircleAlert size={16} />} data-testid="sandbox-status-error">
@@ -161,16 +173,16 @@ export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
           <Alert
             color="yellow"
             icon={<CircleAlert size={16} />}
-            title="MariaDB server binaries are not installed"
+            title={`${ENGINE_LABEL[s.engine]} server binaries are not installed`}
             data-testid="sandbox-unavailable"
           >
             {s.unavailableReason}
           </Alert>
         )}
-        {s && <StatusLine status={s} />}
+        {s && <SandboxStatusLine status={s} liveJob={liveJob} />}
         {s?.available && (
           <Text size="xs" c="dimmed">
-            Data folder: <Code>{s.dataDir}</Code>
+            Data folder: <Code>{s.dataDir}</Code> · the password is kept there too (not in your secret store)
           </Text>
         )}
         {/* A finished start disappears; a failed or cancelled one stays so its error can be read. */}
