@@ -139,6 +139,20 @@ describe('local sandbox in the UI (browser mode, real mariadbd)', () => {
       .poll(() => pagePanel.getByTestId('sandbox-status').getAttribute('data-state'), { timeout: 15_000 })
       .toBe('stopped');
     expect(await pagePanel.getByTestId('sandbox-status').textContent()).toContain('Data and profile are kept');
+
+    // The sandbox's password is its own (kept in its folder): no "not kept" note on its profile. A profile
+    // with a typed password in this keyring-less (memory) store says it lasts until the app closes.
+    expect(await details.getAttribute('data-profile')).toBe('Local sandbox');
+    expect(await page.getByTestId('profile-secrets-not-kept').count()).toBe(0);
+    await bm.app.profiles.create(
+      { name: 'typed password', mysql: { host: '127.0.0.1', port: 3306, user: 'someone' } },
+      { 'mysql.password': 'typed-secret' },
+    );
+    await page.locator('[data-name="typed password"]').click();
+    await expect.poll(() => details.getAttribute('data-profile'), { timeout: 15_000 }).toBe('typed password');
+    const note = page.getByTestId('profile-secrets-not-kept');
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(/until the app closes.*MYSQL_PWD/);
     expect(bm.consoleErrors).toEqual([]);
   });
 });

@@ -226,8 +226,18 @@ describe('sysndd-admin sandbox (child processes)', () => {
   }
 
   async function run(home: string, ...args: string[]): Promise<unknown> {
+    return runWith(home, {}, ...args);
+  }
+
+  async function runWith(home: string, extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<unknown> {
     const { stdout } = await execFileAsync(process.execPath, [bin, '--json', ...args], {
-      env: { ...process.env, SYSNDD_ADMIN_HOME: home, SYSNDD_ADMIN_SECRETS: 'memory', SYSNDD_ADMIN_FROM_SOURCE: '1' },
+      env: {
+        ...process.env,
+        SYSNDD_ADMIN_HOME: home,
+        SYSNDD_ADMIN_SECRETS: 'memory',
+        SYSNDD_ADMIN_FROM_SOURCE: '1',
+        ...extraEnv,
+      },
       timeout: 120_000,
     });
     // `start --json` prints progress lines first; the last line is the result.
@@ -262,5 +272,38 @@ describe('sysndd-admin sandbox (child processes)', () => {
     expect(SandboxStatus.parse(await cli(home, 'start'))).toMatchObject({ running: true, port: started.port });
     expect(await migrateStatus()).toMatchObject({ database: 'sysndd', historyTable: true, upToDate: true });
     expect(SandboxStatus.parse(await cli(home, 'stop'))).toMatchObject({ running: false });
+  });
+
+  it("a saved profile's password that the memory store lost is named with its env var, and MYSQL_PWD supplies it", async () => {
+    const home = tempHome();
+    const started = SandboxStatus.parse(await cli(home, 'start'));
+    const { password } = JSON.parse(fs.readFileSync(path.join(home, 'sandbox', 'credentials.json'), 'utf8')) as {
+      password: string;
+    };
+    const profile = ['--profile', 'typed password'];
+    await runWith(
+      home,
+      { MYSQL_PWD: password },
+      'profile',
+      'add',
+      'typed password',
+      '--mysql-host',
+      '127.0.0.1',
+      '--mysql-port',
+      String(started.port),
+      '--mysql-user',
+      'sysndd',
+      '--database',
+      'sysndd',
+    );
+    // The next process has an empty memory store and no terminal to prompt on.
+    const lost = await runWith(home, { MYSQL_PWD: '' }, 'migrate', 'status', ...profile).catch(
+      (err: { stdout: string }) =>
+        JSON.parse(err.stdout.trim().split('\n').at(-1) ?? 'null') as { code: string; message: string },
+    );
+    expect(lost).toMatchObject({ ok: false, code: 'SECRET_UNAVAILABLE' });
+    expect((lost as { message: string }).message).toMatch(/MYSQL_PWD=.*or answer the prompt/);
+    expect(await runWith(home, { MYSQL_PWD: password }, 'migrate', 'status', ...profile)).toMatchObject({ database: 'sysndd' });
+    await cli(home, 'stop');
   });
 });

@@ -22,7 +22,7 @@ import {
   type MysqlConnectionOptions,
   openMysql,
 } from './mysql/mysqlConnect';
-import { type SecretPrompt, SecretSources } from './secretSources';
+import { missingSavedSecret, type SecretPrompt, SecretSources } from './secretSources';
 import { expandHome } from './ssh/credentials';
 import { type LocalForward, startLocalForward } from './ssh/LocalForward';
 import { RECONNECT_DELAYS_MS, SshTunnel, type TunnelTuning } from './ssh/SshTunnel';
@@ -312,6 +312,8 @@ export class ConnectionManager {
   private async openConnection(link: Link, options: DedicatedOptions): Promise<{ conn: MysqlConnection; generation: number }> {
     const m = link.profile.mysql;
     const password = await this.secretSources.get(link.profile.id, 'mysql.password');
+    if (password === null && link.profile.secrets.includes('mysql.password'))
+      throw missingSavedSecret(link.profile, 'mysql.password');
     if (link.tunnel) {
       const { channel, generation } = await link.tunnel.forwardOut(m.host, m.port);
       const conn = await openMysql({

@@ -1,4 +1,5 @@
 import type { Profile, SecretName } from '../../shared/contract/profiles';
+import { AppError } from '../core/AppError';
 import type { ProfileService } from '../profiles/ProfileService';
 
 /** Environment variables that may stand in for a secret on the CLI (never argv: it shows in `ps`). */
@@ -50,4 +51,18 @@ export class SecretSources {
   forget(profileId: string): void {
     for (const k of [...this.answered.keys()]) if (k.startsWith(`${profileId}:`)) this.answered.delete(k);
   }
+}
+
+/**
+ * A secret the profile says was saved, but that no source of this process has: the store keeps secrets
+ * only while a program runs (no OS keyring: servers, containers, WSL, CI). Said in words, with the env var
+ * and the prompt that supply it, instead of the server's "Access denied … (using password: NO)".
+ */
+export function missingSavedSecret(profile: Profile, name: SecretName): AppError {
+  return new AppError(
+    'SECRET_UNAVAILABLE',
+    `The ${name} saved with profile "${profile.name}" is not available: this machine's secret store keeps secrets only while a program runs (no OS keyring). ` +
+      `On the CLI give it with ${SECRET_ENV[name]}=… or answer the prompt on a terminal; in the app, enter it again under Connections → Edit.`,
+    { profileId: profile.id, secret: name, env: SECRET_ENV[name] },
+  );
 }

@@ -12,6 +12,7 @@ import { ProfileList, targetOf } from '../components/connections/ProfileList';
 import { ExportProfilesButton, ImportProfilesModal } from '../components/connections/ProfileTransfer';
 import { SshConfigImportModal } from '../components/connections/SshConfigImportModal';
 import { SandboxPanel } from '../components/sandbox/SandboxPanel';
+import { useCall } from '../hooks/useCall';
 import { useAppStore } from '../state/appStore';
 
 type Editor = { title: string; initial: FormValues; editing: Profile | null };
@@ -76,6 +77,9 @@ function ProfileDetails({
   onDuplicate(): void;
   onDelete(): void;
 }) {
+  // Saved secrets on a machine without an OS keyring last only while the app runs: say so here.
+  const secretBackend = useCall('system.info', {}).data?.secretBackend;
+  const secretsNotKept = profile.secrets.length > 0 && secretBackend?.persistent === false;
   return (
     <Card withBorder data-testid="connections-details" data-profile={profile.name}>
       <Stack gap="sm">
@@ -86,6 +90,12 @@ function ProfileDetails({
               {targetOf(profile)} · TLS {profile.mysql.tls}
               {profile.secrets.length ? ` · saved: ${profile.secrets.join(', ')}` : ' · no secrets saved'}
             </Text>
+            {secretsNotKept && (
+              <Text size="xs" c="orange" data-testid="profile-secrets-not-kept">
+                Kept until the app closes only ({secretBackend?.name}: no OS keyring): enter them again with Edit after a restart;
+                the CLI asks, or takes MYSQL_PWD / SSH_PASSWORD / SSH_PASSPHRASE / SMTP_PASSWORD.
+              </Text>
+            )}
           </div>
           <Group gap="xs">
             <Button

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import { SECRET_ENV } from '../../connections/secretSources';
 import type { CliContext } from '../CliContext';
 import { CliExit } from '../CliContext';
 import { EXIT } from '../exitCodes';
@@ -50,7 +51,14 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
     .description('one profile with every setting (names of saved secrets, never their values)')
     .action(async (name: string) => {
       const p = await cli.call('profiles.get', { id: await resolveId(cli, name) });
-      cli.output(p, renderProfile);
+      const store = (await cli.call('system.info', {})).secretBackend;
+      // Without an OS keyring every CLI run starts with an empty store: name what supplies each secret.
+      const supply = store.persistent ? [] : p.secrets.map((s) => `${SECRET_ENV[s]} or the prompt`);
+      cli.output(p, (v) =>
+        supply.length
+          ? `${renderProfile(v)}\n  note:      secrets are not kept between runs here (${store.name} store); each run takes ${supply.join(', ')}`
+          : renderProfile(v),
+      );
     });
 
   addProfileFlags(
