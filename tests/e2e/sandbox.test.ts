@@ -115,6 +115,25 @@ describe('local sandbox in the UI (browser mode, real mariadbd)', () => {
     expect(await pagePanel.getByTestId('sandbox-status').textContent()).toContain(`127.0.0.1:${status.port}`);
     await bm.screenshot('sandbox-running');
 
+    // A backup of the sandbox: its details drawer names the source engine and version from the catalog.
+    const backup = await bm.app.backups.createBackup(profile?.id ?? '', {}, {});
+    await page.getByTestId('nav-backups').click();
+    const row = page.locator(`[data-testid="backup-row"][data-name="${path.basename(backup.path)}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await row.getByTestId('backup-actions').click();
+    await page.getByTestId('backup-action-details').click();
+    const drawer = page.getByTestId('backup-details');
+    await drawer.getByTestId('backup-detail-server').waitFor();
+    expect(await drawer.getByTestId('backup-detail-engine').textContent()).toBe(
+      `from MariaDB ${backup.manifest.source.serverVersion}`,
+    );
+    expect(await drawer.getByTestId('backup-detail-server').textContent()).toBe(
+      `MariaDB ${backup.manifest.source.serverVersion}`,
+    );
+    await page.keyboard.press('Escape');
+    await page.getByTestId('nav-connections').click();
+    await pagePanel.getByTestId('sandbox-stop').waitFor();
+
     await pagePanel.getByTestId('sandbox-stop').click();
     await expect
       .poll(() => pagePanel.getByTestId('sandbox-status').getAttribute('data-running'), { timeout: 30_000 })

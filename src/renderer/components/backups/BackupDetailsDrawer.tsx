@@ -1,4 +1,18 @@
-import { Alert, Button, Code, Drawer, Group, Loader, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  Drawer,
+  Group,
+  Loader,
+  ScrollArea,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { CircleAlert, History, TriangleAlert } from 'lucide-react';
 import type { BackupEntry, BackupManifest } from '../../../shared/contract/index';
 import { errorMessage } from '../../api';
@@ -19,13 +33,31 @@ function Fact({ label, value, testId }: { label: string; value: string; testId?:
   );
 }
 
+const ENGINE_NAME = { mariadb: 'MariaDB', mysql: 'MySQL' } as const;
+
+/** The source server as the catalog knows it (the manifest's engine, else read from a dump's version header). */
+function SourceEngineBadge({ entry }: { entry: BackupEntry }) {
+  if (!entry.serverEngine && !entry.serverVersion) return null;
+  const engine = entry.serverEngine ? ENGINE_NAME[entry.serverEngine] : 'server';
+  return (
+    <Badge variant="outline" color={entry.serverEngine === 'mysql' ? 'blue' : 'teal'} data-testid="backup-detail-engine">
+      from {engine}
+      {entry.serverVersion ? ` ${entry.serverVersion}` : ''}
+    </Badge>
+  );
+}
+
 function ManifestView({ m }: { m: BackupManifest }) {
   const c = m.counts;
   return (
     <Stack gap="sm">
       <SimpleGrid cols={2} spacing="xs">
         <Fact label="Database" value={`${m.source.database} on ${m.source.host}`} />
-        <Fact label="Server" value={m.source.serverVersion} />
+        <Fact
+          label="Server"
+          value={`${m.source.engine ? `${ENGINE_NAME[m.source.engine]} ` : ''}${m.source.serverVersion}`}
+          testId="backup-detail-server"
+        />
         <Fact label="Profile" value={m.source.profileName} />
         <Fact label="Snapshot" value={m.source.consistency} />
         <Fact
@@ -108,6 +140,7 @@ export function BackupDetailsDrawer({
               <LocationBadge location={entry.location} />
               <StatusBadge status={entry.status} />
               <VerifiedBadge verified={entry.verified} />
+              <SourceEngineBadge entry={entry} />
             </Group>
             <SimpleGrid cols={2} spacing="xs">
               <Fact label="Created" value={formatDateTime(entry.createdAt)} />
