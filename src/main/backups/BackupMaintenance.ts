@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BackupDecryption, BackupEncryption, BackupLocation, PrunePlan, VerifyResult } from '../../shared/contract/backups';
 import type { JobSnapshot } from '../../shared/contract/jobs';
-import type { App } from '../app/App';
 import { AppError, toFailure } from '../core/AppError';
+import type { JobContext } from '../jobs/JobRunner';
 import { decryptedIfAge, isAgeFile, keysOf, recipientsOf } from './age/backupKeys';
 import { registerBackupKeys } from './age/keyRegistry';
 import type { BackupService } from './BackupService';
+import type { BackupServiceDeps } from './BackupServiceDeps';
 import { resolveBackupPath, resolveRemotePath } from './catalog/fileNames';
 import { localVersion } from './catalog/fileVersion';
 import { planRetention, type RetentionRuleInput } from './catalog/retention';
@@ -44,7 +45,7 @@ export interface VerifyRequest {
 /** Verify, download, delete and prune: the catalog's actions on existing files. */
 export class BackupMaintenance {
   constructor(
-    private readonly app: App,
+    private readonly app: BackupServiceDeps,
     private readonly backups: BackupService,
   ) {}
 
@@ -61,10 +62,7 @@ export class BackupMaintenance {
     });
   }
 
-  private async verify(
-    req: VerifyRequest,
-    ctx: Parameters<Parameters<App['jobs']['start']>[0]['run']>[0],
-  ): Promise<VerifyResult> {
+  private async verify(req: VerifyRequest, ctx: JobContext): Promise<VerifyResult> {
     const where = await this.backups.locate(req);
     if (req.scratchRestore && where.location === 'remote') {
       throw new AppError('PRECONDITION_FAILED', 'A test restore reads the file locally: download the backup first.');

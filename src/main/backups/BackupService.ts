@@ -10,13 +10,13 @@ import {
 } from '../../shared/contract/backups';
 import type { JobSnapshot } from '../../shared/contract/jobs';
 import type { Profile } from '../../shared/contract/profiles';
-import type { App } from '../app/App';
-import { APP_VERSION } from '../platform/version';
 import type { MysqlConnectionOptions } from '../connections/mysql/mysqlConnect';
 import { AppError } from '../core/AppError';
 import type { JobContext } from '../jobs/JobRunner';
+import { APP_VERSION } from '../platform/version';
 import { recipientsOf } from './age/backupKeys';
 import { BackupMaintenance } from './BackupMaintenance';
+import type { BackupServiceDeps } from './BackupServiceDeps';
 import { BackupCatalog } from './catalog/BackupCatalog';
 import { CatalogCache } from './catalog/CatalogCache';
 import { describeFile } from './catalog/describe';
@@ -51,7 +51,8 @@ export class BackupService {
   readonly maintenance: BackupMaintenance;
   readonly seal: SealKeys;
 
-  constructor(private readonly app: App) {
+  /** `app`: the collaborators the App passes in (BackupServiceDeps), not the App itself. */
+  constructor(private readonly app: BackupServiceDeps) {
     this.seal = new SealKeys(app.store, app.secrets, () => app.actor.get().actor);
     this.cache = new CatalogCache(app.store);
     this.catalog = new BackupCatalog(

@@ -12,12 +12,11 @@ import type {
   MigrationStatus,
   MigrationValidateReport,
 } from '../../shared/contract/migrations';
-import type { App } from '../app/App';
-import { bundledMigrationsDir } from '../platform/paths';
-import { APP_VERSION, TOOL_NAME } from '../platform/version';
 import { isConnectionLost } from '../connections/errors';
 import { AppError, toFailure } from '../core/AppError';
 import type { JobContext } from '../jobs/JobRunner';
+import { bundledMigrationsDir } from '../platform/paths';
+import { APP_VERSION, TOOL_NAME } from '../platform/version';
 import { baselineCommand } from './commands/baseline';
 import { dryRunCommand, offlineDryRun, toFilePlan } from './commands/dryRun';
 import { type ExplainRequest, explainCommand } from './commands/explain';
@@ -30,6 +29,7 @@ import { openDedicatedConnection } from './connect';
 import { driftDiff } from './diff';
 import { discoverMigrations, readMigration } from './files';
 import { readLockHolder } from './MigrationLock';
+import type { MigrationServiceDeps } from './MigrationServiceDeps';
 import { MigrationSession, type Reporter, silentReporter } from './MigrationSession';
 import { planMigration } from './plan';
 import { type RewoundFile, RewoundMigrations } from './RewoundMigrations';
@@ -73,7 +73,8 @@ export class MigrationService {
   /** Files restores took out of schema_version (they would run again). */
   readonly rewinds: RewoundMigrations;
 
-  constructor(private readonly app: App) {
+  /** `app`: the collaborators the App passes in (MigrationServiceDeps), not the App itself. */
+  constructor(private readonly app: MigrationServiceDeps) {
     this.rewinds = new RewoundMigrations(app.store);
   }
 

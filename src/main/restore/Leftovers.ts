@@ -1,12 +1,12 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { CleanupReport } from '../../shared/contract/restore';
-import type { App } from '../app/App';
 import { LOAD_ACCOUNT_PREFIX, loadAccountName } from './confinement/loadAccount';
 import { closeQuietly, type DbConnection, openByteTransparent, openControl, q, rows } from './connect';
 import { baseTables, schemaInfo, schemasLike } from './liveSchema';
 import { parseLeftoverName, restoreLockName } from './names';
 import { applyObjects } from './objects/applyObjects';
 import { type JournalRow, type RestoreJournal, serverKeyOf, UNFINISHED } from './RestoreJournal';
+import type { RestoreServiceDeps } from './RestoreServiceDeps';
 import { rollbackToPrev } from './SchemaSwap';
 
 type Row = RowDataPacket & Record<string, unknown>;
@@ -24,7 +24,7 @@ type Row = RowDataPacket & Record<string, unknown>;
  * but are not in this app's journal are only reported.
  */
 export async function cleanupLeftovers(
-  app: App,
+  app: Pick<RestoreServiceDeps, 'connections' | 'profiles' | 'audit'>,
   journal: RestoreJournal,
   profileId: string,
   activeJobIds: ReadonlySet<string>,
@@ -69,7 +69,7 @@ export async function cleanupLeftovers(
 
 /** `profileId` is the profile used now (the run's own may have been a transient `--url` one, long gone). */
 async function recover(
-  app: App,
+  app: Pick<RestoreServiceDeps, 'connections' | 'profiles' | 'audit'>,
   journal: RestoreJournal,
   control: DbConnection,
   run: JournalRow,

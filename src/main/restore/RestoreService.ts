@@ -1,7 +1,6 @@
 import type { JobSnapshot } from '../../shared/contract/jobs';
 import type { Profile } from '../../shared/contract/profiles';
 import type { CleanupReport, PreflightReport, RestoreOptions, RestoreRecord } from '../../shared/contract/restore';
-import type { App } from '../app/App';
 import { AppError, toFailure } from '../core/AppError';
 import type { CallContext } from '../core/dispatch';
 import { appliedMigrations } from '../migrations/RewoundMigrations';
@@ -11,6 +10,7 @@ import { cleanupLeftovers } from './Leftovers';
 import { takeRestoreLocks } from './locks';
 import { runPreflight, serverFacts } from './preflight/RestorePreflight';
 import { type JournalRow, RestoreJournal, serverKeyOf, toRecord } from './RestoreJournal';
+import type { RestoreServiceDeps } from './RestoreServiceDeps';
 import { rollbackToPrev } from './SchemaSwap';
 import { runShadowSchemaRestore } from './ShadowSchemaRestore';
 import type { RestoreSource } from './sources/ForeignDumpSource';
@@ -37,7 +37,8 @@ export class RestoreService {
   /** Files a preflight read statement by statement, so the restore started next does not read them again. */
   private readonly scanned = new Map<string, { identity: FileIdentity; version: number; source: RestoreSource }>();
 
-  constructor(private readonly app: App) {
+  /** `app`: the collaborators the App passes in (RestoreServiceDeps), not the App itself. */
+  constructor(private readonly app: RestoreServiceDeps) {
     this.journal = new RestoreJournal(app.store);
   }
 

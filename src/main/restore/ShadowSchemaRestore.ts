@@ -1,7 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Profile } from '../../shared/contract/profiles';
 import type { RestoreOptions, RestoreStats } from '../../shared/contract/restore';
-import type { App } from '../app/App';
 import { killSessions, threadIdOf } from '../connections/mysql/killSessions';
 import { AppError, toFailure } from '../core/AppError';
 import type { JobContext } from '../jobs/JobRunner';
@@ -18,6 +17,7 @@ import { rehearseObjects } from './objects/rehearseObjects';
 import { countsOf, definerCheck, otherSchemas, privilegeCheck, runPreflight, serverFacts } from './preflight/RestorePreflight';
 import { preRestoreBackup } from './preRestoreBackup';
 import { type RestoreJournal, serverKeyOf } from './RestoreJournal';
+import type { RestoreServiceDeps } from './RestoreServiceDeps';
 import { rollbackToPrev, swapShadowIntoLive } from './SchemaSwap';
 import type { RestoreSource } from './sources/ForeignDumpSource';
 import type { SourceInventory } from './sources/inventory';
@@ -26,7 +26,7 @@ import { refuseLinksOutside, scopeOf, triggersOn } from './tableScope';
 import { verifyShadow } from './verifyShadow';
 
 export interface RestoreRunInput {
-  app: App;
+  app: RestoreServiceDeps;
   journal: RestoreJournal;
   ctx: JobContext;
   actor: string;
@@ -378,7 +378,7 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
 
 /** Kill our loader sessions (a running INSERT would hold its table) and drop the shadow schema. */
 async function abandonShadow(
-  app: App,
+  app: Pick<RestoreServiceDeps, 'connections'>,
   profileId: string,
   control: DbConnection,
   loaders: DbConnection[],

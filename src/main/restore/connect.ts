@@ -1,7 +1,7 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
-import type { App } from '../app/App';
 import { AppError } from '../core/AppError';
 import { assertLoadAccount, type LoadAccount } from './confinement/loadAccount';
+import type { RestoreServiceDeps } from './RestoreServiceDeps';
 
 /**
  * Connections a restore uses, all through `app.connections.openDedicated` (SSH tunnels, TLS, error codes):
@@ -15,7 +15,11 @@ import { assertLoadAccount, type LoadAccount } from './confinement/loadAccount';
 
 export type DbConnection = Connection;
 
-export async function openControl(app: App, profileId: string, database: string | null): Promise<DbConnection> {
+export async function openControl(
+  app: Pick<RestoreServiceDeps, 'connections'>,
+  profileId: string,
+  database: string | null,
+): Promise<DbConnection> {
   const conn = await app.connections.openDedicated(profileId, {
     database,
     extra: { supportBigNumbers: true, bigNumberStrings: true, dateStrings: true, charset: 'UTF8MB4_GENERAL_CI' },
@@ -36,7 +40,7 @@ const PROBE = bytesOf('é€😀');
  * bytes through unchanged: if the driver re-encoded text, binary data would be silently corrupted.
  */
 export async function openByteTransparent(
-  app: App,
+  app: Pick<RestoreServiceDeps, 'connections'>,
   profileId: string,
   database: string | null,
   account?: LoadAccount,

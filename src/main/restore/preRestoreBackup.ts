@@ -1,6 +1,6 @@
 import type { Profile } from '../../shared/contract/profiles';
-import type { App } from '../app/App';
 import type { JobContext } from '../jobs/JobRunner';
+import type { RestoreServiceDeps } from './RestoreServiceDeps';
 
 /**
  * The mandatory backup of the target taken before anything is changed, written with the backup engine
@@ -8,7 +8,12 @@ import type { JobContext } from '../jobs/JobRunner';
  * profile's own database; for another target database a transient copy of the profile (same server,
  * same secrets, kept in memory only) names it.
  */
-export async function preRestoreBackup(app: App, profile: Profile, database: string, ctx: JobContext): Promise<string> {
+export async function preRestoreBackup(
+  app: Pick<RestoreServiceDeps, 'backups' | 'profiles' | 'connections'>,
+  profile: Profile,
+  database: string,
+  ctx: JobContext,
+): Promise<string> {
   const dir = app.backups.localDir(profile);
   const options = { label: 'pre-restore', dir, workers: 2 };
   if (profile.mysql.database === database) {

@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Profile } from '../../../shared/contract/profiles';
 import type { PreflightCheck, PreflightReport, ReplacedTable, RestoreOptions } from '../../../shared/contract/restore';
-import type { App } from '../../app/App';
 import { type StatementLimit, statementLimitFor } from '../../core/statementLimit';
 import { describeHolder, LOCK_NAME as MIGRATION_LOCK, readLockHolder } from '../../migrations/MigrationLock';
 import { otherSchemas, WAYS_OUT } from '../confinement/loadAccount';
+import type { RestoreServiceDeps } from '../RestoreServiceDeps';
 
 export { otherSchemas };
 
@@ -25,7 +25,7 @@ import { sealCheck } from './sealCheck';
 type Row = RowDataPacket & Record<string, unknown>;
 
 export interface PreflightInput {
-  app: App;
+  app: Pick<RestoreServiceDeps, 'backups'>;
   journal: RestoreJournal;
   profile: Profile;
   control: DbConnection;

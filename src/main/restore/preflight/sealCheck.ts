@@ -1,7 +1,7 @@
 import type { PreflightCheck } from '../../../shared/contract/restore';
-import type { App } from '../../app/App';
 import { readManifestDetailed } from '../../backups/format/BackupFileReader';
 import { openLocalSource, withSource } from '../../backups/format/byteSource';
+import type { RestoreServiceDeps } from '../RestoreServiceDeps';
 import type { SourceInventory } from '../sources/inventory';
 
 /**
@@ -10,7 +10,10 @@ import type { SourceInventory } from '../sources/inventory';
  * (warn) and in its result; a signature that does not match the manifest means the file was changed after
  * it was sealed (fail). Foreign dumps carry no seal.
  */
-export async function sealCheck(app: App, inv: SourceInventory): Promise<Omit<PreflightCheck, 'id'>> {
+export async function sealCheck(
+  app: Pick<RestoreServiceDeps, 'backups'>,
+  inv: SourceInventory,
+): Promise<Omit<PreflightCheck, 'id'>> {
   if (inv.format !== 'sysndd-admin')
     return {
       status: 'warn',
