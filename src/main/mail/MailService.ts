@@ -9,12 +9,12 @@ import {
   type SmtpTargetRef,
   type TemplateId,
 } from '../../shared/contract/mail';
-import type { App } from '../app/App';
-import { APP_VERSION } from '../platform/version';
 import { AppError } from '../core/AppError';
+import { APP_VERSION } from '../platform/version';
 import { MailCapture } from './capture/MailCapture';
 import { MailpitClient } from './MailpitClient';
 import { type EventEndpoint, MailpitEventStream, type StreamState } from './MailpitEvents';
+import type { MailServiceDeps } from './MailServiceDeps';
 import { countRemoteImages, inlineRemoteImages, type RemoteImageOptions } from './remoteImages';
 import { runRoundtrip } from './roundtrip';
 import { diagnoseSmtp } from './smtpDiagnosis';
@@ -42,7 +42,8 @@ export class MailService {
    */
   remoteImageOptions: RemoteImageOptions = {};
 
-  constructor(private readonly app: App) {
+  /** `app`: the collaborators the App passes in (MailServiceDeps), not the App itself. */
+  constructor(private readonly app: MailServiceDeps) {
     this.capture = new MailCapture(app.store);
     app.onClose(() => this.close());
   }

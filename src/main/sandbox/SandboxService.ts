@@ -11,12 +11,12 @@ import type {
   SandboxStartResult,
   SandboxStatus,
 } from '../../shared/contract/sandbox';
-import type { App } from '../app/App';
 import { AppError } from '../core/AppError';
 import type { JobContext } from '../jobs/JobRunner';
 import { MariaDbServer } from './MariaDbServer';
 import { resetRootPasswordSql, resetRootPasswordSqlMySql } from './mariadbRoot';
 import { isPortFree } from './processTools';
+import type { SandboxServiceDeps } from './SandboxServiceDeps';
 import { loadSampleData } from './sampleLoader';
 import { readCredentials, writeCredentials } from './sandboxCredentials';
 import { engineOfProfile } from './sandboxEngineChoice';
@@ -53,7 +53,8 @@ const STEPS = 5;
 export class SandboxService {
   private readonly servers = new Map<SandboxEngine, MariaDbServer>();
 
-  constructor(private readonly app: App) {
+  /** `app`: the collaborators the App passes in (SandboxServiceDeps), not the App itself. */
+  constructor(private readonly app: SandboxServiceDeps) {
     app.onClose(() => this.closeWithApp());
     app.profiles.addSecretOwner((profileId, name) => this.ownedSecret(profileId, name));
   }

@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { SandboxEngine } from '../../shared/contract/sandbox';
 import { serverEngineOf } from '../../shared/serverEngine';
-import type { App } from '../app/App';
+import type { SandboxServiceDeps } from './SandboxServiceDeps';
 
 /** How long the live look-up of a profile's server may take before the sandbox falls back to its default. */
 const LIVE_LOOKUP_MS = 5_000;
@@ -17,7 +17,10 @@ export interface EngineOfProfile {
  * production MySQL backup in a MySQL sandbox): the engine recorded in its newest local backup's manifest
  * (or a dump's version header), else a short live query of its server. Null when neither tells.
  */
-export async function engineOfProfile(app: App, profileId: string): Promise<EngineOfProfile | null> {
+export async function engineOfProfile(
+  app: Pick<SandboxServiceDeps, 'profiles' | 'backups' | 'connections'>,
+  profileId: string,
+): Promise<EngineOfProfile | null> {
   const name = app.profiles.get(profileId).name;
   const recorded = await recordedEngine(app, profileId);
   if (recorded) return { engine: recorded, source: `the newest backup of "${name}"` };
@@ -25,7 +28,10 @@ export async function engineOfProfile(app: App, profileId: string): Promise<Engi
   return live ? { engine: live, source: `the server of "${name}"` } : null;
 }
 
-async function recordedEngine(app: App, profileId: string): Promise<SandboxEngine | null> {
+async function recordedEngine(
+  app: Pick<SandboxServiceDeps, 'profiles' | 'backups' | 'connections'>,
+  profileId: string,
+): Promise<SandboxEngine | null> {
   try {
     const list = await app.backups.list(profileId, false);
     const newest = [...list.entries].filter((e) => e.serverEngine).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
@@ -36,7 +42,10 @@ async function recordedEngine(app: App, profileId: string): Promise<SandboxEngin
   }
 }
 
-async function liveEngine(app: App, profileId: string): Promise<SandboxEngine | null> {
+async function liveEngine(
+  app: Pick<SandboxServiceDeps, 'profiles' | 'backups' | 'connections'>,
+  profileId: string,
+): Promise<SandboxEngine | null> {
   const query = app.connections.withConnection(profileId, async (conn) => {
     const [rows] = await conn.query<RowDataPacket[]>('SELECT VERSION() AS v, @@version_comment AS c');
     return serverEngineOf(String(rows[0]?.v ?? ''), String(rows[0]?.c ?? ''));

@@ -1,5 +1,5 @@
 import type { Profile } from '../../shared/contract/profiles';
-import type { App } from '../app/App';
+import type { SandboxServiceDeps } from './SandboxServiceDeps';
 import type { SandboxEngineLayout } from './sandboxEngines';
 
 export const SANDBOX_DATABASE = 'sysndd';
@@ -12,7 +12,7 @@ export const SANDBOX_USER = 'sysndd';
  * is removed once the sandbox keeps it.
  */
 export async function saveSandboxProfile(
-  app: App,
+  app: Pick<SandboxServiceDeps, 'profiles'>,
   layout: SandboxEngineLayout,
   existing: Profile | null,
   port: number,
@@ -32,14 +32,14 @@ export async function saveSandboxProfile(
   return app.profiles.update(id, { ...body, mysql: { ...body.mysql, port } }, storedCopy ? { 'mysql.password': null } : {});
 }
 
-function freeProfileName(app: App, base: string): string {
+function freeProfileName(app: Pick<SandboxServiceDeps, 'profiles'>, base: string): string {
   for (let n = 1; ; n++) {
     const name = n === 1 ? base : `${base} ${n}`;
     if (!app.profiles.findByName(name)) return name;
   }
 }
 
-export function existingSandboxProfile(app: App, profileId: string | null): Profile | null {
+export function existingSandboxProfile(app: Pick<SandboxServiceDeps, 'profiles'>, profileId: string | null): Profile | null {
   if (!profileId) return null;
   try {
     return app.profiles.get(profileId);
