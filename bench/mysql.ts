@@ -86,6 +86,9 @@ async function restoreOurs(app: App, profileId: string, file: string, tool: stri
   const final: JobSnapshot = await app.jobs.wait(job.id, 3_600_000);
   const wall = (performance.now() - started) / 1000;
   if (final.state !== 'succeeded') throw new Error(`${tool}: ${final.error?.code} ${final.error?.message}`);
+  // Where the time went: a slow verify (CHECKSUM TABLE) reads differently from a slow load.
+  const stats = (final.result as { stats?: { loadMs: number; verifyMs: number; swapMs: number } }).stats;
+  if (stats) console.log(`  ${tool}: load ${stats.loadMs} ms, verify ${stats.verifyMs} ms, swap ${stats.swapMs} ms`);
   return { tool, wall };
 }
 

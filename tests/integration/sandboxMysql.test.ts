@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/main/cli/program';
 import { MariaDbServer } from '../../src/main/sandbox/MariaDbServer';
 import { findMySqlBinaries } from '../../src/main/sandbox/mysqlBinaries';
-import { type BackupList, type JobSnapshot, SandboxStartResult } from '../../src/shared/contract/index';
+import { type BackupList, type JobSnapshot, SandboxStartResult, SandboxStatus } from '../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../fixtures/app';
 
 /**
@@ -124,4 +126,43 @@ describe.skipIf(!hasMySql)('local MySQL sandbox (real mysqld from the MySQL fixt
     }
     expect(await t.ok('sandbox.stop', { engine: 'mysql' })).toMatchObject({ engine: 'mysql', running: false });
   });
+
+  it('sysndd-admin sandbox start --engine mysql; status and stop without --engine mean the running one', async () => {
+    const cliHome = fs.mkdtempSync(path.join(os.tmpdir(), 'sysndd-sandbox-mysql-cli-'));
+    const saved = { home: process.env.SYSNDD_ADMIN_HOME, secrets: process.env.SYSNDD_ADMIN_SECRETS };
+    process.env.SYSNDD_ADMIN_HOME = cliHome;
+    process.env.SYSNDD_ADMIN_SECRETS = 'memory';
+    try {
+      const started = await cli('start', '--engine', 'mysql');
+      expect(started.code).toBe(0);
+      expect(SandboxStatus.parse(started.json)).toMatchObject({ engine: 'mysql', running: true });
+      expect(SandboxStatus.parse((await cli('status')).json)).toMatchObject({ engine: 'mysql', running: true });
+      const stopped = await cli('stop');
+      expect(SandboxStatus.parse(stopped.json)).toMatchObject({ engine: 'mysql', running: false });
+    } finally {
+      await new MariaDbServer({ baseDir: path.join(cliHome, 'sandbox-mysql'), rootPassword: '' }).stop(2_000);
+      for (const [key, value] of [
+        ['SYSNDD_ADMIN_HOME', saved.home],
+        ['SYSNDD_ADMIN_SECRETS', saved.secrets],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      fs.rmSync(cliHome, { recursive: true, force: true });
+    }
+  });
 });
+
+/** `sysndd-admin --json sandbox …` in this process; the last output line is the result. */
+async function cli(...args: string[]): Promise<{ code: number; json: unknown }> {
+  let out = '';
+  const stdout = new Writable({
+    write(chunk, _enc, done) {
+      out += String(chunk);
+      done();
+    },
+  });
+  const code = await runCli(['--json', 'sandbox', ...args], { stdout, stderr: stdout });
+  const lines = out.trim().split('\n');
+  return { code, json: JSON.parse(lines[lines.length - 1] ?? 'null') };
+}

@@ -22,6 +22,12 @@ function describeStatus(s: SandboxStatus): string {
   ].join('\n');
 }
 
+/** A profile named like --profile (name or id); an unknown one goes through as an id and is NOT_FOUND there. */
+async function profileIdOf(cli: CliContext, nameOrId: string): Promise<string> {
+  const profiles = await cli.call('profiles.list', {});
+  return profiles.find((p) => p.name.toLowerCase() === nameOrId.toLowerCase())?.id ?? nameOrId;
+}
+
 function engineOption(what: string): Option {
   return new Option('--engine <engine>', what).choices(['mariadb', 'mysql']);
 }
@@ -42,8 +48,7 @@ export function registerSandboxCommands(program: Command, cli: CliContext): void
     )
     .option('--from-profile <profile>', "pick the engine of this profile's server (its newest backup's, else a live look-up)")
     .action(async (opts: { engine?: 'mariadb' | 'mysql'; fromProfile?: string }) => {
-      // A name or an id, like --profile (an unknown one is NOT_FOUND).
-      const fromProfileId = opts.fromProfile ? (await cli.app()).profiles.resolve(opts.fromProfile).id : undefined;
+      const fromProfileId = opts.fromProfile ? await profileIdOf(cli, opts.fromProfile) : undefined;
       const job = await cli.call('sandbox.start', { engine: opts.engine, fromProfileId });
       const final = await cli.follow(job);
       const code = cli.jobExit(final);
