@@ -14,7 +14,7 @@ export function NoProfilesState() {
       mt="xl"
       icon={<Cable size={28} />}
       title="Create a connection profile or start a local sandbox"
-      description="A profile says how to reach a SysNDD database (MySQL host, user, optional SSH jump host) and whether it is development, staging or production. A sandbox is a private local MariaDB you can experiment on safely."
+      description="A profile says how to reach a SysNDD database (MySQL host, user, optional SSH jump host) and whether it is development, staging or production. A sandbox is a private local MariaDB or MySQL you can experiment on safely."
       data-testid="empty-no-profiles"
     >
       <Group justify="center" mt="md">
