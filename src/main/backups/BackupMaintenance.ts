@@ -67,19 +67,33 @@ export class BackupMaintenance {
     if (req.scratchRestore && where.location === 'remote') {
       throw new AppError('PRECONDITION_FAILED', 'A test restore reads the file locally: download the backup first.');
     }
-    // The result is bound to the version read (catalog/fileVersion.ts): checked again after the reading.
-    // An age file is verified through its decrypted view; a wrong or missing key fails here, before any read.
+    // An age file is verified through its decrypted view; a wrong or missing key fails at open, before any
+    // read and before a scratch schema exists. The keys stay registered for the whole job: the test restore
+    // reads every member again through openLocalSource (decrypted in memory, never plaintext on disk).
     const keys = keysOf(req.decrypt, this.app.knownSecrets);
     const encrypted = where.location === 'local' && (await isAgeFile(where.path));
     const release = encrypted && req.decrypt ? registerBackupKeys(where.path, keys) : () => undefined;
-    const opened = await openVersioned(where, (id) => this.app.connections.openSftp(id)).finally(release);
+    try {
+      return await this.verifyAt(req, where, keys, encrypted, ctx);
+    } finally {
+      release();
+    }
+  }
+
+  private async verifyAt(
+    req: VerifyRequest,
+    where: Awaited<ReturnType<BackupService['locate']>>,
+    keys: ReturnType<typeof keysOf>,
+    encrypted: boolean,
+    ctx: JobContext,
+  ): Promise<VerifyResult> {
+    // The result is bound to the version read (catalog/fileVersion.ts): checked again after the reading.
+    const opened = await openVersioned(where, (id) => this.app.connections.openSftp(id));
     const plain = await decryptedIfAge(opened.src, keys).catch(async (err: unknown) => {
       await opened.close().catch(() => undefined);
       throw err;
     });
     const src = plain.src;
-    if ((plain.encrypted || encrypted) && req.scratchRestore)
-      throw new AppError('UNSUPPORTED', 'A test restore of an encrypted backup is not supported yet: verify its structure.');
     const versions: Array<string | null> = [opened.before];
     let report: VerifyReport;
     let proven: string | null = null;
@@ -111,24 +125,7 @@ export class BackupMaintenance {
       await opened.close().catch(() => undefined);
     }
     for (const p of report.problems) ctx.log('error', `${p.code}: ${p.message}`);
-    let scratch: VerifyResult['scratch'] = null;
-    if (report.ok && req.scratchRestore) {
-      if (!report.manifest)
-        throw new AppError(
-          'UNSUPPORTED',
-          'Test restores are only done for SysNDD Admin backups (foreign dumps may switch databases).',
-        );
-      const profileId = req.profileId as string;
-      scratch = await scratchRestore({
-        file: where.path,
-        manifest: report.manifest,
-        openConnection: (db, account) => this.backups.openConnection(profileId, db, { multipleStatements: false, ...account }),
-        signal: ctx.signal,
-        onProgress: (done, total) => ctx.progress({ stage: 'test restore', done, total, unit: 'bytes', bytes: done }),
-        log: (level, message) => ctx.log(level, message),
-      });
-      for (const m of scratch.mismatches) ctx.log('error', `mismatch: ${m}`);
-    }
+    const scratch = report.ok && req.scratchRestore ? await this.testRestore(req, where.path, report, ctx) : null;
     const ok = report.ok && (scratch === null || scratch.mismatches.length === 0);
     const level = scratch ? 'restore' : 'structure';
     const message = ok
@@ -159,6 +156,31 @@ export class BackupMaintenance {
       encrypted: plain.encrypted || encrypted,
       scratch,
     };
+  }
+
+  /** The test restore of a file whose members checked out (an encrypted one reads through its registered keys). */
+  private async testRestore(
+    req: VerifyRequest,
+    file: string,
+    report: VerifyReport,
+    ctx: JobContext,
+  ): Promise<NonNullable<VerifyResult['scratch']>> {
+    if (!report.manifest)
+      throw new AppError(
+        'UNSUPPORTED',
+        'Test restores are only done for SysNDD Admin backups (foreign dumps may switch databases).',
+      );
+    const profileId = req.profileId as string;
+    const scratch = await scratchRestore({
+      file,
+      manifest: report.manifest,
+      openConnection: (db, account) => this.backups.openConnection(profileId, db, { multipleStatements: false, ...account }),
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.progress({ stage: 'test restore', done, total, unit: 'bytes', bytes: done }),
+      log: (level, message) => ctx.log(level, message),
+    });
+    for (const m of scratch.mismatches) ctx.log('error', `mismatch: ${m}`);
+    return scratch;
   }
 
   private async verifyForeign(src: ByteSource, ctx: { signal: AbortSignal }): Promise<VerifyReport> {

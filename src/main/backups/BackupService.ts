@@ -15,9 +15,10 @@ import { AppError } from '../core/AppError';
 import type { JobContext } from '../jobs/JobRunner';
 import { APP_VERSION } from '../platform/version';
 import { recipientsOf } from './age/backupKeys';
+import { describeCreatedEncrypted } from './age/describeCreated';
 import { BackupMaintenance } from './BackupMaintenance';
 import type { BackupServiceDeps } from './BackupServiceDeps';
-import { BackupCatalog } from './catalog/BackupCatalog';
+import { BackupCatalog, type CatalogPage } from './catalog/BackupCatalog';
 import { CatalogCache } from './catalog/CatalogCache';
 import { describeFile } from './catalog/describe';
 import { fileSafe, newBackupName, resolveBackupPath } from './catalog/fileNames';
@@ -187,6 +188,9 @@ export class BackupService {
         leftover: 'The partial file was removed.',
       });
     });
+    // An encrypted backup is described now, while its manifest is known (else `unknown` until verified).
+    if (encrypt && !options.dir)
+      await describeCreatedEncrypted(this.cache, profileId, path.join(dir, name), manifest, await this.seal.sealer());
     return { path: path.join(dir, name), name, manifest };
   }
 
@@ -216,11 +220,12 @@ export class BackupService {
     });
   }
 
-  async list(profileId: string, refreshRemote: boolean): Promise<BackupList> {
+  /** `page`: one page of the sorted listing (catalog/BackupCatalog.ts); all entries, newest first, without. */
+  async list(profileId: string, refreshRemote: boolean, page?: CatalogPage): Promise<BackupList> {
     const profile = this.app.profiles.get(profileId);
     const localDir = await this.localDirReady(profile);
     await this.seal.sealer().catch(() => null); // so the listing recognises this installation's own key
-    return this.catalog.list({ profileId, localDir, remoteDir: this.remoteDir(profile) }, refreshRemote);
+    return this.catalog.list({ profileId, localDir, remoteDir: this.remoteDir(profile) }, refreshRemote, page);
   }
 
   /** A file named by a person: `path` (CLI) or a name in the profile's local (else remote) folder. */

@@ -55,6 +55,7 @@ describe('encrypted backups (age) on real MariaDB', () => {
   let file: string;
   let idFile: string;
   let home: string;
+  let created: CreateBackupResult;
 
   beforeAll(async () => {
     [source, byAge, byUs] = await Promise.all([
@@ -74,7 +75,8 @@ describe('encrypted backups (age) on real MariaDB', () => {
       await t.ok('backups.create', { profileId, options: { encrypt: { recipients: [id.recipient] } } }),
     );
     expect(job.state, job.error?.message).toBe('succeeded');
-    file = (job.result as CreateBackupResult).path;
+    created = job.result as CreateBackupResult;
+    file = created.path;
   });
 
   afterAll(async () => {
@@ -98,7 +100,55 @@ describe('encrypted backups (age) on real MariaDB', () => {
     expect(bytes.includes('SYSNDD-ADMIN')).toBe(false);
     expect(fs.readdirSync(path.dirname(file)).filter((n) => n.endsWith('.partial'))).toEqual([]);
     const list = await t.ok('backups.list', { profileId, refreshRemote: false });
-    expect(list.entries.find((e) => e.localPath === file)).toMatchObject({ encrypted: true, format: 'sysndd-admin' });
+    // Described at creation (the writer knew the manifest): tables, rows and seal without the key.
+    expect(list.entries.find((e) => e.localPath === file)).toMatchObject({
+      encrypted: true,
+      format: 'sysndd-admin',
+      status: 'complete',
+      tableCount: created.tables,
+      rowCount: created.rows,
+      database: source.name,
+      seal: { state: 'sealed' },
+      verified: null,
+    });
+    expect(created.tables).toBeGreaterThan(0);
+  });
+
+  const verifySchemas = async (): Promise<unknown[]> => {
+    const root = await rootConnection();
+    try {
+      const [rows] = await root.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [
+        `${source.name}__verify_%`,
+      ]);
+      return rows as unknown[];
+    } finally {
+      await root.end();
+    }
+  };
+
+  it('a test restore of the encrypted backup with its identity matches; a wrong identity fails by name and writes nothing', async () => {
+    const name = path.basename(file);
+    const wrong = await finished(
+      t,
+      await t.ok('backups.verify', { profileId, name, scratchRestore: true, decrypt: { identityFile: wrongKey(home) } }),
+    );
+    expect(wrong.error?.code).toBe('BACKUP_DECRYPT_FAILED');
+    expect(await verifySchemas()).toEqual([]);
+    const none = await finished(t, await t.ok('backups.verify', { profileId, name, scratchRestore: true }));
+    expect(none.error?.code).toBe('BACKUP_KEY_REQUIRED');
+
+    const job = await finished(
+      t,
+      await t.ok('backups.verify', { profileId, name, scratchRestore: true, decrypt: { identityFile: idFile } }),
+    );
+    expect(job.state, `${job.error?.code} ${job.error?.message}`).toBe('succeeded');
+    const r = job.result as VerifyResult;
+    expect(r).toMatchObject({ ok: true, level: 'restore', encrypted: true, seal: { state: 'sealed' } });
+    expect(r.scratch?.mismatches).toEqual([]);
+    expect(r.scratch?.tablesCompared).toBeGreaterThan(0);
+    expect(await verifySchemas()).toEqual([]);
+    const list = await t.ok('backups.list', { profileId, refreshRemote: false });
+    expect(list.entries.find((e) => e.localPath === file)?.verified).toMatchObject({ ok: true, level: 'restore' });
   });
 
   it("Debian's age decrypts it and the plain mariadb client restores it: equal CHECKSUM TABLE", async () => {
@@ -131,6 +181,19 @@ describe('encrypted backups (age) on real MariaDB', () => {
     expect(ok.state, ok.error?.message).toBe('succeeded');
     const bad = await finished(t, await t.ok('backups.verify', { path: pw, decrypt: { passphrase: 'not-the-passphrase' } }));
     expect(bad.error?.code).toBe('BACKUP_DECRYPT_FAILED');
+    const name = path.basename(pw);
+    const badRestore = await finished(
+      t,
+      await t.ok('backups.verify', { profileId, name, scratchRestore: true, decrypt: { passphrase: 'not-the-passphrase' } }),
+    );
+    expect(badRestore.error?.code).toBe('BACKUP_DECRYPT_FAILED');
+    expect(await verifySchemas()).toEqual([]);
+    const tested = await finished(
+      t,
+      await t.ok('backups.verify', { profileId, name, scratchRestore: true, decrypt: { passphrase: pass } }),
+    );
+    expect(tested.state, `${tested.error?.code} ${tested.error?.message}`).toBe('succeeded');
+    expect(tested.result as VerifyResult).toMatchObject({ ok: true, level: 'restore', encrypted: true });
     for (const f of ['sysndd-admin.sqlite', 'sysndd-admin.sqlite-wal']) {
       const p = path.join(home, f);
       if (fs.existsSync(p)) expect(fs.readFileSync(p).includes(pass)).toBe(false);
@@ -170,6 +233,31 @@ describe('encrypted backups (age) on real MariaDB', () => {
       done();
     }
     await sameAsSource(byUs.name);
+  });
+
+  it('retention treats .age files like plain ones: counted, protected as pre-restore, deleted from disk', async () => {
+    const make = async (options: Record<string, unknown>): Promise<string> => {
+      const job = await finished(t, await t.ok('backups.create', { profileId, options }));
+      expect(job.state, job.error?.message).toBe('succeeded');
+      return (job.result as CreateBackupResult).path;
+    };
+    const safety = await make({ label: 'pre-restore', encrypt: { passphrase: 'another-passphrase-1' } });
+    expect(safety).toMatch(/_pre-restore\.sql\.gz\.age$/);
+    const plain = await make({});
+    const local = (await t.ok('backups.list', { profileId, refreshRemote: false })).entries.filter((e) => e.localPath);
+    const ages = local.filter((e) => e.encrypted).map((e) => e.name);
+    expect(ages.length).toBeGreaterThanOrEqual(3);
+    const rule = { keepLast: 1, location: 'local' as const };
+    const plan = await t.ok('backups.prunePreview', { profileId, rule });
+    const kept = new Map(plan.keep.map((k) => [k.name, k]));
+    expect(kept.get(path.basename(plain))?.reasons[0]).toMatch(/newest 1 of the last 1/);
+    expect(kept.get(path.basename(safety))).toMatchObject({ class: 'safety' });
+    // The newest encrypted backup that passed a check is kept for that; the older encrypted one goes.
+    expect(plan.remove.map((r) => r.name)).toContain(path.basename(file));
+    const applied = await t.ok('backups.prune', { profileId, rule, confirm: 'DELETE' });
+    expect(applied.deleted.some((d) => d.endsWith(path.basename(file)))).toBe(true);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.existsSync(safety)).toBe(true);
   });
 });
 

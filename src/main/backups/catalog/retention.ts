@@ -14,9 +14,9 @@ export type ProtectedBackups = ReadonlyMap<string, string>;
 const DAY_MS = 86_400_000;
 export const DEFAULT_SAFETY_KEEP_DAYS = 7;
 
-/** Pre-restore and pre-migration backups carry their label in the name (`…_pre-restore.sql.gz`, `…_pre-restore_2.sql.gz`). */
+/** Pre-restore and pre-migration backups carry their label in the name (`…_pre-restore.sql.gz`, `…_pre-restore_2.sql.gz`, encrypted `….sql.gz.age`). */
 export function retentionClassOf(name: string): RetentionClass {
-  return /_pre-(restore|migration)(?:_\d+)?\.sql(?:\.gz)?$/.test(name) ? 'safety' : 'regular';
+  return /_pre-(restore|migration)(?:_\d+)?\.sql(?:\.gz)?(?:\.age)?$/.test(name) ? 'safety' : 'regular';
 }
 
 const usable = (e: BackupEntry) => e.status === 'complete' || e.status === 'unknown';
