@@ -34,6 +34,10 @@ export const ERROR_CODES = [
   'DB_TLS_FAILED',
   'DB_QUERY_FAILED',
   'SECRET_UNAVAILABLE',
+  // A profile name that is not one line of text (line breaks, tabs, control characters) or only spaces.
+  'PROFILE_NAME_INVALID',
+  // Another profile already has this name, compared without regard to case ("Prod" and "prod" clash).
+  'PROFILE_NAME_TAKEN',
   // migrations
   'MIGRATION_LOCK_BUSY',
   'MIGRATION_FAILED',
@@ -79,6 +83,9 @@ export const ERROR_CODES = [
  * it under the error. The message itself names the folder, table or name concerned.
  */
 export const ERROR_HINTS: Readonly<Partial<Record<(typeof ERROR_CODES)[number], string>>> = {
+  PROFILE_NAME_INVALID: 'Profile names are one line of visible text: no line breaks, tabs or control characters.',
+  PROFILE_NAME_TAKEN:
+    'Profile names are unique without regard to case ("Prod" and "prod" are the same name). Choose another name.',
   DISK_FULL: 'The disk ran out of space while writing. Free space there (or choose another folder) and try again.',
   RESTORE_UNSUPPORTED_ENGINE:
     'The file uses a storage engine this server lacks, or one a restore refuses (MERGE, FEDERATED, CONNECT, SPIDER). Convert those tables to InnoDB in the dump.',

@@ -51,10 +51,13 @@ describe('profiles', () => {
     expect(JSON.stringify(p)).not.toContain('s3cret');
     expect(await t.app.profiles.secret(p.id, 'mysql.password')).toBe('s3cret');
     const dup = await t.ok('profiles.duplicate', { id: p.id, name: 'prod copy' });
-    expect(dup.secrets).toEqual([]);
+    // The copy keeps the stored secrets and the environment (a production copy is production too).
+    expect(dup.secrets).toEqual(['mysql.password']);
+    expect(dup.environment).toBe('production');
+    expect(await t.app.profiles.secret(dup.id, 'mysql.password')).toBe('s3cret');
     expect(dup.mysql.host).toBe('db');
     const clash = await t.call('profiles.create', { profile: { name: 'PROD', mysql: { user: 'x' } } });
-    expect(clash).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(clash).toMatchObject({ ok: false, code: 'PROFILE_NAME_TAKEN' });
     const { id: _i, transient: _t, secrets: _s, createdAt: _c, updatedAt: _u, ...body } = p;
     await t.ok('profiles.update', { id: p.id, profile: { ...body, name: 'production' }, secrets: { 'mysql.password': null } });
     const updated = await t.ok('profiles.get', { id: p.id });

@@ -3,6 +3,8 @@ import {
   Profile,
   ProfileInput,
   type ProfileInput as ProfileInputIn,
+  profileNameKey,
+  profileNameProblem,
   SecretName,
   type SecretName as SecretNameT,
 } from '../../shared/contract/profiles';
@@ -57,12 +59,34 @@ export class ProfileService {
     return this.get(idOrName);
   }
 
-  async create(input: ProfileInputIn, secrets: Partial<Record<SecretNameT, string>> = {}): Promise<Profile> {
+  /**
+   * Refuses a name that is not one line (PROFILE_NAME_INVALID) or that another saved profile has without
+   * regard to case (PROFILE_NAME_TAKEN). `ownId` is the profile being renamed, which may keep its name.
+   */
+  private checkName(name: string, ownId: string | null): void {
+    const problem = profileNameProblem(name);
+    if (problem) throw new AppError('PROFILE_NAME_INVALID', `${problem}: ${JSON.stringify(name.slice(0, 100))}.`);
+    const key = profileNameKey(name);
+    const rows = this.store.db.prepare('SELECT id, name FROM profiles').all() as Array<{ id: string; name: string }>;
+    const clash = rows.find((r) => r.id !== ownId && profileNameKey(r.name) === key);
+    if (clash) throw new AppError('PROFILE_NAME_TAKEN', `A profile named "${clash.name}" already exists.`);
+  }
+
+  /**
+   * `copySecretsFrom`: duplicating, so the stored secrets of that profile are copied (a copy that silently
+   * lost its password would fail its first test with "using password: NO"); values in `secrets` win.
+   */
+  async create(
+    input: ProfileInputIn,
+    secrets: Partial<Record<SecretNameT, string>> = {},
+    copySecretsFrom?: string,
+  ): Promise<Profile> {
     const body = ProfileInput.parse(input);
-    if (this.findByName(body.name)) throw new AppError('CONFLICT', `A profile named "${body.name}" already exists.`);
+    this.checkName(body.name, null);
+    const copied = copySecretsFrom ? await this.storedSecrets(copySecretsFrom) : {};
     const id = randomUUID();
     const now = new Date().toISOString();
-    const names = await this.writeSecrets(id, [], secrets);
+    const names = await this.writeSecrets(id, [], { ...copied, ...secrets });
     this.store.db
       .prepare('INSERT INTO profiles (id, name, body, secrets, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, body.name, JSON.stringify(body), JSON.stringify(names), now, now);
@@ -73,6 +97,8 @@ export class ProfileService {
   /** A profile that lives only in this process (CLI `--url`); its secrets stay in memory. */
   async createTransient(input: ProfileInputIn, secrets: Partial<Record<SecretNameT, string>> = {}): Promise<Profile> {
     const body = ProfileInput.parse(input);
+    const problem = profileNameProblem(body.name);
+    if (problem) throw new AppError('PROFILE_NAME_INVALID', problem);
     const id = `transient-${randomUUID()}`;
     const now = new Date().toISOString();
     for (const [name, value] of Object.entries(secrets)) if (value) this.transientSecrets.set(secretKey(id, name), value);
@@ -93,8 +119,7 @@ export class ProfileService {
     const existing = this.get(id);
     if (existing.transient) throw new AppError('PRECONDITION_FAILED', 'Transient profiles cannot be edited.');
     const body = ProfileInput.parse(input);
-    const clash = this.findByName(body.name);
-    if (clash && clash.id !== id) throw new AppError('CONFLICT', `A profile named "${body.name}" already exists.`);
+    this.checkName(body.name, id);
     const names = await this.writeSecrets(id, existing.secrets, secrets);
     this.store.db
       .prepare('UPDATE profiles SET name = ?, body = ?, secrets = ?, updated_at = ? WHERE id = ?')
@@ -103,9 +128,21 @@ export class ProfileService {
     return this.get(id);
   }
 
+  /** A copy under a new name: same settings and environment (a production copy stays production), same secrets. */
   async duplicate(id: string, name: string): Promise<Profile> {
     const { id: _id, transient: _t, secrets: _s, createdAt: _c, updatedAt: _u, ...body } = this.get(id);
-    return this.create({ ...body, name });
+    return this.create({ ...body, name }, {}, id);
+  }
+
+  /** The values of a profile's stored secrets that can be read now (for a copy); unreadable ones are left out. */
+  private async storedSecrets(id: string): Promise<Partial<Record<SecretNameT, string>>> {
+    const source = this.get(id);
+    const out: Partial<Record<SecretNameT, string>> = {};
+    for (const name of source.secrets) {
+      const value = await this.secret(id, name);
+      if (value) out[name] = value;
+    }
+    return out;
   }
 
   async remove(id: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { ProfileExportDocument as ExportSchema, type ProfileExportDocument } from '../../shared/contract/connections';
-import type { Profile } from '../../shared/contract/profiles';
+import { type Profile, profileNameKey, profileNameProblem } from '../../shared/contract/profiles';
 import { AppError } from '../core/AppError';
 import type { ProfileService } from './ProfileService';
 
@@ -32,12 +32,15 @@ export async function importProfiles(
   onConflict: ConflictPolicy,
 ): Promise<{ created: Profile[]; skipped: Array<{ name: string; reason: string }> }> {
   const doc = parseDocument(raw);
-  const taken = new Set(service.list().map((p) => p.name.toLowerCase()));
+  const taken = new Set(service.list().map((p) => profileNameKey(p.name)));
   const plan: Array<{ body: (typeof doc.profiles)[number]; name: string }> = [];
   const skipped: Array<{ name: string; reason: string }> = [];
   for (const body of doc.profiles) {
     let name = body.name;
-    if (taken.has(name.toLowerCase())) {
+    const problem = profileNameProblem(name);
+    if (problem)
+      throw new AppError('PROFILE_NAME_INVALID', `${problem}: ${JSON.stringify(name.slice(0, 100))}; nothing was imported.`);
+    if (taken.has(profileNameKey(name))) {
       if (onConflict === 'fail')
         throw new AppError('CONFLICT', `A profile named "${name}" already exists; nothing was imported. Use skip or rename.`);
       if (onConflict === 'skip') {
@@ -46,7 +49,7 @@ export async function importProfiles(
       }
       name = freeName(name, taken);
     }
-    taken.add(name.toLowerCase());
+    taken.add(profileNameKey(name));
     plan.push({ body, name });
   }
   const created: Profile[] = [];
@@ -87,6 +90,6 @@ function parseDocument(raw: unknown): ProfileExportDocument {
 function freeName(name: string, taken: Set<string>): string {
   for (let i = 2; ; i++) {
     const candidate = `${name} (${i})`.slice(0, 100);
-    if (!taken.has(candidate.toLowerCase())) return candidate;
+    if (!taken.has(profileNameKey(candidate))) return candidate;
   }
 }

@@ -64,9 +64,33 @@ export type SmtpSettings = z.infer<typeof SmtpSettings>;
 
 export const MailpitSettings = z.object({ url: z.url().max(2048) }).strict();
 
+/**
+ * Why a profile name cannot be used, in words, or null when it can. Names are one line of visible text (they
+ * appear in menus, CLI tables and `--profile NAME`); uniqueness (without regard to case) is the core's check.
+ * The core throws PROFILE_NAME_INVALID with this text; the form shows it under the field.
+ */
+export function profileNameProblem(name: string): string | null {
+  if (name.trim() === '') return 'Name is required';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused.
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) return 'Name must be one line, without tabs or control characters';
+  if (name.length > 100) return 'Name must be at most 100 characters';
+  return null;
+}
+
+/** The key two names clash under: "Prod", "prod" and "PROD" are one name. */
+export function profileNameKey(name: string): string {
+  return name.normalize('NFC').toLocaleLowerCase('en-US');
+}
+
+export const ProfileName = z
+  .string()
+  .min(1)
+  .max(100)
+  .describe('One line of visible text, unique among profiles without regard to case');
+
 export const ProfileInput = z
   .object({
-    name: z.string().min(1).max(100),
+    name: ProfileName,
     environment: Environment.default('development'),
     color: z
       .string()
@@ -101,7 +125,14 @@ export const profileOperations = {
   'profiles.get': op('Show one profile', z.object({ id: Id }).strict(), Profile),
   'profiles.create': op(
     'Create a profile (secrets go to the secret store, never to disk in plaintext)',
-    z.object({ profile: ProfileInput, secrets: SecretValues.optional() }).strict(),
+    z
+      .object({
+        profile: ProfileInput,
+        secrets: SecretValues.optional(),
+        /** Duplicating: the stored secrets of this profile are copied, except those given in `secrets`. */
+        copySecretsFrom: Id.optional(),
+      })
+      .strict(),
     Profile,
     { risk: 'write' },
   ),
@@ -120,8 +151,8 @@ export const profileOperations = {
     { risk: 'write', confirm: { kind: 'database', elsewhere: 'none' } },
   ),
   'profiles.duplicate': op(
-    'Copy a profile (without its secrets)',
-    z.object({ id: Id, name: z.string().min(1).max(100) }).strict(),
+    'Copy a profile with its stored secrets and environment under a new name',
+    z.object({ id: Id, name: ProfileName }).strict(),
     Profile,
     { risk: 'write' },
   ),

@@ -100,10 +100,10 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
 
   profile
     .command('duplicate <name> <newName>')
-    .description('copy a profile under a new name (secrets are not copied)')
+    .description('copy a profile under a new name, with its saved secrets and environment')
     .action(async (name: string, newName: string) => {
       const p = await cli.call('profiles.duplicate', { id: await resolveId(cli, name), name: newName });
-      cli.output(p, (v) => `Created "${v.name}" as a copy of "${name}" (enter its secrets with profile edit).`);
+      cli.output(p, (v) => `Created "${v.name}" (${v.environment}) as a copy of "${name}".`);
     });
 
   profile
