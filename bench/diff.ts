@@ -14,7 +14,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { App } from '../src/main/app/App';
-import { diffServiceOf } from '../src/main/backups/diff/BackupDiffService';
 import { MariaDbServer } from '../src/main/sandbox/MariaDbServer';
 import { MemorySecretStore } from '../src/main/secrets/SecretStore';
 import type { DiffSummary } from '../src/shared/contract/backupDiff';
@@ -36,7 +35,7 @@ async function child(): Promise<void> {
     { name: 'bench', environment: 'development', mysql: { host: t.host, port: t.port, user: t.user, database: 'bench_src' } },
     { 'mysql.password': t.password },
   );
-  const diffs = diffServiceOf(app);
+  const diffs = app.backupDiffs;
   const started = performance.now();
   const job = await app.jobs.wait(diffs.start({ profileId: profile.id, file: t.file, table: 'big' }).id, 3_600_000);
   if (job.state !== 'succeeded') throw new Error(`diff failed: ${JSON.stringify(job.error)}`);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AuditLog } from '../audit/AuditLog';
 import { BackupService } from '../backups/BackupService';
+import { BackupDiffService } from '../backups/diff/BackupDiffService';
 import { ConnectionManager } from '../connections/ConnectionManager';
 import { SECRET_ENV } from '../connections/secretSources';
 import { type Door, guardHandlers, type Handlers } from '../core/dispatch';
@@ -35,8 +36,10 @@ export interface AppOptions {
 }
 
 /**
- * The composition root: every service, built once, shared by whichever door is in front. Capabilities add
- * their service here and their handlers in `handlers.ts`.
+ * The composition root: every service, built once, shared by whichever door is in front. It only composes:
+ * each service declares the few collaborators it uses (`<Service>Deps`), and the constructor builds them in
+ * dependency order, so a service can only be handed what already exists. Capabilities add their service
+ * here and their handlers in `handlers.ts`; door-specific behaviour comes in as `DoorHooks`.
  */
 export class App {
   readonly home: string;
@@ -60,6 +63,8 @@ export class App {
   readonly mail: MailService;
   readonly migrations: MigrationService;
   readonly backups: BackupService;
+  /** One table of a backup compared with the live table (its diffs live as long as the process). */
+  readonly backupDiffs: BackupDiffService;
   readonly restore: RestoreService;
   readonly health: ReadinessService;
   readonly eventLoop = new EventLoopMonitor();
@@ -79,20 +84,41 @@ export class App {
     this.jobs = new JobRunner(this.jobHistory, this.events);
     this.audit = new AuditLog(this.store);
     this.actor = new ActorIdentity(this.store);
-    this.safety = new ContractSafetyGate(this);
     this.profiles = new ProfileService(this.store, this.secrets, this.events);
-    // Before connections: closers run last-first, so pools to the sandbox close before its server stops.
-    this.sandbox = new SandboxService(this);
     this.connections = new ConnectionManager(this.store, this.profiles, this.events, {
       envSecrets: this.door === 'cli',
       ...this.connectionHooks(options.hooks ?? {}),
     });
+    const { home, door, store, events, logger, secrets, knownSecrets, jobs, audit, actor, profiles, connections } = this;
+    const onClose = (closer: () => Promise<void> | void) => this.onClose(closer);
+    // Pruning keeps the pre-restore backups a restore can still roll back to; the restore service is built
+    // after this one (it takes pre-restore backups), so the list is read through the App when pruning.
+    const restoreRuns = { list: (filter: { profileId?: string; limit?: number }) => this.restore.list(filter) };
+    this.backups = new BackupService({
+      home,
+      store,
+      secrets,
+      knownSecrets,
+      logger,
+      actor,
+      jobs,
+      profiles,
+      connections,
+      restore: restoreRuns,
+    });
+    const backups = this.backups;
+    this.migrations = new MigrationService({ store, jobs, profiles, connections, backups });
+    const migrations = this.migrations;
+    this.restore = new RestoreService({ store, jobs, audit, profiles, connections, backups, migrations });
+    this.sandbox = new SandboxService({ home, door, events, jobs, profiles, connections, backups, migrations, onClose });
+    // After the sandbox registered its server's stop: closers run last-first, so pools to the sandbox close
+    // before its server stops.
     this.onClose(() => this.connections.closeAll());
-    this.mail = new MailService(this);
-    this.migrations = new MigrationService(this);
-    this.backups = new BackupService(this);
-    this.restore = new RestoreService(this);
-    this.health = new ReadinessService(this);
+    this.backupDiffs = new BackupDiffService({ jobs, profiles, connections });
+    this.mail = new MailService({ store, events, jobs, profiles, connections, onClose });
+    this.health = new ReadinessService({ profiles, connections, migrations, backups, mail: this.mail });
+    const { restore, backupDiffs } = this;
+    this.safety = new ContractSafetyGate({ actor, audit, jobs, profiles, migrations, restore, backupDiffs });
     this.handlers = guardHandlers(createHandlers(this), this.safety);
   }
 

@@ -1,13 +1,13 @@
-import type { App } from '../app/App';
 import type { HandlerGroup } from '../core/dispatch';
+import type { AuditLog } from './AuditLog';
 import { auditToCsv, auditToJson } from './exportAudit';
 
-export function auditHandlers(app: App): HandlerGroup<'audit.list' | 'audit.actions' | 'audit.export'> {
+export function auditHandlers(audit: AuditLog): HandlerGroup<'audit.list' | 'audit.actions' | 'audit.export'> {
   return {
-    'audit.list': async (filter) => app.audit.list(filter),
-    'audit.actions': async () => app.audit.actions(),
+    'audit.list': async (filter) => audit.list(filter),
+    'audit.actions': async () => audit.actions(),
     'audit.export': async ({ format, ...filter }) => {
-      const entries = app.audit.list(filter);
+      const entries = audit.list(filter);
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       return {
         format,

@@ -1,5 +1,5 @@
-import type { App } from '../app/App';
 import type { HandlerGroup } from '../core/dispatch';
+import type { BackupService } from './BackupService';
 
 type BackupOps =
   | 'backups.list'
@@ -15,26 +15,27 @@ type BackupOps =
   | 'backups.keys.untrust'
   | 'backups.keys.useFile';
 
-export function backupHandlers(app: App): HandlerGroup<BackupOps> {
+export function backupHandlers(backups: BackupService): HandlerGroup<BackupOps> {
   return {
-    'backups.list': async ({ profileId, refreshRemote }) => app.backups.list(profileId, refreshRemote),
-    'backups.create': async ({ profileId, options }) => app.backups.startCreate(profileId, options),
-    'backups.verify': async (args) => app.backups.maintenance.startVerify(args),
-    'backups.download': async ({ profileId, name, encrypt }) => app.backups.maintenance.startDownload(profileId, name, encrypt),
+    'backups.list': async ({ profileId, refreshRemote, sort, offset, limit }) =>
+      backups.list(profileId, refreshRemote, { sort, offset, limit }),
+    'backups.create': async ({ profileId, options }) => backups.startCreate(profileId, options),
+    'backups.verify': async (args) => backups.maintenance.startVerify(args),
+    'backups.download': async ({ profileId, name, encrypt }) => backups.maintenance.startDownload(profileId, name, encrypt),
     // The DELETE word is checked, and the call audited, by dispatch (the contract's rule for these two).
-    'backups.delete': async ({ profileId, name, location }) => app.backups.maintenance.delete(profileId, name, location),
-    'backups.prunePreview': async ({ profileId, rule }) => app.backups.maintenance.prunePreview(profileId, rule),
-    'backups.prune': async ({ profileId, rule }) => app.backups.maintenance.prune(profileId, rule),
-    'backups.manifest': async (ref) => app.backups.manifest(ref),
+    'backups.delete': async ({ profileId, name, location }) => backups.maintenance.delete(profileId, name, location),
+    'backups.prunePreview': async ({ profileId, rule }) => backups.maintenance.prunePreview(profileId, rule),
+    'backups.prune': async ({ profileId, rule }) => backups.maintenance.prune(profileId, rule),
+    'backups.manifest': async (ref) => backups.manifest(ref),
     'backups.keys': async () => ({
-      own: { ...(await app.backups.seal.ownKey()), keyFile: app.backups.seal.keyFile() },
-      trusted: app.backups.seal.trusted(),
+      own: { ...(await backups.seal.ownKey()), keyFile: backups.seal.keyFile() },
+      trusted: backups.seal.trusted(),
     }),
-    'backups.keys.trust': async ({ publicKey, name, fingerprint }) => app.backups.seal.trust(publicKey, name, fingerprint),
-    'backups.keys.untrust': async ({ fingerprint }) => ({ removed: app.backups.seal.untrust(fingerprint) }),
+    'backups.keys.trust': async ({ publicKey, name, fingerprint }) => backups.seal.trust(publicKey, name, fingerprint),
+    'backups.keys.untrust': async ({ fingerprint }) => ({ removed: backups.seal.untrust(fingerprint) }),
     'backups.keys.useFile': async ({ path }) => {
-      app.backups.seal.setKeyFile(path);
-      return { keyFile: app.backups.seal.keyFile(), fingerprint: (await app.backups.seal.ownKey()).fingerprint };
+      backups.seal.setKeyFile(path);
+      return { keyFile: backups.seal.keyFile(), fingerprint: (await backups.seal.ownKey()).fingerprint };
     },
   };
 }

@@ -1,8 +1,11 @@
 import path from 'node:path';
-import type { App } from '../app/App';
+import type { AuditLog } from '../audit/AuditLog';
 import { AppError } from '../core/AppError';
 import type { HandlerGroup } from '../core/dispatch';
+import type { MigrationService } from '../migrations/MigrationService';
+import type { ProfileService } from '../profiles/ProfileService';
 import { exportProfiles, importProfiles } from '../profiles/ProfileTransfer';
+import type { ConnectionManager } from './ConnectionManager';
 import { profileFromAlias, readSshConfig } from './sshConfigImport';
 
 type ConnectionOps =
@@ -17,7 +20,15 @@ type ConnectionOps =
   | 'profiles.export'
   | 'profiles.import';
 
-export function connectionHandlers(app: App): HandlerGroup<ConnectionOps> {
+/** Connections, their profiles (import/export), the migrations head a test reports, the audit of a trusted key. */
+export interface ConnectionHandlerDeps {
+  readonly connections: ConnectionManager;
+  readonly profiles: ProfileService;
+  readonly migrations: Pick<MigrationService, 'status'>;
+  readonly audit: AuditLog;
+}
+
+export function connectionHandlers(app: ConnectionHandlerDeps): HandlerGroup<ConnectionOps> {
   const c = app.connections;
   return {
     'connections.test': async ({ profileId, acceptHostKey }) =>

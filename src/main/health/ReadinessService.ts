@@ -6,11 +6,11 @@ import {
   ReadinessOptions as ReadinessOptionsSchema,
   type ReadinessReport,
 } from '../../shared/contract/health';
-import type { App } from '../app/App';
 import { toFailure } from '../core/AppError';
 import { READINESS_CHECKS } from './checks/index';
 import { secondsText } from './format';
 import { createLookups } from './lookups';
+import type { ReadinessDeps } from './ReadinessDeps';
 import type { CheckContext, CheckOutcome, ReadinessCheckModule } from './types';
 
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
@@ -69,7 +69,7 @@ export class ReadinessService {
   private readonly inflight = new Map<string, Promise<ReadinessReport>>();
 
   constructor(
-    private readonly app: App,
+    private readonly services: ReadinessDeps,
     private readonly checks: readonly ReadinessCheckModule[] = READINESS_CHECKS,
   ) {}
 
@@ -84,10 +84,10 @@ export class ReadinessService {
   }
 
   private async run(options: ReadinessOptions): Promise<ReadinessReport> {
-    const profile = this.app.profiles.get(options.profileId);
+    const profile = this.services.profiles.get(options.profileId);
     const t0 = performance.now();
     const checkedAt = new Date().toISOString();
-    const ctx = { app: this.app, profile, options, lookups: createLookups(this.app, profile, options) };
+    const ctx = { services: this.services, profile, options, lookups: createLookups(this.services, profile, options) };
     const rows = new Map<string, ReadinessCheck>();
     const runOne = async (check: ReadinessCheckModule) => {
       const { outcome, durationMs } = await withDeadline(check, ctx);

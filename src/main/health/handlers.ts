@@ -1,8 +1,8 @@
-import type { App } from '../app/App';
 import type { HandlerGroup } from '../core/dispatch';
+import type { ReadinessService } from './ReadinessService';
 
-export function healthHandlers(app: App): HandlerGroup<'health.readiness'> {
+export function healthHandlers(health: ReadinessService): HandlerGroup<'health.readiness'> {
   return {
-    'health.readiness': async (args) => app.health.readiness(args),
+    'health.readiness': async (args) => health.readiness(args),
   };
 }

@@ -3,8 +3,8 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { BackupList } from '../../shared/contract/backups';
 import type { ReadinessOptions } from '../../shared/contract/health';
 import type { Profile } from '../../shared/contract/profiles';
-import type { App } from '../app/App';
 import { secondsText } from './format';
+import type { ReadinessDeps } from './ReadinessDeps';
 import type { DatabaseProbe, ReadinessLookups } from './types';
 
 function once<T>(fn: () => Promise<T>): () => Promise<T> {
@@ -26,10 +26,10 @@ const round1 = (ms: number) => Math.round(ms * 10) / 10;
  * is idle; the ping is the latency SysNDD's `/health/ready` reports. Going through the pool on purpose:
  * the pool stats row then shows the connection the console itself uses.
  */
-async function probeDatabase(app: App, profileId: string): Promise<DatabaseProbe> {
+async function probeDatabase(services: ReadinessDeps, profileId: string): Promise<DatabaseProbe> {
   const t0 = performance.now();
   let acquireMs = 0;
-  return app.connections.withConnection(profileId, async (conn) => {
+  return services.connections.withConnection(profileId, async (conn) => {
     acquireMs = performance.now() - t0;
     const t1 = performance.now();
     await conn.ping();
@@ -46,11 +46,11 @@ async function probeDatabase(app: App, profileId: string): Promise<DatabaseProbe
   });
 }
 
-export function createLookups(app: App, profile: Profile, options: ReadinessOptions): ReadinessLookups {
+export function createLookups(services: ReadinessDeps, profile: Profile, options: ReadinessOptions): ReadinessLookups {
   return {
-    database: once(() => probeDatabase(app, profile.id)),
-    migrationStatus: once(() => app.migrations.status(profile.id, options.migrationsDir)),
-    backups: once(() => listBackups(app, profile, options.timeoutMs)),
+    database: once(() => probeDatabase(services, profile.id)),
+    migrationStatus: once(() => services.migrations.status(profile.id, options.migrationsDir)),
+    backups: once(() => listBackups(services, profile, options.timeoutMs)),
   };
 }
 
@@ -59,9 +59,9 @@ export function createLookups(app: App, profile: Profile, options: ReadinessOpti
  * catalog falls back to its cached listing itself; when it is merely slow (a tunnel waiting to reconnect)
  * we stop waiting after half the deadline and use the cached listing, so the local facts still arrive.
  */
-async function listBackups(app: App, profile: Profile, timeoutMs: number): Promise<BackupList> {
-  if (!app.backups.remoteDir(profile)) return app.backups.list(profile.id, false);
-  const fresh = app.backups.list(profile.id, true);
+async function listBackups(services: ReadinessDeps, profile: Profile, timeoutMs: number): Promise<BackupList> {
+  if (!services.backups.remoteDir(profile)) return services.backups.list(profile.id, false);
+  const fresh = services.backups.list(profile.id, true);
   fresh.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => {
@@ -69,7 +69,7 @@ async function listBackups(app: App, profile: Profile, timeoutMs: number): Promi
   });
   const first = await Promise.race([fresh, late]).finally(() => clearTimeout(timer));
   if (first) return first;
-  const cached = await app.backups.list(profile.id, false);
+  const cached = await services.backups.list(profile.id, false);
   return {
     ...cached,
     remoteError: {

@@ -2,7 +2,7 @@ import type { BackupList } from '../../shared/contract/backups';
 import type { CheckStatus, FixPage, ReadinessCheck, ReadinessCheckId, ReadinessOptions } from '../../shared/contract/health';
 import type { MigrationStatus } from '../../shared/contract/migrations';
 import type { Profile } from '../../shared/contract/profiles';
-import type { App } from '../app/App';
+import type { ReadinessDeps } from './ReadinessDeps';
 
 /** What one pooled round trip to the database found (shared by the database, server and pool rows). */
 export interface DatabaseProbe {
@@ -26,7 +26,8 @@ export interface ReadinessLookups {
 }
 
 export interface CheckContext {
-  app: App;
+  /** The services a check may ask (most read the shared lookups instead). */
+  services: ReadinessDeps;
   profile: Profile;
   options: ReadinessOptions;
   lookups: ReadinessLookups;

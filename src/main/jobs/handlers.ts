@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobSnapshot } from '../../shared/contract/jobs';
-import type { App } from '../app/App';
 import type { HandlerGroup } from '../core/dispatch';
+import type { JobRunner } from './JobRunner';
+import type { JobStore } from './JobStore';
 
 type JobOps = 'jobs.list' | 'jobs.get' | 'jobs.log' | 'jobs.cancel' | 'jobs.wait' | 'jobs.demo' | 'jobs.active';
 
-export function jobHandlers(app: App): HandlerGroup<JobOps> {
+export function jobHandlers(app: { readonly jobs: JobRunner; readonly jobHistory: JobStore }): HandlerGroup<JobOps> {
   return {
     // Live snapshots first: they are fresher than the throttled copies in the store.
     'jobs.list': async (args) =>

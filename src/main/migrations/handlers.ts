@@ -1,5 +1,5 @@
-import type { App } from '../app/App';
 import type { HandlerGroup } from '../core/dispatch';
+import type { MigrationService } from './MigrationService';
 
 type MigrationOps =
   | 'migrations.status'
@@ -15,8 +15,8 @@ type MigrationOps =
   | 'migrations.lockState'
   | 'migrations.history';
 
-export function migrationHandlers(app: App): HandlerGroup<MigrationOps> {
-  const m = app.migrations;
+export function migrationHandlers(migrations: MigrationService): HandlerGroup<MigrationOps> {
+  const m = migrations;
   return {
     'migrations.status': async ({ profileId, migrationsDir }) => m.status(profileId, migrationsDir),
     // Confirmations (the database name on production) are checked, and each call audited, by dispatch.

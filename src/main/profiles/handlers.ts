@@ -1,5 +1,5 @@
-import type { App } from '../app/App';
 import type { HandlerGroup } from '../core/dispatch';
+import type { ProfileService } from './ProfileService';
 
 type ProfileOps =
   | 'profiles.list'
@@ -9,16 +9,16 @@ type ProfileOps =
   | 'profiles.duplicate'
   | 'profiles.remove';
 
-export function profileHandlers(app: App): HandlerGroup<ProfileOps> {
+export function profileHandlers(profiles: ProfileService): HandlerGroup<ProfileOps> {
   return {
-    'profiles.list': async () => app.profiles.list(),
-    'profiles.get': async ({ id }) => app.profiles.get(id),
-    'profiles.create': async ({ profile, secrets }) => app.profiles.create(profile, secrets),
-    'profiles.update': async ({ id, profile, secrets }) => app.profiles.update(id, profile, secrets),
-    'profiles.duplicate': async ({ id, name }) => app.profiles.duplicate(id, name),
+    'profiles.list': async () => profiles.list(),
+    'profiles.get': async ({ id }) => profiles.get(id),
+    'profiles.create': async ({ profile, secrets }) => profiles.create(profile, secrets),
+    'profiles.update': async ({ id, profile, secrets }) => profiles.update(id, profile, secrets),
+    'profiles.duplicate': async ({ id, name }) => profiles.duplicate(id, name),
     // Audited by dispatch (destructive); leaving production is confirmed there too (profiles.update's rule).
     'profiles.remove': async ({ id }) => {
-      await app.profiles.remove(id);
+      await profiles.remove(id);
       return null;
     },
   };

@@ -1,5 +1,5 @@
-import type { App } from '../app/App';
 import type { HandlerGroup } from '../core/dispatch';
+import type { RestoreService } from './RestoreService';
 
 type RestoreOps =
   | 'restore.preflight'
@@ -10,17 +10,17 @@ type RestoreOps =
   | 'restore.get'
   | 'restore.cleanupLeftovers';
 
-export function restoreHandlers(app: App): HandlerGroup<RestoreOps> {
+export function restoreHandlers(restore: RestoreService): HandlerGroup<RestoreOps> {
   return {
     'restore.preflight': async ({ profileId, file, targetDatabase, options }) =>
-      app.restore.preflight({ profileId, file, targetDatabase, options }),
+      restore.preflight({ profileId, file, targetDatabase, options }),
     // RESTORE is checked, and each action audited once, by dispatch (the contract's rule for these three).
-    'restore.start': async ({ confirm: _confirmed, ...req }, ctx) => app.restore.start(req, ctx),
+    'restore.start': async ({ confirm: _confirmed, ...req }, ctx) => restore.start(req, ctx),
     'restore.rollback': async ({ restoreId, lockTimeoutSeconds, profileId }) =>
-      app.restore.rollback(restoreId, { lockTimeoutSeconds, profileId }),
-    'restore.discard': async ({ restoreId, profileId }) => app.restore.discard(restoreId, profileId),
-    'restore.list': async ({ profileId, limit }) => app.restore.list({ profileId, limit }),
-    'restore.get': async ({ id }) => app.restore.get(id),
-    'restore.cleanupLeftovers': async ({ profileId }) => app.restore.cleanup(profileId),
+      restore.rollback(restoreId, { lockTimeoutSeconds, profileId }),
+    'restore.discard': async ({ restoreId, profileId }) => restore.discard(restoreId, profileId),
+    'restore.list': async ({ profileId, limit }) => restore.list({ profileId, limit }),
+    'restore.get': async ({ id }) => restore.get(id),
+    'restore.cleanupLeftovers': async ({ profileId }) => restore.cleanup(profileId),
   };
 }

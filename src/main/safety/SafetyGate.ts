@@ -1,9 +1,9 @@
 import type { AuditResult } from '../../shared/contract/audit';
 import { JobSnapshot, type OperationName, operations } from '../../shared/contract/index';
 import type { ConfirmationRequirement, SafetyCheck } from '../../shared/contract/safety';
-import type { App } from '../app/App';
 import { AppError, toFailure } from '../core/AppError';
 import type { CallContext, SafetyGate } from '../core/dispatch';
+import type { SafetyGateDeps } from './SafetyGateDeps';
 import { type Subject, subjectOf } from './subjects';
 
 /** Failures that mean "checked and refused before anything was written", not "went wrong half-way". */
@@ -64,7 +64,8 @@ export function requirementMessage(required: ConfirmationRequirement): string | 
  * outcome is written when the job ends). Handlers neither check confirmations nor write these rows.
  */
 export class ContractSafetyGate implements SafetyGate {
-  constructor(private readonly app: App) {}
+  /** `app`: the collaborators the App passes in (SafetyGateDeps), not the App itself. */
+  constructor(private readonly app: SafetyGateDeps) {}
 
   async check(name: OperationName, args: Record<string, unknown>): Promise<SafetyCheck> {
     const def = operations[name];

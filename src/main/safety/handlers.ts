@@ -1,9 +1,13 @@
 import { isOperationName } from '../../shared/contract/index';
-import type { App } from '../app/App';
 import { AppError } from '../core/AppError';
 import type { HandlerGroup } from '../core/dispatch';
+import type { ActorIdentity } from './ActorIdentity';
+import type { ContractSafetyGate } from './SafetyGate';
 
-export function safetyHandlers(app: App): HandlerGroup<'safety.check' | 'settings.actor' | 'settings.setDisplayName'> {
+export function safetyHandlers(app: {
+  readonly safety: ContractSafetyGate;
+  readonly actor: ActorIdentity;
+}): HandlerGroup<'safety.check' | 'settings.actor' | 'settings.setDisplayName'> {
   return {
     'safety.check': async ({ operation, args }) => {
       if (!isOperationName(operation)) throw new AppError('UNKNOWN_OPERATION', `Unknown operation "${operation}".`);

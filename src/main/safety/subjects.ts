@@ -1,7 +1,6 @@
 import { type Args, mailSourceKey, type OperationName } from '../../shared/contract/index';
 import type { Profile } from '../../shared/contract/profiles';
-import type { App } from '../app/App';
-import { diffServiceOf } from '../backups/diff/BackupDiffService';
+import type { SubjectDeps } from './SafetyGateDeps';
 
 /** What a guarded call acts on: who to name in the audit row, and what the `database` rule asks for. */
 export interface Subject {
@@ -18,10 +17,10 @@ export interface Subject {
   explain?: () => Promise<string>;
 }
 
-type Resolver<K extends OperationName> = (args: Args<K>, app: App) => Promise<Partial<Subject>> | Partial<Subject>;
+type Resolver<K extends OperationName> = (args: Args<K>, app: SubjectDeps) => Promise<Partial<Subject>> | Partial<Subject>;
 type Resolvers = { [K in OperationName]?: Resolver<K> };
 
-function profileOf(app: App, id: string | undefined): Profile | null {
+function profileOf(app: SubjectDeps, id: string | undefined): Profile | null {
   if (!id) return null;
   return app.profiles.get(id);
 }
@@ -40,7 +39,8 @@ export function profileSubject(profile: Profile | null, database?: string): Subj
 }
 
 const migrationFile =
-  (op: 'markApplied' | 'acceptChecksum') => (a: { profileId: string; filename: string; migrationsDir?: string }, app: App) => {
+  (op: 'markApplied' | 'acceptChecksum') =>
+  (a: { profileId: string; filename: string; migrationsDir?: string }, app: SubjectDeps) => {
     const s = profileSubject(profileOf(app, a.profileId));
     return {
       target: `${s.database}: ${a.filename}`,
@@ -60,7 +60,7 @@ const RESOLVERS: Resolvers = {
   'restore.discard': (a, app) => restoreRun(app, a.restoreId),
   'backups.delete': (a) => ({ target: `${a.location}:${a.name}` }),
   'backups.diff.putBack': (a, app) => {
-    const d = diffServiceOf(app).get(a.diffId);
+    const d = app.backupDiffs.get(a.diffId);
     const s = profileSubject(profileOf(app, d.profileId), d.database);
     const which = a.keys ? `${a.keys.length} chosen row(s)` : `all ${a.kinds.join(' and ')} rows`;
     return { ...s, target: `${d.database}.${d.table} ← ${which} of ${d.file}` };
@@ -136,7 +136,7 @@ const RESOLVERS: Resolvers = {
   }),
 };
 
-function restoreRun(app: App, restoreId: string): Partial<Subject> {
+function restoreRun(app: SubjectDeps, restoreId: string): Partial<Subject> {
   const run = app.restore.journal.get(restoreId);
   // The restore's own profile may be gone (a one-off CLI --url target): then no production rule applies.
   const profile = app.profiles.list().find((p) => p.id === run.profileId) ?? null;
@@ -145,7 +145,7 @@ function restoreRun(app: App, restoreId: string): Partial<Subject> {
 }
 
 /** The subject of a call: the operation's own resolver over the profile default. */
-export async function subjectOf(app: App, name: OperationName, args: Record<string, unknown>): Promise<Subject> {
+export async function subjectOf(app: SubjectDeps, name: OperationName, args: Record<string, unknown>): Promise<Subject> {
   const profileId = typeof args.profileId === 'string' ? args.profileId : undefined;
   const resolver = RESOLVERS[name] as Resolver<OperationName> | undefined;
   const partial = resolver ? await resolver(args as Args<OperationName>, app) : {};

@@ -1,9 +1,18 @@
 import os from 'node:os';
-import type { App } from '../app/App';
+import type { Door, HandlerGroup } from '../core/dispatch';
 import { APP_VERSION } from '../platform/version';
-import type { HandlerGroup } from '../core/dispatch';
+import type { SecretStore } from '../secrets/SecretStore';
+import type { EventLoopMonitor } from './EventLoopMonitor';
 
-export function systemHandlers(app: App): HandlerGroup<'system.info' | 'system.ping'> {
+/** What the system handlers report on: the door, the app-data folder, the secret store, the event loop. */
+export interface SystemHandlerDeps {
+  readonly door: Door;
+  readonly home: string;
+  readonly secrets: SecretStore;
+  readonly eventLoop: EventLoopMonitor;
+}
+
+export function systemHandlers(app: SystemHandlerDeps): HandlerGroup<'system.info' | 'system.ping'> {
   return {
     'system.info': async () => ({
       appVersion: APP_VERSION,

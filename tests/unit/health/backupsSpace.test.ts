@@ -33,7 +33,7 @@ async function runCheck(folder: string, thresholds?: Partial<SpaceThresholds>): 
   const options = ReadinessOptions.parse({ profileId: profile.id });
   const check = thresholds ? createBackupsSpaceCheck({ ...DEFAULT_SPACE_THRESHOLDS, ...thresholds }) : backupsSpaceCheck;
   return check.run({
-    app: t.app,
+    services: t.app,
     profile,
     options,
     lookups: createLookups(t.app, profile, options),

@@ -3,8 +3,10 @@ import path from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { DiffCounts, DiffKind, DiffRow, DiffSummary } from '../../../shared/contract/backupDiff';
 import type { JobSnapshot } from '../../../shared/contract/jobs';
-import type { App } from '../../app/App';
+import type { ConnectionManager } from '../../connections/ConnectionManager';
 import { AppError } from '../../core/AppError';
+import type { JobRunner } from '../../jobs/JobRunner';
+import type { ProfileService } from '../../profiles/ProfileService';
 import { closeQuietly, type DbConnection, openControl, q, rows } from '../../restore/connect';
 import {
   diffCounts,
@@ -30,16 +32,11 @@ const BATCH = 1000;
 const RETURNED_ROWS_MAX = 10_000;
 const VALUE_CHARS_MAX = 2000;
 
-const services = new WeakMap<App, BackupDiffService>();
-
-/** The one diff service of an app (its diffs live as long as the process; scratch copies until closed). */
-export function diffServiceOf(app: App): BackupDiffService {
-  let s = services.get(app);
-  if (!s) {
-    s = new BackupDiffService(app);
-    services.set(app, s);
-  }
-  return s;
+/** What BackupDiffService uses of the other services; the App passes them in (it builds one diff service). */
+export interface BackupDiffServiceDeps {
+  readonly jobs: JobRunner;
+  readonly profiles: ProfileService;
+  readonly connections: ConnectionManager;
 }
 
 /**
@@ -50,7 +47,8 @@ export function diffServiceOf(app: App): BackupDiffService {
 export class BackupDiffService {
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly app: App) {}
+  /** `app`: the collaborators the App passes in (BackupDiffServiceDeps), not the App itself. */
+  constructor(private readonly app: BackupDiffServiceDeps) {}
 
   start(args: { profileId: string; file: string; table: string }): JobSnapshot {
     const profile = this.app.profiles.get(args.profileId);

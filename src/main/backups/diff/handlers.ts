@@ -1,6 +1,5 @@
-import type { App } from '../../app/App';
 import type { HandlerGroup } from '../../core/dispatch';
-import { diffServiceOf } from './BackupDiffService';
+import type { BackupDiffService } from './BackupDiffService';
 
 type DiffOps =
   | 'backups.diff'
@@ -10,8 +9,7 @@ type DiffOps =
   | 'backups.diff.putBack'
   | 'backups.diff.close';
 
-export function backupDiffHandlers(app: App): HandlerGroup<DiffOps> {
-  const diffs = diffServiceOf(app);
+export function backupDiffHandlers(diffs: BackupDiffService): HandlerGroup<DiffOps> {
   return {
     'backups.diff': async (args) => diffs.start(args),
     'backups.diff.get': async ({ diffId }) => diffs.get(diffId),

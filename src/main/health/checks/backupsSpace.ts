@@ -50,8 +50,8 @@ export function createBackupsSpaceCheck(thresholds: SpaceThresholds = DEFAULT_SP
     id: 'backups.space',
     label: 'Backup folder space',
     fixPage: 'backups',
-    async run({ app, profile, lookups }) {
-      const dir = app.backups.localDir(profile);
+    async run({ services, profile, lookups }) {
+      const dir = services.backups.localDir(profile);
       const at = await existingAncestor(dir);
       const st = await fs.promises.statfs(at);
       const free = st.bavail * st.bsize;

@@ -6,8 +6,8 @@ export const poolCheck: ReadinessCheckModule = {
   label: 'Connection pool',
   fixPage: 'connections',
   after: 'reachable-database',
-  async run({ app, profile }) {
-    const p = app.connections.poolStats(profile.id);
+  async run({ services, profile }) {
+    const p = services.connections.poolStats(profile.id);
     const { profileId: _id, ...metrics } = p;
     const summary = `${p.active} active, ${p.idle} idle of ${p.max}; ${p.queued} waiting; ${p.dedicated} dedicated`;
     if (p.queued > 0) {

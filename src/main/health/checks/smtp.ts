@@ -12,7 +12,7 @@ export const smtpCheck: ReadinessCheckModule = {
   id: 'smtp',
   label: 'SMTP server',
   fixPage: 'mail',
-  async run({ app, profile, options }) {
+  async run({ services, profile, options }) {
     if (!profile.smtp) return { status: 'skipped', summary: 'No SMTP settings in this profile.' };
     const where = `${profile.smtp.host}:${profile.smtp.port} (${profile.smtp.security})`;
     const key = `${profile.id}|${JSON.stringify(profile.smtp)}`;
@@ -24,7 +24,7 @@ export const smtpCheck: ReadinessCheckModule = {
     passed.delete(key);
     try {
       // Each stage's own timeout stays under the row's deadline so the diagnosis names the stage that hung.
-      const d = await app.mail.diagnose(
+      const d = await services.mail.diagnose(
         { profileId: profile.id },
         { timeoutMs: Math.max(200, Math.floor(options.timeoutMs * 0.8)), allowUnverifiedTls: false },
       );

@@ -6,9 +6,9 @@ export const tunnelCheck: ReadinessCheckModule = {
   label: 'SSH tunnel',
   fixPage: 'connections',
   after: 'database',
-  async run({ app, profile }) {
+  async run({ services, profile }) {
     if (!profile.ssh) return { status: 'skipped', summary: 'Direct connection: this profile uses no SSH tunnel.' };
-    const s = app.connections.state(profile.id);
+    const s = services.connections.state(profile.id);
     const hop = `${profile.ssh.user}@${profile.ssh.host}:${profile.ssh.port}${profile.ssh.jump ? ` via jump ${profile.ssh.jump.host}` : ''}`;
     const metrics = { state: s.state, via: s.via, reconnects: s.reconnects, since: s.since };
     const reconnects = s.reconnects ? `, ${s.reconnects} reconnect${s.reconnects === 1 ? '' : 's'}` : '';
