@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { BackupDecryption, BackupEncryption } from '../../shared/contract/backups';
 import { isAgeHead } from '../backups/age/ageHeader';
 import { keysOf } from '../backups/age/backupKeys';
-import { registerDefaultBackupKeys } from '../backups/age/keyRegistry';
+import { registerBackupKeys, registerDefaultBackupKeys } from '../backups/age/keyRegistry';
 import type { KnownSecrets } from '../logging/secretScrub';
 import type { CliContext } from './CliContext';
 import { promptSecret } from './prompt';
@@ -39,14 +40,20 @@ export async function encryptionFromFlags(
   return o.encryptTo?.length ? { recipients: o.encryptTo } : undefined;
 }
 
-/** For a file that is (or may be) encrypted: `--identity`, else the passphrase when the file is age. */
+/**
+ * For a file that is (or may be) encrypted: `--identity`, else SYSNDD_ADMIN_BACKUP_IDENTITY, else the
+ * passphrase (env or prompt) when the file is age. Only the identity file's path travels; it is read in
+ * the main process.
+ */
 export async function decryptionFromFlags(
   cli: CliContext,
   file: string,
   o: { identity?: string },
 ): Promise<BackupDecryption | undefined> {
-  if (o.identity) return { identityFile: o.identity };
+  if (o.identity) return { identityFile: path.resolve(o.identity) };
   if (!isLocalAgeFile(file)) return undefined;
+  const envIdentity = process.env[IDENTITY_ENV];
+  if (envIdentity) return { identityFile: path.resolve(envIdentity) };
   const p = await passphrase(cli, `Passphrase of ${file}`);
   return p ? { passphrase: p } : undefined;
 }
@@ -69,6 +76,27 @@ function isLocalAgeFile(file: string): boolean {
 export function registerEnvBackupKeys(knownSecrets: KnownSecrets): void {
   const identityFile = process.env[IDENTITY_ENV];
   const pass = process.env[PASSPHRASE_ENV];
-  if (!identityFile && !pass) return;
-  registerDefaultBackupKeys(keysOf({ identityFile, passphrase: pass }, knownSecrets));
+  registerDefaultBackupKeys(identityFile || pass ? keysOf({ identityFile, passphrase: pass }, knownSecrets) : null);
+}
+
+/**
+ * Run `fn` with the keys of `file` registered in this process (the in-process App reads the file through
+ * them, age/keyRegistry.ts), released afterwards. A plain file, or no key given: `fn` runs unchanged and an
+ * encrypted file then fails by name (BACKUP_KEY_REQUIRED).
+ */
+export async function withBackupKeys<T>(
+  cli: CliContext,
+  file: string,
+  o: { identity?: string },
+  fn: () => Promise<T>,
+): Promise<T> {
+  const decrypt = await decryptionFromFlags(cli, file, o);
+  if (!decrypt) return fn();
+  const app = await cli.app();
+  const release = registerBackupKeys(path.resolve(file), keysOf(decrypt, app.knownSecrets));
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
 }

@@ -12,6 +12,8 @@ interface Entry {
   keys: AgeKeys;
   fileKey: Promise<{ fileKey: Buffer; headerLength: number }> | null;
   expires: number;
+  /** Taken from the process-wide default keys: dropped when those change (with the file key they opened). */
+  fromDefault?: boolean;
 }
 
 const entries = new Map<string, Entry>();
@@ -20,6 +22,8 @@ let fallback: Entry | null = null;
 
 export function registerDefaultBackupKeys(keys: AgeKeys | null): void {
   fallback = keys ? { keys, fileKey: null, expires: Number.POSITIVE_INFINITY } : null;
+  // A file opened with the previous default keys must not stay open through its cached file key.
+  for (const [file, e] of entries) if (e.fromDefault) entries.delete(file);
 }
 
 /** `unwrapped`: the file key itself, when this process wrote the file (a download checking its own copy). */
@@ -42,7 +46,7 @@ export function registeredKeys(file: string): Entry | null {
   const e = entries.get(key);
   if (!e) {
     if (!fallback) return null;
-    const own: Entry = { keys: fallback.keys, fileKey: null, expires: Date.now() + 6 * 3600_000 };
+    const own: Entry = { keys: fallback.keys, fileKey: null, expires: Date.now() + 6 * 3600_000, fromDefault: true };
     entries.set(key, own);
     return own;
   }

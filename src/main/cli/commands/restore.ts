@@ -10,6 +10,7 @@ import {
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
 import { dispatch } from '../../core/dispatch';
 import { databaseNameProblem } from '../../restore/databaseName';
+import { withBackupKeys } from '../backupSecrets';
 import { type CliContext, CliExit } from '../CliContext';
 import { withPromptedConfirmation } from '../confirmPrompt';
 import { EXIT } from '../exitCodes';
@@ -26,6 +27,7 @@ interface RestoreFlags extends DbTargetOptions {
   lockTimeout?: string;
   dryRun?: boolean;
   tables?: string;
+  identity?: string;
 }
 
 const MARK = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const;
@@ -174,6 +176,10 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
       'a table restore: only these tables are swapped in (FK-linked tables must be included; see --dry-run)',
     )
     .option('--dry-run', 'run the preflight only and print its report (no confirmation needed, nothing changed)')
+    .option(
+      '--identity <file>',
+      'age identity file of an encrypted (.age) backup (a path; or SYSNDD_ADMIN_BACKUP_IDENTITY, or a passphrase from SYSNDD_ADMIN_BACKUP_PASSPHRASE / a prompt)',
+    )
     .action(async (file: string | undefined, o: RestoreFlags) => {
       if (!file) {
         cli.fail({
@@ -209,14 +215,17 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
       };
       const profileId = o.dryRun ? await cli.resolveTarget(o) : await confirmedTarget(cli, o);
       const args = { profileId, file: file as string, targetDatabase: o.targetDb, options };
-      if (o.dryRun) {
-        const report = await cli.call('restore.preflight', args);
-        cli.output(report, renderPreflight);
-        if (!report.ok) throw new CliExit(EXIT.REFUSED);
-        return;
-      }
-      const hint = `${CONFIRM_HINT} Use --dry-run to see the preflight report.`;
-      await finish(cli, await callConfirmed(cli, 'restore.start', { ...args, confirm: o.confirm }, hint));
+      // An encrypted backup is read through its keys, registered in this process for this file only.
+      await withBackupKeys(cli, file as string, o, async () => {
+        if (o.dryRun) {
+          const report = await cli.call('restore.preflight', args);
+          cli.output(report, renderPreflight);
+          if (!report.ok) throw new CliExit(EXIT.REFUSED);
+          return;
+        }
+        const hint = `${CONFIRM_HINT} Use --dry-run to see the preflight report.`;
+        await finish(cli, await callConfirmed(cli, 'restore.start', { ...args, confirm: o.confirm }, hint));
+      });
     });
 
   // --profile / --url are optional here: needed only when the restore was made through a one-off --url target.
