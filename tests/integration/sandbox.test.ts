@@ -219,6 +219,8 @@ describe('sysndd-admin sandbox (in process)', () => {
 });
 
 describe('sysndd-admin sandbox (child processes)', () => {
+  // Several CLI processes one after another: on a loaded 2-core machine each one takes up to ~20 s.
+  const SEVERAL_CLI_PROCESSES_MS = 300_000;
   const bin = path.resolve('bin/sysndd-admin.mjs');
 
   async function cli(home: string, ...args: string[]): Promise<unknown> {
@@ -261,49 +263,57 @@ describe('sysndd-admin sandbox (child processes)', () => {
 
   // Issue 15, the newcomer path without an OS keyring: every CLI process has its own memory store, so the
   // password must come from the sandbox's own folder.
-  it('with memory-only secrets, migrate status --profile "Local sandbox" works in the next process, also after stop/start', async () => {
-    const home = tempHome();
-    const migrateStatus = async () => (await run(home, 'migrate', 'status', '--profile', 'Local sandbox')) as MigrationStatus;
-    const started = (await cli(home, 'start')) as SandboxStatus;
-    expect(started).toMatchObject({ running: true, engine: 'mariadb' });
-    expect(await migrateStatus()).toMatchObject({ database: 'sysndd', historyTable: true, upToDate: true });
+  it(
+    'with memory-only secrets, migrate status --profile "Local sandbox" works in the next process, also after stop/start',
+    async () => {
+      const home = tempHome();
+      const migrateStatus = async () => (await run(home, 'migrate', 'status', '--profile', 'Local sandbox')) as MigrationStatus;
+      const started = (await cli(home, 'start')) as SandboxStatus;
+      expect(started).toMatchObject({ running: true, engine: 'mariadb' });
+      expect(await migrateStatus()).toMatchObject({ database: 'sysndd', historyTable: true, upToDate: true });
 
-    expect(SandboxStatus.parse(await cli(home, 'stop'))).toMatchObject({ running: false });
-    expect(SandboxStatus.parse(await cli(home, 'start'))).toMatchObject({ running: true, port: started.port });
-    expect(await migrateStatus()).toMatchObject({ database: 'sysndd', historyTable: true, upToDate: true });
-    expect(SandboxStatus.parse(await cli(home, 'stop'))).toMatchObject({ running: false });
-  });
+      expect(SandboxStatus.parse(await cli(home, 'stop'))).toMatchObject({ running: false });
+      expect(SandboxStatus.parse(await cli(home, 'start'))).toMatchObject({ running: true, port: started.port });
+      expect(await migrateStatus()).toMatchObject({ database: 'sysndd', historyTable: true, upToDate: true });
+      expect(SandboxStatus.parse(await cli(home, 'stop'))).toMatchObject({ running: false });
+    },
+    SEVERAL_CLI_PROCESSES_MS,
+  );
 
-  it("a saved profile's password that the memory store lost is named with its env var, and MYSQL_PWD supplies it", async () => {
-    const home = tempHome();
-    const started = SandboxStatus.parse(await cli(home, 'start'));
-    const { password } = JSON.parse(fs.readFileSync(path.join(home, 'sandbox', 'credentials.json'), 'utf8')) as {
-      password: string;
-    };
-    const profile = ['--profile', 'typed password'];
-    await runWith(
-      home,
-      { MYSQL_PWD: password },
-      'profile',
-      'add',
-      'typed password',
-      '--mysql-host',
-      '127.0.0.1',
-      '--mysql-port',
-      String(started.port),
-      '--mysql-user',
-      'sysndd',
-      '--database',
-      'sysndd',
-    );
-    // The next process has an empty memory store and no terminal to prompt on.
-    const lost = await runWith(home, { MYSQL_PWD: '' }, 'migrate', 'status', ...profile).catch(
-      (err: { stdout: string }) =>
-        JSON.parse(err.stdout.trim().split('\n').at(-1) ?? 'null') as { code: string; message: string },
-    );
-    expect(lost).toMatchObject({ ok: false, code: 'SECRET_UNAVAILABLE' });
-    expect((lost as { message: string }).message).toMatch(/MYSQL_PWD=.*or answer the prompt/);
-    expect(await runWith(home, { MYSQL_PWD: password }, 'migrate', 'status', ...profile)).toMatchObject({ database: 'sysndd' });
-    await cli(home, 'stop');
-  });
+  it(
+    "a saved profile's password that the memory store lost is named with its env var, and MYSQL_PWD supplies it",
+    async () => {
+      const home = tempHome();
+      const started = SandboxStatus.parse(await cli(home, 'start'));
+      const { password } = JSON.parse(fs.readFileSync(path.join(home, 'sandbox', 'credentials.json'), 'utf8')) as {
+        password: string;
+      };
+      const profile = ['--profile', 'typed password'];
+      await runWith(
+        home,
+        { MYSQL_PWD: password },
+        'profile',
+        'add',
+        'typed password',
+        '--mysql-host',
+        '127.0.0.1',
+        '--mysql-port',
+        String(started.port),
+        '--mysql-user',
+        'sysndd',
+        '--database',
+        'sysndd',
+      );
+      // The next process has an empty memory store and no terminal to prompt on.
+      const lost = await runWith(home, { MYSQL_PWD: '' }, 'migrate', 'status', ...profile).catch(
+        (err: { stdout: string }) =>
+          JSON.parse(err.stdout.trim().split('\n').at(-1) ?? 'null') as { code: string; message: string },
+      );
+      expect(lost).toMatchObject({ ok: false, code: 'SECRET_UNAVAILABLE' });
+      expect((lost as { message: string }).message).toMatch(/MYSQL_PWD=.*or answer the prompt/);
+      expect(await runWith(home, { MYSQL_PWD: password }, 'migrate', 'status', ...profile)).toMatchObject({ database: 'sysndd' });
+      await cli(home, 'stop');
+    },
+    SEVERAL_CLI_PROCESSES_MS,
+  );
 });
