@@ -1,5 +1,6 @@
 import type { Api, AppEvent, ArgsIn, OperationName, ResultOf } from '../shared/contract/index';
 import type { ErrorCode, Failure } from '../shared/errors';
+import { invalidArgumentInWords } from './issueWords';
 
 /** A failed call, thrown by `call()` so pages can use try/catch; `code` is the contract's stable code. */
 export class ApiError extends Error {
@@ -38,6 +39,10 @@ export async function call<K extends OperationName>(name: K, args: ArgsIn<K>): P
 
 /** Human text for anything a call can throw. */
 export function errorMessage(err: unknown): string {
-  if (err instanceof ApiError) return `${err.message} (${err.code})`;
+  if (err instanceof ApiError) {
+    // Validation failures read as field words ("Port must be 1–65535"), never as zod's texts.
+    const words = err.code === 'INVALID_ARGUMENT' ? invalidArgumentInWords(err.details) : null;
+    return `${words ?? err.message} (${err.code})`;
+  }
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { destroyQuietly } from '../../src/main/connections/mysql/mysqlConnect';
 import { dispatch } from '../../src/main/core/dispatch';
 import { type BrowserMode, startBrowserMode } from '../fixtures/browserMode';
 import { createTestDatabase, mysqlInfo, type TestDatabase } from '../fixtures/mysql';
@@ -120,20 +121,45 @@ describe('Connections page (browser mode, real sshd and MariaDB)', () => {
     const { page } = bm;
     await page.getByTestId('connections-new').click();
     await fill('profile-form-name', 'Broken');
+    await fill('profile-form-mysql-host', '');
     await fill('profile-form-mysql-port', 'not a port');
     await page.getByTestId('profile-form-save').click();
     await page.getByTestId('profile-form-error').waitFor();
     expect(await page.getByTestId('profile-form-mysql-port').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('.mantine-Modal-content').textContent()).toContain('Enter a number');
+    // Words next to the field, never zod's texts; the first field in error is focused (scrolled to).
+    const modalText = async () => (await page.locator('.mantine-Modal-content').textContent()) ?? '';
+    expect(await modalText()).toContain('Host is required');
+    expect(await modalText()).toContain('Port must be 1–65535');
+    expect(await modalText()).not.toMatch(/Too small|expected|received/);
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('profile-form-mysql-host');
+    // A name another profile has in another case: refused by the core, shown under the name field.
+    await fill('profile-form-name', 'STAGING via Bastion');
+    await fill('profile-form-mysql-host', '127.0.0.1');
+    await fill('profile-form-mysql-port', '3306');
+    await fill('profile-form-mysql-user', 'someone');
+    await page.getByTestId('profile-form-save').click();
+    await expect.poll(() => page.getByTestId('profile-form-name').getAttribute('aria-invalid')).toBe('true');
+    expect(await modalText()).toContain('already exists');
     await page.getByTestId('profile-form-cancel').click();
     expect(bm.app.profiles.findByName('Broken')).toBeNull();
+    expect(bm.app.profiles.list().filter((p) => p.name.toLowerCase() === 'staging via bastion')).toHaveLength(1);
 
+    // Duplicate keeps the stored password (no "using password: NO" on the copy's first test).
     await page.getByTestId('connections-duplicate').click();
     expect(await page.getByTestId('profile-form-name').inputValue()).toBe('Staging via bastion copy');
+    expect(await page.getByTestId('profile-form-copies-secrets').textContent()).toContain('MySQL password');
     await page.getByTestId('profile-form-save').click();
     const copy = page.locator('[data-name="Staging via bastion copy"]');
     await copy.waitFor();
-    expect(bm.app.profiles.findByName('Staging via bastion copy')?.ssh?.port).toBe(sshd.port);
+    const copied = bm.app.profiles.findByName('Staging via bastion copy');
+    const original = bm.app.profiles.findByName('Staging via bastion');
+    expect(copied?.ssh?.port).toBe(sshd.port);
+    expect(copied?.secrets).toEqual(['mysql.password']);
+    expect(await bm.app.profiles.secret(copied?.id ?? '', 'mysql.password')).toBe(
+      await bm.app.profiles.secret(original?.id ?? '', 'mysql.password'),
+    );
     await copy.click();
     await page.getByTestId('connections-delete').click();
     await page.getByTestId('profile-delete-confirm').click();
@@ -160,6 +186,14 @@ describe('Connections page (browser mode, real sshd and MariaDB)', () => {
     if (!created.ok) throw new Error(created.message);
     const row = page.locator('[data-name="Live SysNDD"]');
     await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    // A production profile's copy is production too (red, not a green development profile).
+    await page.getByTestId('connections-duplicate').click();
+    await page.getByTestId('profile-form-save').click();
+    const prodCopy = page.locator('[data-name="Live SysNDD copy"]');
+    await prodCopy.waitFor();
+    expect(bm.app.profiles.findByName('Live SysNDD copy')?.environment).toBe('production');
+    expect(await prodCopy.textContent()).toContain('production');
     await row.click();
     const leaveProduction = async () => {
       await page.getByTestId('connections-edit').click();
@@ -196,6 +230,55 @@ describe('Connections page (browser mode, real sshd and MariaDB)', () => {
     expect(rows.map((r) => [r.result, r.door, r.actor, r.target])).toEqual([
       ['succeeded', 'browser', bm.app.actor.get().actor, 'Live SysNDD: environment production → development'],
     ]);
+    expect(bm.consoleErrors).toEqual([]);
+  });
+
+  it('follows the header switcher, keeps the current profile when picked again, and never shows a stale "direct"', async () => {
+    const { page } = bm;
+    const m = mysqlInfo();
+    const created = await dispatch(
+      bm.app.handlers,
+      'profiles.create',
+      {
+        profile: { name: 'Direct db', mysql: { host: m.host, port: m.port, user: m.user, database: db.name } },
+        secrets: { 'mysql.password': m.password },
+      },
+      { door: 'test', actor: 'e2e' },
+    );
+    if (!created.ok) throw new Error(created.message);
+    const id = (created.value as { id: string }).id;
+    const switcher = page.getByTestId('profile-switcher');
+    const pick = async (name: string) => {
+      await switcher.click();
+      await page.getByRole('option', { name, exact: true }).click();
+    };
+    await pick('Direct db');
+    const details = page.getByTestId('connections-details');
+    await expect.poll(() => details.getAttribute('data-profile')).toBe('Direct db');
+    await expect.poll(() => page.locator('[data-name="Direct db"]').getAttribute('data-selected')).toBe('true');
+    // Picking the current profile again keeps it selected (it used to clear the choice).
+    await pick('Direct db');
+    expect(await switcher.inputValue()).toBe('Direct db');
+    await expect.poll(() => details.getAttribute('data-profile')).toBe('Direct db');
+
+    // Connected directly, then the profile goes through SSH: the status line follows the edit.
+    const conn = await bm.app.connections.openDedicated(id);
+    const status = page.getByTestId('connection-status');
+    await expect.poll(() => status.getAttribute('data-state'), { timeout: 20_000 }).toBe('connected');
+    expect(await status.textContent()).toContain('direct');
+    await page.getByTestId('connections-edit').click();
+    await page.getByTestId('profile-form-save').waitFor();
+    await page.getByTestId('profile-form-ssh-enabled').check({ force: true });
+    await fill('profile-form-ssh-host', sshd.host);
+    await fill('profile-form-ssh-port', String(sshd.port));
+    await fill('profile-form-ssh-user', sshd.user);
+    await fill('profile-form-ssh-key', sshd.privateKeyPath);
+    await page.getByTestId('profile-form-save').click();
+    await page.getByTestId('profile-form-save').waitFor({ state: 'detached' });
+    await expect.poll(async () => (await status.textContent()) ?? '', { timeout: 10_000 }).toContain('SSH tunnel');
+    expect(await status.getAttribute('data-state')).not.toBe('connected');
+    expect(await status.textContent()).not.toContain('direct');
+    destroyQuietly(conn);
     expect(bm.consoleErrors).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import { SandboxPanel } from '../components/sandbox/SandboxPanel';
 import { useCall } from '../hooks/useCall';
 import { useAppStore } from '../state/appStore';
 
-type Editor = { title: string; initial: FormValues; editing: Profile | null };
+type Editor = { title: string; initial: FormValues; editing: Profile | null; duplicateOf?: Profile };
 
 /** Remove a profile; a production one only after typing its name. */
 function DeleteProfileModal({ profile, onClose, onDeleted }: { profile: Profile; onClose(): void; onDeleted(): void }) {
@@ -128,7 +128,7 @@ function ProfileDetails({
             </Button>
           </Group>
         </Group>
-        <ConnectionStatus profileId={profile.id} />
+        <ConnectionStatus profileId={profile.id} updatedAt={profile.updatedAt} />
         <ConnectionTestPanel profile={profile} />
       </Stack>
     </Card>
@@ -147,9 +147,13 @@ export function ConnectionsPage() {
   const [jsonImport, setJsonImport] = useState(false);
   const selected = profiles.find((p) => p.id === selectedId) ?? null;
 
+  // The list follows the header's switcher: choosing a profile there shows it here.
   useEffect(() => {
-    if (!selected && profiles.length) setSelectedId(profiles[0]?.id ?? null);
-  }, [profiles, selected]);
+    if (currentProfileId) setSelectedId(currentProfileId);
+  }, [currentProfileId]);
+  useEffect(() => {
+    if (!selected && profiles.length) setSelectedId(currentProfileId ?? profiles[0]?.id ?? null);
+  }, [profiles, selected, currentProfileId]);
 
   const saved = async (p: Profile) => {
     setEditor(null);
@@ -220,6 +224,7 @@ export function ConnectionsPage() {
                     title: `Duplicate "${selected.name}"`,
                     initial: formFromProfile(selected, `${selected.name} copy`),
                     editing: null,
+                    duplicateOf: selected,
                   })
                 }
                 onDelete={() => setDeleting(selected)}

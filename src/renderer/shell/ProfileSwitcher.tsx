@@ -29,7 +29,12 @@ export function ProfileSwitcher() {
       disabled={profiles.length === 0}
       data={data}
       value={currentProfileId}
-      onChange={(id) => selectProfile(id)}
+      // Picking the current profile again keeps it (Mantine would otherwise clear the choice, and every page
+      // would fall back to "Choose a profile").
+      allowDeselect={false}
+      onChange={(id) => {
+        if (id) selectProfile(id);
+      }}
       searchable
       nothingFoundMessage="No profile by that name"
       comboboxProps={{ withinPortal: true }}

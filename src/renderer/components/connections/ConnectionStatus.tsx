@@ -14,14 +14,19 @@ const COLORS: Record<ConnectionState, string> = {
 
 /**
  * Live tunnel/connection state of a profile (connected / reconnecting / failed) from `connection.state`
- * events, with the pool figures refreshed on every change.
+ * events, with the pool figures refreshed on every change. An edit of the profile (`updatedAt`, or any
+ * `profiles.changed`) reloads too: the main process drops a link made with the old settings, so the line
+ * never says "connected · direct" for a profile that now goes through SSH.
  */
-export function ConnectionStatus({ profileId }: { profileId: string }) {
+export function ConnectionStatus({ profileId, updatedAt }: { profileId: string; updatedAt: string }) {
   const [status, setStatus] = useState<Status | null>(null);
   const [pool, setPool] = useState<PoolStats | null>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `updatedAt` is a trigger (the settings changed).
   useEffect(() => {
     let alive = true;
+    setStatus(null);
+    setPool(null);
     const load = () => {
       call('connections.state', { profileId })
         .then((s) => alive && setStatus(s))
@@ -32,13 +37,13 @@ export function ConnectionStatus({ profileId }: { profileId: string }) {
     };
     load();
     const off = api.subscribe((e) => {
-      if (e.type === 'connection.state' && e.profileId === profileId) load();
+      if ((e.type === 'connection.state' && e.profileId === profileId) || e.type === 'profiles.changed') load();
     });
     return () => {
       alive = false;
       off();
     };
-  }, [profileId]);
+  }, [profileId, updatedAt]);
 
   if (!status) return null;
   return (

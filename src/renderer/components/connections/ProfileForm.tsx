@@ -14,9 +14,9 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Profile, SecretName } from '../../../shared/contract/profiles';
-import { call, errorMessage } from '../../api';
+import { ApiError, call, errorMessage } from '../../api';
 import { useConfirmedAction } from '../ConfirmAction';
 import { type FormValues, secretChanges, toProfileInput, validate } from './formModel';
 import { HopFields } from './HopFields';
@@ -25,6 +25,8 @@ interface ProfileFormProps {
   /** Form start values; `editing` set = update that profile, else create a new one. */
   initial: FormValues;
   editing: Profile | null;
+  /** Duplicating: the new profile gets this profile's stored secrets unless new ones are typed. */
+  duplicateOf?: Profile | null;
   title: string;
   onClose(): void;
   onSaved(profile: Profile): void;
@@ -40,9 +42,18 @@ const SECRET_LABELS: Record<SecretName, string> = {
 };
 
 /** Create / edit / duplicate a profile: every field, validated by the contract's own schema before saving. */
-export function ProfileForm({ initial, editing, title, onClose, onSaved }: ProfileFormProps) {
+export function ProfileForm({ initial, editing, duplicateOf = null, title, onClose, onSaved }: ProfileFormProps) {
   const [v, setV] = useState<FormValues>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errorRound, setErrorRound] = useState(0);
+  const body = useRef<HTMLDivElement>(null);
+  // After each failed save, bring the first field in error into view and focus it (long form in a modal).
+  useEffect(() => {
+    if (errorRound === 0) return;
+    const first = body.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    first?.scrollIntoView({ block: 'center' });
+    first?.focus();
+  }, [errorRound]);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const confirmed = useConfirmedAction({ onError: (_title, err) => setSaveError(errorMessage(err)) });
@@ -69,6 +80,7 @@ export function ProfileForm({ initial, editing, title, onClose, onSaved }: Profi
     setErrors(found);
     if (Object.keys(found).length) {
       setSaveError('Some fields need attention.');
+      setErrorRound((n) => n + 1);
       return;
     }
     setSaving(true);
@@ -86,9 +98,15 @@ export function ProfileForm({ initial, editing, title, onClose, onSaved }: Profi
         await call('profiles.create', {
           profile,
           secrets: Object.fromEntries(Object.entries(secrets).filter(([, s]) => typeof s === 'string')),
+          copySecretsFrom: duplicateOf?.id,
         }),
       );
     } catch (err) {
+      // A name the core refuses is shown under the name field, like any other field error.
+      if (err instanceof ApiError && (err.code === 'PROFILE_NAME_TAKEN' || err.code === 'PROFILE_NAME_INVALID')) {
+        setErrors({ name: err.message });
+        setErrorRound((n) => n + 1);
+      }
       setSaveError(errorMessage(err));
     } finally {
       setSaving(false);
@@ -98,7 +116,13 @@ export function ProfileForm({ initial, editing, title, onClose, onSaved }: Profi
   return (
     <Modal opened onClose={onClose} title={title} size="xl" data-testid="profile-form">
       {confirmed.modal}
-      <Stack gap="md">
+      <Stack gap="md" ref={body}>
+        {duplicateOf && duplicateOf.secrets.length > 0 && (
+          <Text size="sm" c="dimmed" data-testid="profile-form-copies-secrets">
+            The copy keeps the saved {duplicateOf.secrets.map((n) => SECRET_LABELS[n]).join(', ')} of "{duplicateOf.name}" unless
+            you type new ones.
+          </Text>
+        )}
         <Fieldset legend="Profile">
           <Group grow align="flex-start">
             {text('name', 'Name', 'name')}

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { type Profile, ProfileInput, type SecretName } from '../../../shared/contract/profiles';
+import { type Profile, ProfileInput, profileNameProblem, type SecretName } from '../../../shared/contract/profiles';
+import { issuesByField } from '../../issueWords';
 
 /** One SSH hop as the form edits it: plain strings, so half-typed values survive re-renders. */
 export interface HopValues {
@@ -179,16 +180,15 @@ export function toProfileInput(v: FormValues): z.input<typeof ProfileInput> {
   };
 }
 
-/** Field path ("mysql.port") → message, from the same schema the main process enforces. */
+/**
+ * Field path ("mysql.port") → words ("Port must be 1–65535"), from the same schema the main process
+ * enforces plus the name rule the core applies (one line); uniqueness is the core's answer on save.
+ */
 export function validate(v: FormValues): Record<string, string> {
   const r = ProfileInput.safeParse(toProfileInput(v));
-  if (r.success) return {};
-  const errors: Record<string, string> = {};
-  for (const issue of r.error.issues) {
-    const key = issue.path.join('.');
-    if (!errors[key])
-      errors[key] = issue.code === 'invalid_type' && String(issue.message).includes('NaN') ? 'Enter a number' : issue.message;
-  }
+  const errors = r.success ? {} : issuesByField(r.error.issues);
+  const nameProblem = profileNameProblem(v.name);
+  if (nameProblem) errors.name = nameProblem;
   return errors;
 }
 
