@@ -62,6 +62,11 @@ export const ERROR_CODES = [
   // A table whose storage engine the target server lacks (error 1286 and kin), or one a restore refuses
   // (MERGE, FEDERATED, CONNECT, SPIDER: they reach tables or servers outside the restored database).
   'RESTORE_UNSUPPORTED_ENGINE',
+  // The preflight's DDL rehearsal: a CREATE/ALTER of the file that the target server rejects (named with the
+  // table and the server's message), or a generated column whose expression it rejects, without the option
+  // to store it as a plain column. Refused before anything is written (docs/restore.md, "Across engines").
+  'RESTORE_DDL_REJECTED',
+  'RESTORE_GENERATED_COLUMN_REJECTED',
   // A database name MySQL/MariaDB cannot hold (trailing space, empty, over 64 characters, / \ . or NUL):
   // refused when the request is validated, before anything connects.
   'INVALID_DATABASE_NAME',

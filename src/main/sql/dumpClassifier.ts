@@ -94,7 +94,8 @@ export class DumpClassifier {
     return this.session.sqlMode;
   }
 
-  private get lex(): LexOptions {
+  /** How the file's next statement is lexed (its sql_mode so far): the cross-engine rewrite reads it the same way. */
+  get lex(): LexOptions {
     return {
       serverVersion: this.o.serverVersion,
       mariadb: this.o.mariadb ?? this.o.serverVersion >= 100000,

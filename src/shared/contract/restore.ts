@@ -36,6 +36,10 @@ export const RestoreOptions = z
      * every other live table, view, routine and event stays as it is, and only the triggers ON these tables
      * are replaced. The preflight refuses a set that would break a foreign key and suggests the closed set. */
     tables: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
+    /** Across engines: a generated column whose expression the target rejects is created as a plain column
+     * holding the values the file has for it (dumps leave generated columns out: then NULL). Without it, such
+     * a column refuses the restore (RESTORE_GENERATED_COLUMN_REJECTED). Never applied silently. */
+    storeGeneratedAsPlain: z.boolean().optional(),
   })
   .strict();
 export type RestoreOptions = z.output<typeof RestoreOptions>;
@@ -60,7 +64,13 @@ const RestoreTarget = z
   .strict();
 
 export const PreflightCheckStatus = z.enum(['ok', 'warn', 'fail']);
-export const PreflightCheck = z.object({ id: z.string(), status: PreflightCheckStatus, message: z.string() });
+export const PreflightCheck = z.object({
+  id: z.string(),
+  status: PreflightCheckStatus,
+  message: z.string(),
+  /** A failed check's own error code when it has one (RESTORE_DDL_REJECTED …); the job refuses with it. */
+  code: z.string().optional(),
+});
 export type PreflightCheck = z.infer<typeof PreflightCheck>;
 
 export const ReplacedTable = z.object({
@@ -133,6 +143,27 @@ export const PreflightReport = z.object({
   /** A table restore whose set breaks a foreign key: the chosen tables plus every table linked to them by a
    * foreign key (both ways, transitively) — what to choose instead. Empty when the set is closed. */
   suggestedTables: z.array(z.string()),
+  /** What a restore across engines changes or refuses (docs/restore.md, "Across engines"). */
+  crossEngine: z
+    .object({
+      /** Collations of the file the target lacks, and what they become there. */
+      collations: z.array(z.object({ from: z.string(), to: z.string() })),
+      /** Generated columns whose expression the target rejects: stored as plain columns (the option) or refused. */
+      generatedColumns: z.array(
+        z.object({
+          table: z.string(),
+          column: z.string(),
+          expression: z.string(),
+          serverMessage: z.string(),
+          action: z.enum(['plain', 'refused']),
+        }),
+      ),
+      /** DDL statements rehearsed in a scratch schema on the target; null when not rehearsed. */
+      ddlRehearsed: z.number().int().nonnegative().nullable(),
+      /** Statements the target rejected in the rehearsal (other than the generated columns above). */
+      ddlRejected: z.array(z.object({ statement: z.string(), name: z.string().nullable(), serverMessage: z.string() })),
+    })
+    .default({ collations: [], generatedColumns: [], ddlRehearsed: null, ddlRejected: [] }),
 });
 export type PreflightReport = z.infer<typeof PreflightReport>;
 

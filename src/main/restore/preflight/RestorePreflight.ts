@@ -16,16 +16,18 @@ import { baseTables, countRows, type LiveTable, likeLiteral, schemaInfo, schemas
 import { parseLeftoverName, restoreLockName } from '../names';
 import { listObjects } from '../objects/liveObjects';
 import { type RestoreJournal, serverKeyOf, UNFINISHED } from '../RestoreJournal';
+import type { RestoreSource } from '../sources/ForeignDumpSource';
 import type { SourceInventory } from '../sources/inventory';
 import { numericServerVersion } from '../sql/dumpStatements';
 import { foreignKeys, scopeOf, tableScopeCheck } from '../tableScope';
+import { type CrossEnginePlan, crossEngineChecks } from './crossEngineCheck';
 import { Grants } from './grants';
 import { sealCheck } from './sealCheck';
 
 type Row = RowDataPacket & Record<string, unknown>;
 
 export interface PreflightInput {
-  app: Pick<RestoreServiceDeps, 'backups'>;
+  app: Pick<RestoreServiceDeps, 'backups' | 'connections'>;
   journal: RestoreJournal;
   profile: Profile;
   control: DbConnection;
@@ -36,6 +38,8 @@ export interface PreflightInput {
   backupDir: string;
   /** The control connection's id when it already holds the restore and migration locks (a restore job). */
   lockedBy?: number;
+  /** The file's statements, for the DDL rehearsal in a scratch schema (crossEngineCheck.ts). */
+  source?: RestoreSource;
 }
 
 export interface PreflightFacts {
@@ -46,6 +50,8 @@ export interface PreflightFacts {
   targetExists: boolean;
   grants: Grants;
   liveCounts: ObjectCounts;
+  /** What the load applies to each statement across engines (collation map, generated columns made plain). */
+  crossEngine: CrossEnginePlan;
 }
 
 export interface ObjectCounts {
@@ -141,6 +147,7 @@ export function confinementCheck(
   if (missing.length)
     return {
       status: 'fail',
+      code: 'RESTORE_CONFINEMENT_UNAVAILABLE',
       message: `${account} lacks ${missing.join(' and ')}, so the file cannot be loaded by a temporary account confined to the shadow schema. ${WAYS_OUT}`,
     };
   return {
@@ -269,7 +276,16 @@ export async function runPreflight(i: PreflightInput): Promise<{ report: Preflig
   const definer = definerCheck(grants, facts.account, inv.definers, i.options.definer);
   if (definer) add('definer', definer.status, definer.message);
   const confinement = confinementCheck(grants, db, facts.account, i.options.confinement);
-  add('confinement', confinement.status, confinement.message);
+  checks.push({ id: 'confinement', ...confinement });
+  const crossEngine = await crossEngineChecks({
+    ...i,
+    targetDatabase: db,
+    numericVersion: facts.numericVersion,
+    limit: facts.limit,
+    inJob: i.lockedBy !== undefined,
+    confinementOk: confinement.status !== 'fail',
+  });
+  checks.push(...crossEngine.checks);
   const reached = await foreignSchemasNamed(control, db, inv);
   if (reached.length)
     add(
@@ -385,8 +401,12 @@ export async function runPreflight(i: PreflightInput): Promise<{ report: Preflig
     fileTables: fileTables ?? [],
     scope: scope ? [...scope] : null,
     suggestedTables,
+    crossEngine: crossEngine.report,
   };
-  return { report, facts: { ...facts, liveTables, targetExists: target.exists, grants, liveCounts } };
+  return {
+    report,
+    facts: { ...facts, liveTables, targetExists: target.exists, grants, liveCounts, crossEngine: crossEngine.plan },
+  };
 }
 
 function replacedTables(live: LiveTable[], inv: SourceInventory): ReplacedTable[] {
