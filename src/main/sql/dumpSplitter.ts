@@ -32,6 +32,7 @@ export interface SplitStatement {
 }
 
 import { DEFAULT_STATEMENT_LIMIT, type StatementLimit, statementTooLarge } from '../core/statementLimit';
+import { type BodyScanState, scanBody } from './dumpBodyScan';
 import {
   BACKSLASH,
   BACKTICK,
@@ -153,283 +154,259 @@ export class DumpSplitter {
     this.statementOffset = nextOffset;
   }
 
-  // The scanner is one flat loop with the state in fields, so it can stop at any byte and resume with the
-  // next chunk. `segStart` is where the not-yet-stored part of the current statement begins in `buf`.
+  // The scanner keeps all of its state in fields, so it can stop at any byte and resume with the next chunk.
+  // Each step below takes the position of the byte to read and returns the position after what it consumed,
+  // or STOP when it needs bytes the chunk does not have yet (they are carried over to the next push).
   private scan(buf: Buffer, base: number, final: boolean, emit: (s: SplitStatement) => void): void {
+    const chunk: Chunk = { buf, base, final, emit, segStart: 0, nextBackslash: -1 };
     const n = buf.length;
     let i = 0;
-    let segStart = 0;
-    let delim = this.delimiter;
-    let nextBackslash = -1;
-    let d0 = delim[0] as number;
-    let dlen = delim.length;
-    /** Keep the bytes from `at` for the next chunk: deciding what they are needs bytes we do not have yet. */
-    const needMore = (at: number) => {
-      this.hold(buf, segStart, at);
-      this.carry = Buffer.from(buf.subarray(at));
-    };
-    /** Nothing but whitespace and comments so far: drop it, the statement starts later. */
-    const skipLeading = (to: number) => {
-      segStart = to;
-      this.pieces = [];
-      this.pendingBytes = 0;
-      this.statementOffset = base + to;
-    };
     while (i < n) {
-      const b = buf[i] as number;
-      switch (this.state) {
-        case S.Single:
-        case S.Double: {
-          const q = this.state === S.Single ? QUOTE : DQUOTE;
-          const esc = this.backslashEscapes;
-          if (this.escapeNext) {
-            this.escapeNext = false;
-            i++;
-          }
-          // Tight inner loop: string literals are most of a dump's bytes.
-          while (i < n) {
-            const c = buf[i] as number;
-            if (c === q) break;
-            if (c === BACKSLASH && esc) {
-              if (i + 1 >= n) {
-                this.escapeNext = true;
-                i = n;
-                break;
-              }
-              i += 2;
-              continue;
-            }
-            i++;
-          }
-          if (i < n) {
-            this.state = S.Normal;
-            i++;
-          }
-          continue;
-        }
-        case S.Backtick: {
-          const j = buf.indexOf(BACKTICK, i);
-          if (j < 0) {
-            i = n;
-            continue;
-          }
-          this.state = S.Normal;
-          i = j + 1;
-          continue;
-        }
-        case S.LineComment: {
-          const j = buf.indexOf(NL, i);
-          if (j < 0) {
-            i = n;
-            continue;
-          }
-          this.state = S.Normal;
-          i = j + 1;
-          if (!this.hasCode) skipLeading(i);
-          continue;
-        }
-        case S.BlockComment: {
-          const j = buf.indexOf(STAR, i);
-          if (j < 0) {
-            i = n;
-            continue;
-          }
-          if (j + 1 >= n && !final) {
-            needMore(j);
-            return;
-          }
-          if (buf[j + 1] === SLASH) {
-            this.state = S.Normal;
-            i = j + 2;
-            if (!this.hasCode) skipLeading(i);
-          } else {
-            i = j + 1;
-          }
-          continue;
-        }
-        default:
-          break;
+      const next = this.state === S.Normal ? this.stepCode(chunk, i) : this.stepInside(chunk, i);
+      if (next === STOP) return;
+      i = next;
+    }
+    this.hold(buf, chunk.segStart, n);
+  }
+
+  /** Inside a quoted string, a quoted name or a comment: find where it ends. */
+  private stepInside(c: Chunk, i: number): number {
+    const { buf } = c;
+    const n = buf.length;
+    switch (this.state) {
+      case S.Single:
+      case S.Double:
+        return this.skipQuoted(buf, i);
+      case S.Backtick:
+        return this.skipTo(buf, i, BACKTICK);
+      case S.LineComment: {
+        const j = buf.indexOf(NL, i);
+        if (j < 0) return n;
+        this.state = S.Normal;
+        if (!this.hasCode) this.skipLeading(c, j + 1);
+        return j + 1;
       }
-      // Normal state, also inside an executable comment: like the mysql client, a delimiter there still ends
-      // the statement (dumps wrap compound bodies in DELIMITER ;; for that reason).
-      if (
-        this.hasCode &&
-        !this.inExecutableComment &&
-        (INSIDE_PLAIN[b] === 1 || b === QUOTE || b === DQUOTE || b === OPEN || b === CLOSE) &&
-        b !== d0
-      ) {
-        // Hot path for statement bodies (INSERT tuples): plain bytes, parentheses and whole string literals
-        // in one loop with locals; anything else (or a string running past the chunk) goes the general way.
-        let depth = this.depth;
-        let parens = this.parens;
-        const esc = this.backslashEscapes;
-        const from = i;
-        while (i < n) {
-          const c = buf[i] as number;
-          if (c === QUOTE || c === DQUOTE) {
-            // Native searches for the closing quote and the next backslash (remembered across strings, so
-            // a chunk without backslashes is searched once): several times faster than a byte loop here.
-            let j = i + 1;
-            for (;;) {
-              const close = buf.indexOf(c, j);
-              if (close < 0) {
-                j = n;
-                break;
-              }
-              if (esc) {
-                if (nextBackslash < j) {
-                  nextBackslash = buf.indexOf(BACKSLASH, j);
-                  if (nextBackslash < 0) nextBackslash = n;
-                }
-                if (nextBackslash < close) {
-                  j = nextBackslash + 2;
-                  nextBackslash = -1;
-                  if (j >= n) break;
-                  continue;
-                }
-              }
-              j = close;
-              break;
-            }
-            if (j >= n) break;
-            i = j + 1;
-          } else if (c === OPEN) {
-            if (depth === 0) parens++;
-            depth++;
-            i++;
-          } else if (c === CLOSE) {
-            if (depth > 0) depth--;
-            i++;
-          } else if (INSIDE_PLAIN[c] === 1 && c !== d0) {
-            i++;
-          } else if (c === DASH && i + 1 < n && buf[i + 1] !== DASH && d0 !== DASH) {
-            i++; // a minus sign, not the start of a `--` comment
-          } else break;
-        }
-        this.depth = depth;
-        this.parens = parens;
-        if (i !== from) continue;
-        // No progress (a string running past the chunk): the general code below takes this byte.
+      default: {
+        const j = buf.indexOf(STAR, i);
+        if (j < 0) return n;
+        if (j + 1 >= n && !c.final) return this.needMore(c, j);
+        if (buf[j + 1] !== SLASH) return j + 1;
+        this.state = S.Normal;
+        if (!this.hasCode) this.skipLeading(c, j + 2);
+        return j + 2;
       }
-      if (b === d0) {
-        if (dlen > 1 && i + dlen > n && !final) {
-          needMore(i);
-          return;
-        }
-        if (dlen === 1 || matchesDelimiterTail(buf, i, this.delimiter)) {
-          if (this.hasCode) {
-            if (this.pendingBytes + (i - segStart) > this.limit.maxBytes) this.refuse();
-            const sql = this.takeStatement(buf, segStart, i);
-            emit({ sql, offset: this.statementOffset, topLevelParens: this.parens, delimiter: delim.toString('latin1') });
-          }
-          i += dlen;
-          this.resetStatement(base + i);
-          skipLeading(i);
-          continue;
-        }
-      }
-      if (isSpace(b)) {
-        i++;
-        if (!this.hasCode) skipLeading(i);
-        continue;
-      }
-      if (b === QUOTE) {
-        this.state = S.Single;
-      } else if (b === DQUOTE) {
-        this.state = S.Double;
-      } else if (b === BACKTICK) {
-        this.state = S.Backtick;
-      } else if (b === OPEN) {
-        if (this.depth === 0) this.parens++;
-        this.depth++;
-      } else if (b === CLOSE) {
-        if (this.depth > 0) this.depth--;
-      } else if (b === HASH) {
-        this.state = S.LineComment;
-        i++;
-        continue;
-      } else if (b === DASH) {
-        if (i + 2 >= n && !final) {
-          needMore(i);
-          return;
-        }
-        const c1 = buf[i + 1];
-        const c2 = buf[i + 2];
-        // MySQL needs whitespace or a control character after `--` (`--\n` is a comment too).
-        if (c1 === DASH && (c2 === undefined || c2 <= SPACE)) {
-          if (!this.hasCode && !this.completedMarker) {
-            if (i + 2 + DUMP_COMPLETED.length > n && !final) {
-              needMore(i);
-              return;
-            }
-            if (buf.subarray(i + 2, i + 2 + DUMP_COMPLETED.length).equals(DUMP_COMPLETED)) this.completedMarker = true;
-          }
-          this.state = S.LineComment;
-          i += 2;
-          continue;
-        }
-      } else if (b === SLASH) {
-        if (i + 3 >= n && !final) {
-          needMore(i);
-          return;
-        }
-        if (buf[i + 1] === STAR) {
-          const c2 = buf[i + 2];
-          if (c2 === BANG || (c2 === 0x4d && buf[i + 3] === BANG)) {
-            // Executable comment: its content is code; kept verbatim, we only track quotes and its end.
-            this.inExecutableComment = true;
-            this.hasCode = true;
-            i += c2 === BANG ? 3 : 4;
-            continue;
-          }
-          this.state = S.BlockComment;
-          i += 2;
-          continue;
-        }
-      } else if (b === STAR && this.inExecutableComment) {
-        if (i + 1 >= n && !final) {
-          needMore(i);
-          return;
-        }
-        if (buf[i + 1] === SLASH) {
-          this.inExecutableComment = false;
-          i += 2;
-          continue;
-        }
-      } else if (!this.hasCode && (b === 0x64 || b === 0x44)) {
-        // `DELIMITER x` is a client command, recognised only at the start of a statement, up to end of line.
-        if (i + 10 > n && !final) {
-          needMore(i);
-          return;
-        }
-        const word = buf.toString('latin1', i, Math.min(n, i + 10));
-        if (word.length === 10 && word.slice(0, 9).toLowerCase() === DELIMITER_WORD && isSpace(word.charCodeAt(9))) {
-          const eol = buf.indexOf(NL, i);
-          if (eol < 0 && !final) {
-            needMore(i);
-            return;
-          }
-          const lineEnd = eol < 0 ? n : eol;
-          const arg =
-            buf
-              .toString('latin1', i + 9, lineEnd)
-              .trim()
-              .split(/\s+/)[0] ?? '';
-          if (arg.length > 0) {
-            this.delimiter = Buffer.from(arg, 'latin1');
-            delim = this.delimiter;
-            d0 = delim[0] as number;
-            dlen = delim.length;
-            i = Math.min(n, lineEnd + 1);
-            this.resetStatement(base + i);
-            skipLeading(i);
-            continue;
-          }
-        }
-      }
-      this.hasCode = true;
+    }
+  }
+
+  /** Past the closing quote of a string literal (back to Normal), or to the end of the chunk. */
+  private skipQuoted(buf: Buffer, from: number): number {
+    const n = buf.length;
+    const q = this.state === S.Single ? QUOTE : DQUOTE;
+    const esc = this.backslashEscapes;
+    let i = from;
+    if (this.escapeNext) {
+      this.escapeNext = false;
       i++;
     }
-    this.hold(buf, segStart, n);
+    // Tight inner loop: string literals are most of a dump's bytes.
+    while (i < n) {
+      const c = buf[i] as number;
+      if (c === q) {
+        this.state = S.Normal;
+        return i + 1;
+      }
+      if (c === BACKSLASH && esc) {
+        if (i + 1 >= n) {
+          this.escapeNext = true;
+          return n;
+        }
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    return n;
+  }
+
+  /** Past the next `byte` (back to Normal), or to the end of the chunk. */
+  private skipTo(buf: Buffer, from: number, byte: number): number {
+    const j = buf.indexOf(byte, from);
+    if (j < 0) return buf.length;
+    this.state = S.Normal;
+    return j + 1;
+  }
+
+  /** Normal state (also inside an executable comment): statement text, delimiters, comments, quotes. */
+  private stepCode(c: Chunk, i: number): number {
+    const { buf } = c;
+    const b = buf[i] as number;
+    const d0 = this.delimiter[0] as number;
+    // Like the mysql client, a delimiter inside an executable comment still ends the statement (dumps wrap
+    // compound bodies in DELIMITER ;; for that reason), so the fast path stays out of those.
+    if (
+      this.hasCode &&
+      !this.inExecutableComment &&
+      (INSIDE_PLAIN[b] === 1 || b === QUOTE || b === DQUOTE || b === OPEN || b === CLOSE) &&
+      b !== d0
+    ) {
+      const after = this.skipBody(c, i);
+      if (after !== i) return after;
+      // No progress (a string running past the chunk): the general code below takes this byte.
+    }
+    if (b === d0) {
+      const after = this.atDelimiter(c, i);
+      if (after !== i) return after;
+    }
+    if (isSpace(b)) {
+      if (!this.hasCode) this.skipLeading(c, i + 1);
+      return i + 1;
+    }
+    switch (b) {
+      case QUOTE:
+        this.state = S.Single;
+        break;
+      case DQUOTE:
+        this.state = S.Double;
+        break;
+      case BACKTICK:
+        this.state = S.Backtick;
+        break;
+      case OPEN:
+        if (this.depth === 0) this.parens++;
+        this.depth++;
+        break;
+      case CLOSE:
+        if (this.depth > 0) this.depth--;
+        break;
+      case HASH:
+        this.state = S.LineComment;
+        return i + 1;
+      case DASH:
+      case SLASH:
+      case STAR:
+      case 0x64:
+      case 0x44: {
+        const after = this.atMarker(c, i, b);
+        if (after !== i) return after;
+        break;
+      }
+    }
+    this.hasCode = true;
+    return i + 1;
+  }
+
+  /** The body fast path (see dumpBodyScan.ts) with this statement's parenthesis counters. */
+  private skipBody(c: Chunk, from: number): number {
+    const st: BodyScanState = { depth: this.depth, parens: this.parens, nextBackslash: c.nextBackslash };
+    const i = scanBody(c.buf, from, this.delimiter[0] as number, this.backslashEscapes, st);
+    this.depth = st.depth;
+    this.parens = st.parens;
+    c.nextBackslash = st.nextBackslash;
+    return i;
+  }
+
+  /** At the delimiter's first byte: emit the statement if the whole delimiter is there; else no progress. */
+  private atDelimiter(c: Chunk, i: number): number {
+    const dlen = this.delimiter.length;
+    if (dlen > 1 && i + dlen > c.buf.length && !c.final) return this.needMore(c, i);
+    if (dlen > 1 && !matchesDelimiterTail(c.buf, i, this.delimiter)) return i;
+    if (this.hasCode) {
+      if (this.pendingBytes + (i - c.segStart) > this.limit.maxBytes) this.refuse();
+      const sql = this.takeStatement(c.buf, c.segStart, i);
+      c.emit({ sql, offset: this.statementOffset, topLevelParens: this.parens, delimiter: this.delimiter.toString('latin1') });
+    }
+    this.resetStatement(c.base + i + dlen);
+    this.skipLeading(c, i + dlen);
+    return i + dlen;
+  }
+
+  /** A byte that may start a comment, end an executable comment or start a DELIMITER command. */
+  private atMarker(c: Chunk, i: number, b: number): number {
+    const { buf } = c;
+    const n = buf.length;
+    if (b === DASH) {
+      if (i + 2 >= n && !c.final) return this.needMore(c, i);
+      const c2 = buf[i + 2];
+      // MySQL needs whitespace or a control character after `--` (`--\n` is a comment too).
+      if (buf[i + 1] !== DASH || (c2 !== undefined && c2 > SPACE)) return i;
+      if (!this.hasCode && !this.completedMarker) {
+        if (i + 2 + DUMP_COMPLETED.length > n && !c.final) return this.needMore(c, i);
+        if (buf.subarray(i + 2, i + 2 + DUMP_COMPLETED.length).equals(DUMP_COMPLETED)) this.completedMarker = true;
+      }
+      this.state = S.LineComment;
+      return i + 2;
+    }
+    if (b === SLASH) {
+      if (i + 3 >= n && !c.final) return this.needMore(c, i);
+      if (buf[i + 1] !== STAR) return i;
+      const c2 = buf[i + 2];
+      if (c2 === BANG || (c2 === 0x4d && buf[i + 3] === BANG)) {
+        // Executable comment: its content is code; kept verbatim, we only track quotes and its end.
+        this.inExecutableComment = true;
+        this.hasCode = true;
+        return i + (c2 === BANG ? 3 : 4);
+      }
+      this.state = S.BlockComment;
+      return i + 2;
+    }
+    if (b === STAR) {
+      if (!this.inExecutableComment) return i;
+      if (i + 1 >= n && !c.final) return this.needMore(c, i);
+      if (buf[i + 1] !== SLASH) return i;
+      this.inExecutableComment = false;
+      return i + 2;
+    }
+    return this.hasCode ? i : this.atDelimiterCommand(c, i);
+  }
+
+  /** `DELIMITER x` is a client command, recognised only at the start of a statement, up to end of line. */
+  private atDelimiterCommand(c: Chunk, i: number): number {
+    const { buf } = c;
+    const n = buf.length;
+    if (i + 10 > n && !c.final) return this.needMore(c, i);
+    const word = buf.toString('latin1', i, Math.min(n, i + 10));
+    if (word.length !== 10 || word.slice(0, 9).toLowerCase() !== DELIMITER_WORD || !isSpace(word.charCodeAt(9))) return i;
+    const eol = buf.indexOf(NL, i);
+    if (eol < 0 && !c.final) return this.needMore(c, i);
+    const lineEnd = eol < 0 ? n : eol;
+    const arg =
+      buf
+        .toString('latin1', i + 9, lineEnd)
+        .trim()
+        .split(/\s+/)[0] ?? '';
+    if (arg.length === 0) return i;
+    this.delimiter = Buffer.from(arg, 'latin1');
+    const after = Math.min(n, lineEnd + 1);
+    this.resetStatement(c.base + after);
+    this.skipLeading(c, after);
+    return after;
+  }
+
+  /** Keep the bytes from `at` for the next chunk: deciding what they are needs bytes we do not have yet. */
+  private needMore(c: Chunk, at: number): typeof STOP {
+    this.hold(c.buf, c.segStart, at);
+    this.carry = Buffer.from(c.buf.subarray(at));
+    return STOP;
+  }
+
+  /** Nothing but whitespace and comments so far: drop it, the statement starts later. */
+  private skipLeading(c: Chunk, to: number): void {
+    c.segStart = to;
+    this.pieces = [];
+    this.pendingBytes = 0;
+    this.statementOffset = c.base + to;
   }
 }
+
+/** What one `scan` call works on; `segStart` is where the not-yet-held part of the statement begins. */
+interface Chunk {
+  buf: Buffer;
+  base: number;
+  final: boolean;
+  emit: (s: SplitStatement) => void;
+  segStart: number;
+  /** Position of the next backslash found by the body fast path (-1: search again). */
+  nextBackslash: number;
+}
+
+const STOP = -1;
