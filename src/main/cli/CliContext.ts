@@ -1,4 +1,5 @@
 import { HostKeyFingerprint } from '../../shared/contract/connections';
+import type { AppEvent } from '../../shared/contract/events';
 import type { ArgsIn, JobSnapshot, OperationName, ResultOf } from '../../shared/contract/index';
 import type { Failure } from '../../shared/errors';
 import { App } from '../app/App';
@@ -63,6 +64,20 @@ export class CliContext {
     const r = await dispatch(app.handlers, name, args, this.ctx);
     if (!r.ok) this.fail(r);
     return r.value as ResultOf<K>;
+  }
+
+  /**
+   * `--profile NAME|ID` of a saved profile → its id, through operations like any other read: a name first
+   * (profiles.list), else an id (profiles.get; NOT_FOUND ends the command).
+   */
+  async savedProfileId(nameOrId: string): Promise<string> {
+    const byName = (await this.call('profiles.list', {})).find((p) => p.name === nameOrId);
+    return byName ? byName.id : (await this.call('profiles.get', { id: nameOrId })).id;
+  }
+
+  /** The App's events (job.updated, mail.captured, …), as the other doors forward them (Api.subscribe). */
+  async subscribe(listener: (event: AppEvent) => void): Promise<() => void> {
+    return (await this.app()).events.subscribe(listener);
   }
 
   fail(failure: Failure, exitCode: ExitCode = exitCodeFor(failure.code)): never {

@@ -1,7 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import type { MailSource, SmtpTargetRef, TemplateId } from '../../../shared/contract/index';
-import { TemplateId as TemplateIdSchema } from '../../../shared/contract/mail';
+import type { MailSource, ResultOf, SmtpTargetRef, TemplateId } from '../../../shared/contract/index';
+import { mailSourceKey, TemplateId as TemplateIdSchema } from '../../../shared/contract/mail';
 import { toFailure } from '../../core/AppError';
+import { dispatch } from '../../core/dispatch';
 import { parseSmtpUrl } from '../../mail/smtpTarget';
 import { type CliContext, CliExit } from '../CliContext';
 import { EXIT } from '../exitCodes';
@@ -44,8 +45,9 @@ async function smtpTarget(o: SmtpOptions, cli: CliContext): Promise<SmtpTargetRe
       message: 'Give either --profile NAME or --smtp smtp://[user@]host:port.',
     });
   }
+  // savedProfileId ends the command itself (CliExit) when the profile does not exist.
+  if (o.profile) return { profileId: await cli.savedProfileId(o.profile) };
   try {
-    if (o.profile) return { profileId: (await cli.app()).profiles.resolve(o.profile).id };
     const smtp = parseSmtpUrl(o.smtp as string);
     const password = smtp.user
       ? (process.env.SMTP_PASSWORD ?? (await promptSecret(`SMTP password for ${smtp.user}@${smtp.host}: `)))
@@ -58,13 +60,7 @@ async function smtpTarget(o: SmtpOptions, cli: CliContext): Promise<SmtpTargetRe
 
 async function mailSource(o: { profile?: string; mailpit?: string; capture?: boolean }, cli: CliContext): Promise<MailSource> {
   if (o.capture) return { kind: 'capture' };
-  if (o.profile) {
-    try {
-      return { kind: 'profile', profileId: (await cli.app()).profiles.resolve(o.profile).id };
-    } catch (err) {
-      return cli.fail(toFailure(err));
-    }
-  }
+  if (o.profile) return { kind: 'profile', profileId: await cli.savedProfileId(o.profile) };
   return { kind: 'url', url: o.mailpit ?? DEFAULT_MAILPIT };
 }
 
@@ -218,7 +214,7 @@ export function registerMailCommands(program: Command, cli: CliContext): void {
         maxMessageBytes: int(o.maxSize, '--max-size', cli, 1024),
         maxMessages: int(o.maxMessages, '--max-messages', cli, 1),
       });
-      const app = await cli.app();
+      const stopFollowing = await followCaptured(cli);
       if (cli.json) cli.stdout.write(`${JSON.stringify({ type: 'listening', ...status })}\n`);
       else {
         cli.stdout.write(
@@ -226,18 +222,48 @@ export function registerMailCommands(program: Command, cli: CliContext): void {
         );
         cli.stderr.write('Press Ctrl+C to stop.\n');
       }
-      const off = app.mail.capture.onCaptured((id) => {
-        const row = app.mail.capture.store.get(id);
-        if (!row) return;
-        const from = (JSON.parse(row.from_json) as { Address: string }).Address;
-        if (cli.json)
-          cli.stdout.write(`${JSON.stringify({ type: 'captured', id, from, subject: row.subject, size: row.size })}\n`);
-        else cli.stdout.write(`${row.created.slice(11, 19)}  ${id}  ${from}  ${row.subject}\n`);
-      });
       cli.shutdown?.endsOnSignal(); // a capture runs until stopped: the signal is its normal end (exit 0)
       const signal = await untilSignal();
-      off();
+      stopFollowing();
       await cli.call('mail.capture.stop', {});
       if (!cli.json) cli.stderr.write(`${signal}: capture stopped; stored mail is kept.\n`);
     });
+}
+
+const CAPTURE: MailSource = { kind: 'capture' };
+
+/**
+ * Print each message the capture receives, read through the same operations as the Mail page: the
+ * capture's live updates (mail.messages.watch → mail.captured events), then its summary from
+ * mail.messages.list. Resolves once the watch is connected (or failed), so mail sent after the
+ * "listening" line is not missed.
+ */
+async function followCaptured(cli: CliContext): Promise<() => void> {
+  const key = mailSourceKey(CAPTURE);
+  let watching: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => (watching = resolve));
+  let printing = Promise.resolve();
+  const off = await cli.subscribe((event) => {
+    if (event.type === 'mail.watch' && event.source === key && event.state !== 'connecting') watching();
+    if (event.type === 'mail.captured' && event.source === key)
+      printing = printing.then(() => printCaptured(cli, event.messageId));
+  });
+  const watch = await cli.call('mail.messages.watch', { source: CAPTURE });
+  if (watch.state !== 'connecting') watching();
+  await settled;
+  return off;
+}
+
+/** Newest first: a message just captured is among the first page (a burst larger than that prints ids only). */
+const RECENT_PAGE = 100;
+
+async function printCaptured(cli: CliContext, id: string): Promise<void> {
+  const app = await cli.app();
+  const r = await dispatch(app.handlers, 'mail.messages.list', { source: CAPTURE, limit: RECENT_PAGE }, cli.ctx);
+  const page = r.ok ? (r.value as ResultOf<'mail.messages.list'>) : null;
+  const m = page?.messages.find((msg) => msg.ID === id);
+  const from = m?.From.Address ?? '';
+  const subject = m?.Subject ?? '';
+  if (cli.json) cli.stdout.write(`${JSON.stringify({ type: 'captured', id, from, subject, size: m?.Size ?? null })}\n`);
+  else cli.stdout.write(`${m?.Created.slice(11, 19) ?? '--:--:--'}  ${id}  ${from}  ${subject}\n`);
 }
