@@ -78,6 +78,7 @@ export class RestoreService {
         inventory,
         options: req.options,
         backupDir: this.app.backups.localDir(profile),
+        source, // the DDL rehearsal reads the file's DDL (crossEngineCheck.ts)
       });
       return report;
     } finally {
