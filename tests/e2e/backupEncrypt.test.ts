@@ -127,5 +127,44 @@ describe('Encrypt on download (browser mode, real sshd and MariaDB)', () => {
     const head = fs.readFileSync(path.join(localDir, name)).subarray(0, 21).toString('latin1');
     expect(head).toBe('age-encryption.org/v1');
     expect(fs.readdirSync(localDir).some((n) => n.endsWith('_enc.sql.gz'))).toBe(false);
+    // Described at creation: its tables and seal show without the passphrase.
+    expect(await row.getByTestId('backup-tables').textContent()).toBe('1');
+    expect(await row.getByTestId('backup-seal').getAttribute('data-state')).toBe('sealed');
+  });
+
+  it('verifies the encrypted backup with a test restore after asking for its passphrase; a wrong one fails by name', async () => {
+    const { page } = bm;
+    const row = page.locator('[data-testid="backup-row"][data-name$="_enc.sql.gz.age"]');
+    const modal = page.getByTestId('backup-verify-modal');
+    const startWith = async (passphrase: string) => {
+      await row.getByTestId('backup-actions').click();
+      await page.getByTestId('backup-action-verify-restore').click();
+      await page.getByTestId('backup-verify-key-mode').getByText('Passphrase').click();
+      expect(await page.getByTestId('backup-verify-start').isDisabled()).toBe(true);
+      await page.getByTestId('backup-verify-passphrase').fill(passphrase);
+      await page.getByTestId('backup-verify-start').click();
+      await modal.waitFor({ state: 'hidden' });
+    };
+    await startWith('not the passphrase');
+    const failed = page.locator('[data-testid="backups-jobs"] [data-state="failed"]').first();
+    await failed.waitFor({ timeout: 60_000 });
+    expect(await failed.getByTestId('job-error').textContent()).toContain('BACKUP_DECRYPT_FAILED');
+    expect(await row.getByTestId('backup-verified').count()).toBe(0);
+
+    await startWith('a long enough passphrase');
+    await bm.screenshot('backup-verify-encrypted');
+    const badge = row.getByTestId('backup-verified');
+    await badge.waitFor({ timeout: 90_000 });
+    expect(await badge.getAttribute('data-level')).toBe('restore');
+    expect(await badge.getAttribute('data-ok')).toBe('true');
+    const scratch = await rootConnection();
+    try {
+      const [left] = await scratch.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [
+        `${db.name}__verify_%`,
+      ]);
+      expect(left).toEqual([]);
+    } finally {
+      await scratch.end();
+    }
   });
 });

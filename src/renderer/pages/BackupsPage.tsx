@@ -11,6 +11,7 @@ import { CompareModal } from '../components/backups/compare/CompareModal';
 import { DeleteBackupModal } from '../components/backups/DeleteBackupModal';
 import { DownloadBackupModal } from '../components/backups/DownloadBackupModal';
 import { PruneModal } from '../components/backups/PruneModal';
+import { VerifyEncryptedModal, type VerifyRequest } from '../components/backups/VerifyEncryptedModal';
 import { JobProgress } from '../components/JobProgress';
 import { RequireProfile } from '../components/RequireProfile';
 import { useCall } from '../hooks/useCall';
@@ -64,6 +65,7 @@ function BackupsView({ profile }: { profile: Profile }) {
   const [comparing, setComparing] = useState<BackupEntry | null>(null);
   const [downloading, setDownloading] = useState<BackupEntry | null>(null);
   const [pruning, setPruning] = useState(false);
+  const [verifyingEncrypted, setVerifyingEncrypted] = useState<VerifyRequest | null>(null);
   const { tracked, track } = useTrackedJobs(reload);
   const creating = tracked.some((j) => j.kind === 'backup.create' && isLive(j));
   const busy = useMemo(
@@ -83,6 +85,8 @@ function BackupsView({ profile }: { profile: Profile }) {
       restore: (e) => navigate(`restore?profile=${encodeURIComponent(profile.id)}&file=${encodeURIComponent(e.localPath ?? '')}`),
       download: (e) => setDownloading(e),
       verify: async (e, scratchRestore) => {
+        // An encrypted copy needs its key first (identity file path or passphrase).
+        if (e.encrypted) return setVerifyingEncrypted({ entry: e, scratchRestore });
         try {
           track(await call('backups.verify', { profileId: profile.id, name: e.name, scratchRestore }));
         } catch (err) {
@@ -213,6 +217,12 @@ function BackupsView({ profile }: { profile: Profile }) {
       <BackupDetailsDrawer profileId={profile.id} entry={details} onClose={() => setDetails(null)} onRestore={actions.restore} />
       <CompareModal profileId={profile.id} entry={comparing} onClose={() => setComparing(null)} />
       <DownloadBackupModal profileId={profile.id} entry={downloading} onClose={() => setDownloading(null)} onStarted={track} />
+      <VerifyEncryptedModal
+        profileId={profile.id}
+        request={verifyingEncrypted}
+        onClose={() => setVerifyingEncrypted(null)}
+        onStarted={track}
+      />
       <DeleteBackupModal
         profileId={profile.id}
         entry={deleting}

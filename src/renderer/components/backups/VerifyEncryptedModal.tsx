@@ -1,0 +1,118 @@
+import { Button, Group, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { ShieldCheck } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import type { BackupDecryption, BackupEntry, JobSnapshot } from '../../../shared/contract/index';
+import { call, errorMessage } from '../../api';
+
+export interface VerifyRequest {
+  entry: BackupEntry;
+  scratchRestore: boolean;
+}
+
+type KeyMode = 'identity' | 'passphrase';
+
+/** The contract's `decrypt` from the fields, or null while they are empty. */
+function decryptionOf(mode: KeyMode, identityFile: string, passphrase: string): BackupDecryption | null {
+  if (mode === 'identity') return identityFile.trim() ? { identityFile: identityFile.trim() } : null;
+  return passphrase ? { passphrase } : null;
+}
+
+/**
+ * Verify (or test-restore) an encrypted `.age` backup: what opens it — the path of an age identity file
+ * (read by the main process; only the path travels) or the passphrase. Both stay in this form and the one
+ * call: never stored, never logged. A wrong key ends the job with BACKUP_DECRYPT_FAILED before anything is
+ * written.
+ */
+export function VerifyEncryptedModal({
+  profileId,
+  request,
+  onClose,
+  onStarted,
+}: {
+  profileId: string;
+  request: VerifyRequest | null;
+  onClose(): void;
+  onStarted(job: JobSnapshot): void;
+}) {
+  const [mode, setMode] = useState<KeyMode>('identity');
+  const [identityFile, setIdentityFile] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [starting, setStarting] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new request starts without the last key.
+  useEffect(() => setPassphrase(''), [request]);
+  const decrypt = decryptionOf(mode, identityFile, passphrase);
+
+  async function start() {
+    if (!request || !decrypt) return;
+    setStarting(true);
+    try {
+      const job = await call('backups.verify', {
+        profileId,
+        name: request.entry.name,
+        scratchRestore: request.scratchRestore,
+        decrypt,
+      });
+      setPassphrase('');
+      onClose();
+      onStarted(job);
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Could not start the check', message: errorMessage(err) });
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  const what = request?.scratchRestore ? 'Verify with a test restore' : 'Verify hashes and end marker';
+  return (
+    <Modal opened={request !== null} onClose={onClose} title={what} size="md" data-testid="backup-verify-modal">
+      <Stack gap="sm">
+        <Text size="sm">
+          <b>{request?.entry.name}</b> is encrypted (age). It is decrypted in memory only: give its identity file or its
+          passphrase. Neither is stored or logged.
+        </Text>
+        <SegmentedControl
+          size="xs"
+          value={mode}
+          onChange={(m) => setMode(m === 'passphrase' ? 'passphrase' : 'identity')}
+          data={[
+            { value: 'identity', label: 'Identity file' },
+            { value: 'passphrase', label: 'Passphrase' },
+          ]}
+          data-testid="backup-verify-key-mode"
+        />
+        {mode === 'identity' ? (
+          <TextInput
+            label="age identity file"
+            description="The path of the key file on this computer (age-keygen -o key.txt); only the path is sent"
+            placeholder="/home/me/.config/sysndd/backup-key.txt"
+            value={identityFile}
+            onChange={(e) => setIdentityFile(e.currentTarget.value)}
+            data-testid="backup-verify-identity"
+          />
+        ) : (
+          <PasswordInput
+            label="Passphrase"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.currentTarget.value)}
+            data-testid="backup-verify-passphrase"
+          />
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button
+            leftSection={<ShieldCheck size={16} />}
+            onClick={start}
+            loading={starting}
+            disabled={!decrypt}
+            data-testid="backup-verify-start"
+          >
+            {request?.scratchRestore ? 'Decrypt and test-restore' : 'Decrypt and verify'}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
