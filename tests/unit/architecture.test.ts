@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import ts from 'typescript';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The layering docs/ARCHITECTURE.md promises, checked on the TypeScript import graph of src/ (type-only
+ * imports included: a cycle of types is still a cycle a reader has to untangle). Module specifiers are
+ * resolved with the compiler's own resolver and the repository's settings (moduleResolution Bundler).
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const SRC = path.join(ROOT, 'src');
+const APP = 'src/main/app/App.ts';
+const DOORS = ['src/main/cli/', 'src/main/web/', 'src/main/electron/'];
+const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+interface ImportGraph {
+  /** File (relative to the repository) → the files under src/ it imports. */
+  local: Map<string, string[]>;
+  /** File → the bare specifiers it imports that resolve outside src/ (packages, builtins). */
+  external: Map<string, string[]>;
+}
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(p);
+    return /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+function buildImportGraph(): ImportGraph {
+  const options: ts.CompilerOptions = {
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    resolveJsonModule: true,
+    jsx: ts.JsxEmit.ReactJSX,
+  };
+  const local = new Map<string, string[]>();
+  const external = new Map<string, string[]>();
+  for (const file of sourceFiles(SRC)) {
+    const info = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true);
+    const mine: string[] = [];
+    const theirs: string[] = [];
+    for (const { fileName: specifier } of info.importedFiles) {
+      const resolved = ts.resolveModuleName(specifier, file, options, ts.sys).resolvedModule;
+      if (resolved && !resolved.isExternalLibraryImport && resolved.resolvedFileName.startsWith(SRC + path.sep))
+        mine.push(path.relative(ROOT, resolved.resolvedFileName));
+      else if (!specifier.startsWith('.')) theirs.push(specifier);
+      else if (!/\.(css|svg|png)$/.test(specifier)) throw new Error(`${file}: cannot resolve ${specifier}`);
+    }
+    const rel = path.relative(ROOT, file);
+    local.set(rel, mine);
+    external.set(rel, theirs);
+  }
+  return { local, external };
+}
+
+/** Strongly connected components with more than one file (Tarjan, iterative so deep chains do not overflow). */
+function cycles(graph: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  let next = 0;
+  for (const root of graph.keys()) {
+    if (index.has(root)) continue;
+    const work: Array<{ v: string; i: number }> = [{ v: root, i: 0 }];
+    index.set(root, next);
+    low.set(root, next++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length) {
+      const frame = work[work.length - 1]!;
+      const edges = graph.get(frame.v) ?? [];
+      if (frame.i < edges.length) {
+        const w = edges[frame.i++]!;
+        if (!index.has(w)) {
+          index.set(w, next);
+          low.set(w, next++);
+          stack.push(w);
+          onStack.add(w);
+          work.push({ v: w, i: 0 });
+        } else if (onStack.has(w)) low.set(frame.v, Math.min(low.get(frame.v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.v, Math.min(low.get(parent.v)!, low.get(frame.v)!));
+      if (low.get(frame.v) === index.get(frame.v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== frame.v);
+        if (component.length > 1) found.push(component.sort());
+      }
+    }
+  }
+  return found;
+}
+
+/** "file → import" for every edge from files matching `from` to files matching `to`. */
+function edges(graph: Map<string, string[]>, from: (f: string) => boolean, to: (dep: string) => boolean): string[] {
+  return [...graph].flatMap(([f, deps]) => (from(f) ? deps.filter(to).map((d) => `${f} → ${d}`) : []));
+}
+
+const under =
+  (...dirs: string[]) =>
+  (f: string) =>
+    dirs.some((d) => f.startsWith(d));
+
+describe('architecture: the import graph of src/', () => {
+  let graph: ImportGraph;
+  beforeAll(() => {
+    graph = buildImportGraph();
+  });
+
+  it('sees the whole tree (the resolver works: App imports its services)', () => {
+    expect(graph.local.size).toBeGreaterThan(200);
+    expect(graph.local.get(APP)).toContain('src/main/backups/BackupService.ts');
+  });
+
+  it('finds cycles (a synthetic graph: a ⇄ b, and c alone)', () => {
+    const synthetic = new Map([
+      ['a', ['b']],
+      ['b', ['a', 'c']],
+      ['c', []],
+    ]);
+    expect(cycles(synthetic)).toEqual([['a', 'b']]);
+  });
+
+  it('has no import cycle through App', () => {
+    const throughApp = cycles(graph.local).filter((c) => c.includes(APP));
+    expect(throughApp).toEqual([]);
+  });
+
+  it('App is imported by the doors only (services declare their own collaborators)', () => {
+    const importers = edges(
+      graph.local,
+      (f) => !under(...DOORS)(f),
+      (d) => d === APP,
+    );
+    expect(importers).toEqual([]);
+  });
+
+  it('nothing below the doors imports from cli/, web/ or electron/', () => {
+    const below = (f: string) => f.startsWith('src/main/') && !under(...DOORS)(f);
+    expect(edges(graph.local, below, under(...DOORS))).toEqual([]);
+  });
+
+  it('services, platform and core do not import the composition root folder', () => {
+    const below = (f: string) => f.startsWith('src/main/') && !under(...DOORS, 'src/main/app/')(f);
+    expect(edges(graph.local, below, under('src/main/app/'))).toEqual([]);
+  });
+
+  it('src/shared imports nothing from main, renderer or preload, no Node builtin and no electron', () => {
+    const isShared = under('src/shared/');
+    expect(edges(graph.local, isShared, (d) => !isShared(d))).toEqual([]);
+    const forbidden = [...graph.external].flatMap(([f, specs]) =>
+      isShared(f) ? specs.filter((s) => NODE_BUILTINS.has(s) || s === 'electron').map((s) => `${f} → ${s}`) : [],
+    );
+    expect(forbidden).toEqual([]);
+  });
+
+  it('the renderer imports only shared, its own files and the browser bridge', () => {
+    // preload/webBridge.ts builds window.api over HTTP/WebSocket inside the renderer bundle (browser mode).
+    const allowed = under('src/shared/', 'src/renderer/', 'src/preload/webBridge.ts');
+    expect(edges(graph.local, under('src/renderer/'), (d) => !allowed(d))).toEqual([]);
+    expect(edges(graph.local, under('src/preload/webBridge.ts'), (d) => !under('src/shared/')(d))).toEqual([]);
+  });
+
+  it('only src/main/electron and the Electron preload import electron', () => {
+    const importers = [...graph.external].filter(([, specs]) => specs.includes('electron')).map(([f]) => f);
+    expect(importers.filter((f) => !under('src/main/electron/', 'src/preload/index.ts')(f))).toEqual([]);
+    expect(importers).toContain('src/main/electron/main.ts');
+  });
+});
