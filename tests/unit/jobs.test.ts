@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EtaEstimator } from '../../src/main/jobs/EtaEstimator';
 import type { AppEvent } from '../../src/shared/contract/events';
 import { createTestApp, type TestApp } from '../fixtures/app';
 
@@ -127,23 +126,5 @@ describe('JobRunner', () => {
     expect(failed[0]?.error?.message).toContain('boom');
     const demos = await t.ok('jobs.list', { kind: 'demo', limit: 10 });
     expect(demos.map((j) => j.id)).toEqual([a.id]);
-  });
-});
-
-describe('EtaEstimator', () => {
-  it('stays quiet until it has seen enough, then predicts from the rate', () => {
-    let now = 0;
-    const eta = new EtaEstimator(() => now);
-    expect(eta.update(0, 100)).toBeNull();
-    now = 500;
-    expect(eta.update(1, 100)).toBeNull();
-    now = 2000;
-    expect(eta.update(20, 100)).not.toBeNull();
-    now = 4000;
-    const s = eta.update(40, 100);
-    expect(s).toBeGreaterThanOrEqual(4);
-    expect(s).toBeLessThanOrEqual(8);
-    expect(eta.update(100, 100)).toBe(0);
-    expect(eta.update(5, null)).toBeNull();
   });
 });

@@ -5,11 +5,20 @@ import type { EventBus } from '../core/EventBus';
 import { EventLoopMonitor } from '../system/EventLoopMonitor';
 import { EtaEstimator } from './EtaEstimator';
 import type { JobStore } from './JobStore';
+import { type PhaseWeight, ProgressTracker } from './ProgressTracker';
+
+/** A progress update: the stage's own amounts, and optionally the planned phase it belongs to (see `plan`). */
+export type ProgressUpdate = Partial<Omit<JobProgress, 'etaSeconds' | 'fraction'>> & { phase?: string };
 
 export interface JobContext {
   readonly id: string;
   readonly signal: AbortSignal;
-  progress(update: Partial<Omit<JobProgress, 'etaSeconds'>>): void;
+  progress(update: ProgressUpdate): void;
+  /**
+   * The job's phases in order with the work each does (e.g. bytes): the bar then moves over all of them
+   * as one fraction. Updates name their phase (`phase`); ones without it (a sub-job's) count in the current one.
+   */
+  plan(phases: readonly PhaseWeight[]): void;
   log(level: JobLogLine['level'], message: string): void;
   /** Throws `CANCELLED` when the job was asked to stop; call it between units of work. */
   throwIfCancelled(): void;
@@ -36,6 +45,8 @@ interface LiveJob {
 }
 
 const PERSIST_EVERY_MS = 500;
+/** How often a running job's ETA is looked at again when no progress arrives (it counts down, or goes quiet). */
+const ETA_REFRESH_MS = 1_000;
 
 /** Runs long operations, reports progress with an ETA, persists history, and cancels on request. */
 export class JobRunner {
@@ -95,15 +106,17 @@ export class JobRunner {
 
   private async execute<T>(live: LiveJob, spec: JobSpec<T>): Promise<JobSnapshot> {
     const eta = new EtaEstimator();
+    const tracker = new ProgressTracker();
     // One histogram per job, so the figures cover exactly this job's lifetime (the App's monitor counts
     // from process start). Its timer is unref'd and costs one wake-up per interval.
     const lag = new EventLoopMonitor();
     const ctx: JobContext = {
       id: live.snapshot.id,
       signal: live.controller.signal,
-      progress: (update) => {
+      progress: ({ phase, ...update }) => {
         const p = { ...live.snapshot.progress, ...update };
-        p.etaSeconds = eta.update(p.done, p.total);
+        p.fraction = tracker.update(p.done, p.total, phase);
+        p.etaSeconds = eta.update(p.fraction);
         live.snapshot = { ...live.snapshot, progress: p };
         this.events.emit({ type: 'job.updated', job: live.snapshot });
         const t = Date.now();
@@ -114,6 +127,7 @@ export class JobRunner {
           this.store.save(live.snapshot);
         }
       },
+      plan: (phases) => tracker.plan(phases),
       log: (level, message) => {
         live.seq += 1;
         const line: JobLogLine = { jobId: live.snapshot.id, seq: live.seq, at: new Date().toISOString(), level, message };
@@ -124,13 +138,23 @@ export class JobRunner {
         if (live.controller.signal.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
       },
     };
+    const etaRefresh = setInterval(() => {
+      const etaSeconds = eta.update(live.snapshot.progress.fraction ?? null);
+      if (etaSeconds === live.snapshot.progress.etaSeconds) return;
+      live.snapshot = { ...live.snapshot, progress: { ...live.snapshot.progress, etaSeconds } };
+      this.events.emit({ type: 'job.updated', job: live.snapshot });
+    }, ETA_REFRESH_MS);
+    etaRefresh.unref();
     try {
       const result = await spec.run(ctx);
+      const succeeded = !live.controller.signal.aborted;
+      const progress = { ...live.snapshot.progress, etaSeconds: 0 };
+      if (succeeded) progress.fraction = tracker.finish();
       live.snapshot = {
         ...live.snapshot,
-        state: live.controller.signal.aborted ? 'cancelled' : 'succeeded',
+        state: succeeded ? 'succeeded' : 'cancelled',
         result: result ?? null,
-        progress: { ...live.snapshot.progress, etaSeconds: 0 },
+        progress,
       };
     } catch (err) {
       const failure = toFailure(err);
@@ -142,6 +166,7 @@ export class JobRunner {
       };
       ctx.log(cancelled ? 'warn' : 'error', failure.message);
     } finally {
+      clearInterval(etaRefresh);
       live.snapshot = { ...live.snapshot, finishedAt: new Date().toISOString(), eventLoopLag: lag.lag() };
       lag.stop();
       this.store.save(live.snapshot);

@@ -26,7 +26,12 @@ export const JobProgress = z.object({
   unit: z.string().default('items'),
   bytes: z.number().nonnegative().optional(),
   rows: z.number().nonnegative().optional(),
-  /** Seconds left, from the runner's rate estimate; null until it can tell. */
+  /**
+   * The whole job's share done (0–1) over its weighted phases; never decreases while the job runs, so a
+   * bar drawn from it only moves forward. Null (or absent, in older records) until the job can tell.
+   */
+  fraction: z.number().min(0).max(1).nullable().optional(),
+  /** Seconds left, from the runner's rate estimate over `fraction`; null until it is stable. */
   etaSeconds: z.number().nonnegative().nullable().default(null),
 });
 export type JobProgress = z.infer<typeof JobProgress>;
