@@ -35,7 +35,14 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
   const profile = program
     .command('profile')
     .description('saved connection profiles (MySQL, SSH, backups, migrations, SMTP, Mailpit); secrets via env or prompt');
+  registerProfileReads(profile, cli);
+  registerProfileWrites(profile, cli);
+  registerProfileTransfer(profile, cli);
+  registerSshConfigImport(profile, cli);
+}
 
+/** `profile list`, `profile show`: what is saved (names of secrets, never their values). */
+function registerProfileReads(profile: Command, cli: CliContext): void {
   profile
     .command('list')
     .description('all saved profiles')
@@ -45,7 +52,6 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
         l.length ? l.map(renderProfileRow).join('\n') : 'No profiles yet: sysndd-admin profile add NAME --mysql-user USER',
       );
     });
-
   profile
     .command('show <name>')
     .description('one profile with every setting (names of saved secrets, never their values)')
@@ -60,7 +66,10 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
           : renderProfile(v),
       );
     });
+}
 
+/** `profile add`, `edit`, `duplicate`, `remove`. */
+function registerProfileWrites(profile: Command, cli: CliContext): void {
   addProfileFlags(
     profile
       .command('add <name>')
@@ -74,7 +83,6 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
     const created = await cli.call('profiles.create', { profile: input, secrets: clean });
     cli.output(created, (p) => `Created profile "${p.name}".\n${renderProfile(p)}`);
   });
-
   addProfileFlags(
     profile
       .command('edit <name>')
@@ -97,7 +105,6 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
         `Updated profile "${p.name}"${changed.length ? ` (secrets changed: ${changed.join(', ')})` : ''}.\n${renderProfile(p)}`,
     );
   });
-
   profile
     .command('duplicate <name> <newName>')
     .description('copy a profile under a new name, with its saved secrets and environment')
@@ -105,7 +112,6 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
       const p = await cli.call('profiles.duplicate', { id: await resolveId(cli, name), name: newName });
       cli.output(p, (v) => `Created "${v.name}" (${v.environment}) as a copy of "${name}".`);
     });
-
   profile
     .command('remove <name>')
     .description('delete a profile and its saved secrets (asks on a terminal; --yes to skip)')
@@ -125,7 +131,10 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
       await cli.call('profiles.remove', { id });
       cli.output({ removed: name }, () => `Removed profile "${name}".`);
     });
+}
 
+/** `profile export`, `profile import`: profiles carried as a file. */
+function registerProfileTransfer(profile: Command, cli: CliContext): void {
   profile
     .command('export [names...]')
     .description('write profiles as JSON without secrets (all when no names are given)')
@@ -142,7 +151,6 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
         );
       } else cli.stdout.write(text);
     });
-
   profile
     .command('import <file>')
     .description("create profiles from an export ('-' reads stdin); nothing is created when the file is invalid")
@@ -167,7 +175,10 @@ export function registerProfileCommands(program: Command, cli: CliContext): void
           .join('\n'),
       );
     });
+}
 
+/** `profile import-ssh-config`: hosts of an OpenSSH config become profiles. */
+function registerSshConfigImport(profile: Command, cli: CliContext): void {
   profile
     .command('import-ssh-config')
     .description('list host aliases of ~/.ssh/config, or create profiles from them with --apply')
