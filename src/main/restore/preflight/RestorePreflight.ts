@@ -282,7 +282,6 @@ export async function runPreflight(i: PreflightInput): Promise<{ report: Preflig
     targetDatabase: db,
     numericVersion: facts.numericVersion,
     limit: facts.limit,
-    inJob: i.lockedBy !== undefined,
     confinementOk: confinement.status !== 'fail',
   });
   checks.push(...crossEngine.checks);

@@ -52,8 +52,6 @@ export interface CrossEngineInput {
   limit: StatementLimit;
   /** The file's statements; without it (or when rehearsing is not possible) only the collation map is made. */
   source?: RestoreSource;
-  /** Inside a restore job (which holds the locks): a foreign dump is not read a second time just to rehearse. */
-  inJob: boolean;
   /** The confinement check passed: the rehearsal can run as the temporary load account (or parser-only). */
   confinementOk: boolean;
 }
@@ -105,7 +103,9 @@ function whyNotRehearsed(i: CrossEngineInput, storeAsPlain: boolean): string | n
   if (!i.source) return 'DDL not rehearsed (no file statements at hand); the load checks it before the swap.';
   if (!i.inventory.complete) return 'DDL not rehearsed: the file did not pass its integrity check.';
   if (!i.confinementOk) return 'DDL not rehearsed: the temporary load account is unavailable (see confinement).';
-  if (i.inventory.format === 'foreign' && (!i.inventory.scanned || i.inJob) && !storeAsPlain)
+  // A quick-checked dump is not read a second time just for this (a dry run reads it, and then the restore
+  // started after it rehearses through the dry run's statement index).
+  if (i.inventory.format === 'foreign' && !i.inventory.scanned && !storeAsPlain)
     return 'DDL checked while loading, before the swap (a dry run rehearses it in a scratch schema first).';
   return null;
 }
