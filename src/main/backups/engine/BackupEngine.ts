@@ -1,7 +1,7 @@
-import type { Connection as CoreConnection } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import type { BackupManifest, BackupTableInfo } from '../../../shared/contract/backups';
 import { serverEngineOf } from '../../../shared/serverEngine';
+import { coreConnectionOf } from '../../connections/mysql/driverInternals';
 import { killSessions, threadIdOf } from '../../connections/mysql/killSessions';
 import { AppError } from '../../core/AppError';
 import { TOOL_NAME } from '../../platform/version';
@@ -54,12 +54,6 @@ export interface RunBackupResult {
 }
 
 const MAX_IN_FLIGHT = 3;
-
-function coreOf(conn: Connection): CoreConnection {
-  const core = (conn as unknown as { connection?: CoreConnection }).connection;
-  if (!core || typeof core.query !== 'function') throw new AppError('INTERNAL', 'mysql2 connection without its core connection.');
-  return core;
-}
 
 async function scalar(conn: Connection, sql: string): Promise<unknown> {
   const [rows] = await conn.query({ sql, rowsAsArray: true });
@@ -340,7 +334,7 @@ async function dumpData(d: DumpDataInput): Promise<BackupTableInfo[]> {
       live.set(table.name, 0);
       const plan = planTable(table.name, table.columns, d.castDouble);
       const result = await streamTable({
-        conn: coreOf(conn),
+        conn: coreConnectionOf(conn),
         plan,
         statementLimit,
         blockLimit,

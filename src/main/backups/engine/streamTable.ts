@@ -1,4 +1,5 @@
 import type { Connection as CoreConnection, Query } from 'mysql2';
+import { installRowParser, type RowPacket } from '../../connections/mysql/driverInternals';
 import { AppError } from '../../core/AppError';
 import type { TablePlan } from './columns';
 import { InsertEncoder } from './InsertEncoder';
@@ -16,12 +17,6 @@ export interface StreamTableOptions {
   maxInFlight: number;
   signal: AbortSignal;
   onRows?: (rowsSoFar: number) => void;
-}
-
-interface RowPacket {
-  buffer: Buffer;
-  offset: number;
-  end: number;
 }
 
 /**
@@ -109,8 +104,7 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
         return undefined;
       },
     };
-    // mysql2 assigns `_rowParser` after the column definitions; the accessor keeps ours in place.
-    Object.defineProperty(query, '_rowParser', { get: () => parser, set: () => undefined, configurable: true });
+    installRowParser(query, parser);
     query.on('result', (row: unknown) => {
       if (failed || row === undefined) return;
       try {

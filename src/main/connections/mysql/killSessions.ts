@@ -1,11 +1,7 @@
 import type { Connection } from 'mysql2/promise';
 
-/** The server's id of a session (mysql2 keeps it on the core connection of a promise wrapper). */
-export function threadIdOf(conn: Connection): number {
-  return Number(
-    (conn as unknown as { threadId?: number; connection?: { threadId?: number } }).connection?.threadId ?? conn.threadId,
-  );
-}
+/** The server's id of a session: read from mysql2's internals in driverInternals.ts. */
+export { threadIdOf } from './driverInternals';
 
 /**
  * Ends sessions on the server, not only on our side. Closing a socket is not enough: a session waiting

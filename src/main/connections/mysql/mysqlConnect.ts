@@ -75,20 +75,8 @@ export async function openMysql(o: OpenMysqlOptions): Promise<MysqlConnection> {
   }
 }
 
-/** The underlying core connection's stream (to notice its closing); mysql2 keeps it on `connection.stream`. */
-export function coreStream(conn: MysqlConnection): NodeJS.EventEmitter | null {
-  const core = (conn as unknown as { connection?: { stream?: NodeJS.EventEmitter } }).connection;
-  return core?.stream ?? null;
-}
-
-/** True once the connection was ended, destroyed or lost (mysql2 keeps these flags on the core connection). */
-export function isClosed(conn: MysqlConnection): boolean {
-  const core = (
-    conn as unknown as { connection?: { _closing?: boolean; _fatalError?: unknown; stream?: { destroyed?: boolean } } }
-  ).connection;
-  if (!core) return true;
-  return Boolean(core._closing || core._fatalError || core.stream?.destroyed);
-}
+/** The core connection's socket (to notice its closing) and whether it is closed: see driverInternals.ts. */
+export { coreStreamOf as coreStream, isCoreClosed as isClosed } from './driverInternals';
 
 /** Destroy without the QUIT round trip: for connections whose transport may already be gone. */
 export function destroyQuietly(conn: MysqlConnection): void {
