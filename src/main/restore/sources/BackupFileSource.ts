@@ -13,7 +13,7 @@ import { AppError } from '../../core/AppError';
 import { DEFAULT_STATEMENT_LIMIT, type StatementLimit, statementTooLarge } from '../../core/statementLimit';
 import type { SplitStatement } from '../../sql/dumpSplitter';
 import type { RestoreSource } from './ForeignDumpSource';
-import { DumpScanner, emptyObjects, type SourceInventory } from './inventory';
+import { DumpScanner, emptyInventory, type SourceInventory } from './inventory';
 import { readError, type StatementBatch, type StreamEnd, scanReadable, splitReadable } from './statementStream';
 
 /**
@@ -40,30 +40,7 @@ export class BackupFileSource implements RestoreSource {
 
   async inventory(signal?: AbortSignal, onProgress?: (position: number, size: number) => void): Promise<SourceInventory> {
     this.size = (await fs.promises.stat(this.path)).size;
-    const base: SourceInventory = {
-      path: this.path,
-      size: this.size,
-      format: 'sysndd-admin',
-      compressed: true,
-      complete: false,
-      problems: [],
-      database: null,
-      databases: [],
-      charset: null,
-      collation: null,
-      serverVersion: null,
-      createdAt: null,
-      tables: [],
-      objects: emptyObjects(),
-      definers: [],
-      rawBytes: null,
-      maxStatementBytes: 0,
-      warnings: [],
-      refused: [],
-      objectQualifiers: [],
-      manifest: null,
-      scanned: true,
-    };
+    const base = emptyInventory({ path: this.path, size: this.size, format: 'sysndd-admin', compressed: true, scanned: true });
     try {
       // Hashes only: gzip validity of each member is checked again while it is replayed (before the swap).
       const report = await verifyBackupFile(this.path, {

@@ -53,6 +53,32 @@ export function emptyObjects(): Record<ObjectType, string[]> {
   return { view: [], trigger: [], procedure: [], function: [], event: [] };
 }
 
+/** An inventory that knows only what describes the file itself; the content fields start empty. */
+export function emptyInventory(
+  file: Pick<SourceInventory, 'path' | 'size' | 'format' | 'compressed' | 'scanned'> & Partial<SourceInventory>,
+): SourceInventory {
+  return {
+    complete: false,
+    problems: [],
+    database: null,
+    databases: [],
+    charset: null,
+    collation: null,
+    serverVersion: null,
+    createdAt: null,
+    tables: [],
+    objects: emptyObjects(),
+    definers: [],
+    rawBytes: null,
+    maxStatementBytes: 0,
+    warnings: [],
+    refused: [],
+    objectQualifiers: [],
+    manifest: null,
+    ...file,
+  };
+}
+
 /**
  * Learns a dump's content statement by statement (used by the preflight scan of foreign files and by the
  * objects member of ours). Keeps table order, tuples per table, objects (last definition wins, as in the

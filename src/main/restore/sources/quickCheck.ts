@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { AppError } from '../../core/AppError';
-import { emptyObjects, type SourceInventory } from './inventory';
+import { emptyInventory, type SourceInventory } from './inventory';
 import { openDumpFile, readError } from './statementStream';
 
 const TAIL = 64 * 1024;
@@ -53,28 +53,14 @@ export async function quickInventory(
     }
   }
   const completed = COMPLETED.test(tail.toString('latin1'));
-  return {
+  return emptyInventory({
     path: file,
     size: opened.size,
     format: 'foreign',
     compressed: opened.compressed,
     complete: problems.length === 0 && completed,
     problems,
-    database: null,
-    databases: [],
-    charset: null,
-    collation: null,
-    serverVersion: null,
-    createdAt: null,
-    tables: [],
-    objects: emptyObjects(),
-    definers: [],
     rawBytes,
-    maxStatementBytes: 0,
-    warnings: [],
-    refused: [],
-    objectQualifiers: [],
-    manifest: null,
     scanned: false,
-  };
+  });
 }
