@@ -1,7 +1,7 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { ConnectionManager } from '../connections/ConnectionManager';
 import { AppError } from '../core/AppError';
 import { assertLoadAccount, type LoadAccount } from './confinement/loadAccount';
-import type { RestoreServiceDeps } from './RestoreServiceDeps';
 
 /**
  * Connections a restore uses, all through `app.connections.openDedicated` (SSH tunnels, TLS, error codes):
@@ -16,7 +16,7 @@ import type { RestoreServiceDeps } from './RestoreServiceDeps';
 export type DbConnection = Connection;
 
 export async function openControl(
-  app: Pick<RestoreServiceDeps, 'connections'>,
+  app: { readonly connections: ConnectionManager },
   profileId: string,
   database: string | null,
 ): Promise<DbConnection> {
@@ -40,7 +40,7 @@ const PROBE = bytesOf('é€😀');
  * bytes through unchanged: if the driver re-encoded text, binary data would be silently corrupted.
  */
 export async function openByteTransparent(
-  app: Pick<RestoreServiceDeps, 'connections'>,
+  app: { readonly connections: ConnectionManager },
   profileId: string,
   database: string | null,
   account?: LoadAccount,

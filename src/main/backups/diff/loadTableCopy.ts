@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
+import type { ConnectionManager } from '../../connections/ConnectionManager';
 import { AppError } from '../../core/AppError';
 import { createLoadAccount, dropLoadAccount, type LoadAccount } from '../../restore/confinement/loadAccount';
 import { closeQuietly, type DbConnection, openByteTransparent, q, rows } from '../../restore/connect';
 import { loadIntoShadow } from '../../restore/loader/DumpLoader';
 import { LoadScheduler } from '../../restore/loader/LoadScheduler';
 import { otherSchemas, serverFacts } from '../../restore/preflight/RestorePreflight';
-import type { RestoreServiceDeps } from '../../restore/RestoreServiceDeps';
 import { openSource } from '../../restore/sources/openSource';
 import { verifyShadow } from '../../restore/verifyShadow';
 import { DumpClassifier } from '../../sql/dumpClassifier';
@@ -15,7 +15,7 @@ import { fileSafe, timestampForName } from '../catalog/fileNames';
 type Row = RowDataPacket & Record<string, unknown>;
 
 export interface TableCopyInput {
-  app: Pick<RestoreServiceDeps, 'connections'>;
+  app: { readonly connections: ConnectionManager };
   profileId: string;
   /** utf8mb4 connection of the profile's account (creates and drops the scratch schema and the load account). */
   control: DbConnection;
