@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['connections', 'migrations', 'backup', 'restore', 'mysql'] as const;
-const DEFAULT_BENCHES: BenchName[] = ['connections', 'migrations', 'backup', 'restore'];
+const BENCHES = ['connections', 'migrations', 'backup', 'restore', 'catalog', 'mysql'] as const;
+const DEFAULT_BENCHES: BenchName[] = ['connections', 'migrations', 'backup', 'restore', 'catalog'];
 type BenchName = (typeof BENCHES)[number];
 
 function isBench(name: string): name is BenchName {

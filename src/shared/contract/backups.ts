@@ -144,9 +144,35 @@ export const BackupList = z.object({
   /** Why the remote folder could not be listed this time (entries then come from the offline cache). */
   remoteError: z.object({ code: z.string(), message: z.string() }).nullable(),
   remoteFromCache: z.boolean(),
+  /** All entries of the listing, before `offset`/`limit` were applied. */
+  total: z.number().int().nonnegative(),
+  /** Position of `entries[0]` in the sorted listing. */
+  offset: z.number().int().nonnegative(),
+  /** One page of the sorted listing (all of it when no limit was asked for). */
   entries: z.array(BackupEntry),
 });
 export type BackupList = z.infer<typeof BackupList>;
+
+/** Orders of `backups.list`: newest first (by createdAt, then name) unless asked otherwise. */
+export const BackupListSort = z.enum(['newest', 'oldest', 'name', 'name-desc', 'largest', 'smallest']);
+export type BackupListSort = z.infer<typeof BackupListSort>;
+
+/**
+ * `backups.list` arguments. Paging (issue 16): `offset` + `limit` return one page of the sorted listing and
+ * `total`; without `limit` every entry is returned (the older call shape). A folder is scanned on every call
+ * (stat of each file; manifests are read only for new or changed files), so a page costs little more than
+ * the scan.
+ */
+export const BackupListArgs = z
+  .object({
+    profileId: Id,
+    refreshRemote: z.boolean().default(true),
+    sort: BackupListSort.default('newest'),
+    offset: z.number().int().nonnegative().max(1_000_000).default(0),
+    limit: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
+export type BackupListArgs = z.infer<typeof BackupListArgs>;
 
 /** A backup file name as given by a person or a remote listing: never a path. Checked again in the service. */
 export const BackupFileName = z.string().min(1).max(255);
@@ -274,7 +300,7 @@ const FileRef = z
 export const backupOperations = {
   'backups.list': op(
     "List the profile's backups: local folder and remote folder (over SFTP), cached for offline use",
-    z.object({ profileId: Id, refreshRemote: z.boolean().default(true) }).strict(),
+    BackupListArgs,
     BackupList,
   ),
   'backups.create': op(

@@ -5,7 +5,7 @@ import { readManifestDetailed } from '../format/BackupFileReader';
 import type { ByteSource } from '../format/byteSource';
 import { scanForeignFrom } from '../format/foreignDump';
 import type { SealInfo } from '../format/seal';
-import type { CachedFile, CatalogCache, FileLocation } from './CatalogCache';
+import type { CachedFile, FileLocation, VerificationLookup } from './CatalogCache';
 
 export interface FileFacts {
   profileId: string;
@@ -61,6 +61,7 @@ export async function describeFile(facts: FileFacts, open: () => Promise<ByteSou
         serverVersion: manifest.source.serverVersion,
         manifest,
         seal,
+        serverEngine: manifest.source.engine ?? null,
       };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
@@ -109,7 +110,7 @@ export function sameContent(a: CachedFile, b: CachedFile): boolean {
  * speaks (a restore reads it): it shares a remote copy's badge only once proven the same content (a
  * download checks every member), and a local copy changed since shows none.
  */
-function verifiedNow(file: CachedFile, copy: CachedFile | null, cache: CatalogCache): BackupEntry['verified'] {
+function verifiedNow(file: CachedFile, copy: CachedFile | null, cache: VerificationLookup): BackupEntry['verified'] {
   const local = file.location === 'local' ? file : copy;
   return cache.verificationOfFile(copy && local ? local : file);
 }
@@ -118,7 +119,7 @@ function verifiedNow(file: CachedFile, copy: CachedFile | null, cache: CatalogCa
 export function toEntry(
   file: CachedFile,
   copy: CachedFile | null,
-  cache: CatalogCache,
+  cache: VerificationLookup,
   judge?: (seal: SealInfo | null) => SealState,
 ): BackupEntry {
   const local = file.location === 'local' ? file : copy;
@@ -140,7 +141,8 @@ export function toEntry(
     schemaVersionHead: main.schemaVersion,
     database: main.database,
     serverVersion: main.serverVersion,
-    serverEngine: main.manifest?.source.engine ?? (main.serverVersion ? serverEngineOf(main.serverVersion) : null),
+    serverEngine:
+      main.serverEngine ?? main.manifest?.source.engine ?? (main.serverVersion ? serverEngineOf(main.serverVersion) : null),
     verified: verifiedNow(file, copy, cache),
     encrypted: file.name.endsWith('.age'),
     seal: judge && main.format === 'sysndd-admin' && main.status === 'complete' ? judge(main.seal ?? null) : null,

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type {
   BackupEntry,
   BackupList,
+  BackupListSort,
   CreateBackupResult,
   JobSnapshot,
   PrunePlan,
@@ -35,6 +36,7 @@ function renderList(l: BackupList): string {
   if (!l.entries.length) return [...lines, 'No backups.'].join('\n');
   lines.push('');
   for (const e of l.entries) lines.push(renderEntry(e));
+  if (l.entries.length < l.total) lines.push('', `${l.offset + 1}–${l.offset + l.entries.length} of ${l.total} backups`);
   return lines.join('\n');
 }
 
@@ -95,6 +97,7 @@ type CreateFlags = DbTargetOptions & {
   checksums: boolean;
   encryptTo?: string[];
   encryptPassphrase?: boolean;
+  plain?: boolean;
 };
 
 function collect(value: string, previous: string[]): string[] {
@@ -138,9 +141,11 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
     .option('--no-checksums', 'skip CHECKSUM TABLE inside the snapshot (faster; verify then compares row counts only)')
     .option('--encrypt-to <recipient>', 'encrypt (age) to this age1… public key; repeat for more', collect, [])
     .option('--encrypt-passphrase', `encrypt (age) with a passphrase from ${PASSPHRASE_ENV} or a prompt (never argv)`)
+    .option('--plain', 'write a plain .sql.gz even when the profile encrypts its backups by default')
     .action(async (o: CreateFlags) => {
       const profileId = await cli.resolveTarget(o);
-      const encrypt = await encryptionFromFlags(cli, o);
+      // The profile's default encryption (profile edit --backup-encrypt) unless the flags say otherwise.
+      const encrypt = await encryptionFromFlags(cli, o, (await cli.app()).profiles.get(profileId).backupEncryption);
       const job = await cli.call('backups.create', {
         profileId,
         options: {
@@ -174,9 +179,18 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
       .description('backups in the local folder and the remote folder on the SSH host (cached for offline use)'),
   )
     .option('--offline', 'do not contact the SSH host; show the remote folder as last seen')
-    .action(async (o: DbTargetOptions & { offline?: boolean }) => {
+    .option('--sort <order>', 'newest (default), oldest, name, name-desc, largest or smallest')
+    .option('--limit <n>', 'show at most N backups (one page; with --offset)')
+    .option('--offset <n>', 'skip the first N backups of the sorted list')
+    .action(async (o: DbTargetOptions & { offline?: boolean; sort?: string; limit?: string; offset?: string }) => {
       const profileId = await cli.resolveTarget(o);
-      cli.output(await cli.call('backups.list', { profileId, refreshRemote: !o.offline }), renderList);
+      // Checked by dispatch (zod): a bad order or number is INVALID_ARGUMENT naming the field.
+      const page = {
+        sort: o.sort as BackupListSort | undefined,
+        limit: o.limit === undefined ? undefined : Number(o.limit),
+        offset: o.offset === undefined ? undefined : Number(o.offset),
+      };
+      cli.output(await cli.call('backups.list', { profileId, refreshRemote: !o.offline, ...page }), renderList);
     });
 
   backup
