@@ -202,6 +202,13 @@ export function ChooseSource({ profile, value, onChange, checking, onNext }: Cho
             onChange={(e) => setOption({ confinement: e.currentTarget.checked ? 'parser-only' : 'server' })}
             data-testid="restore-parser-only"
           />
+          <Checkbox
+            label="Store generated columns this server rejects as plain columns"
+            description="Across engines: named in the preflight; they keep the file's values (NULL when the dump left them out)."
+            checked={value.options.storeGeneratedAsPlain}
+            onChange={(e) => setOption({ storeGeneratedAsPlain: e.currentTarget.checked })}
+            data-testid="restore-generated-as-plain"
+          />
         </Group>
       </Fieldset>
       <Group justify="flex-end">

@@ -2,6 +2,7 @@ import { Alert, Badge, Card, Group, List, ScrollArea, SimpleGrid, Stack, Table, 
 import { CircleCheck, CircleX, TriangleAlert } from 'lucide-react';
 import type { PreflightCheck, PreflightReport, ReplacedTable } from '../../../shared/contract/index';
 import { formatBytes, formatDateTime } from '../../format';
+import { CrossEngineCard } from './CrossEngineCard';
 
 const STATUS = {
   ok: { color: 'green', Icon: CircleCheck },
@@ -78,6 +79,7 @@ export function PreflightView({ report }: { report: PreflightReport }) {
           ))}
         </List>
       </Card>
+      <CrossEngineCard report={report} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder padding="sm">
           <Title order={5} mb="xs">

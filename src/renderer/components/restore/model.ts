@@ -7,7 +7,10 @@ export interface RestoreSelection {
   /** Empty: the target profile's own database. */
   targetDatabase: string;
   options: Required<
-    Pick<RestoreOptionsIn, 'definer' | 'workers' | 'verifyChecksums' | 'allowMissingCompletionMarker' | 'confinement'>
+    Pick<
+      RestoreOptionsIn,
+      'definer' | 'workers' | 'verifyChecksums' | 'allowMissingCompletionMarker' | 'confinement' | 'storeGeneratedAsPlain'
+    >
   >;
 }
 
@@ -17,6 +20,7 @@ export const DEFAULT_OPTIONS: RestoreSelection['options'] = {
   verifyChecksums: true,
   allowMissingCompletionMarker: false,
   confinement: 'server',
+  storeGeneratedAsPlain: false,
 };
 
 /** The token the main process requires (exact, case-sensitive); the UI only mirrors the rule. */
