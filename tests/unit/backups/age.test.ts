@@ -108,7 +108,8 @@ describe('age v1 on node:crypto, against Debian age', () => {
     await expect(decryptFile(keyed, { identities: parseIdentityFile(generateIdentity().text) })).rejects.toMatchObject({
       code: 'BACKUP_DECRYPT_FAILED',
     });
-  });
+    // Five scrypt derivations at age's work factor (2^18, ~1 s each on an idle core): more on a loaded machine.
+  }, 90_000);
 
   it('a cut-short or altered file is refused', async () => {
     const id = generateIdentity();
