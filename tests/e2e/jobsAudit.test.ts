@@ -103,7 +103,7 @@ describe('Jobs page', () => {
     const table = page.getByTestId('jobs-table');
     await table.waitFor();
     const rowIds = async () =>
-      (await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')))).sort();
+      (await table.locator('tbody tr[data-index]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')))).sort();
     await expect.poll(() => table.getAttribute('data-count')).toBe('3');
 
     await pick('jobs-filter-kind', 'migrate');
@@ -159,7 +159,7 @@ describe('Audit log page', () => {
       ['migrations.baseline', 'refused'],
     ]);
     await expect.poll(() => table.getAttribute('data-count')).toBe('3');
-    const rows = table.locator('tbody tr');
+    const rows = table.locator('tbody tr[data-index]');
     expect(
       await rows.evaluateAll((r) => r.map((x) => `${x.getAttribute('data-action')}:${x.getAttribute('data-result')}`)),
     ).toEqual(['profiles.remove:succeeded', 'migrations.migrate:succeeded', 'migrations.baseline:refused']);
@@ -179,6 +179,9 @@ describe('Audit log page', () => {
     const refused = audited[2] as AuditEntry;
     await page.getByTestId(`audit-row-${refused.id}`).click();
     const details = page.getByTestId('audit-details');
+    // Details read as labelled fields; the JSON is behind "Raw".
+    await details.getByTestId('audit-details-data-fields').waitFor();
+    await details.getByTestId('audit-details-data-view').getByText('Raw').click();
     await details.getByTestId('audit-details-json').waitFor();
     expect(await details.getByTestId('audit-details-json').textContent()).toContain('CONFIRMATION_REQUIRED');
     expect(await details.textContent()).toContain('e2e');

@@ -1,188 +1,101 @@
-import { Alert, Button, EmptyState, Group, Select, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import {
-  type ColumnDef,
-  flexRender,
-  getCoreRowModel,
-  getSortedRowModel,
-  type SortingState,
-  useReactTable,
-} from '@tanstack/react-table';
-import { ArrowDown, ArrowUp, CircleAlert, Download, RefreshCw, ScrollText } from 'lucide-react';
+import { Alert, Button, EmptyState, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import type { ColumnDef } from '@tanstack/react-table';
+import { CircleAlert, RefreshCw, ScrollText, Search } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { type AuditEntry, AuditResult } from '../../shared/contract/index';
-import { api, call, errorMessage } from '../api';
-import { formatDateTime } from '../format';
+import { api, errorMessage } from '../api';
+import { DateCell, probeAll } from '../components/table/cells';
+import { DataTable } from '../components/table/DataTable';
+import { DensityToggle } from '../components/table/DensityToggle';
 import { useCall } from '../hooks/useCall';
 import { useAppStore } from '../state/appStore';
 import { AuditDetails } from './audit/AuditDetails';
+import { AuditExportButton, type AuditFilters, auditFilterArgs } from './audit/AuditExport';
 import { AuditResultBadge } from './audit/AuditResultBadge';
 
-interface Filters {
-  action: string | null;
-  profileId: string | null;
-  result: AuditResult | null;
-}
-
 const LIST_LIMIT = 1000;
-/** Exports are not capped by what the table shows: the whole (filtered) log goes into the file. */
-const EXPORT_LIMIT = 100_000;
+const NO_FILTERS: AuditFilters = { action: null, profileId: null, result: null };
 
-function filterArgs(f: Filters) {
-  return {
-    ...(f.action ? { action: f.action } : {}),
-    ...(f.profileId ? { profileId: f.profileId } : {}),
-    ...(f.result ? { result: f.result } : {}),
-  };
+function auditColumns(profileName: (id: string | null) => string): ColumnDef<AuditEntry>[] {
+  return [
+    {
+      id: 'at',
+      header: 'When',
+      accessorFn: (e) => e.at,
+      cell: (c) => <DateCell iso={c.row.original.at} />,
+      meta: { keepWhole: true },
+    },
+    { id: 'action', header: 'Action', accessorFn: (e) => e.action },
+    {
+      id: 'result',
+      header: 'Result',
+      accessorFn: (e) => e.result,
+      cell: (c) => <AuditResultBadge result={c.row.original.result} />,
+      meta: { keepWhole: true, probe: probeAll(AuditResult.options.map((r) => <AuditResultBadge key={r} result={r} />)) },
+    },
+    { id: 'actor', header: 'Actor', accessorFn: (e) => e.actor },
+    { id: 'door', header: 'Door', accessorFn: (e) => e.door ?? 'app' },
+    { id: 'profile', header: 'Profile', accessorFn: (e) => profileName(e.profileId) },
+    { id: 'target', header: 'Target', accessorFn: (e) => e.target ?? '', meta: { grow: true } },
+  ];
 }
 
-/** Saves text as a file through the browser's download (Electron shows its Save dialog for it). */
-function downloadText(filename: string, content: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-function ExportButton({ format, filters }: { format: 'csv' | 'json'; filters: Filters }) {
-  const [busy, setBusy] = useState(false);
-  async function run() {
-    setBusy(true);
-    try {
-      const r = await call('audit.export', { format, limit: EXPORT_LIMIT, ...filterArgs(filters) });
-      downloadText(r.filename, r.content, format === 'csv' ? 'text/csv' : 'application/json');
-      notifications.show({ color: 'green', message: `Exported the audit log as ${r.filename}.` });
-    } catch (err) {
-      notifications.show({ color: 'red', message: errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
-  }
-  return (
-    <Button
-      variant="default"
-      leftSection={<Download size={16} />}
-      onClick={run}
-      loading={busy}
-      data-testid={`audit-export-${format}`}
-    >
-      Export {format.toUpperCase()}
-    </Button>
-  );
-}
-
-/**
- * The audit log of destructive actions (restore, rollback, migrate, repair, prune, delete, host keys):
- * who did what, where, with which outcome — refusals included. Filterable, exportable as CSV or JSON.
- */
-export function AuditPage() {
-  const [filters, setFilters] = useState<Filters>({ action: null, profileId: null, result: null });
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'at', desc: true }]);
-  const [selected, setSelected] = useState<AuditEntry | null>(null);
-  const profiles = useAppStore((s) => s.profiles);
-  const entries = useCall('audit.list', { limit: LIST_LIMIT, ...filterArgs(filters) });
+/** Refreshes the log and its action names; again whenever a job ends (most audited actions are jobs). */
+function useAuditData(filters: AuditFilters) {
+  const entries = useCall('audit.list', { limit: LIST_LIMIT, ...auditFilterArgs(filters) });
   const actions = useCall('audit.actions', {});
   const { reload: reloadEntries } = entries;
   const { reload: reloadActions } = actions;
-
-  // Destructive actions mostly run as jobs and write their outcome when the job ends: refresh then.
+  const reload = useCallback(() => {
+    reloadEntries();
+    reloadActions();
+  }, [reloadEntries, reloadActions]);
   useEffect(
     () =>
       api.subscribe((event) => {
-        if (event.type === 'job.updated' && event.job.finishedAt) {
-          reloadEntries();
-          reloadActions();
-        }
+        if (event.type === 'job.updated' && event.job.finishedAt) reload();
       }),
-    [reloadEntries, reloadActions],
+    [reload],
   );
+  return { entries, actions, reload };
+}
 
-  const profileNames = useMemo(() => new Map(profiles.map((p) => [p.id, p.name])), [profiles]);
-  // Entries outlive profiles (a removed one, a CLI run with --url): show the id, marked as such.
-  const profileName = useCallback(
-    (id: string | null) => (id ? (profileNames.get(id) ?? `${id.slice(0, 8)}… (not saved)`) : '—'),
-    [profileNames],
-  );
-  const columns = useMemo<ColumnDef<AuditEntry>[]>(
-    () => [
-      { id: 'at', header: 'When', accessorFn: (e) => e.at, cell: (c) => formatDateTime(c.getValue<string>()) },
-      { id: 'action', header: 'Action', accessorFn: (e) => e.action },
-      {
-        id: 'result',
-        header: 'Result',
-        accessorFn: (e) => e.result,
-        cell: (c) => <AuditResultBadge result={c.row.original.result} />,
-      },
-      { id: 'actor', header: 'Actor', accessorFn: (e) => e.actor },
-      { id: 'door', header: 'Door', accessorFn: (e) => e.door ?? 'app' },
-      {
-        id: 'profile',
-        header: 'Profile',
-        accessorFn: (e) => profileName(e.profileId),
-      },
-      {
-        id: 'target',
-        header: 'Target',
-        accessorFn: (e) => e.target ?? '',
-        cell: (c) => (
-          <Text size="sm" lineClamp={2} style={{ wordBreak: 'break-all' }}>
-            {c.getValue<string>()}
-          </Text>
-        ),
-      },
-    ],
-    [profileName],
-  );
-  const table = useReactTable({
-    data: entries.data ?? [],
-    columns,
-    state: { sorting },
-    onSortingChange: setSorting,
-    getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
-    getRowId: (e) => String(e.id),
-  });
-
-  const filtered = Boolean(filters.action || filters.profileId || filters.result);
-  const rows = table.getRowModel().rows;
-  const actionOptions = [...new Set([...(actions.data ?? []), ...(filters.action ? [filters.action] : [])])];
-
+function AuditFilterBar({
+  filters,
+  setFilters,
+  text,
+  setText,
+  actionNames,
+}: {
+  filters: AuditFilters;
+  setFilters(update: (f: AuditFilters) => AuditFilters): void;
+  text: string;
+  setText(text: string): void;
+  actionNames: string[];
+}) {
+  const profiles = useAppStore((s) => s.profiles);
+  const filtered = Boolean(filters.action || filters.profileId || filters.result || text);
   return (
-    <Stack gap="md">
-      <Group justify="space-between">
-        <Title order={2}>Audit log</Title>
-        <Group gap="xs">
-          <ExportButton format="csv" filters={filters} />
-          <ExportButton format="json" filters={filters} />
-          <Button
-            variant="default"
-            leftSection={<RefreshCw size={16} />}
-            onClick={() => {
-              reloadEntries();
-              reloadActions();
-            }}
-            loading={entries.loading}
-          >
-            Refresh
-          </Button>
-        </Group>
-      </Group>
-      <Text size="sm" c="dimmed">
-        Every restore, rollback, migration, repair, prune and delete — from the app, the browser or the CLI on this computer —
-        with who ran it and how it ended. Refused attempts (a missing confirmation) are recorded too.
-      </Text>
+    <Group gap="sm" align="flex-end" justify="space-between">
       <Group gap="sm" align="flex-end">
+        <TextInput
+          label="Filter rows"
+          placeholder="any text shown"
+          leftSection={<Search size={14} />}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          w={200}
+          data-testid="audit-filter-text"
+        />
         <Select
           label="Action"
           placeholder="Any action"
-          data={actionOptions}
+          data={[...new Set([...actionNames, ...(filters.action ? [filters.action] : [])])]}
           value={filters.action}
           onChange={(v) => setFilters((f) => ({ ...f, action: v }))}
           clearable
           searchable
-          w={240}
+          w={220}
           data-testid="audit-filter-action"
         />
         <Select
@@ -192,7 +105,7 @@ export function AuditPage() {
           value={filters.profileId}
           onChange={(v) => setFilters((f) => ({ ...f, profileId: v }))}
           clearable
-          w={200}
+          w={180}
           data-testid="audit-filter-profile"
         />
         <Select
@@ -202,21 +115,70 @@ export function AuditPage() {
           value={filters.result}
           onChange={(v) => setFilters((f) => ({ ...f, result: v as AuditResult | null }))}
           clearable
-          w={160}
+          w={150}
           data-testid="audit-filter-result"
         />
         {filtered && (
-          <Button variant="subtle" onClick={() => setFilters({ action: null, profileId: null, result: null })}>
+          <Button
+            variant="subtle"
+            onClick={() => {
+              setFilters(() => NO_FILTERS);
+              setText('');
+            }}
+          >
             Clear filters
           </Button>
         )}
       </Group>
+      <DensityToggle />
+    </Group>
+  );
+}
+
+/**
+ * The audit log of destructive actions (restore, rollback, migrate, repair, prune, delete, host keys):
+ * who did what, where, with which outcome — refusals included. Filterable, exportable as CSV or JSON.
+ */
+export function AuditPage() {
+  const [filters, setFilters] = useState<AuditFilters>(NO_FILTERS);
+  const [text, setText] = useState('');
+  const [selected, setSelected] = useState<AuditEntry | null>(null);
+  const profiles = useAppStore((s) => s.profiles);
+  const { entries, actions, reload } = useAuditData(filters);
+
+  const profileNames = useMemo(() => new Map(profiles.map((p) => [p.id, p.name])), [profiles]);
+  // Entries outlive profiles (a removed one, a CLI run with --url): show the id, marked as such.
+  const profileName = useCallback(
+    (id: string | null) => (id ? (profileNames.get(id) ?? `${id.slice(0, 8)}… (not saved)`) : '—'),
+    [profileNames],
+  );
+  const columns = useMemo(() => auditColumns(profileName), [profileName]);
+  const data = entries.data ?? [];
+  const filtered = Boolean(filters.action || filters.profileId || filters.result || text);
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <Title order={2}>Audit log</Title>
+        <Group gap="xs">
+          <AuditExportButton format="csv" filters={filters} />
+          <AuditExportButton format="json" filters={filters} />
+          <Button variant="default" leftSection={<RefreshCw size={16} />} onClick={reload} loading={entries.loading}>
+            Refresh
+          </Button>
+        </Group>
+      </Group>
+      <Text size="sm" c="dimmed">
+        Every restore, rollback, migration, repair, prune and delete — from the app, the browser or the CLI on this computer —
+        with who ran it and how it ended. Refused attempts (a missing confirmation) are recorded too.
+      </Text>
+      <AuditFilterBar filters={filters} setFilters={setFilters} text={text} setText={setText} actionNames={actions.data ?? []} />
       {entries.error && (
         <Alert color="red" icon={<CircleAlert size={16} />} title="Could not load the audit log">
           {errorMessage(entries.error)}
         </Alert>
       )}
-      {rows.length === 0 && !entries.loading ? (
+      {data.length === 0 && !entries.loading ? (
         <EmptyState
           mt="lg"
           icon={<ScrollText size={28} />}
@@ -229,46 +191,18 @@ export function AuditPage() {
           data-testid="audit-empty"
         />
       ) : (
-        <Table.ScrollContainer minWidth={900}>
-          <Table striped highlightOnHover data-testid="audit-table" data-count={rows.length}>
-            <Table.Thead>
-              {table.getHeaderGroups().map((group) => (
-                <Table.Tr key={group.id}>
-                  {group.headers.map((header) => {
-                    const sorted = header.column.getIsSorted();
-                    return (
-                      <Table.Th key={header.id}>
-                        <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600} fz="sm">
-                          <Group gap={4} wrap="nowrap">
-                            {flexRender(header.column.columnDef.header, header.getContext())}
-                            {sorted === 'asc' && <ArrowUp size={12} />}
-                            {sorted === 'desc' && <ArrowDown size={12} />}
-                          </Group>
-                        </UnstyledButton>
-                      </Table.Th>
-                    );
-                  })}
-                </Table.Tr>
-              ))}
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((row) => (
-                <Table.Tr
-                  key={row.id}
-                  onClick={() => setSelected(row.original)}
-                  style={{ cursor: 'pointer' }}
-                  data-testid={`audit-row-${row.id}`}
-                  data-action={row.original.action}
-                  data-result={row.original.result}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <Table.Td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</Table.Td>
-                  ))}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          name="audit"
+          label="Audit log"
+          data={data}
+          columns={columns}
+          getRowId={(e) => String(e.id)}
+          initialSorting={[{ id: 'at', desc: true }]}
+          filter={text}
+          onRowClick={setSelected}
+          selectedId={selected ? String(selected.id) : null}
+          rowProps={(e) => ({ 'data-testid': `audit-row-${e.id}`, 'data-action': e.action, 'data-result': e.result })}
+        />
       )}
       {entries.data && entries.data.length >= LIST_LIMIT && (
         <Text size="xs" c="dimmed">

@@ -1,18 +1,15 @@
-import { Alert, Button, EmptyState, Group, Progress, Select, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
-import {
-  type ColumnDef,
-  flexRender,
-  getCoreRowModel,
-  getSortedRowModel,
-  type SortingState,
-  useReactTable,
-} from '@tanstack/react-table';
-import { ArrowDown, ArrowUp, CircleAlert, ListChecks, RefreshCw } from 'lucide-react';
+import { Alert, Button, EmptyState, Group, Progress, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import type { ColumnDef } from '@tanstack/react-table';
+import { CircleAlert, ListChecks, RefreshCw, Search } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { JobKind, type JobSnapshot, JobState } from '../../shared/contract/index';
 import { errorMessage } from '../api';
 import { JOB_STATE_COLOR, JobStateBadge } from '../components/JobProgress';
-import { elapsed, formatDateTime } from '../format';
+import { DateCell, probeAll } from '../components/table/cells';
+import { DataTable } from '../components/table/DataTable';
+import { DensityToggle } from '../components/table/DensityToggle';
+import { MiddleEllipsis } from '../components/table/MiddleEllipsis';
+import { elapsed } from '../format';
 import { useCall } from '../hooks/useCall';
 import { useAppStore } from '../state/appStore';
 import { JobDetails } from './jobs/JobDetails';
@@ -24,6 +21,7 @@ interface Filters {
 }
 
 const HISTORY_LIMIT = 500;
+const NO_FILTERS: Filters = { kind: null, state: null, profileId: null };
 
 function matches(f: Filters) {
   return (j: JobSnapshot) =>
@@ -40,12 +38,135 @@ function mergeJobs(history: JobSnapshot[], live: Record<string, JobSnapshot>, fi
 function progressCell(job: JobSnapshot) {
   const { done, total } = job.progress;
   const pct = total ? Math.min(100, Math.round((done / total) * 100)) : job.state === 'succeeded' ? 100 : 0;
-  return <Progress value={pct} color={JOB_STATE_COLOR[job.state]} w={120} size="sm" aria-label={`${pct}%`} />;
+  return <Progress value={pct} color={JOB_STATE_COLOR[job.state]} w={100} size="sm" aria-label={`${pct}%`} />;
+}
+
+function jobColumns(profileName: Map<string, string>): ColumnDef<JobSnapshot>[] {
+  return [
+    {
+      id: 'createdAt',
+      header: 'Started',
+      accessorFn: (j) => j.createdAt,
+      cell: (c) => <DateCell iso={c.row.original.createdAt} />,
+      meta: { keepWhole: true },
+    },
+    { id: 'title', header: 'Job', accessorFn: (j) => j.title },
+    { id: 'kind', header: 'Kind', accessorFn: (j) => j.kind },
+    {
+      id: 'state',
+      header: 'State',
+      accessorFn: (j) => j.state,
+      cell: (c) => <JobStateBadge state={c.row.original.state} />,
+      meta: { keepWhole: true, probe: probeAll(JobState.options.map((state) => <JobStateBadge key={state} state={state} />)) },
+    },
+    {
+      id: 'profile',
+      header: 'Profile',
+      accessorFn: (j) => (j.profileId ? (profileName.get(j.profileId) ?? j.profileId) : '—'),
+    },
+    {
+      id: 'progress',
+      header: 'Progress',
+      enableSorting: false,
+      cell: (c) => progressCell(c.row.original),
+      meta: { keepWhole: true },
+    },
+    {
+      id: 'duration',
+      header: 'Duration',
+      accessorFn: (j) => (j.startedAt ? Date.parse(j.finishedAt ?? new Date().toISOString()) - Date.parse(j.startedAt) : -1),
+      cell: (c) => elapsed(c.row.original.startedAt, c.row.original.finishedAt),
+      meta: { keepWhole: true, align: 'right' },
+    },
+    {
+      id: 'error',
+      header: 'Problem',
+      accessorFn: (j) => j.error?.message ?? '',
+      cell: (c) => (
+        <Text span c="red" fz="inherit">
+          <MiddleEllipsis text={c.getValue<string>()} />
+        </Text>
+      ),
+      meta: { grow: true },
+    },
+  ];
+}
+
+function JobFilterBar({
+  filters,
+  setFilters,
+  text,
+  setText,
+}: {
+  filters: Filters;
+  setFilters(update: (f: Filters) => Filters): void;
+  text: string;
+  setText(text: string): void;
+}) {
+  const profiles = useAppStore((s) => s.profiles);
+  const filtered = Boolean(filters.kind || filters.state || filters.profileId || text);
+  return (
+    <Group gap="sm" align="flex-end" justify="space-between">
+      <Group gap="sm" align="flex-end">
+        <TextInput
+          label="Filter rows"
+          placeholder="any text shown"
+          leftSection={<Search size={14} />}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          w={200}
+          data-testid="jobs-filter-text"
+        />
+        <Select
+          label="Kind"
+          placeholder="Any kind"
+          data={JobKind.options}
+          value={filters.kind}
+          onChange={(v) => setFilters((f) => ({ ...f, kind: v as JobKind | null }))}
+          clearable
+          w={170}
+          data-testid="jobs-filter-kind"
+        />
+        <Select
+          label="State"
+          placeholder="Any state"
+          data={JobState.options}
+          value={filters.state}
+          onChange={(v) => setFilters((f) => ({ ...f, state: v as JobState | null }))}
+          clearable
+          w={150}
+          data-testid="jobs-filter-state"
+        />
+        <Select
+          label="Profile"
+          placeholder="Any profile"
+          data={profiles.map((p) => ({ value: p.id, label: p.name }))}
+          value={filters.profileId}
+          onChange={(v) => setFilters((f) => ({ ...f, profileId: v }))}
+          clearable
+          w={180}
+          data-testid="jobs-filter-profile"
+        />
+        {filtered && (
+          <Button
+            variant="subtle"
+            onClick={() => {
+              setFilters(() => NO_FILTERS);
+              setText('');
+            }}
+          >
+            Clear filters
+          </Button>
+        )}
+      </Group>
+      <DensityToggle />
+    </Group>
+  );
 }
 
 export function JobsPage() {
-  const [filters, setFilters] = useState<Filters>({ kind: null, state: null, profileId: null });
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'createdAt', desc: true }]);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [text, setText] = useState('');
   const [selected, setSelected] = useState<JobSnapshot | null>(null);
   const profiles = useAppStore((s) => s.profiles);
   const liveJobs = useAppStore((s) => s.jobs);
@@ -56,51 +177,8 @@ export function JobsPage() {
     ...(filters.profileId ? { profileId: filters.profileId } : {}),
   });
   const rows = useMemo(() => mergeJobs(history.data ?? [], liveJobs, filters), [history.data, liveJobs, filters]);
-  const profileName = useMemo(() => new Map(profiles.map((p) => [p.id, p.name])), [profiles]);
-
-  const columns = useMemo<ColumnDef<JobSnapshot>[]>(
-    () => [
-      { id: 'createdAt', header: 'Started', accessorFn: (j) => j.createdAt, cell: (c) => formatDateTime(c.getValue<string>()) },
-      { id: 'title', header: 'Job', accessorFn: (j) => j.title },
-      { id: 'kind', header: 'Kind', accessorFn: (j) => j.kind },
-      { id: 'state', header: 'State', accessorFn: (j) => j.state, cell: (c) => <JobStateBadge state={c.row.original.state} /> },
-      {
-        id: 'profile',
-        header: 'Profile',
-        accessorFn: (j) => (j.profileId ? (profileName.get(j.profileId) ?? j.profileId) : '—'),
-      },
-      { id: 'progress', header: 'Progress', enableSorting: false, cell: (c) => progressCell(c.row.original) },
-      {
-        id: 'duration',
-        header: 'Duration',
-        enableSorting: false,
-        cell: (c) => elapsed(c.row.original.startedAt, c.row.original.finishedAt),
-      },
-      {
-        id: 'error',
-        header: 'Problem',
-        accessorFn: (j) => j.error?.message ?? '',
-        cell: (c) => (
-          <Text size="xs" c="red" lineClamp={2}>
-            {c.getValue<string>()}
-          </Text>
-        ),
-      },
-    ],
-    [profileName],
-  );
-  const table = useReactTable({
-    data: rows,
-    columns,
-    state: { sorting },
-    onSortingChange: setSorting,
-    getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
-    getRowId: (j) => j.id,
-  });
-
-  const profileOptions = profiles.map((p) => ({ value: p.id, label: p.name }));
-  const filtered = Boolean(filters.kind || filters.state || filters.profileId);
+  const columns = useMemo(() => jobColumns(new Map(profiles.map((p) => [p.id, p.name]))), [profiles]);
+  const filtered = Boolean(filters.kind || filters.state || filters.profileId || text);
 
   return (
     <Stack gap="md">
@@ -110,43 +188,7 @@ export function JobsPage() {
           Refresh
         </Button>
       </Group>
-      <Group gap="sm" align="flex-end">
-        <Select
-          label="Kind"
-          placeholder="Any kind"
-          data={JobKind.options}
-          value={filters.kind}
-          onChange={(v) => setFilters((f) => ({ ...f, kind: v as JobKind | null }))}
-          clearable
-          w={180}
-          data-testid="jobs-filter-kind"
-        />
-        <Select
-          label="State"
-          placeholder="Any state"
-          data={JobState.options}
-          value={filters.state}
-          onChange={(v) => setFilters((f) => ({ ...f, state: v as JobState | null }))}
-          clearable
-          w={160}
-          data-testid="jobs-filter-state"
-        />
-        <Select
-          label="Profile"
-          placeholder="Any profile"
-          data={profileOptions}
-          value={filters.profileId}
-          onChange={(v) => setFilters((f) => ({ ...f, profileId: v }))}
-          clearable
-          w={200}
-          data-testid="jobs-filter-profile"
-        />
-        {filtered && (
-          <Button variant="subtle" onClick={() => setFilters({ kind: null, state: null, profileId: null })}>
-            Clear filters
-          </Button>
-        )}
-      </Group>
+      <JobFilterBar filters={filters} setFilters={setFilters} text={text} setText={setText} />
       {history.error && (
         <Alert color="red" icon={<CircleAlert size={16} />} title="Could not load the job history">
           {errorMessage(history.error)}
@@ -165,49 +207,18 @@ export function JobsPage() {
           data-testid="jobs-empty"
         />
       ) : (
-        <Table.ScrollContainer minWidth={900}>
-          <Table striped highlightOnHover data-testid="jobs-table" data-count={rows.length}>
-            <Table.Thead>
-              {table.getHeaderGroups().map((group) => (
-                <Table.Tr key={group.id}>
-                  {group.headers.map((header) => {
-                    const sorted = header.column.getIsSorted();
-                    return (
-                      <Table.Th key={header.id}>
-                        {header.column.getCanSort() ? (
-                          <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600} fz="sm">
-                            <Group gap={4} wrap="nowrap">
-                              {flexRender(header.column.columnDef.header, header.getContext())}
-                              {sorted === 'asc' && <ArrowUp size={12} />}
-                              {sorted === 'desc' && <ArrowDown size={12} />}
-                            </Group>
-                          </UnstyledButton>
-                        ) : (
-                          flexRender(header.column.columnDef.header, header.getContext())
-                        )}
-                      </Table.Th>
-                    );
-                  })}
-                </Table.Tr>
-              ))}
-            </Table.Thead>
-            <Table.Tbody>
-              {table.getRowModel().rows.map((row) => (
-                <Table.Tr
-                  key={row.id}
-                  onClick={() => setSelected(row.original)}
-                  style={{ cursor: 'pointer' }}
-                  data-testid={`job-row-${row.id}`}
-                  data-state={row.original.state}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <Table.Td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</Table.Td>
-                  ))}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          name="jobs"
+          label="Job history"
+          data={rows}
+          columns={columns}
+          getRowId={(j) => j.id}
+          initialSorting={[{ id: 'createdAt', desc: true }]}
+          filter={text}
+          onRowClick={setSelected}
+          selectedId={selected?.id ?? null}
+          rowProps={(j) => ({ 'data-testid': `job-row-${j.id}`, 'data-state': j.state })}
+        />
       )}
       {history.data && history.data.length >= HISTORY_LIMIT && (
         <Text size="xs" c="dimmed">

@@ -1,17 +1,13 @@
-import { ActionIcon, Box, Group, Menu, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import {
-  type ColumnDef,
-  flexRender,
-  getCoreRowModel,
-  getSortedRowModel,
-  type SortingState,
-  useReactTable,
-} from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { ArrowDown, ArrowUp, CloudDownload, FileSearch, History, MoreHorizontal, ShieldCheck, Trash2 } from 'lucide-react';
-import { useMemo, useRef, useState } from 'react';
+import { ActionIcon, Group, Menu, Stack, Tooltip } from '@mantine/core';
+import type { ColumnDef } from '@tanstack/react-table';
+import { CloudDownload, FileSearch, History, MoreHorizontal, ShieldCheck, Trash2 } from 'lucide-react';
+import { useMemo } from 'react';
 import type { BackupEntry } from '../../../shared/contract/index';
-import { formatBytes, formatDateTime } from '../../format';
+import { formatBytes } from '../../format';
+import { DateCell, probeAll } from '../table/cells';
+import { DataTable } from '../table/DataTable';
+import { DensityToggle } from '../table/DensityToggle';
+import { MiddleEllipsis } from '../table/MiddleEllipsis';
 import { EncryptedBadge, LocationBadge, SealBadge, StatusBadge, VerifiedBadge } from './backupBadges';
 
 export interface BackupActions {
@@ -23,17 +19,114 @@ export interface BackupActions {
   compare(e: BackupEntry): void;
 }
 
-const ROW_HEIGHT = 44;
-/** Column widths of the CSS grid shared by the header and the virtualized rows. */
-const GRID = '118px minmax(120px, 1fr) 80px 72px 56px 72px minmax(72px, 150px) 104px minmax(106px, 170px) 100px 36px';
-
 function num(n: number | null): string {
   return n === null ? '—' : n.toLocaleString();
 }
 
+/** Only the badges' words matter for their width; the date is the same length for every backup. */
+const SAMPLE_AT = '2026-01-01T00:00:00.000Z';
+const VERIFIED_PROBE = probeAll(
+  (['restore', 'structure'] as const).flatMap((level) =>
+    [true, false].map((ok) => <VerifiedBadge key={`${level}${ok}`} verified={{ ok, level, at: SAMPLE_AT, message: '' }} />),
+  ),
+);
+const STATUS_PROBE = probeAll(
+  (['complete', 'incomplete', 'corrupt', 'unknown'] as const).map((s) => <StatusBadge key={s} status={s} />),
+);
+const LOCATION_PROBE = probeAll((['local', 'remote', 'both'] as const).map((l) => <LocationBadge key={l} location={l} />));
+
+function backupColumns(actions: BackupActions, busy: ReadonlySet<string>): ColumnDef<BackupEntry>[] {
+  return [
+    {
+      id: 'createdAt',
+      header: 'Created',
+      accessorFn: (e) => e.createdAt,
+      cell: (c) => <DateCell iso={c.row.original.createdAt} withSeconds={false} />,
+      meta: { keepWhole: true },
+    },
+    {
+      id: 'name',
+      header: 'Name',
+      accessorFn: (e) => e.name,
+      cell: (c) => (
+        <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+          <MiddleEllipsis text={c.row.original.name} testId="backup-name" />
+          <EncryptedBadge encrypted={c.row.original.encrypted} />
+        </Group>
+      ),
+      meta: { grow: true, maxWidth: 520 },
+    },
+    {
+      id: 'location',
+      header: 'Where',
+      accessorFn: (e) => e.location,
+      cell: (c) => <LocationBadge location={c.row.original.location} />,
+      meta: { keepWhole: true, probe: LOCATION_PROBE },
+    },
+    {
+      id: 'size',
+      header: 'Size',
+      accessorFn: (e) => e.size,
+      cell: (c) => formatBytes(c.getValue<number>()),
+      meta: { align: 'right' },
+    },
+    {
+      id: 'tables',
+      header: 'Tables',
+      accessorFn: (e) => e.tableCount ?? -1,
+      cell: (c) => <span data-testid="backup-tables">{num(c.row.original.tableCount)}</span>,
+      meta: { align: 'right' },
+    },
+    {
+      id: 'rows',
+      header: 'Rows',
+      accessorFn: (e) => e.rowCount ?? -1,
+      cell: (c) => num(c.row.original.rowCount),
+      meta: { align: 'right' },
+    },
+    {
+      id: 'schema',
+      header: 'Schema',
+      accessorFn: (e) => e.schemaVersionHead ?? '',
+      cell: (c) => <MiddleEllipsis text={c.row.original.schemaVersionHead ?? '—'} monospace />,
+      meta: { maxWidth: 240 },
+    },
+    {
+      id: 'verified',
+      header: 'Verified',
+      accessorFn: (e) => e.verified?.at ?? '',
+      cell: (c) => <VerifiedBadge verified={c.row.original.verified} />,
+      meta: { keepWhole: true, probe: VERIFIED_PROBE },
+    },
+    {
+      id: 'seal',
+      header: 'Seal',
+      accessorFn: (e) => e.seal?.state ?? '',
+      cell: (c) => <SealBadge seal={c.row.original.seal} />,
+      meta: { keepWhole: true },
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      accessorFn: (e) => e.status,
+      cell: (c) => <StatusBadge status={c.row.original.status} />,
+      meta: { keepWhole: true, probe: STATUS_PROBE },
+    },
+    {
+      id: 'actions',
+      header: '',
+      enableSorting: false,
+      enableResizing: false,
+      cell: (c) => <RowMenu entry={c.row.original} actions={actions} busy={busy.has(c.row.original.name)} />,
+      meta: { keepWhole: true },
+    },
+  ];
+}
+
 /**
- * The backup list: TanStack Table for columns and sorting, TanStack Virtual for rows, so 10,000 entries
- * scroll smoothly (only the visible rows exist in the DOM). Row actions sit in a menu per row.
+ * The backup list on the shared DataTable: sortable, resizable columns sized to their content, the
+ * name cut in the middle (its label and extension stay visible), badges never cut, and virtual rows so
+ * 10,000 entries scroll smoothly. Row actions sit in a menu per row.
  */
 export function BackupTable({
   entries,
@@ -44,180 +137,23 @@ export function BackupTable({
   actions: BackupActions;
   busy: ReadonlySet<string>;
 }) {
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'createdAt', desc: true }]);
-  const columns = useMemo<ColumnDef<BackupEntry>[]>(
-    () => [
-      {
-        id: 'createdAt',
-        header: 'Created',
-        accessorFn: (e) => e.createdAt,
-        cell: (c) => (
-          <Text size="xs" style={{ whiteSpace: 'nowrap' }}>
-            {formatDateTime(c.getValue<string>()).slice(0, 16)}
-          </Text>
-        ),
-      },
-      {
-        id: 'name',
-        header: 'Name',
-        accessorFn: (e) => e.name,
-        cell: (c) => (
-          <Stack gap={0} style={{ minWidth: 0 }}>
-            <Text size="sm" truncate title={c.row.original.name} data-testid="backup-name">
-              {c.row.original.name}
-            </Text>
-            <EncryptedBadge encrypted={c.row.original.encrypted} />
-          </Stack>
-        ),
-      },
-      {
-        id: 'location',
-        header: 'Where',
-        accessorFn: (e) => e.location,
-        cell: (c) => <LocationBadge location={c.row.original.location} />,
-      },
-      { id: 'size', header: 'Size', accessorFn: (e) => e.size, cell: (c) => formatBytes(c.getValue<number>()) },
-      {
-        id: 'tables',
-        header: 'Tables',
-        accessorFn: (e) => e.tableCount ?? -1,
-        cell: (c) => <span data-testid="backup-tables">{num(c.row.original.tableCount)}</span>,
-      },
-      { id: 'rows', header: 'Rows', accessorFn: (e) => e.rowCount ?? -1, cell: (c) => num(c.row.original.rowCount) },
-      {
-        id: 'schema',
-        header: 'Schema version',
-        accessorFn: (e) => e.schemaVersionHead ?? '',
-        cell: (c) => (
-          <Text size="xs" c="dimmed" truncate title={c.row.original.schemaVersionHead ?? ''}>
-            {c.row.original.schemaVersionHead ?? '—'}
-          </Text>
-        ),
-      },
-      {
-        id: 'verified',
-        header: 'Verified',
-        accessorFn: (e) => e.verified?.at ?? '',
-        cell: (c) => <VerifiedBadge verified={c.row.original.verified} />,
-      },
-      {
-        id: 'seal',
-        header: 'Seal',
-        accessorFn: (e) => e.seal?.state ?? '',
-        cell: (c) => <SealBadge seal={c.row.original.seal} />,
-      },
-      {
-        id: 'status',
-        header: 'Status',
-        accessorFn: (e) => e.status,
-        cell: (c) => <StatusBadge status={c.row.original.status} />,
-      },
-      {
-        id: 'actions',
-        header: '',
-        enableSorting: false,
-        cell: (c) => <RowMenu entry={c.row.original} actions={actions} busy={busy.has(c.row.original.name)} />,
-      },
-    ],
-    [actions, busy],
-  );
-  const table = useReactTable({
-    data: entries,
-    columns,
-    state: { sorting },
-    onSortingChange: setSorting,
-    getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
-    getRowId: (e) => `${e.location}:${e.name}`,
-  });
-  const rows = table.getRowModel().rows;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-  });
-
+  const columns = useMemo(() => backupColumns(actions, busy), [actions, busy]);
   return (
-    <Box style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 4, overflowX: 'auto' }}>
-      <Box style={{ minWidth: 1000 }}>
-        {table.getHeaderGroups().map((group) => (
-          <Box
-            key={group.id}
-            style={{
-              display: 'grid',
-              gridTemplateColumns: GRID,
-              gap: 6,
-              padding: '6px 8px',
-              borderBottom: '1px solid var(--mantine-color-default-border)',
-            }}
-          >
-            {group.headers.map((h) => {
-              const sorted = h.column.getIsSorted();
-              return h.column.getCanSort() ? (
-                <UnstyledButton
-                  key={h.id}
-                  onClick={h.column.getToggleSortingHandler()}
-                  fw={600}
-                  fz="sm"
-                  data-testid={`backups-sort-${h.id}`}
-                >
-                  <Group gap={4} wrap="nowrap">
-                    {flexRender(h.column.columnDef.header, h.getContext())}
-                    {sorted === 'asc' && <ArrowUp size={12} />}
-                    {sorted === 'desc' && <ArrowDown size={12} />}
-                  </Group>
-                </UnstyledButton>
-              ) : (
-                <span key={h.id} />
-              );
-            })}
-          </Box>
-        ))}
-        <div
-          ref={scrollRef}
-          style={{ height: Math.min(560, Math.max(ROW_HEIGHT * 3, rows.length * ROW_HEIGHT)), overflowY: 'auto' }}
-          data-testid="backups-table"
-          data-count={rows.length}
-        >
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const row = rows[item.index];
-              if (!row) return null;
-              return (
-                <div
-                  key={row.id}
-                  data-testid="backup-row"
-                  data-name={row.original.name}
-                  style={{
-                    position: 'absolute',
-                    top: 0,
-                    left: 0,
-                    width: '100%',
-                    height: ROW_HEIGHT,
-                    transform: `translateY(${item.start}px)`,
-                    display: 'grid',
-                    gridTemplateColumns: GRID,
-                    gap: 6,
-                    alignItems: 'center',
-                    padding: '0 8px',
-                    borderBottom: '1px solid var(--mantine-color-default-border)',
-                    fontSize: 'var(--mantine-font-size-sm)',
-                  }}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <div key={cell.id} style={{ minWidth: 0, overflow: 'hidden' }}>
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </div>
-                  ))}
-                </div>
-              );
-            })}
-          </div>
-        </div>
-      </Box>
-    </Box>
+    <Stack gap={4}>
+      <Group justify="flex-end">
+        <DensityToggle />
+      </Group>
+      <DataTable
+        name="backups"
+        label="Backups"
+        data={entries}
+        columns={columns}
+        getRowId={(e) => `${e.location}:${e.name}`}
+        initialSorting={[{ id: 'createdAt', desc: true }]}
+        maxHeight={560}
+        rowProps={(e) => ({ 'data-testid': 'backup-row', 'data-name': e.name })}
+      />
+    </Stack>
   );
 }
 
@@ -228,7 +164,13 @@ function RowMenu({ entry, actions, busy }: { entry: BackupEntry; actions: Backup
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
         <Tooltip label="Actions" withArrow>
-          <ActionIcon variant="subtle" aria-label={`Actions for ${entry.name}`} data-testid="backup-actions" loading={busy}>
+          <ActionIcon
+            variant="subtle"
+            size="sm"
+            aria-label={`Actions for ${entry.name}`}
+            data-testid="backup-actions"
+            loading={busy}
+          >
             <MoreHorizontal size={16} />
           </ActionIcon>
         </Tooltip>

@@ -1,4 +1,4 @@
-import { Badge, Stack, Text, Tooltip } from '@mantine/core';
+import { Badge, Group, Text, Tooltip } from '@mantine/core';
 import { CloudDownload, HardDrive, Lock, Server, ShieldAlert, ShieldCheck, ShieldQuestion } from 'lucide-react';
 import type { BackupEntry } from '../../../shared/contract/index';
 import { formatDateTime } from '../../format';
@@ -33,13 +33,13 @@ export function StatusBadge({ status }: { status: BackupEntry['status'] }) {
   );
 }
 
-/** "verified" only after a check passed; a restore test outranks a structure check. The date shows below. */
+/** "verified" only after a check passed; a restore test outranks a structure check. The date shows beside it (one line in a table row). */
 export function VerifiedBadge({ verified }: { verified: BackupEntry['verified'] }) {
   if (!verified) return null;
   const label = verified.ok ? (verified.level === 'restore' ? 'restore-tested' : 'verified') : 'failed';
   return (
     <Tooltip label={`${formatDateTime(verified.at)} — ${verified.message}`} multiline w={320} withArrow>
-      <Stack gap={0} align="flex-start">
+      <Group gap={6} wrap="nowrap">
         <Badge
           variant="light"
           color={verified.ok ? (verified.level === 'restore' ? 'green' : 'teal') : 'red'}
@@ -53,7 +53,7 @@ export function VerifiedBadge({ verified }: { verified: BackupEntry['verified'] 
         <Text fz={10} c="dimmed" data-testid="backup-verified-at">
           {formatDateTime(verified.at).slice(0, 10)}
         </Text>
-      </Stack>
+      </Group>
     </Tooltip>
   );
 }

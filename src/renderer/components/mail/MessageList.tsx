@@ -1,9 +1,8 @@
 import { Box, Button, Checkbox, Group, Text } from '@mantine/core';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { Paperclip } from 'lucide-react';
-import { useRef } from 'react';
 import type { MessageSummary } from '../../../shared/contract/index';
 import { formatDateTime } from '../../format';
+import { ListScaffold } from '../table/ListScaffold';
 
 interface Props {
   messages: MessageSummary[];
@@ -19,78 +18,65 @@ interface Props {
 
 const ROW_HEIGHT = 58;
 
-/** The message list, virtualized (TanStack Virtual) so thousands of captured mails scroll smoothly. */
-export function MessageList({ messages, matching, selectedId, checked, loadingMore, onOpen, onToggle, onLoadMore }: Props) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: messages.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
+function MessageRow({ m, checked, onToggle }: { m: MessageSummary; checked: boolean; onToggle(id: string, on: boolean): void }) {
+  const from = m.From.Name ? `${m.From.Name} <${m.From.Address}>` : m.From.Address;
+  const to = m.To.map((a) => a.Address).join(', ');
+  return (
+    <Group
+      gap="xs"
+      wrap="nowrap"
+      align="flex-start"
+      p="6px 8px"
+      style={{ borderBottom: '1px solid var(--mantine-color-default-border)', height: '100%' }}
+    >
+      <Checkbox
+        size="xs"
+        mt={3}
+        checked={checked}
+        onChange={(e) => onToggle(m.ID, e.currentTarget.checked)}
+        // Ticking a message selects it for a bulk action; it does not open it.
+        onClick={(e) => e.stopPropagation()}
+        aria-label={`Select ${m.Subject}`}
+        data-testid="mail-list-check"
+      />
+      <Box style={{ flex: 1, minWidth: 0 }}>
+        <Group justify="space-between" wrap="nowrap" gap="xs">
+          <Text size="sm" fw={m.Read ? 400 : 700} truncate title={m.Subject} data-testid="mail-list-subject">
+            {m.Subject || '(no subject)'}
+          </Text>
+          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+            {formatDateTime(m.Created)}
+          </Text>
+        </Group>
+        <Group gap={4} wrap="nowrap">
+          {m.Attachments > 0 && <Paperclip size={12} />}
+          <Text size="xs" c="dimmed" truncate title={`${from} → ${to}`}>
+            {from} → {to}
+          </Text>
+        </Group>
+      </Box>
+    </Group>
+  );
+}
 
+/** The message list on the shared virtual list scaffold, so thousands of captured mails scroll smoothly. */
+export function MessageList({ messages, matching, selectedId, checked, loadingMore, onOpen, onToggle, onLoadMore }: Props) {
   return (
     <Box>
-      <div
-        ref={scrollRef}
-        style={{ height: 520, overflowY: 'auto', border: '1px solid var(--mantine-color-default-border)', borderRadius: 4 }}
-        data-testid="mail-list"
-      >
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const m = messages[item.index] as MessageSummary;
-            const selected = m.ID === selectedId;
-            return (
-              <div
-                key={m.ID}
-                data-testid="mail-list-row"
-                data-id={m.ID}
-                data-read={m.Read}
-                style={{
-                  position: 'absolute',
-                  top: 0,
-                  left: 0,
-                  width: '100%',
-                  height: ROW_HEIGHT,
-                  transform: `translateY(${item.start}px)`,
-                  padding: '6px 8px',
-                  cursor: 'pointer',
-                  borderBottom: '1px solid var(--mantine-color-default-border)',
-                  background: selected ? 'var(--mantine-color-blue-light)' : undefined,
-                }}
-              >
-                <Group gap="xs" wrap="nowrap" align="flex-start">
-                  <Checkbox
-                    size="xs"
-                    mt={3}
-                    checked={checked.has(m.ID)}
-                    onChange={(e) => onToggle(m.ID, e.currentTarget.checked)}
-                    aria-label={`Select ${m.Subject}`}
-                    data-testid="mail-list-check"
-                  />
-                  <Box style={{ flex: 1, minWidth: 0 }} onClick={() => onOpen(m.ID)}>
-                    <Group justify="space-between" wrap="nowrap" gap="xs">
-                      <Text size="sm" fw={m.Read ? 400 : 700} truncate data-testid="mail-list-subject">
-                        {m.Subject || '(no subject)'}
-                      </Text>
-                      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-                        {formatDateTime(m.Created)}
-                      </Text>
-                    </Group>
-                    <Group gap={4} wrap="nowrap">
-                      {m.Attachments > 0 && <Paperclip size={12} />}
-                      <Text size="xs" c="dimmed" truncate>
-                        {m.From.Name ? `${m.From.Name} <${m.From.Address}>` : m.From.Address} →{' '}
-                        {m.To.map((a) => a.Address).join(', ')}
-                      </Text>
-                    </Group>
-                  </Box>
-                </Group>
-              </div>
-            );
-          })}
-        </div>
-      </div>
+      <Box style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 4 }}>
+        <ListScaffold
+          label="Messages"
+          items={messages}
+          getKey={(m) => m.ID}
+          rowHeight={ROW_HEIGHT}
+          height={520}
+          selectedKey={selectedId}
+          onOpen={(m) => onOpen(m.ID)}
+          testId="mail-list"
+          rowProps={(m) => ({ 'data-testid': 'mail-list-row', 'data-id': m.ID, 'data-read': m.Read })}
+          renderRow={(m) => <MessageRow m={m} checked={checked.has(m.ID)} onToggle={onToggle} />}
+        />
+      </Box>
       <Group justify="space-between" mt={4}>
         <Text size="xs" c="dimmed" data-testid="mail-list-count">
           {messages.length} of {matching} shown

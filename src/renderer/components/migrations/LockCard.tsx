@@ -43,9 +43,14 @@ export function LockCard({
   return (
     <Card withBorder data-testid="lock-card" data-held={shown.held}>
       <Group justify="space-between" wrap="nowrap">
-        <Group gap="xs" wrap="nowrap">
-          {shown.held ? <Lock size={16} color="var(--mantine-color-blue-6)" /> : <LockOpen size={16} />}
-          <Text size="sm" data-testid="lock-text">
+        {/* The holder's description wraps; the button never shrinks (it read "Checl" beside a long holder). */}
+        <Group gap="xs" wrap="nowrap" style={{ flex: 1, minWidth: 0 }}>
+          {shown.held ? (
+            <Lock size={16} color="var(--mantine-color-blue-6)" style={{ flexShrink: 0 }} />
+          ) : (
+            <LockOpen size={16} style={{ flexShrink: 0 }} />
+          )}
+          <Text size="sm" data-testid="lock-text" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
             {shown.held && h
               ? `Migration lock held by connection ${h.connectionId}${h.user ? ` (${h.user}@${h.host})` : ''}${h.timeSeconds !== null ? `, ${h.timeSeconds} s in state` : ''}${shown.holderRun ? ` — ${shown.holderRun.tool} by ${shown.holderRun.appliedBy} on ${shown.holderRun.clientHost}, applying ${shown.holderRun.filename}` : ''}`
               : `Migration lock ${shown.name} is free`}
@@ -57,6 +62,7 @@ export function LockCard({
           leftSection={<RefreshCw size={14} />}
           loading={busy}
           onClick={refresh}
+          style={{ flexShrink: 0 }}
           data-testid="lock-refresh"
         >
           Check
