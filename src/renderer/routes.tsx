@@ -1,6 +1,7 @@
 import type { LucideIcon } from 'lucide-react';
-import { Archive, ArchiveRestore, Cable, DatabaseZap, LayoutDashboard, ListChecks, Mail, ScrollText } from 'lucide-react';
+import { Archive, ArchiveRestore, Cable, DatabaseZap, Info, LayoutDashboard, ListChecks, Mail, ScrollText } from 'lucide-react';
 import type { ComponentType } from 'react';
+import { AboutPage } from './pages/AboutPage';
 import { AuditPage } from './pages/AuditPage';
 import { BackupsPage } from './pages/BackupsPage';
 import { ConnectionsPage } from './pages/ConnectionsPage';
@@ -32,4 +33,6 @@ export const routes: PageRoute[] = [
   { path: 'mail', label: 'Mail', icon: Mail, component: MailPage },
   { path: 'connections', label: 'Connections', icon: Cable, component: ConnectionsPage },
   { path: 'audit', label: 'Audit log', icon: ScrollText, component: AuditPage },
+  // Not in the fixed order of shell/navigation.ts: extra pages follow it, so About closes the list.
+  { path: 'about', label: 'About', icon: Info, component: AboutPage },
 ];

@@ -102,6 +102,13 @@ describe('Overview readiness (browser mode, real MariaDB)', () => {
       expect(await rowStatus(id)).toBe('ok');
     expect(await rowStatus('tunnel')).toBe('skipped');
     expect(await page.locator('[data-testid^="readiness-fix-"]').count()).toBe(0);
+    // Nothing to do: no "what to do first"; the readiness table comes first on the page, internals live on About.
+    expect(await page.getByTestId('readiness-first').count()).toBe(0);
+    expect(await page.getByTestId('page-overview').textContent()).not.toMatch(/This console|Event-loop|warning\(s\)|Fix on/);
+    const [tableTop, profileTop] = await Promise.all(
+      ['readiness-panel', 'overview-profile'].map(async (id) => (await page.getByTestId(id).boundingBox())?.y ?? -1),
+    );
+    expect(tableTop).toBeLessThan(profileTop ?? 0);
     expect(await row('database').locator('svg[aria-label="ok"]').count()).toBe(1);
     await settledScreenshot('overview-ready');
   });
@@ -121,7 +128,15 @@ describe('Overview readiness (browser mode, real MariaDB)', () => {
     expect(await row('backups.age').locator('svg[aria-label="warning"]').count()).toBe(1);
     expect(await rowStatus('mailpit')).toBe('warn');
     expect(await rowStatus('smtp')).toBe('skipped');
+    // What to do first: the failing check (not a warning), with the page that fixes it.
+    const first = page.getByTestId('readiness-first');
+    expect(await first.getAttribute('data-check')).toBe('migrations.pending');
+    expect(await first.textContent()).toContain('Then 2 more items');
+    expect(await page.getByTestId('readiness-checked-at').textContent()).toMatch(/\b2 warnings\b/);
     await settledScreenshot('overview-not-ready');
+    await first.getByTestId('readiness-first-fix').click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/migrations');
+    await page.getByTestId('nav-overview').click();
 
     await page.getByTestId('readiness-fix-migrations.pending').click();
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/migrations');

@@ -3,7 +3,7 @@ import { dispatch } from '../../src/main/core/dispatch';
 import type { Profile } from '../../src/shared/contract/index';
 import { type BrowserMode, saveScreenshot, startBrowserMode } from '../fixtures/browserMode';
 
-const NAV = ['overview', 'migrations', 'backups', 'mail', 'connections', 'jobs'];
+const NAV = ['overview', 'about', 'migrations', 'backups', 'mail', 'connections', 'jobs'];
 
 let bm: BrowserMode;
 
@@ -47,13 +47,21 @@ afterAll(async () => {
 describe('console shell in Chromium (browser mode)', () => {
   it('loads without console errors or CSP violations, removes the token from the address bar, shows the first-run state', async () => {
     const { page } = bm;
-    await page.getByTestId('overview-system').waitFor();
-    expect(await page.getByTestId('overview-system-door').textContent()).toBe('browser');
+    await page.getByTestId('empty-no-profiles').waitFor();
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/');
     expect(await page.getByTestId('empty-no-profiles').textContent()).toContain(
       'Create a connection profile or start a local sandbox',
     );
+    // The console's internals are on About, not on the Overview; the keyring problem is one line with a link.
+    expect(await page.getByTestId('page-overview').textContent()).not.toMatch(/This console|Event-loop|Node|demo job/i);
+    await page.getByTestId('overview-keyring-notice').waitFor();
     await bm.screenshot('overview-first-run');
+    await page.getByTestId('overview-keyring-fix').click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/about');
+    await page.getByTestId('about-system').waitFor();
+    expect(await page.getByTestId('about-system-door').textContent()).toBe('browser');
+    expect(await page.getByTestId('about-system-event-loop-delay').textContent()).toMatch(/p99 [\d.]+ ms/);
+    expect(await page.getByTestId('about-secret-warning').textContent()).toContain('How to fix');
     expect(bm.consoleErrors).toEqual([]);
   });
 
@@ -76,8 +84,8 @@ describe('console shell in Chromium (browser mode)', () => {
 
   it('shows a demo job live in the jobs drawer and cancels it', async () => {
     const { page } = bm;
-    await page.getByTestId('nav-overview').click();
-    await page.getByTestId('overview-run-demo').click();
+    await page.getByTestId('nav-about').click();
+    await page.getByTestId('about-run-demo').click();
     const drawer = page.getByTestId('jobs-drawer');
     await drawer.getByText('Demo job (40 steps)').waitFor();
     const card = drawer.locator('[data-testid^="job-"][data-state]').first();
@@ -158,6 +166,16 @@ describe('console shell in Chromium (browser mode)', () => {
     expect(sg).toBeGreaterThan(80);
     expect(sg).toBeLessThan(160);
     expect(sb).toBeLessThan(60);
+
+    // Picking the current profile again keeps it: the banner stays and no page falls back to "Choose a profile".
+    await chooseProfile('SysNDD staging');
+    expect(await page.getByTestId('profile-switcher').inputValue()).toBe('SysNDD staging');
+    expect(await banner.getAttribute('data-environment')).toBe('staging');
+    await page.getByTestId('nav-migrations').click();
+    await page.getByTestId('page-migrations').waitFor();
+    expect(await page.getByTestId('page-migrations').textContent()).not.toContain('Choose a profile');
+    await page.getByTestId('nav-overview').click();
+    expect(await page.getByTestId('overview-profile').textContent()).toContain('SysNDD staging');
 
     // The choice is remembered across a reload.
     await chooseProfile('SysNDD live');

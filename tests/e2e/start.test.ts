@@ -76,9 +76,10 @@ describe('npm start (browser mode)', () => {
 
     browser = await launchChromium();
     const { page, consoleErrors } = await openConsole(browser, url);
-    await page.getByTestId('overview-system').waitFor();
-    expect(await page.getByTestId('overview-system-door').textContent()).toBe('browser');
-    expect(await page.getByTestId('overview-system-app-data-folder').textContent()).toBe(home);
+    await page.getByTestId('nav-about').click();
+    await page.getByTestId('about-system').waitFor();
+    expect(await page.getByTestId('about-system-door').textContent()).toBe('browser');
+    expect(await page.getByTestId('about-system-app-data-folder').textContent()).toBe(home);
     await saveScreenshot(page, 'npm-start-browser-mode');
     expect(consoleErrors).toEqual([]);
 

@@ -1,9 +1,6 @@
-import { Alert, Badge, Button, Card, Code, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { CircleAlert, Play, RefreshCw } from 'lucide-react';
-import { useState } from 'react';
-import type { Profile, SystemInfo } from '../../shared/contract/index';
-import { call, errorMessage } from '../api';
+import { Anchor, Badge, Card, Code, Group, Stack, Text, Title } from '@mantine/core';
+import { KeyRound } from 'lucide-react';
+import type { Profile } from '../../shared/contract/index';
 import { PendingMigrationsBadge } from '../components/migrations/PendingMigrationsBadge';
 import { ReadinessPanel } from '../components/overview/ReadinessPanel';
 import { NoProfilesState, useShowFirstRun } from '../components/RequireProfile';
@@ -12,47 +9,18 @@ import { describeTarget } from '../shell/EnvironmentBanner';
 import { useAppStore, useCurrentProfile } from '../state/appStore';
 import { ENVIRONMENT_STYLE } from '../theme';
 
-function SystemCard({ info, reload }: { info: SystemInfo; reload(): void }) {
-  const rows: Array<[string, string]> = [
-    ['Version', info.appVersion],
-    ['Door', info.door],
-    ['App-data folder', info.home],
-    ['Secret store', `${info.secretBackend.name}${info.secretBackend.persistent ? '' : ' (not saved between runs)'}`],
-    ['Node', info.node],
-    ['Platform', info.platform],
-    [
-      'Event-loop delay',
-      `p50 ${info.eventLoop.p50.toFixed(1)} ms · p99 ${info.eventLoop.p99.toFixed(1)} ms · max ${info.eventLoop.max.toFixed(1)} ms`,
-    ],
-  ];
+/** Without an OS keyring saved passwords die with the process: one line here, the details on About. */
+function KeyringNotice() {
+  const backend = useCall('system.info', {}).data?.secretBackend;
+  if (!backend || backend.persistent) return null;
   return (
-    <Card withBorder data-testid="overview-system">
-      <Group justify="space-between" mb="xs">
-        <Text fw={600}>This console</Text>
-        <Button size="compact-sm" variant="subtle" leftSection={<RefreshCw size={14} />} onClick={reload}>
-          Refresh
-        </Button>
-      </Group>
-      <Table withRowBorders={false} verticalSpacing={4}>
-        <Table.Tbody>
-          {rows.map(([label, value]) => (
-            <Table.Tr key={label}>
-              <Table.Td c="dimmed" w={150}>
-                {label}
-              </Table.Td>
-              <Table.Td data-testid={`overview-system-${label.toLowerCase().replace(/[^a-z]+/g, '-')}`}>
-                {label === 'App-data folder' ? <Code>{value}</Code> : value}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      {info.secretBackend.warning && (
-        <Alert mt="sm" color="yellow" icon={<CircleAlert size={16} />} data-testid="overview-secret-warning">
-          {info.secretBackend.warning}
-        </Alert>
-      )}
-    </Card>
+    <Group gap="xs" wrap="nowrap" data-testid="overview-keyring-notice">
+      <KeyRound size={16} color="var(--mantine-color-yellow-8)" aria-hidden />
+      <Text size="sm">Saved passwords are kept only until the console closes (no OS keyring).</Text>
+      <Anchor href="#/about" size="sm" data-testid="overview-keyring-fix">
+        How to fix
+      </Anchor>
+    </Group>
   );
 }
 
@@ -96,67 +64,21 @@ function ProfileCard({ profile }: { profile: Profile | null }) {
   );
 }
 
-function DemoJobCard() {
-  const [starting, setStarting] = useState(false);
-  const openDrawer = useAppStore((s) => s.setJobsDrawerOpen);
-  const upsertJob = useAppStore((s) => s.upsertJob);
-  async function runDemo() {
-    setStarting(true);
-    try {
-      upsertJob(await call('jobs.demo', { steps: 40, stepMs: 150 }));
-      openDrawer(true);
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not start the demo job', message: errorMessage(err) });
-    } finally {
-      setStarting(false);
-    }
-  }
-  return (
-    <Card withBorder>
-      <Text fw={600} mb="xs">
-        Jobs
-      </Text>
-      <Text size="sm" c="dimmed" mb="sm">
-        Long operations (backups, restores, migrations, mail round trips) run as jobs with live progress, an ETA and a cancel
-        button. A harmless demo job shows how that looks.
-      </Text>
-      <Button leftSection={<Play size={16} />} loading={starting} onClick={runDemo} data-testid="overview-run-demo">
-        Run a demo job
-      </Button>
-    </Card>
-  );
-}
-
+/**
+ * The database's state at a glance: the readiness table with what to do first, then the profile. The
+ * console's own internals (door, Node, event loop, demo job) live on the About page.
+ */
 export function OverviewPage() {
-  const system = useCall('system.info', {});
   const profile = useCurrentProfile();
   const loaded = useAppStore((s) => s.profilesLoaded);
   const firstRun = useShowFirstRun();
   return (
     <Stack gap="md">
       <Title order={2}>Overview</Title>
+      <KeyringNotice />
       {loaded && firstRun && <NoProfilesState />}
       {profile && !firstRun && <ReadinessPanel key={profile.id} profile={profile} />}
-      <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        {system.data ? (
-          <SystemCard info={system.data} reload={system.reload} />
-        ) : system.error ? (
-          <Alert
-            color="red"
-            icon={<CircleAlert size={16} />}
-            title="Could not reach the back end"
-            data-testid="overview-system-error"
-          >
-            {errorMessage(system.error)}
-          </Alert>
-        ) : (
-          <Loader />
-        )}
-        <Stack gap="md">
-          <ProfileCard profile={profile} />
-          <DemoJobCard />
-        </Stack>
-      </SimpleGrid>
+      <ProfileCard profile={profile} />
     </Stack>
   );
 }

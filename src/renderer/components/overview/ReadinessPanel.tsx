@@ -74,6 +74,49 @@ function Verdict({ report }: { report: ReadinessReport }) {
   );
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The one thing to do first: the first failing check (a failure blocks readiness), else the first warning,
+ * with the page that fixes it. Nothing when every check passed.
+ */
+function WhatToDoFirst({ report }: { report: ReadinessReport }) {
+  const first = report.checks.find((c) => c.status === 'fail') ?? report.checks.find((c) => c.status === 'warn');
+  if (!first) return null;
+  const more = report.counts.fail + report.counts.warn - 1;
+  return (
+    <Alert
+      mb="sm"
+      color={first.status === 'fail' ? 'red' : 'yellow'}
+      icon={<StatusIcon status={first.status} />}
+      title="What to do first"
+      data-testid="readiness-first"
+      data-check={first.id}
+    >
+      <Group gap="xs" wrap="wrap">
+        <Text size="sm">
+          <b>{first.label}:</b> {first.summary}
+        </Text>
+        {first.fixPage && (
+          <Anchor href={`#/${first.fixPage}`} size="sm" data-testid="readiness-first-fix">
+            <Group gap={4} wrap="nowrap">
+              Open {FIX_LABEL[first.fixPage]}
+              <ArrowRight size={14} />
+            </Group>
+          </Anchor>
+        )}
+      </Group>
+      {more > 0 && (
+        <Text size="xs" c="dimmed" mt={4}>
+          Then {more} more {more === 1 ? 'item' : 'items'} in the table below.
+        </Text>
+      )}
+    </Alert>
+  );
+}
+
 function CheckRow({ check }: { check: ReadinessCheck }) {
   return (
     <Table.Tr data-testid={`readiness-row-${check.id}`} data-status={check.status}>
@@ -145,7 +188,7 @@ export function ReadinessPanel({ profile }: { profile: Profile }) {
           {loading && <Loader size="xs" data-testid="readiness-loading" />}
           {current && (
             <Text size="xs" c="dimmed" data-testid="readiness-checked-at" data-checked-at={current.checkedAt}>
-              {current.counts.ok} ok · {current.counts.warn} warning(s) · {current.counts.fail} failing · checked{' '}
+              {current.counts.ok} ok · {plural(current.counts.warn, 'warning')} · {current.counts.fail} failing · checked{' '}
               {formatDateTime(current.checkedAt)} in {Math.round(current.durationMs)} ms
             </Text>
           )}
@@ -197,6 +240,7 @@ export function ReadinessPanel({ profile }: { profile: Profile }) {
           {errorMessage(error)}
         </Alert>
       )}
+      {current && <WhatToDoFirst report={current} />}
       {current ? (
         <Table verticalSpacing={4} layout="fixed" data-testid="readiness-table">
           <Table.Thead>
@@ -207,7 +251,7 @@ export function ReadinessPanel({ profile }: { profile: Profile }) {
               <Table.Th w={70} ta="right">
                 Took
               </Table.Th>
-              <Table.Th w={120}>Fix on</Table.Th>
+              <Table.Th w={130}>Where to fix</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
