@@ -84,6 +84,11 @@ describe('Mail page (browser mode, Chromium)', () => {
     await page.getByTestId('mail-test-to').fill('admin@sysndd.test');
     await page.getByTestId('mail-send-test').click();
     await page.getByTestId('mail-send-result').waitFor();
+    // The header's count follows mail as it arrives, whichever tab is open (it said "0 stored" after two mails).
+    const header = page.getByTestId('mail-capture-url');
+    await expect.poll(() => header.textContent(), { timeout: 10_000 }).toContain('· 1 stored');
+    await sendToCapture({ subject: 'Counted', text: 'the second mail' });
+    await expect.poll(() => header.textContent(), { timeout: 10_000 }).toContain('· 2 stored');
 
     await page.getByTestId('mail-tab-mailbox').click();
     await page.getByTestId('mail-viewer').waitFor();
@@ -255,11 +260,21 @@ describe('Mail page (browser mode, Chromium)', () => {
     await expect.poll(() => page.getByTestId('mail-viewer').getAttribute('data-source')).toBe(`url:http://127.0.0.1:${deadPort}`);
     await expect.poll(() => page.getByTestId('mail-live').getAttribute('data-state'), { timeout: 10_000 }).toBe('failed');
     expect(await page.getByTestId('mail-live').textContent()).toBe('not live');
+    // The unreachable source shows its error and none of the capture's messages.
+    await page.getByTestId('mail-viewer-error').waitFor();
+    expect(await page.getByTestId('mail-viewer-error').textContent()).toMatch(/MAILPIT_UNREACHABLE|reach/i);
+    expect(await page.getByTestId('mail-list-row').count()).toBe(0);
+    expect(await page.getByTestId('mail-totals').textContent()).toBe('not readable');
     await page.waitForTimeout(1_000); // retries keep failing; it never flips to live
     expect(await page.getByTestId('mail-live').textContent()).toBe('not live');
     await bm.screenshot('mail-viewer-not-live');
 
     await page.getByTestId('mail-source-choice').getByText('Built-in capture').click();
     await expect.poll(() => page.getByTestId('mail-live').textContent(), { timeout: 10_000 }).toBe('live');
+    await expect.poll(() => page.getByTestId('mail-list-row').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('mail-viewer-error').count()).toBe(0);
+    expect(bm.consoleErrors.filter((e) => !/Content Security Policy|sandboxed|Blocked|Failed to load resource/i.test(e))).toEqual(
+      [],
+    );
   });
 });

@@ -30,6 +30,36 @@ function captureTarget(status: CaptureStatus | undefined): SmtpTargetChoice | nu
 }
 
 /**
+ * Keeps the capture's "stored" count current. The main process reports new, deleted and emptied mail only
+ * for a watched source, so the page watches the capture itself while it runs (not only when the Mailbox tab
+ * is open), and reloads the status on `mail.captured` / `mail.changed` for it.
+ */
+function useCaptureCountLive(status: CaptureStatus | undefined, onStatus: (s: CaptureStatus) => void): void {
+  const url = status?.running ? status.url : null;
+  useEffect(() => {
+    if (!url) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const reload = () =>
+      call('mail.capture.status', {})
+        .then(onStatus)
+        .catch(() => {});
+    const off = api.subscribe((event) => {
+      if ((event.type === 'mail.captured' || event.type === 'mail.changed') && event.source === 'capture') {
+        clearTimeout(timer);
+        timer = setTimeout(reload, 100);
+      }
+    });
+    call('mail.messages.watch', { source: { kind: 'capture' } })
+      .then(reload)
+      .catch(() => {});
+    return () => {
+      clearTimeout(timer);
+      off();
+    };
+  }, [url, onStatus]);
+}
+
+/**
  * Mail: check a profile's SMTP server (staged diagnosis, real test mail, round trip), preview and send
  * SysNDD's user mails, and read what was captured in the profile's Mailpit or the built-in capture.
  */
@@ -39,18 +69,7 @@ export function MailPage() {
   const [capture, setCapture] = useState<CaptureStatus | undefined>(undefined);
   const status = capture ?? statusCall.data;
 
-  // Keep the capture's "stored" count current as mail arrives.
-  useEffect(
-    () =>
-      api.subscribe((event) => {
-        if (event.type === 'mail.captured' && event.source === 'capture') {
-          call('mail.capture.status', {})
-            .then(setCapture)
-            .catch(() => {});
-        }
-      }),
-    [],
-  );
+  useCaptureCountLive(status, setCapture);
   const [smtpKind, setSmtpKind] = useState<SmtpKind>('profile');
   const [sourceKind, setSourceKind] = useState<SourceKind>('capture');
   const [urlInput, setUrlInput] = useState('http://127.0.0.1:8025');

@@ -23,6 +23,8 @@ interface ListState {
   unread: number;
 }
 
+const EMPTY_LIST: ListState = { messages: [], matching: 0, total: 0, unread: 0 };
+
 /**
  * The Mailpit / capture viewer: search, a virtualized list with paging, the message view, delete and
  * read/unread for the selection, and live updates (the main process watches the source's websocket and
@@ -32,7 +34,7 @@ export function MailViewer({ source, label }: { source: MailSource; label: strin
   const key = mailSourceKey(source);
   const [query, setQuery] = useState('');
   const [applied, setApplied] = useState('');
-  const [list, setList] = useState<ListState>({ messages: [], matching: 0, total: 0, unread: 0 });
+  const [list, setList] = useState<ListState>(EMPTY_LIST);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -41,8 +43,11 @@ export function MailViewer({ source, label }: { source: MailSource; label: strin
   // The websocket's real state as the main process reports it (mail.watch), not whether the watch call returned.
   const [watch, setWatch] = useState<{ state: MailWatchState; detail: string | null }>({ state: 'connecting', detail: null });
   const shown = useRef(PAGE);
+  // Answers for an older source or search are dropped, so a slow answer never lands under a newer choice.
+  const ticket = useRef(0);
 
   const load = useCallback(async () => {
+    const mine = ++ticket.current;
     setLoading(true);
     try {
       const r = await call('mail.messages.list', {
@@ -51,12 +56,17 @@ export function MailViewer({ source, label }: { source: MailSource; label: strin
         start: 0,
         limit: Math.max(PAGE, shown.current),
       });
+      if (mine !== ticket.current) return;
       setList({ messages: r.messages, matching: r.messages_count, total: r.total, unread: r.unread });
       setError(null);
     } catch (err) {
+      if (mine !== ticket.current) return;
+      // A source that cannot be read shows its error and nothing else: never the messages of another source.
+      setList(EMPTY_LIST);
+      setSelectedId(null);
       setError(errorMessage(err));
     } finally {
-      setLoading(false);
+      if (mine === ticket.current) setLoading(false);
     }
   }, [source, applied]);
 
@@ -66,6 +76,8 @@ export function MailViewer({ source, label }: { source: MailSource; label: strin
     shown.current = PAGE;
     setSelectedId(null);
     setChecked(new Set());
+    setList(EMPTY_LIST);
+    setError(null);
     void load();
   }, [load]);
   useEffect(() => {
@@ -160,7 +172,7 @@ export function MailViewer({ source, label }: { source: MailSource; label: strin
             </Tooltip>
           </Group>
           <Text size="sm" c="dimmed" data-testid="mail-totals">
-            {list.total} messages · {list.unread} unread
+            {error ? 'not readable' : `${list.total} messages · ${list.unread} unread`}
           </Text>
         </Group>
         <Group gap="xs" align="flex-end">
