@@ -71,6 +71,14 @@ describe('Migrations page (browser mode, real MariaDB)', () => {
       .getByTestId('statement-behaviour')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-behaviour')));
     expect(flags).toEqual(['implicit-commit', 'transactional', 'transactional', 'transactional', 'implicit-commit']);
+    // A quiet fact on each DDL statement (outline, grey), not a red badge; the totals above say how many.
+    const ddl = page.getByTestId('dry-run-file-001_create_gene.sql').getByTestId('statement-behaviour').first();
+    expect(await ddl.textContent()).toBe('commits at once');
+    expect(await ddl.getAttribute('data-variant')).toBe('outline');
+    // Zero-count cards collapse into one quiet line; the cards that matter stay.
+    expect(await page.getByTestId('count-pending').getAttribute('data-count')).toBe('2');
+    expect(await page.getByTestId('count-failed').count()).toBe(0);
+    expect(await page.getByTestId('migration-counts-zero').textContent()).toContain('failed');
     await bm.screenshot('migrations-dry-run');
   });
 
@@ -118,6 +126,15 @@ describe('Migrations page (browser mode, real MariaDB)', () => {
       })
       .toBe('failed');
     await expect.poll(() => page.getByTestId('migration-row-003_add_note.sql').getAttribute('data-state')).toBe('failed');
+    // The failure card speaks words and offers the button; the CLI line only under "Copy as command".
+    const failure = page.getByTestId('migration-failure');
+    expect(await page.getByTestId('migration-failure-text').textContent()).not.toContain('sysndd-admin');
+    expect(await failure.textContent()).not.toContain('--confirm');
+    expect(await page.getByTestId('migration-failure-resume').textContent()).toBe('Resume from statement 2');
+    await page.getByTestId('migration-failure-command-toggle').click();
+    expect(await page.getByTestId('migration-failure-command').textContent()).toBe(
+      'sysndd-admin migrate repair resume 003_add_note.sql --from 2 --confirm',
+    );
     await page.getByTestId('migration-row-003_add_note.sql').click();
     const summary = page.getByTestId('attempt-summary');
     await summary.waitFor();
@@ -127,7 +144,14 @@ describe('Migrations page (browser mode, real MariaDB)', () => {
     await expect.poll(() => journal.allTextContents()).toEqual(['committed', 'failed']);
     await bm.screenshot('migrations-failed');
 
+    expect(await page.getByTestId('file-viewer').getByTestId('statement-error').count()).toBe(1);
     fs.writeFileSync(path.join(dir, '003_add_note.sql'), broken.replace('(missing_column)', '(note)'));
+    // The edited statement is not shown under the old error as if it had failed.
+    await page.getByTestId('migrations-refresh').click();
+    await expect
+      .poll(() => page.getByTestId('file-viewer').getByTestId('statement-error-stale').count(), { timeout: 10_000 })
+      .toBe(1);
+    expect(await page.getByTestId('file-viewer').getByTestId('statement-error').count()).toBe(0);
     expect(await page.getByTestId('resume-from').inputValue()).toBe('2');
     await page.getByTestId('repair-resume').click();
     const message = page.getByTestId('confirm-message');
@@ -199,6 +223,14 @@ describe('Migrations page (browser mode, real MariaDB)', () => {
     const backup = details?.result?.preMigrationBackup ?? '(none)';
     expect(fs.existsSync(backup)).toBe(true);
     expect(bm.app.audit.list().length).toBe(auditBefore + 1);
+
+    // A gap in the numbering is allowed: a quiet note, not a yellow warning.
+    fs.writeFileSync(path.join(dir, '007_after_gap.sql'), 'SELECT 1;\n');
+    await page.getByTestId('migrations-refresh').click();
+    const gap = page.getByTestId('problem-GAP');
+    await gap.waitFor({ timeout: 10_000 });
+    expect(await gap.getAttribute('data-quiet')).toBe('true');
+    expect(await page.locator('.mantine-Alert-root[data-testid="problem-GAP"]').count()).toBe(0);
     expect(bm.consoleErrors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Group, Loader, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
-import { CircleAlert, Play, RefreshCw, TriangleAlert } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { CircleAlert, Info, Play, RefreshCw, TriangleAlert } from 'lucide-react';
+import { useCallback, useEffect, useState } from 'react';
 import type { JobSnapshot, MigrationStatus, Profile } from '../../shared/contract/index';
 import { errorMessage } from '../api';
 import { useConfirmedAction } from '../components/ConfirmAction';
@@ -9,12 +9,21 @@ import { DryRunView } from '../components/migrations/DryRunView';
 import { FileViewer } from '../components/migrations/FileViewer';
 import { HistoryList } from '../components/migrations/HistoryList';
 import { LockCard } from '../components/migrations/LockCard';
+import { MigrationFailureCard } from '../components/migrations/MigrationFailureCard';
 import { MigrationFilesList } from '../components/migrations/MigrationFilesList';
 import { BulkRepairActions } from '../components/migrations/RepairActions';
+import { useReloadOn } from '../components/migrations/useReloadOn';
 import { RequireProfile } from '../components/RequireProfile';
 import { useCall } from '../hooks/useCall';
-import { isLive, useAppStore } from '../state/appStore';
+import { isLive, useAppStore, useFinishedJobCount } from '../state/appStore';
 
+/** Jobs that change what this page shows: migrate runs and repairs, and restores (which rewind migrations). */
+const MIGRATION_JOB_KINDS = ['migrate', 'restore', 'restore.rollback'] as const;
+
+/**
+ * One card per state that has files; states with none collapse into one quiet line, so the eye lands on
+ * what needs attention (applied always shows: it is the baseline).
+ */
 function Counts({ s }: { s: MigrationStatus }) {
   const items: Array<[string, number, string]> = [
     ['applied', s.counts.applied, 'green'],
@@ -24,10 +33,12 @@ function Counts({ s }: { s: MigrationStatus }) {
     ['no checksum', s.counts.noChecksum, 'teal'],
     ['missing files', s.counts.missing, 'grape'],
   ];
+  const shown = items.filter(([label, n]) => n > 0 || label === 'applied');
+  const zero = items.filter(([label, n]) => n === 0 && label !== 'applied').map(([label]) => label);
   return (
-    <SimpleGrid cols={{ base: 3, md: 6 }} data-testid="migration-counts">
-      {items.map(([label, n, color]) => (
-        <Card key={label} withBorder padding="xs" data-testid={`count-${label.replace(' ', '-')}`} data-count={n}>
+    <Group gap="sm" align="stretch" data-testid="migration-counts">
+      {shown.map(([label, n, color]) => (
+        <Card key={label} withBorder padding="xs" miw={110} data-testid={`count-${label.replace(' ', '-')}`} data-count={n}>
           <Text size="xl" fw={700} c={n > 0 && label !== 'applied' ? color : undefined}>
             {n}
           </Text>
@@ -36,7 +47,30 @@ function Counts({ s }: { s: MigrationStatus }) {
           </Text>
         </Card>
       ))}
-    </SimpleGrid>
+      {zero.length > 0 && (
+        <Text size="xs" c="dimmed" style={{ alignSelf: 'center' }} data-testid="migration-counts-zero">
+          None {zero.join(', ')}
+        </Text>
+      )}
+    </Group>
+  );
+}
+
+/** A gap in the numbering is allowed (SysNDD has gaps too): a quiet note, not a warning. */
+function ProblemNote({ p }: { p: MigrationStatus['problems'][number] }) {
+  if (p.code === 'GAP')
+    return (
+      <Group gap={6} wrap="nowrap" data-testid={`problem-${p.code}`} data-quiet="true">
+        <Info size={14} color="var(--mantine-color-dimmed)" aria-hidden />
+        <Text size="xs" c="dimmed">
+          {p.message}
+        </Text>
+      </Group>
+    );
+  return (
+    <Alert color={p.severity === 'error' ? 'red' : 'yellow'} data-testid={`problem-${p.code}`}>
+      {p.message}
+    </Alert>
   );
 }
 
@@ -51,7 +85,14 @@ function MigrationsView({ profile }: { profile: Profile }) {
   const running = job ? isLive(job) : false;
   const reloadStatus = status.reload;
   const confirmed = useConfirmedAction();
+  const refreshAll = useCallback(() => {
+    reloadStatus();
+    setRefreshKey((k) => k + 1);
+  }, [reloadStatus]);
 
+  // A migrate run or a restore of this profile ended elsewhere (CLI, another window): reload too.
+  const finishedElsewhere = useFinishedJobCount(profile.id, MIGRATION_JOB_KINDS);
+  useReloadOn(finishedElsewhere, refreshAll);
   // When the run (or resume) ends, everything on the page may have changed.
   useEffect(() => {
     if (job?.finishedAt) {
@@ -143,7 +184,11 @@ function MigrationsView({ profile }: { profile: Profile }) {
       )}
       {job && (
         <Card withBorder data-testid="migration-job">
-          <JobProgress job={job} />
+          {(job.state === 'failed' || job.state === 'cancelled') && job.error ? (
+            <MigrationFailureCard job={job} profile={profile} onJob={track} />
+          ) : (
+            <JobProgress job={job} />
+          )}
         </Card>
       )}
       {!s ? (
@@ -153,13 +198,7 @@ function MigrationsView({ profile }: { profile: Profile }) {
           <Counts s={s} />
           <LockCard key={s.lock.checkedAt} profileId={profile.id} initial={s.lock} live={running} />
           {s.problems.map((p) => (
-            <Alert
-              key={`${p.code}:${p.filename}:${p.message}`}
-              color={p.severity === 'error' ? 'red' : 'yellow'}
-              data-testid={`problem-${p.code}`}
-            >
-              {p.message}
-            </Alert>
+            <ProblemNote key={`${p.code}:${p.filename}:${p.message}`} p={p} />
           ))}
           <Tabs defaultValue="files">
             <Tabs.List>

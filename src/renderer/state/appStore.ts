@@ -94,6 +94,17 @@ export function useCurrentProfile(): Profile | null {
   return useAppStore((s) => s.profiles.find((p) => p.id === s.currentProfileId) ?? null);
 }
 
+/**
+ * How many jobs of these kinds for this profile have finished this session: a reload trigger for views whose
+ * data such a job changes (a migrate run from the CLI or another window reaches us as `job.updated`).
+ */
+export function useFinishedJobCount(profileId: string, kinds: readonly string[]): number {
+  return useAppStore(
+    (s) =>
+      Object.values(s.jobs).filter((j) => j.profileId === profileId && j.finishedAt !== null && kinds.includes(j.kind)).length,
+  );
+}
+
 /** Tracked jobs, running ones first, then newest first. */
 export function sortJobs(jobs: Record<string, JobSnapshot>): JobSnapshot[] {
   return Object.values(jobs).sort((a, b) => Number(isLive(b)) - Number(isLive(a)) || b.createdAt.localeCompare(a.createdAt));

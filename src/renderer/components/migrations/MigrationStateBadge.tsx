@@ -26,16 +26,26 @@ export function MigrationStateBadge({ state }: { state: MigrationFileState }) {
 }
 
 const BEHAVIOUR_STYLE: Record<MigrationCommitBehaviour, { color: string; label: string }> = {
-  'implicit-commit': { color: 'red', label: 'implicit commit' },
-  transactional: { color: 'green', label: 'transactional' },
+  'implicit-commit': { color: 'gray', label: 'commits at once' },
+  transactional: { color: 'gray', label: 'transactional' },
   'transaction-control': { color: 'cyan', label: 'transaction control' },
 };
 
-/** Whether a statement can be rolled back: the dry run's most important fact on MySQL. */
+/**
+ * Whether a statement can be rolled back. Every DDL statement commits at once on MySQL/MariaDB, so that is
+ * a quiet fact on the statement (the dry run's totals say how many), not a red badge on each one.
+ */
 export function BehaviourBadge({ behaviour, reason }: { behaviour: MigrationCommitBehaviour; reason?: string }) {
   const s = BEHAVIOUR_STYLE[behaviour];
   return (
-    <Badge size="sm" color={s.color} variant="light" title={reason} data-testid="statement-behaviour" data-behaviour={behaviour}>
+    <Badge
+      size="xs"
+      color={s.color}
+      variant={behaviour === 'transaction-control' ? 'light' : 'outline'}
+      title={reason}
+      data-testid="statement-behaviour"
+      data-behaviour={behaviour}
+    >
       {s.label}
     </Badge>
   );

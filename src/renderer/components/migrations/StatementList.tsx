@@ -11,6 +11,12 @@ const JOURNAL_COLOR: Record<MigrationStatementRecord['state'], string> = {
   unknown: 'orange',
 };
 
+/** The runner's journal preview of a statement (whitespace collapsed, 120 characters): see main/migrations/plan.ts. */
+function previewOf(text: string, max = 120): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
 /** Statements as the runner sends them, each flagged; optionally with what the journal knows about each. */
 export function StatementList({
   statements,
@@ -58,11 +64,20 @@ export function StatementList({
             <Code block style={{ whiteSpace: 'pre-wrap', maxHeight: 220, overflow: 'auto' }}>
               {s.text}
             </Code>
-            {j?.errorMessage && (
-              <Text size="xs" c="red">
-                {j.errorCode} {j.errorMessage}
-              </Text>
-            )}
+            {j?.errorMessage &&
+              (previewOf(s.text) === j.preview ? (
+                <Text size="xs" c="red" data-testid="statement-error">
+                  {j.errorMessage}{' '}
+                  <Text span size="xs" c="dimmed">
+                    ({j.errorCode})
+                  </Text>
+                </Text>
+              ) : (
+                // The file was edited after the failure: the old error belongs to the old text, not to this one.
+                <Text size="xs" c="dimmed" data-testid="statement-error-stale">
+                  Edited since it failed. The last run failed on the earlier text <Code>{j.preview}</Code>: {j.errorMessage}
+                </Text>
+              ))}
           </Stack>
         );
       })}
