@@ -101,26 +101,18 @@ export function describeCertificateProblem(reason: string): string {
 
 type Category = SmtpFailure['code'];
 
-/** Turn an SMTP error into a category, a sentence and what to do about it. */
-export function classifySmtpError(err: unknown, target: Pick<SmtpTarget, 'host' | 'port' | 'security' | 'user'>): SmtpFailure {
-  const f = factsOf(err);
-  const where = `${target.host}:${target.port}`;
-  const sys = systemErrorName(f);
-  const reply = f.response ? ` The server said: "${f.response.trim().slice(0, 300)}".` : '';
-  const make = (code: Category, message: string, hint: string): SmtpFailure => ({
-    code,
-    message,
-    hint,
-    cause: {
-      code: f.code ?? null,
-      errno: sys,
-      command: f.command ?? null,
-      responseCode: f.responseCode ?? null,
-      response: f.response ?? null,
-      message: f.message,
-    },
-  });
+/** What every classification phase reads: the facts, the place, and how to build the answer. */
+interface Facts {
+  f: SmtpErrorFacts;
+  where: string;
+  sys: string | null;
+  reply: string;
+  target: Pick<SmtpTarget, 'host' | 'port' | 'security' | 'user'>;
+  make(code: Category, message: string, hint: string): SmtpFailure;
+}
 
+/** Phase 1, reaching the host: name resolution, refused, no route. */
+function unreachable({ f, where, sys, target, make }: Facts): SmtpFailure | null {
   if (f.code === 'EDNS' || sys === 'ENOTFOUND' || sys === 'EAI_AGAIN') {
     return make(
       'SMTP_CONNECTION_FAILED',
@@ -142,6 +134,11 @@ export function classifySmtpError(err: unknown, target: Pick<SmtpTarget, 'host' 
       'Check the network path: VPN, firewall, or whether the server is only reachable from inside its network.',
     );
   }
+  return null;
+}
+
+/** Phase 2, TLS: plain text on a TLS port, certificate problems, STARTTLS missing or refused. */
+function tlsProblem({ f, where, reply, target, make }: Facts): SmtpFailure | null {
   if (/wrong version number|packet length too long|unknown protocol|http request/i.test(f.message)) {
     return make(
       'SMTP_TLS_FAILED',
@@ -177,6 +174,11 @@ export function classifySmtpError(err: unknown, target: Pick<SmtpTarget, 'host' 
         : 'Check that the port and security match (465 = implicit TLS, 587 = STARTTLS), and the server certificate.',
     );
   }
+  return null;
+}
+
+/** Phase 3, login: credentials missing, login only over TLS, login rejected. */
+function loginProblem({ f, where, reply, target, make }: Facts): SmtpFailure | null {
   if (
     f.code === 'EAUTH' ||
     f.code === 'ENOAUTH' ||
@@ -204,6 +206,11 @@ export function classifySmtpError(err: unknown, target: Pick<SmtpTarget, 'host' 
       'Check the user name and the saved SMTP password (mind app-specific passwords for hosted mail).',
     );
   }
+  return null;
+}
+
+/** Phase 4, silence: no greeting, or no answer in time. */
+function timedOut({ f, where, target, make }: Facts): SmtpFailure | null {
   if (f.code === 'ETIMEDOUT' || /timed? ?out|Greeting never received/i.test(f.message)) {
     const greeting = f.timeoutType === 'GREETING_TIMEOUT' || /Greeting/i.test(f.message);
     return make(
@@ -218,6 +225,11 @@ export function classifySmtpError(err: unknown, target: Pick<SmtpTarget, 'host' 
           : 'A firewall may be dropping the packets; check host, port and network path, or raise the timeout.',
     );
   }
+  return null;
+}
+
+/** Phase 5, the server said no: in its greeting, or to the envelope or message. */
+function refusedByServer({ f, where, reply, make }: Facts): SmtpFailure | null {
   if (f.command === 'CONN' && f.responseCode !== undefined && f.responseCode !== 220) {
     // A 421/554 greeting: the server talks SMTP but will not serve this client. nodemailer reports it as
     // EPROTOCOL "Invalid greeting", our probe as ECONNECTION; both carry the reply code from the greeting.
@@ -252,6 +264,11 @@ export function classifySmtpError(err: unknown, target: Pick<SmtpTarget, 'host' 
       'The server may be rate limiting or block this address; try again later or ask its administrator.',
     );
   }
+  return null;
+}
+
+/** Phase 6, the connection ended without an answer, or the port speaks another protocol. */
+function droppedOrForeign({ f, where, sys, reply, target, make }: Facts): SmtpFailure | null {
   if (sys === 'ECONNRESET' || sys === 'EPIPE' || f.code === 'ECONNECTION' || /closed/i.test(f.message)) {
     // Our probe knows the greeting arrived when the hang-up comes at EHLO/HELO; nodemailer says CONN for both.
     const afterGreeting = f.command === 'EHLO' || f.command === 'HELO';
@@ -273,6 +290,39 @@ export function classifySmtpError(err: unknown, target: Pick<SmtpTarget, 'host' 
       `${where} does not speak SMTP: ${f.message}.`,
       'Check the port: it may belong to another service (HTTP, IMAP, POP3).',
     );
+  }
+  return null;
+}
+
+const PHASES = [unreachable, tlsProblem, loginProblem, timedOut, refusedByServer, droppedOrForeign] as const;
+
+/**
+ * Turn an SMTP error into a category, a sentence and what to do about it: the phases are tried in the order
+ * a session goes through them (reach, TLS, login, answer, acceptance, hang-up); the first that recognises
+ * the facts answers.
+ */
+export function classifySmtpError(err: unknown, target: Pick<SmtpTarget, 'host' | 'port' | 'security' | 'user'>): SmtpFailure {
+  const f = factsOf(err);
+  const where = `${target.host}:${target.port}`;
+  const sys = systemErrorName(f);
+  const reply = f.response ? ` The server said: "${f.response.trim().slice(0, 300)}".` : '';
+  const make = (code: Category, message: string, hint: string): SmtpFailure => ({
+    code,
+    message,
+    hint,
+    cause: {
+      code: f.code ?? null,
+      errno: sys,
+      command: f.command ?? null,
+      responseCode: f.responseCode ?? null,
+      response: f.response ?? null,
+      message: f.message,
+    },
+  });
+  const facts: Facts = { f, where, sys, reply, target, make };
+  for (const phase of PHASES) {
+    const failure = phase(facts);
+    if (failure) return failure;
   }
   return make('SMTP_CONNECTION_FAILED', `SMTP with ${where} failed: ${f.message}`, 'Check host, port and security settings.');
 }
