@@ -19,6 +19,7 @@ let localDir: string;
 let remoteName: string;
 let idFile: string;
 let recipient: string;
+let profile: Profile;
 
 async function call(name: string, args: unknown): Promise<unknown> {
   const r = await dispatch(bm.app.handlers, name, args, { door: 'test', actor: 'e2e' });
@@ -43,7 +44,7 @@ beforeAll(async () => {
     fingerprint: sshd.hostKeyFingerprint,
   });
   const info = mysqlInfo();
-  const profile = (await call('profiles.create', {
+  profile = (await call('profiles.create', {
     profile: {
       name: 'e2e encrypted downloads',
       environment: 'development',
@@ -166,5 +167,23 @@ describe('Encrypt on download (browser mode, real sshd and MariaDB)', () => {
     } finally {
       await scratch.end();
     }
+  });
+  it("the create popover starts from the profile's default encryption (public keys)", async () => {
+    const { page } = bm;
+    const { id, transient, secrets, createdAt, updatedAt, ...input } = profile;
+    await call('profiles.update', { id, profile: { ...input, backupEncryption: { recipients: [recipient] } } });
+    await page.reload();
+    await page.getByTestId('nav-backups').click();
+    await page.getByTestId('backup-create-open').click();
+    await page.getByTestId('backup-create-profile-default').waitFor();
+    expect(await page.getByTestId('backup-create-encrypt').isChecked()).toBe(true);
+    expect(await page.getByTestId('backup-create-recipients').inputValue()).toBe(recipient);
+    await bm.screenshot('backup-create-profile-default');
+    await page.getByTestId('backup-create-label').fill('dflt');
+    await page.getByTestId('backup-create-start').click();
+    const row = page.locator('[data-testid="backup-row"][data-name$="_dflt.sql.gz.age"]');
+    await row.waitFor({ timeout: 60_000 });
+    const name = (await row.getAttribute('data-name')) as string;
+    execFileSync('age', ['-d', '-i', idFile, '-o', '/dev/null', path.join(localDir, name)]);
   });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BackupDecryption, BackupEncryption } from '../../shared/contract/backups';
+import type { BackupEncryptionDefault } from '../../shared/contract/profiles';
 import { isAgeHead } from '../backups/age/ageHeader';
 import { keysOf } from '../backups/age/backupKeys';
 import { registerBackupKeys, registerDefaultBackupKeys } from '../backups/age/keyRegistry';
@@ -23,21 +24,31 @@ async function passphrase(cli: CliContext, question: string): Promise<string | u
   return (await promptSecret(`${question} (${PASSPHRASE_ENV} also works): `)) ?? undefined;
 }
 
+/**
+ * The `encrypt` of a new backup: the flags, else the profile's default (`profileDefault`, `backup create`
+ * only): its public keys, or a passphrase from the env or a prompt. `--plain` overrides the default.
+ */
 export async function encryptionFromFlags(
   cli: CliContext,
-  o: { encryptTo?: string[]; encryptPassphrase?: boolean },
+  o: { encryptTo?: string[]; encryptPassphrase?: boolean; plain?: boolean },
+  profileDefault?: BackupEncryptionDefault,
 ): Promise<BackupEncryption | undefined> {
-  if (o.encryptPassphrase) {
+  const flagged = Boolean(o.encryptPassphrase || o.encryptTo?.length);
+  if (o.plain && flagged)
+    cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: '--plain and --encrypt-… exclude each other.' });
+  if (o.plain) return undefined;
+  if (o.encryptPassphrase || (!flagged && profileDefault?.askPassphrase)) {
     const p = await passphrase(cli, 'Passphrase to encrypt the backup with');
     if (!p)
       cli.fail({
         ok: false,
-        code: 'INVALID_ARGUMENT',
-        message: `--encrypt-passphrase: set ${PASSPHRASE_ENV} or run on a terminal.`,
+        code: o.encryptPassphrase ? 'INVALID_ARGUMENT' : 'BACKUP_KEY_REQUIRED',
+        message: `${o.encryptPassphrase ? '--encrypt-passphrase' : 'The profile encrypts its backups with a passphrase'}: set ${PASSPHRASE_ENV} or run on a terminal${o.encryptPassphrase ? '' : ' (or give --plain)'}.`,
       });
     return { passphrase: p };
   }
-  return o.encryptTo?.length ? { recipients: o.encryptTo } : undefined;
+  if (o.encryptTo?.length) return { recipients: o.encryptTo };
+  return profileDefault?.recipients.length ? { recipients: profileDefault.recipients } : undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { AppError, toFailure } from '../core/AppError';
 import { APP_VERSION } from '../platform/version';
 import { CliContext, CliExit } from './CliContext';
 import { registerCommandGroups } from './commands/index';
@@ -53,6 +54,14 @@ export async function runCli(
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
         return EXIT.OK;
       return EXIT.USAGE;
+    }
+    // A named failure thrown by an action (bad flag value, unreadable key file) keeps its code and exit.
+    if (err instanceof AppError) {
+      try {
+        cli.fail(toFailure(err));
+      } catch (exit) {
+        if (exit instanceof CliExit) return exit.code;
+      }
     }
     (streams?.stderr ?? process.stderr).write(`error [INTERNAL]: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT.FAILED;

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { BackupEncryptionDefault } from './backupEncryptionDefault';
 import { ConfirmValue, Empty, Id, IsoDate, Void } from './common';
 import { op } from './define';
+
+export { AGE_RECIPIENT, BackupEncryptionDefault } from './backupEncryptionDefault';
 
 export const Environment = z.enum(['development', 'staging', 'production']);
 export type Environment = z.infer<typeof Environment>;
@@ -100,6 +103,8 @@ export const ProfileInput = z
     ssh: SshSettings.optional(),
     localBackupDir: z.string().max(4096).optional(),
     remoteBackupDir: z.string().max(4096).optional(),
+    /** Encrypt the backups `backup create` makes (age), unless the call says otherwise. */
+    backupEncryption: BackupEncryptionDefault.optional(),
     migrationsDir: z.string().max(4096).optional(),
     smtp: SmtpSettings.optional(),
     mailpit: MailpitSettings.optional(),

@@ -121,4 +121,37 @@ describe('CLI: encrypted backups opened with --identity / the passphrase env', (
     expect(bad.code).toBe(1);
     expect(bad.json()).toMatchObject({ ok: false, code: 'BACKUP_DECRYPT_FAILED' });
   });
+  it("the profile's default encryption: `profile edit --backup-encrypt` keys / passphrase / off; `backup create` follows it unless --plain", async () => {
+    delete process.env.SYSNDD_ADMIN_BACKUP_PASSPHRASE;
+    const bad = await cli(['profile', 'edit', 'enc', '--backup-encrypt', 'not-a-key'], home);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain('INVALID_ARGUMENT');
+
+    const set = await cli(['profile', 'edit', 'enc', '--backup-encrypt', recipient], home);
+    expect(set.code, set.err).toBe(0);
+    expect((await cli(['profile', 'show', 'enc'], home)).out).toContain(`encrypt:   age to ${recipient}`);
+    const byDefault = await cli(['--json', 'backup', 'create', '--profile', 'enc', '--label', 'dflt'], home);
+    expect(byDefault.code, byDefault.err).toBe(0);
+    const encrypted = byDefault.json<{ path: string }>().path;
+    expect(encrypted).toMatch(/_dflt\.sql\.gz\.age$/);
+    const check = await cli(['--json', 'backup', 'verify', encrypted, '--identity', idFile], home);
+    expect(check.json()).toMatchObject({ ok: true, encrypted: true });
+    const plain = await cli(['--json', 'backup', 'create', '--profile', 'enc', '--label', 'plain', '--plain'], home);
+    expect(plain.code, plain.err).toBe(0);
+    expect(plain.json<{ path: string }>().path).toMatch(/_plain\.sql\.gz$/);
+
+    expect((await cli(['profile', 'edit', 'enc', '--backup-encrypt', 'passphrase'], home)).code).toBe(0);
+    const noPass = await cli(['--json', 'backup', 'create', '--profile', 'enc', '--label', 'nopass'], home);
+    expect(noPass.code).not.toBe(0);
+    expect(noPass.json()).toMatchObject({ ok: false, code: 'BACKUP_KEY_REQUIRED' });
+    process.env.SYSNDD_ADMIN_BACKUP_PASSPHRASE = 'profile-default-passphrase';
+    const withPass = await cli(['--json', 'backup', 'create', '--profile', 'enc', '--label', 'pass'], home);
+    expect(withPass.code, withPass.err).toBe(0);
+    expect(withPass.json<{ path: string }>().path).toMatch(/_pass\.sql\.gz\.age$/);
+
+    expect((await cli(['profile', 'edit', 'enc', '--backup-encrypt', 'off'], home)).code).toBe(0);
+    expect((await cli(['profile', 'show', 'enc'], home)).out).not.toContain('encrypt:');
+    const off = await cli(['--json', 'backup', 'create', '--profile', 'enc', '--label', 'off'], home);
+    expect(off.json<{ path: string }>().path).toMatch(/_off\.sql\.gz$/);
+  });
 });

@@ -128,7 +128,14 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
   const backup = program
     .command('backup')
     .description('verified backups: create, list, verify, download, prune, delete (no mysqldump needed)');
+  registerBackupCreateAndList(backup, cli);
+  registerBackupKeyCommands(backup, cli);
+  registerBackupInspection(backup, cli);
+  registerBackupFolderCommands(backup, cli);
+}
 
+/** `backup create`, `backup list`: taking backups of a database and listing its folders. */
+function registerBackupCreateAndList(backup: Command, cli: CliContext): void {
   addDbTargetOptions(
     backup
       .command('create')
@@ -170,9 +177,6 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
         );
       }
     });
-
-  registerBackupKeyCommands(backup, cli);
-
   addDbTargetOptions(
     backup
       .command('list')
@@ -192,7 +196,10 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
       };
       cli.output(await cli.call('backups.list', { profileId, refreshRemote: !o.offline, ...page }), renderList);
     });
+}
 
+/** `backup verify`, `backup show`: one file checked or described. */
+function registerBackupInspection(backup: Command, cli: CliContext): void {
   backup
     .command('verify <file>')
     .description('check a backup: every member against its SHA-256, the end marker; exits 1 on any defect')
@@ -228,7 +235,33 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
         return `OK ${r.path}${enc}: ${r.format === 'foreign' ? 'plain dump, complete' : what}${seal}`;
       });
     });
+  backup
+    .command('show <file>')
+    .description("a backup's manifest (tables, rows, checksums, members) or a plain dump's summary")
+    .option('--profile <name>', "look FILE up as a backup name in this profile's folders")
+    .action(async (file: string, o: { profile?: string }) => {
+      const profileId = o.profile ? await cli.resolveTarget({ profile: o.profile }) : undefined;
+      const byName = profileId !== undefined && !file.includes('/') && !fs.existsSync(file);
+      const r = await cli.call('backups.manifest', byName ? { profileId, name: file } : { path: file });
+      cli.output(r, (x) => {
+        const m = x.manifest;
+        const head = renderEntry(x.entry);
+        if (!m) return head;
+        const tables = m.tables.map((t) => `  ${t.name.padEnd(32)} ${String(t.rows).padStart(10)} rows  ${t.checksum ?? ''}`);
+        return [
+          head,
+          `source: ${m.source.database} on ${m.source.host} (${m.source.serverVersion}), ${m.source.consistency}`,
+          `schema_version head: ${m.schemaVersionHead ?? '(none)'}`,
+          ...tables,
+          ...m.warnings.map((w) => `warning: ${w}`),
+        ].join('\n');
+      });
+      if (isBroken(r.entry)) throw new CliExit(1);
+    });
+}
 
+/** `backup download`, `prune`, `delete`: the files in a target's folders. */
+function registerBackupFolderCommands(backup: Command, cli: CliContext): void {
   // download, prune and delete work on a target's backup folders, not on its database: a saved profile
   // brings its folders, `--url` (+ `--ssh` for the remote folder) takes them from --dir / --remote-dir.
   // None of them logs in to MySQL, so no password is asked for (see TargetNeeds).
@@ -255,7 +288,6 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
         `Downloaded${r.encrypted ? ' encrypted' : ''}: ${r.path}${r.resumedFrom ? ` (resumed at ${bytes(r.resumedFrom)})` : ''}\nSHA-256 ${r.sha256}${r.encrypted ? ' (of the plaintext, as on the server)' : ''}`,
     );
   });
-
   addTargetWithFolders(
     backup
       .command('prune')
@@ -306,7 +338,6 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
         cli.output(result, (r) => renderPlan(r.plan, true));
       },
     );
-
   addTargetWithFolders(
     backup
       .command('delete <name>')
@@ -321,30 +352,6 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
       const args = await withPromptedConfirmation(cli, 'backups.delete', { profileId, name, location, confirm: o.confirm });
       const r = await cli.call('backups.delete', args);
       cli.output(r, (x) => x.deleted.map((d) => `Deleted ${d}`).join('\n'));
-    });
-
-  backup
-    .command('show <file>')
-    .description("a backup's manifest (tables, rows, checksums, members) or a plain dump's summary")
-    .option('--profile <name>', "look FILE up as a backup name in this profile's folders")
-    .action(async (file: string, o: { profile?: string }) => {
-      const profileId = o.profile ? await cli.resolveTarget({ profile: o.profile }) : undefined;
-      const byName = profileId !== undefined && !file.includes('/') && !fs.existsSync(file);
-      const r = await cli.call('backups.manifest', byName ? { profileId, name: file } : { path: file });
-      cli.output(r, (x) => {
-        const m = x.manifest;
-        const head = renderEntry(x.entry);
-        if (!m) return head;
-        const tables = m.tables.map((t) => `  ${t.name.padEnd(32)} ${String(t.rows).padStart(10)} rows  ${t.checksum ?? ''}`);
-        return [
-          head,
-          `source: ${m.source.database} on ${m.source.host} (${m.source.serverVersion}), ${m.source.consistency}`,
-          `schema_version head: ${m.schemaVersionHead ?? '(none)'}`,
-          ...tables,
-          ...m.warnings.map((w) => `warning: ${w}`),
-        ].join('\n');
-      });
-      if (isBroken(r.entry)) throw new CliExit(1);
     });
 }
 

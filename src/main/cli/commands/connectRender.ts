@@ -46,6 +46,11 @@ export function renderProfile(p: Profile): string {
   }
   if (p.localBackupDir) lines.push(`  backups:   ${p.localBackupDir}`);
   if (p.remoteBackupDir) lines.push(`  remote:    ${p.remoteBackupDir}`);
+  const enc = p.backupEncryption;
+  if (enc)
+    lines.push(
+      `  encrypt:   ${enc.askPassphrase ? 'age, passphrase asked at each backup' : `age to ${enc.recipients.join(', ')}`}`,
+    );
   lines.push(`  migrations: ${p.migrationsDir ?? '(bundled)'}`);
   if (p.smtp)
     lines.push(

@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 // ssh2 is CommonJS: under plain Node ESM only its default export is reliable.
 import ssh2 from 'ssh2';
-import type { Profile, ProfileInput, SecretName, SshHopSettings } from '../../../shared/contract/profiles';
+import {
+  AGE_RECIPIENT,
+  type Profile,
+  type ProfileInput,
+  type SecretName,
+  type SshHopSettings,
+} from '../../../shared/contract/profiles';
 import { SECRET_ENV } from '../../connections/secretSources';
 import { AppError } from '../../core/AppError';
 import { promptSecret } from '../prompt';
@@ -28,6 +34,7 @@ export interface ProfileFlags {
   jumpAgentSocket?: string;
   localBackupDir?: string;
   remoteBackupDir?: string;
+  backupEncrypt?: string;
   migrationsDir?: string;
   smtpHost?: string;
   smtpPort?: string;
@@ -64,6 +71,10 @@ export function addProfileFlags(cmd: Command): Command {
     .option('--jump-agent-socket <path>', 'ssh-agent socket for the jump host')
     .option('--local-backup-dir <path>', "local backup folder (default: the profile's own, <app home>/backups/<name>-<id>)")
     .option('--remote-backup-dir <path>', 'backup folder on the SSH host')
+    .option(
+      '--backup-encrypt <age1…,…|passphrase|off>',
+      "encrypt this profile's backups by default (age): to these public keys, or with a passphrase asked at each backup; off to stop",
+    )
     .option('--migrations-dir <path>', "migrations folder (default: the bundled migrations/; '' to reset)")
     .option('--smtp-host <host>', 'SMTP host (password from SMTP_PASSWORD)')
     .option('--smtp-port <port>', 'SMTP port')
@@ -86,6 +97,25 @@ function userHost(spec: string, flag: string): { user: string; host: string; por
   const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:@]+)(?::(\d+))?$/.exec(spec);
   if (!m) throw new AppError('INVALID_ARGUMENT', `${flag} must look like user@host[:port], got "${spec}".`);
   return { user: m[1] ?? process.env.USER ?? 'root', host: (m[2] as string).replace(/^\[|\]$/g, ''), port: Number(m[3] ?? 22) };
+}
+
+/** `--backup-encrypt`: `off` (or ''), `passphrase`, or age public keys separated by commas. */
+function backupEncryptionFlag(v: string | undefined, current: Profile['backupEncryption']): Profile['backupEncryption'] {
+  if (v === undefined) return current;
+  const spec = v.trim();
+  if (spec === '' || spec === 'off') return undefined;
+  if (spec === 'passphrase') return { recipients: [], askPassphrase: true };
+  const recipients = spec
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const bad = recipients.find((r) => !AGE_RECIPIENT.test(r));
+  if (bad)
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      `--backup-encrypt: "${bad.slice(0, 24)}" is not an age public key (age1…), passphrase or off.`,
+    );
+  return { recipients, askPassphrase: false };
 }
 
 /** '' clears an optional text field; undefined keeps the current value. */
@@ -137,6 +167,7 @@ export function profileInputFromFlags(name: string, f: ProfileFlags, current?: P
     },
     localBackupDir: text(f.localBackupDir, c?.localBackupDir),
     remoteBackupDir: text(f.remoteBackupDir, c?.remoteBackupDir),
+    backupEncryption: backupEncryptionFlag(f.backupEncrypt, c?.backupEncryption),
     migrationsDir: text(f.migrationsDir, c?.migrationsDir),
   };
   if (!f.removeSsh) {

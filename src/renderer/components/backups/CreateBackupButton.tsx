@@ -6,6 +6,14 @@ import type { JobSnapshot, Profile } from '../../../shared/contract/index';
 import { call, errorMessage } from '../../api';
 import { type EncryptChoice, EncryptFields, encryptionOf, NO_ENCRYPTION } from './EncryptFields';
 
+function defaultChoiceOf(profile: Profile): EncryptChoice {
+  const d = profile.backupEncryption;
+  if (!d) return NO_ENCRYPTION;
+  return d.askPassphrase
+    ? { ...NO_ENCRYPTION, on: true, mode: 'passphrase' }
+    : { ...NO_ENCRYPTION, on: true, mode: 'keys', recipients: d.recipients.join('\n') };
+}
+
 /** "Create backup" with its few options; starts the job and hands it to the page to follow. */
 export function CreateBackupButton({
   profile,
@@ -21,7 +29,9 @@ export function CreateBackupButton({
   const [checksums, setChecksums] = useState(true);
   const [level, setLevel] = useState<number>(1);
   const [starting, setStarting] = useState(false);
-  const [encrypt, setEncrypt] = useState<EncryptChoice>(NO_ENCRYPTION);
+  // The profile's default encryption (profile form) is where the choice starts; this backup may differ.
+  const profileChoice = defaultChoiceOf(profile);
+  const [encrypt, setEncrypt] = useState<EncryptChoice>(profileChoice);
   const encryption = encryptionOf(encrypt);
 
   async function start() {
@@ -38,7 +48,7 @@ export function CreateBackupButton({
         },
       });
       setOpened(false);
-      setEncrypt(NO_ENCRYPTION);
+      setEncrypt(profileChoice);
       onStarted(job);
     } catch (err) {
       notifications.show({ color: 'red', title: 'Could not start the backup', message: errorMessage(err) });
@@ -86,6 +96,12 @@ export function CreateBackupButton({
             onChange={(v) => setLevel(Number(v) || 1)}
           />
           <EncryptFields value={encrypt} onChange={setEncrypt} label="Encrypt the backup" testId="backup-create" />
+          {profile.backupEncryption && (
+            <Text size="xs" c="dimmed" data-testid="backup-create-profile-default">
+              Profile default:{' '}
+              {profile.backupEncryption.askPassphrase ? 'encrypted with a passphrase' : 'encrypted to its public keys'}.
+            </Text>
+          )}
           <Group justify="flex-end">
             <Button
               onClick={start}

@@ -17,6 +17,7 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import type { Profile, SecretName } from '../../../shared/contract/profiles';
 import { ApiError, call, errorMessage } from '../../api';
+import { BackupEncryptionFields } from '../backups/BackupEncryptionFields';
 import { useConfirmedAction } from '../ConfirmAction';
 import { type FormValues, secretChanges, toProfileInput, validate } from './formModel';
 import { HopFields } from './HopFields';
@@ -236,6 +237,13 @@ export function ProfileForm({ initial, editing, duplicateOf = null, title, onClo
             {text('remoteBackupDir', 'Backup folder on the SSH host', 'remoteBackupDir')}
             {text('migrationsDir', 'Migrations folder', 'migrationsDir', { placeholder: 'Bundled migrations/' })}
           </Group>
+          <BackupEncryptionFields
+            mode={v.backupEncrypt}
+            recipients={v.backupRecipients}
+            error={Object.entries(errors).find(([k]) => k.startsWith('backupEncryption'))?.[1]}
+            onMode={(m) => set('backupEncrypt', m)}
+            onRecipients={(r) => set('backupRecipients', r)}
+          />
         </Fieldset>
 
         <Fieldset legend="Mail">

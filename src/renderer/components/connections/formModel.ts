@@ -33,6 +33,10 @@ export interface FormValues {
   jump: HopValues;
   localBackupDir: string;
   remoteBackupDir: string;
+  /** Default encryption of this profile's backups: none, to age public keys, or a passphrase asked each time. */
+  backupEncrypt: 'off' | 'keys' | 'passphrase';
+  /** age public keys, one per line (or separated by commas or blanks). */
+  backupRecipients: string;
   migrationsDir: string;
   smtpEnabled: boolean;
   smtpHost: string;
@@ -76,6 +80,8 @@ export function emptyForm(): FormValues {
     jump: emptyHop(),
     localBackupDir: '',
     remoteBackupDir: '',
+    backupEncrypt: 'off',
+    backupRecipients: '',
     migrationsDir: '',
     smtpEnabled: false,
     smtpHost: '',
@@ -122,6 +128,8 @@ export function formFromProfile(p: Profile, copyName?: string): FormValues {
     jump: p.ssh?.jump ? hopValues(p.ssh.jump) : f.jump,
     localBackupDir: p.localBackupDir ?? '',
     remoteBackupDir: p.remoteBackupDir ?? '',
+    backupEncrypt: p.backupEncryption ? (p.backupEncryption.askPassphrase ? 'passphrase' : 'keys') : 'off',
+    backupRecipients: p.backupEncryption?.recipients.join('\n') ?? '',
     migrationsDir: p.migrationsDir ?? '',
     smtpEnabled: Boolean(p.smtp),
     smtpHost: p.smtp?.host ?? '',
@@ -166,6 +174,12 @@ export function toProfileInput(v: FormValues): z.input<typeof ProfileInput> {
       : undefined,
     localBackupDir: opt(v.localBackupDir),
     remoteBackupDir: opt(v.remoteBackupDir),
+    backupEncryption:
+      v.backupEncrypt === 'off'
+        ? undefined
+        : v.backupEncrypt === 'passphrase'
+          ? { recipients: [], askPassphrase: true }
+          : { recipients: v.backupRecipients.split(/[\s,]+/).filter(Boolean), askPassphrase: false },
     migrationsDir: opt(v.migrationsDir),
     smtp: v.smtpEnabled
       ? {

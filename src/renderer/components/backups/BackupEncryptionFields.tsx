@@ -1,0 +1,64 @@
+import { SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
+
+type Mode = 'off' | 'keys' | 'passphrase';
+
+/**
+ * A profile's default encryption of its backups (profile form): none, to age public keys (saved with the
+ * profile: they are not secrets), or a passphrase asked for at each backup (never saved). The create
+ * popover starts from it; a backup can still be made otherwise.
+ */
+export function BackupEncryptionFields({
+  mode,
+  recipients,
+  error,
+  onMode,
+  onRecipients,
+}: {
+  mode: Mode;
+  recipients: string;
+  error?: string;
+  onMode(m: Mode): void;
+  onRecipients(r: string): void;
+}) {
+  return (
+    <Stack gap={6} mt="xs">
+      <Text size="sm" fw={500}>
+        Encrypt backups by default (age)
+      </Text>
+      <SegmentedControl
+        size="xs"
+        value={mode}
+        onChange={(m) => onMode(m === 'keys' || m === 'passphrase' ? m : 'off')}
+        data={[
+          { value: 'off', label: 'Off' },
+          { value: 'keys', label: 'To public keys' },
+          { value: 'passphrase', label: 'Ask for a passphrase' },
+        ]}
+        data-testid="profile-form-backup-encrypt"
+      />
+      {mode === 'keys' && (
+        <Textarea
+          label="age public keys"
+          description="One per line (age-keygen prints them as “public key: age1…”)"
+          placeholder="age1…"
+          autosize
+          minRows={2}
+          value={recipients}
+          onChange={(e) => onRecipients(e.currentTarget.value)}
+          error={error}
+          data-testid="profile-form-backup-recipients"
+        />
+      )}
+      {mode === 'passphrase' && (
+        <Text size="xs" c="dimmed">
+          Each backup asks for its passphrase; it is never saved.
+        </Text>
+      )}
+      {mode === 'off' && error && (
+        <Text size="xs" c="red">
+          {error}
+        </Text>
+      )}
+    </Stack>
+  );
+}
