@@ -54,7 +54,9 @@ const RESOLVERS: Resolvers = {
     const s = profileSubject(profileOf(app, a.profileId), a.targetDatabase);
     // Parser-only confinement is a choice the audit must show (issue: restore confinement).
     const confinement = a.options?.confinement === 'parser-only' ? ' (parser-only confinement)' : '';
-    return { ...s, target: `${s.database} ← ${a.file}${confinement}` };
+    // So is storing rejected generated columns as plain ones (docs/restore.md, "Across engines").
+    const plain = a.options?.storeGeneratedAsPlain ? ' (generated columns the target rejects stored as plain)' : '';
+    return { ...s, target: `${s.database} ← ${a.file}${confinement}${plain}` };
   },
   'restore.rollback': (a, app) => restoreRun(app, a.restoreId),
   'restore.discard': (a, app) => restoreRun(app, a.restoreId),

@@ -8,6 +8,7 @@ import type { PreflightReport } from '../../../src/shared/contract/restore';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, rootConnection, type TestDatabase, testEngine } from '../../fixtures/mysql';
 import { type OtherEngine, startOtherEngine } from '../../fixtures/otherEngine';
+import { cli } from '../backups/cliRun';
 import { jobErrors, mariadbDump, restoreAndWait, TEST_LOCK_TIMEOUT_SECONDS } from '../restore/restoreHelpers';
 
 /**
@@ -148,6 +149,58 @@ describe.skipIf(!onMySqlRun)('restore across engines (MySQL ↔ MariaDB)', () =>
     } finally {
       await src.end();
       await dst.end();
+    }
+  });
+
+  it('CLI dry run prints the mapping and the refused column with its code; the audit names the option', async () => {
+    process.env.MYSQL_PWD = other.password;
+    try {
+      const url = `mysql://${other.user}@127.0.0.1:${other.port}/xe_cli`;
+      const dry = await cli(['restore', dumpFile, '--url', url, '--dry-run'], t.home);
+      expect(dry.code, dry.err).toBe(3);
+      expect(dry.out).toMatch(/collation utf8mb4_0900_ai_ci → utf8mb4_uca1400_ai_ci/);
+      expect(dry.out).toMatch(/generated person\.uuid_bin AS \(uuid_to_bin\(`uuid`\)\): REFUSED/);
+      expect(dry.out).toMatch(/\[RESTORE_GENERATED_COLUMN_REJECTED\]/);
+      const args = ['restore', dumpFile, '--url', url, '--generated-as-plain', '--confirm', 'RESTORE'];
+      const run = await cli([...args, '--lock-timeout', String(TEST_LOCK_TIMEOUT_SECONDS)], t.home);
+      expect(run.code, run.err + run.out).toBe(0);
+    } finally {
+      delete process.env.MYSQL_PWD;
+    }
+    const audit = await cli(['--json', 'audit', 'list'], t.home);
+    expect(audit.out).toMatch(/xe_cli ← [^"]*\(generated columns the target rejects stored as plain\)/);
+  });
+
+  it('a collation with no counterpart is refused by the rehearsal with RESTORE_DDL_REJECTED; the scratch schema is gone', async () => {
+    const db = await createTestDatabase('xe_ks');
+    try {
+      const c = await rootConnection({ database: db.name });
+      try {
+        await c.query('CREATE TABLE kana (id INT PRIMARY KEY, k VARCHAR(10) COLLATE utf8mb4_ja_0900_as_cs_ks)');
+      } finally {
+        await c.end();
+      }
+      const file = await mariadbDump(db.name, path.join(dir, 'ks.sql'));
+      const profile = await other.profile(t, 'xe_ks');
+      const report = await t.ok('restore.preflight', { profileId: profile.id, file });
+      expect(check(report, 'ddl')).toMatchObject({ status: 'fail', code: 'RESTORE_DDL_REJECTED' });
+      expect(report.crossEngine.ddlRejected).toEqual([
+        expect.objectContaining({
+          statement: 'CREATE TABLE kana',
+          name: 'kana',
+          serverMessage: expect.stringMatching(/1273.*utf8mb4_ja_0900_as_cs_ks/),
+        }),
+      ]);
+      const job = await restoreAndWait(t, { profileId: profile.id, file });
+      expect(job.error?.code).toBe('RESTORE_DDL_REJECTED');
+      const r = await other.root();
+      try {
+        expect(await rowsOf(r, "SHOW DATABASES LIKE 'xe\\_ks%'")).toEqual([]);
+      } finally {
+        await r.end();
+      }
+    } finally {
+      await db.drop();
     }
   });
 

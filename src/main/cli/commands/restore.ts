@@ -15,12 +15,14 @@ import { type CliContext, CliExit } from '../CliContext';
 import { withPromptedConfirmation } from '../confirmPrompt';
 import { EXIT } from '../exitCodes';
 import { addDbTargetOptions, type DbTargetOptions } from '../target';
+import { renderCrossEngine } from './restoreCrossEngine';
 
 interface RestoreFlags extends DbTargetOptions {
   targetDb?: string;
   confirm?: string;
   definer?: string;
   parserOnlyConfinement?: boolean;
+  generatedAsPlain?: boolean;
   workers?: string;
   verifyChecksums?: boolean;
   allowUnterminated?: boolean;
@@ -39,7 +41,8 @@ export function renderPreflight(r: PreflightReport): string {
     `Source:  ${r.file.path} (${r.file.format}, ${r.file.size} bytes${r.file.compressed ? ', gzip' : ''})${r.source.database ? `, database ${r.source.database}` : ''}`,
     `         ${r.source.tables} table(s), ${r.source.rows ?? '?'} row(s), ${r.source.objects.views} view(s), ${r.source.objects.triggers} trigger(s), ${r.source.objects.routines} routine(s), ${r.source.objects.events} event(s)`,
     '',
-    ...r.checks.map((c) => `  [${MARK[c.status]}] ${c.message}`),
+    ...r.checks.map((c) => `  [${MARK[c.status]}] ${c.message}${c.code && c.status === 'fail' ? ` [${c.code}]` : ''}`),
+    ...renderCrossEngine(r),
     ...(r.suggestedTables.length ? ['', `Suggested: --tables ${r.suggestedTables.join(',')}`] : []),
     '',
     'Tables (live → after the restore):',
@@ -172,6 +175,10 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
       'for an account without CREATE USER: load as the profile account, confined by the statement allowlist only (audited)',
     )
     .option(
+      '--generated-as-plain',
+      "across engines: store generated columns the target rejects as plain columns with the file's values (named by --dry-run; NULL when the dump left them out)",
+    )
+    .option(
       '--tables <a,b>',
       'a table restore: only these tables are swapped in (FK-linked tables must be included; see --dry-run)',
     )
@@ -211,6 +218,7 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
         verifyChecksums: o.verifyChecksums !== false,
         allowMissingCompletionMarker: Boolean(o.allowUnterminated),
         confinement: o.parserOnlyConfinement ? 'parser-only' : 'server',
+        ...(o.generatedAsPlain ? { storeGeneratedAsPlain: true } : {}),
         ...(o.tables === undefined ? {} : { tables: tableList(cli, o.tables) }),
       };
       const profileId = o.dryRun ? await cli.resolveTarget(o) : await confirmedTarget(cli, o);
