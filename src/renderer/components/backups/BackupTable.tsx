@@ -89,7 +89,7 @@ function backupColumns(actions: BackupActions, busy: ReadonlySet<string>): Colum
       header: 'Schema',
       accessorFn: (e) => e.schemaVersionHead ?? '',
       cell: (c) => <MiddleEllipsis text={c.row.original.schemaVersionHead ?? '—'} monospace />,
-      meta: { maxWidth: 240 },
+      meta: { maxWidth: 180 },
     },
     {
       id: 'verified',

@@ -19,6 +19,9 @@ import { MiddleEllipsis } from './MiddleEllipsis';
 import { useVirtualRows } from './virtualRows';
 import './dataTable.css';
 
+/** How many rows the content widths come from (about two screens of compact rows). */
+const MEASURED_ROWS = 50;
+
 type DataAttributes = Record<`data-${string}`, string | number | boolean | undefined>;
 
 export interface DataTableProps<T> {
@@ -92,6 +95,9 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const rows = table.getRowModel().rows;
   const { virtualizer, items, padTop, padBottom } = useVirtualRows(rows.length, rowHeight, scrollRef);
   const colSpan = table.getVisibleLeafColumns().length;
+  // The measuring pass sizes columns from the first rows whatever the virtualizer shows: on the first
+  // render it has not seen its scroll box yet and would offer no rows, leaving only the headers to size by.
+  const shownIndexes = measuring ? rows.slice(0, MEASURED_ROWS).map((_, i) => i) : items.map((item) => item.index);
   // One row is in the Tab order (roving tabindex): Tab enters the table, ↑/↓ move inside it.
   const [activeIndex, setActiveIndex] = useState(0);
   const tabbable = items.some((i) => i.index === activeIndex) ? activeIndex : (items[0]?.index ?? 0);
@@ -150,28 +156,28 @@ export function DataTable<T>(props: DataTableProps<T>) {
               ))}
             </tr>
           )}
-          {padTop > 0 && (
+          {!measuring && padTop > 0 && (
             <tr aria-hidden style={{ height: padTop }}>
               <td colSpan={colSpan} style={{ padding: 0, border: 0 }} />
             </tr>
           )}
-          {items.map((item) => {
-            const row = rows[item.index];
+          {shownIndexes.map((index) => {
+            const row = rows[index];
             if (!row) return null;
             return (
               <tr
                 key={row.id}
                 className="dt-row"
-                data-index={item.index}
-                aria-rowindex={item.index + 2}
-                data-odd={item.index % 2 === 1 || undefined}
+                data-index={index}
+                aria-rowindex={index + 2}
+                data-odd={index % 2 === 1 || undefined}
                 data-clickable={onRowClick ? true : undefined}
                 data-selected={selectedId === row.id || undefined}
-                tabIndex={item.index === tabbable ? 0 : -1}
-                onFocus={() => setActiveIndex(item.index)}
+                tabIndex={index === tabbable ? 0 : -1}
+                onFocus={() => setActiveIndex(index)}
                 style={{ height: rowHeight }}
                 onClick={onRowClick ? () => onRowClick(row.original) : undefined}
-                onKeyDown={(e) => onRowKeyDown(e, item.index, row.original)}
+                onKeyDown={(e) => onRowKeyDown(e, index, row.original)}
                 {...rowProps?.(row.original)}
               >
                 {row.getVisibleCells().map((cell) => (
@@ -189,7 +195,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
               </td>
             </tr>
           )}
-          {padBottom > 0 && (
+          {!measuring && padBottom > 0 && (
             <tr aria-hidden style={{ height: padBottom }}>
               <td colSpan={colSpan} style={{ padding: 0, border: 0 }} />
             </tr>
