@@ -277,4 +277,32 @@ describe('Mail page (browser mode, Chromium)', () => {
       [],
     );
   });
+
+  it('says an SMTP failure as a sentence, the code as a secondary detail', async () => {
+    const { page } = bm;
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const deadPort = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const r = await dispatch(
+      bm.app.handlers,
+      'profiles.create',
+      { profile: { name: 'Dead SMTP', mysql: { user: 'u' }, smtp: { host: '127.0.0.1', port: deadPort } } },
+      { door: 'test', actor: 'e2e' },
+    );
+    if (!r.ok) throw new Error(r.message);
+    await page.getByTestId('profile-switcher').click();
+    await page.getByRole('option', { name: 'Dead SMTP', exact: true }).click();
+    await page.getByTestId('mail-tab-smtp').click();
+    expect(await page.getByTestId('mail-roundtrip').textContent()).toBe('Time a delivery');
+    await page.getByTestId('mail-smtp-choice').getByText('Profile SMTP (Dead SMTP)').click();
+    await page.getByTestId('mail-test-to').fill('admin@sysndd.test');
+    await page.getByTestId('mail-send-test').click();
+    const error = page.getByTestId('mail-smtp-error');
+    await error.waitFor({ timeout: 20_000 });
+    const text = (await error.textContent()) ?? '';
+    expect(text).toContain(`Nothing accepts connections at 127.0.0.1:${deadPort}`);
+    expect(text).toContain('Code SMTP_CONNECTION_FAILED');
+    expect(text).not.toContain('(SMTP_CONNECTION_FAILED)');
+  });
 });

@@ -2,10 +2,11 @@ import { Alert, Button, Card, Checkbox, Group, Stack, Table, Text, TextInput, Ti
 import { CircleX, PlugZap, Repeat, Send } from 'lucide-react';
 import { useState } from 'react';
 import type { MailSendResult, MailSource, RoundtripResult, SmtpDiagnosis, SmtpTargetRef } from '../../../shared/contract/index';
-import { call, errorMessage } from '../../api';
+import { call } from '../../api';
 import { useAppStore } from '../../state/appStore';
 import { JobProgress } from '../JobProgress';
 import { DiagnosisReport } from './DiagnosisReport';
+import { ErrorSentence } from './ErrorSentence';
 
 export interface SmtpTargetChoice {
   ref: SmtpTargetRef;
@@ -54,7 +55,7 @@ export function SmtpPanel({ target, roundtripSource, allowUnverifiedTls, onAllow
   const [to, setTo] = useState('');
   const [sending, setSending] = useState(false);
   const [sent, setSent] = useState<MailSendResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [roundtripJobId, setRoundtripJobId] = useState<string | null>(null);
   const roundtripJob = useAppStore((s) => (roundtripJobId ? s.jobs[roundtripJobId] : undefined));
 
@@ -74,7 +75,7 @@ export function SmtpPanel({ target, roundtripSource, allowUnverifiedTls, onAllow
     try {
       setReport(await call('mail.test', { target: target.ref, allowUnverifiedTls }));
     } catch (err) {
-      setError(errorMessage(err));
+      setError(err);
     } finally {
       setTesting(false);
     }
@@ -88,7 +89,7 @@ export function SmtpPanel({ target, roundtripSource, allowUnverifiedTls, onAllow
     try {
       setSent(await call('mail.send', { target: target.ref, to: to.trim(), templateId: 'smtp-test', allowUnverifiedTls }));
     } catch (err) {
-      setError(errorMessage(err));
+      setError(err);
     } finally {
       setSending(false);
     }
@@ -102,7 +103,7 @@ export function SmtpPanel({ target, roundtripSource, allowUnverifiedTls, onAllow
       useAppStore.getState().upsertJob(job);
       setRoundtripJobId(job.id);
     } catch (err) {
-      setError(errorMessage(err));
+      setError(err);
     }
   }
 
@@ -154,12 +155,12 @@ export function SmtpPanel({ target, roundtripSource, allowUnverifiedTls, onAllow
             }
             data-testid="mail-roundtrip"
           >
-            Round trip
+            Time a delivery
           </Button>
         </Group>
-        {error && (
-          <Alert color="red" icon={<CircleX size={18} />} title="Failed" data-testid="mail-smtp-error">
-            {error}
+        {error !== null && (
+          <Alert color="red" icon={<CircleX size={18} />} title="Did not work" data-testid="mail-smtp-error">
+            <ErrorSentence error={error} />
           </Alert>
         )}
         {sent && (
@@ -170,8 +171,8 @@ export function SmtpPanel({ target, roundtripSource, allowUnverifiedTls, onAllow
         {roundtripJob && <JobProgress job={roundtripJob} />}
         {result && (
           <Text size="sm" data-testid="mail-roundtrip-result">
-            Round trip {result.tag}: seen after <b>{result.deliveryMs} ms</b> end to end (SMTP {result.sendMs} ms, detected by{' '}
-            {result.detectedBy}).
+            Delivery check {result.tag}: seen in the mailbox after <b>{result.deliveryMs} ms</b> end to end (SMTP {result.sendMs}{' '}
+            ms, detected by {result.detectedBy}).
           </Text>
         )}
         {report && <DiagnosisReport report={report} />}
