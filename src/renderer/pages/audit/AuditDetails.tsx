@@ -1,5 +1,6 @@
-import { Code, Drawer, Stack, Table, Text } from '@mantine/core';
+import { Drawer, Stack, Table, Text } from '@mantine/core';
 import type { AuditEntry } from '../../../shared/contract/index';
+import { StructuredFields } from '../../components/details/StructuredFields';
 import { formatDateTime } from '../../format';
 import { AuditResultBadge } from './AuditResultBadge';
 
@@ -46,20 +47,13 @@ export function AuditDetails({
               ))}
             </Table.Tbody>
           </Table>
-          <Stack gap={4}>
-            <Text fw={600} size="sm">
-              Details
+          {entry.details === null || entry.details === undefined ? (
+            <Text size="sm" c="dimmed">
+              No details were recorded.
             </Text>
-            {entry.details === null || entry.details === undefined ? (
-              <Text size="sm" c="dimmed">
-                No details were recorded.
-              </Text>
-            ) : (
-              <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }} data-testid="audit-details-json">
-                {JSON.stringify(entry.details, null, 2)}
-              </Code>
-            )}
-          </Stack>
+          ) : (
+            <StructuredFields title="Details" value={entry.details} testId="audit-details-data" rawTestId="audit-details-json" />
+          )}
         </Stack>
       )}
     </Drawer>

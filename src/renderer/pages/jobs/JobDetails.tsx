@@ -1,8 +1,9 @@
-import { Alert, Code, Drawer, Group, Loader, ScrollArea, Stack, Table, Text } from '@mantine/core';
+import { Alert, Drawer, Group, Loader, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import { CircleAlert } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { EventLoopLag, JobLogLine, JobSnapshot } from '../../../shared/contract/index';
 import { api, call, errorMessage } from '../../api';
+import { StructuredFields } from '../../components/details/StructuredFields';
 import { JobProgress, JobStateBadge } from '../../components/JobProgress';
 import { elapsed, formatDateTime } from '../../format';
 import { useAppStore } from '../../state/appStore';
@@ -120,19 +121,19 @@ export function JobDetails({ job: initial, onClose }: { job: JobSnapshot | null;
             </Table.Tbody>
           </Table>
           {job.error && (
-            <Alert color={job.state === 'cancelled' ? 'yellow' : 'red'} title={job.error.code} data-testid="job-details-error">
-              {job.error.message}
+            <Alert
+              color={job.state === 'cancelled' ? 'yellow' : 'red'}
+              title={job.state === 'cancelled' ? 'Cancelled' : 'Failed'}
+              data-testid="job-details-error"
+            >
+              <Text size="sm">{job.error.message}</Text>
+              <Text size="xs" c="dimmed" mt={4}>
+                Code {job.error.code}
+              </Text>
             </Alert>
           )}
           {job.result !== undefined && job.result !== null && (
-            <Stack gap={4}>
-              <Text fw={600} size="sm">
-                Result
-              </Text>
-              <Code block data-testid="job-result">
-                {JSON.stringify(job.result, null, 2)}
-              </Code>
-            </Stack>
+            <StructuredFields title="Result" value={job.result} testId="job-result-data" rawTestId="job-result" />
           )}
           <Stack gap={4}>
             <Text fw={600} size="sm">
