@@ -94,26 +94,38 @@ function clientName(socket: net.Socket): string {
  * is reset before any mail is sent. Each stage is timed; the first failure is categorized with a hint and the
  * stages it prevented are listed as skipped, so the report always shows the whole ladder.
  */
-export async function diagnoseSmtp(target: SmtpTarget, options: DiagnosisOptions): Promise<SmtpDiagnosis> {
-  const startedAt = new Date().toISOString();
-  const t0 = performance.now();
-  const planned = plan(target.security);
-  const stages: SmtpStage[] = [];
-  const warnings: string[] = [];
-  let client: SmtpLineClient | null = null;
+type StageWork<T> = (extras: StageExtras) => Promise<{ value: T; summary: string }>;
 
-  const run = async <T>(fn: (extras: StageExtras) => Promise<{ value: T; summary: string }>): Promise<T> => {
-    const step = planned[stages.length] as PlannedStage;
+/**
+ * One staged SMTP check: the stages recorded so far, the warnings, and each phase of the session as a named
+ * method (resolve, connect, implicit TLS, greeting, EHLO, STARTTLS, login, sender), run in that order.
+ */
+class DiagnosisSession {
+  readonly stages: SmtpStage[] = [];
+  readonly warnings: string[] = [];
+  readonly planned: PlannedStage[];
+  client: SmtpLineClient | null = null;
+
+  constructor(
+    private readonly target: SmtpTarget,
+    private readonly options: DiagnosisOptions,
+  ) {
+    this.planned = plan(target.security);
+  }
+
+  /** Runs the next planned stage and records its outcome (ok / warning / skipped, or failed and rethrown). */
+  async run<T>(fn: StageWork<T>): Promise<T> {
+    const step = this.planned[this.stages.length] as PlannedStage;
     const extras: StageExtras = {};
     const t = performance.now();
     try {
       const { value, summary } = await fn(extras);
       const { status = 'ok', ...rest } = extras;
-      stages.push({ ...step, status, latencyMs: round(performance.now() - t), summary, ...rest });
+      this.stages.push({ ...step, status, latencyMs: round(performance.now() - t), summary, ...rest });
       return value;
     } catch (err) {
       const { status: _ignored, ...rest } = extras;
-      stages.push({
+      this.stages.push({
         ...step,
         status: 'failed',
         latencyMs: round(performance.now() - t),
@@ -122,9 +134,10 @@ export async function diagnoseSmtp(target: SmtpTarget, options: DiagnosisOptions
       });
       throw err;
     }
-  };
+  }
 
-  const checkTls = (socket: tls.TLSSocket, extras: StageExtras, command: string) => {
+  private checkTls(socket: tls.TLSSocket, extras: StageExtras, command: string): string {
+    const { target, options, warnings } = this;
     const details = tlsDetailsOf(socket);
     extras.tls = details;
     if (!details.verified) {
@@ -140,28 +153,20 @@ export async function diagnoseSmtp(target: SmtpTarget, options: DiagnosisOptions
       warnings.push(`The certificate of ${target.host} expires in ${details.daysLeft} days.`);
     }
     return summarizeTls(details);
-  };
-  const tlsOptions = (socket: net.Socket): tls.ConnectionOptions => ({
-    socket,
-    servername: net.isIP(target.host) ? undefined : target.host,
-    // Verification is judged afterwards (checkTls) so a bad certificate can be described, then refused.
-    rejectUnauthorized: false,
-  });
-  const ehlo = async (c: SmtpLineClient, extras: StageExtras) => {
-    const reply = await c.command(`EHLO ${clientName(c.currentSocket)}`, 'EHLO');
-    if (reply.code !== 250) {
-      throw new SmtpProtocolError(`EHLO refused: ${reply.text}`, 'EPROTOCOL', 'EHLO', {
-        responseCode: reply.code,
-        response: reply.text,
-      });
-    }
-    const caps = capabilitiesOf(reply);
-    extras.capabilities = caps;
-    return { value: caps, summary: `${reply.lines[0] ?? ''} — ${caps.length ? caps.join(', ') : 'no extensions'}` };
-  };
+  }
 
-  try {
-    const addresses = await run(async () => {
+  private tlsOptions(socket: net.Socket): tls.ConnectionOptions {
+    return {
+      socket,
+      servername: net.isIP(this.target.host) ? undefined : this.target.host,
+      // Verification is judged afterwards (checkTls) so a bad certificate can be described, then refused.
+      rejectUnauthorized: false,
+    };
+  }
+
+  async resolve(): Promise<string[]> {
+    const { target, options } = this;
+    return this.run(async () => {
       if (net.isIP(target.host)) return { value: [target.host], summary: `${target.host} is an IP address; no lookup needed.` };
       const all = await withTimeout(
         dns.lookup(target.host, { all: true }),
@@ -174,8 +179,11 @@ export async function diagnoseSmtp(target: SmtpTarget, options: DiagnosisOptions
       const list = all.map((a) => a.address);
       return { value: list, summary: `${target.host} → ${list.join(', ')}` };
     });
+  }
 
-    const socket = await run(async () => {
+  async connect(addresses: string[]): Promise<net.Socket> {
+    const { target, options } = this;
+    return this.run(async () => {
       // Try each address in turn (localhost may resolve to ::1 first while the server listens on 127.0.0.1).
       let lastError: unknown = null;
       for (const address of addresses) {
@@ -189,23 +197,22 @@ export async function diagnoseSmtp(target: SmtpTarget, options: DiagnosisOptions
       }
       throw lastError;
     });
+  }
 
-    let secureSocket: tls.TLSSocket | null = null;
-    if (target.security === 'tls') {
-      secureSocket = await run(async (extras) => {
-        const s = await connectTls(tlsOptions(socket), options.timeoutMs, 'CONN');
-        try {
-          return { value: s, summary: checkTls(s, extras, 'CONN') };
-        } catch (err) {
-          s.destroy();
-          throw err;
-        }
-      });
-    }
-    client = new SmtpLineClient(secureSocket ?? socket, options.timeoutMs);
-    const c = client;
+  async implicitTls(socket: net.Socket): Promise<tls.TLSSocket> {
+    return this.run(async (extras) => {
+      const s = await connectTls(this.tlsOptions(socket), this.options.timeoutMs, 'CONN');
+      try {
+        return { value: s, summary: this.checkTls(s, extras, 'CONN') };
+      } catch (err) {
+        s.destroy();
+        throw err;
+      }
+    });
+  }
 
-    await run(async (extras) => {
+  async greeting(c: SmtpLineClient): Promise<void> {
+    await this.run(async (extras) => {
       const greeting = await c.read('CONN', 'GREETING_TIMEOUT');
       extras.reply = greeting.text;
       if (greeting.code !== 220) {
@@ -216,30 +223,44 @@ export async function diagnoseSmtp(target: SmtpTarget, options: DiagnosisOptions
       }
       return { value: greeting, summary: greeting.text };
     });
+  }
 
-    let caps = await run((extras) => ehlo(c, extras));
-    if (target.security === 'starttls') {
-      await run(async (extras) => {
-        if (!caps.some((cap) => /^STARTTLS$/i.test(cap))) {
-          // No reply code: nothing was sent, the EHLO reply simply lacks STARTTLS.
-          throw new SmtpProtocolError('The server does not offer STARTTLS (not in its EHLO reply).', 'ETLS', 'STARTTLS');
-        }
-        const reply = await c.command('STARTTLS');
-        if (reply.code !== 220) {
-          throw new SmtpProtocolError(`STARTTLS refused: ${reply.text}`, 'ETLS', 'STARTTLS', {
-            responseCode: reply.code,
-            response: reply.text,
-          });
-        }
-        const s = await c.upgrade(tlsOptions(c.currentSocket));
-        return { value: s, summary: checkTls(s, extras, 'STARTTLS') };
-      });
-      caps = await run((extras) => ehlo(c, extras));
-    } else if (target.security === 'none' && caps.some((cap) => /^STARTTLS$/i.test(cap))) {
-      warnings.push('The server offers STARTTLS but security is "none": mail and passwords travel unencrypted. Choose STARTTLS.');
-    }
+  async ehlo(c: SmtpLineClient): Promise<string[]> {
+    return this.run(async (extras) => {
+      const reply = await c.command(`EHLO ${clientName(c.currentSocket)}`, 'EHLO');
+      if (reply.code !== 250) {
+        throw new SmtpProtocolError(`EHLO refused: ${reply.text}`, 'EPROTOCOL', 'EHLO', {
+          responseCode: reply.code,
+          response: reply.text,
+        });
+      }
+      const caps = capabilitiesOf(reply);
+      extras.capabilities = caps;
+      return { value: caps, summary: `${reply.lines[0] ?? ''} — ${caps.length ? caps.join(', ') : 'no extensions'}` };
+    });
+  }
 
-    await run(async (extras) => {
+  async startTls(c: SmtpLineClient, caps: string[]): Promise<void> {
+    await this.run(async (extras) => {
+      if (!caps.some((cap) => /^STARTTLS$/i.test(cap))) {
+        // No reply code: nothing was sent, the EHLO reply simply lacks STARTTLS.
+        throw new SmtpProtocolError('The server does not offer STARTTLS (not in its EHLO reply).', 'ETLS', 'STARTTLS');
+      }
+      const reply = await c.command('STARTTLS');
+      if (reply.code !== 220) {
+        throw new SmtpProtocolError(`STARTTLS refused: ${reply.text}`, 'ETLS', 'STARTTLS', {
+          responseCode: reply.code,
+          response: reply.text,
+        });
+      }
+      const s = await c.upgrade(this.tlsOptions(c.currentSocket));
+      return { value: s, summary: this.checkTls(s, extras, 'STARTTLS') };
+    });
+  }
+
+  async login(c: SmtpLineClient, caps: string[]): Promise<void> {
+    const { target, warnings } = this;
+    await this.run(async (extras) => {
       const methods = authMethods(caps);
       if (!target.user) {
         extras.status = 'skipped';
@@ -262,8 +283,11 @@ export async function diagnoseSmtp(target: SmtpTarget, options: DiagnosisOptions
       }
       return { value: null, summary: await authenticate(c, methods, target.user, target.password) };
     });
+  }
 
-    await run(async (extras) => {
+  async sender(c: SmtpLineClient): Promise<void> {
+    const { target } = this;
+    await this.run(async (extras) => {
       const reply = await c.command(`MAIL FROM:<${target.from}>`, 'MAIL FROM');
       extras.reply = reply.text;
       if (reply.code !== 250) {
@@ -275,21 +299,56 @@ export async function diagnoseSmtp(target: SmtpTarget, options: DiagnosisOptions
       await c.command('RSET').catch(() => null);
       return { value: null, summary: `Sender <${target.from}> accepted; the transaction was reset, nothing was sent.` };
     });
-    await c.command('QUIT').catch(() => null);
+  }
+}
+
+/** The session's phases in order; a failing phase throws and the rest are marked "Not reached". */
+async function runPhases(session: DiagnosisSession, target: SmtpTarget, timeoutMs: number): Promise<void> {
+  const addresses = await session.resolve();
+  const socket = await session.connect(addresses);
+  const secureSocket = target.security === 'tls' ? await session.implicitTls(socket) : null;
+  const c = new SmtpLineClient(secureSocket ?? socket, timeoutMs);
+  session.client = c;
+  await session.greeting(c);
+  let caps = await session.ehlo(c);
+  if (target.security === 'starttls') {
+    await session.startTls(c, caps);
+    caps = await session.ehlo(c);
+  } else if (target.security === 'none' && caps.some((cap) => /^STARTTLS$/i.test(cap))) {
+    session.warnings.push(
+      'The server offers STARTTLS but security is "none": mail and passwords travel unencrypted. Choose STARTTLS.',
+    );
+  }
+  await session.login(c, caps);
+  await session.sender(c);
+  await c.command('QUIT').catch(() => null);
+}
+
+export async function diagnoseSmtp(target: SmtpTarget, options: DiagnosisOptions): Promise<SmtpDiagnosis> {
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const session = new DiagnosisSession(target, options);
+  const finish = (ok: boolean, failure: SmtpDiagnosis['failure']): SmtpDiagnosis => ({
+    ok,
+    target: endpointOf(target),
+    stages: session.stages,
+    failure,
+    warnings: session.warnings,
+    totalMs: round(performance.now() - t0),
+    startedAt,
+  });
+  try {
+    await runPhases(session, target, options.timeoutMs);
   } catch (err) {
     const failure = classifySmtpError(err, target);
-    for (const step of planned.slice(stages.length)) {
-      stages.push({ ...step, status: 'skipped', latencyMs: null, summary: 'Not reached.' });
+    for (const step of session.planned.slice(session.stages.length)) {
+      session.stages.push({ ...step, status: 'skipped', latencyMs: null, summary: 'Not reached.' });
     }
     return finish(false, failure);
   } finally {
-    client?.close();
+    session.client?.close();
   }
   return finish(true, null);
-
-  function finish(ok: boolean, failure: SmtpDiagnosis['failure']): SmtpDiagnosis {
-    return { ok, target: endpointOf(target), stages, failure, warnings, totalMs: round(performance.now() - t0), startedAt };
-  }
 }
 
 async function authenticate(c: SmtpLineClient, methods: string[], user: string, password: string): Promise<string> {
