@@ -185,6 +185,64 @@ export class RestoreJournal {
   }
 }
 
+/** Swap steps after which the live database holds the shadow's tables: the shadow may not be dropped. */
+const MOVED_STEPS: readonly (SwapStep | null)[] = ['renamed', 'rollback-renamed', 'objects-applied'];
+
+/**
+ * One restore run's record keeper: every journal write of a run goes through it (the row is created once
+ * the shadow schema has a name, then each phase is written before it starts, see docs/restore.md
+ * "Crash safety"). The run's audit row is settled by dispatch from the job's outcome, not here.
+ */
+export class RunRecorder {
+  private runId: string | null = null;
+
+  constructor(readonly journal: RestoreJournal) {}
+
+  /** The run's row, created in phase 'preflight'. */
+  begin(run: NewRun & { jobId: string }): void {
+    const { jobId, ...row } = run;
+    this.journal.create(row);
+    this.runId = run.id;
+    this.journal.update(run.id, { jobId });
+  }
+
+  get started(): boolean {
+    return this.runId !== null;
+  }
+
+  /** Written before the phase's first step touches the server. */
+  enter(phase: RestorePhase, patch: Omit<RunPatch, 'phase'> = {}): void {
+    this.write({ ...patch, phase });
+  }
+
+  write(patch: RunPatch): void {
+    if (this.runId === null) throw new AppError('INTERNAL', 'The restore journal row was written before it was created.');
+    this.journal.update(this.runId, patch);
+  }
+
+  row(): JournalRow {
+    if (this.runId === null) throw new AppError('INTERNAL', 'The restore journal row was read before it was created.');
+    return this.journal.get(this.runId);
+  }
+
+  /** True once the shadow's tables are (or were) in the live database. */
+  movedIntoLive(): boolean {
+    return this.runId !== null && MOVED_STEPS.includes(this.row().swapStep);
+  }
+
+  complete(stats: RestoreStats): void {
+    this.write({ phase: 'completed', stats, error: null });
+  }
+
+  /** A failed or cancelled run; a run left in 'rolling-back' stays there so cleanup finishes the rollback. */
+  fail(code: string, message: string): void {
+    if (this.runId === null) return;
+    const error = { code, message };
+    if (this.row().phase === 'rolling-back') this.write({ error });
+    else this.write({ phase: code === 'CANCELLED' ? 'cancelled' : 'failed', error });
+  }
+}
+
 function fromRaw(r: Raw): JournalRow {
   return {
     id: r.id,

@@ -5,12 +5,12 @@ import { baseTables, schemaInfo } from './liveSchema';
 import { applyObjects } from './objects/applyObjects';
 import type { CapturedObject } from './objects/CapturedObject';
 import { dropObjects, listObjects } from './objects/liveObjects';
-import type { RestoreJournal, SwapStep } from './RestoreJournal';
+import type { RunRecorder, SwapStep } from './RestoreJournal';
 import { dropTriggersOn } from './tableScope';
 
 export interface SwapInput {
-  runId: string;
-  journal: RestoreJournal;
+  /** The run's journal writer: each swap step is written before and after it happens. */
+  recorder: Pick<RunRecorder, 'write'>;
   /** utf8mb4 connection without a default database, holding the restore's session locks. */
   control: DbConnection;
   /** Opens a byte-transparent connection whose default database is the live one (for CREATE of objects). */
@@ -44,12 +44,12 @@ export function renameSql(moves: Array<[string, string, string]>): string {
  * RENAME puts the triggers back; a failure after it is the caller's cue to roll back.
  */
 export async function swapShadowIntoLive(s: SwapInput): Promise<{ moved: number; kept: number }> {
-  const { control, journal } = s;
-  const step = (swapStep: SwapStep) => journal.update(s.runId, { swapStep });
+  const { control, recorder } = s;
+  const step = (swapStep: SwapStep) => recorder.write({ swapStep });
   const scope = s.tables ?? null;
   const liveTables = (await baseTables(control, s.live)).map((t) => t.name).filter((t) => scope === null || scope.has(t));
   const shadowTables = (await baseTables(control, s.shadow)).map((t) => t.name);
-  journal.update(s.runId, { liveTables, prevSchema: s.prev });
+  recorder.write({ liveTables, prevSchema: s.prev });
   step('objects-captured');
 
   // Waiting for a long query on a live table must end in a clear failure, not in a swap stuck forever.
@@ -95,7 +95,7 @@ export async function swapShadowIntoLive(s: SwapInput): Promise<{ moved: number;
   if (s.collation) {
     const info = await schemaInfo(control, s.live);
     if (info.collation !== s.collation) {
-      journal.update(s.runId, { prevCollation: info.collation });
+      recorder.write({ prevCollation: info.collation });
       await control.query(`ALTER DATABASE ${q(s.live)} COLLATE ${s.collation}`);
     }
   }
