@@ -195,6 +195,24 @@ describe('Backups table', () => {
     expect(await page.locator('th[data-column-id="name"]').getAttribute('aria-sort')).toBe('descending');
   });
 
+  it('shows a keyboard-focused row whole: ↓ moves between rows and unwraps their cut values', async () => {
+    const { page } = bm;
+    const table = page.getByTestId('backups-table');
+    await table.locator('tr[data-index="0"] [data-testid="date-cell"]').click();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-index'))).toBe('1');
+    const focused = table.locator('tr[data-index="1"]');
+    const whole = await focused.getByTestId('backup-name').evaluate((el) => {
+      const head = el.firstElementChild as HTMLElement;
+      return { whiteSpace: getComputedStyle(el).whiteSpace, overflow: getComputedStyle(head).overflow };
+    });
+    expect(whole).toEqual({ whiteSpace: 'normal', overflow: 'visible' });
+    // The row the mouse left is back to one line.
+    expect(await rowHeight(table)).toBe(28);
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-index'))).toBe('0');
+  });
+
   it('remembers comfortable rows for every table, and compact again', async () => {
     const { page } = bm;
     await page.getByTestId('table-density').getByText('Comfortable').click();
