@@ -13,7 +13,7 @@ export function profileHandlers(profiles: ProfileService): HandlerGroup<ProfileO
   return {
     'profiles.list': async () => profiles.list(),
     'profiles.get': async ({ id }) => profiles.get(id),
-    'profiles.create': async ({ profile, secrets }) => profiles.create(profile, secrets),
+    'profiles.create': async ({ profile, secrets, copySecretsFrom }) => profiles.create(profile, secrets, copySecretsFrom),
     'profiles.update': async ({ id, profile, secrets }) => profiles.update(id, profile, secrets),
     'profiles.duplicate': async ({ id, name }) => profiles.duplicate(id, name),
     // Audited by dispatch (destructive); leaving production is confirmed there too (profiles.update's rule).
