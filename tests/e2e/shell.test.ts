@@ -87,7 +87,7 @@ describe('console shell in Chromium (browser mode)', () => {
     await page.getByTestId('nav-about').click();
     await page.getByTestId('about-run-demo').click();
     const drawer = page.getByTestId('jobs-drawer');
-    await drawer.getByText('Demo job (40 steps)').waitFor();
+    await drawer.getByText('Demo job (100 steps)').waitFor();
     const card = drawer.locator('[data-testid^="job-"][data-state]').first();
     const jobId = (await card.getAttribute('data-testid'))!.slice('job-'.length);
     const bar = card.getByTestId('job-progress-bar');

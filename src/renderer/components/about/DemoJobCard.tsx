@@ -13,7 +13,7 @@ export function DemoJobCard() {
   async function runDemo() {
     setStarting(true);
     try {
-      upsertJob(await call('jobs.demo', { steps: 40, stepMs: 150 }));
+      upsertJob(await call('jobs.demo', { steps: 100, stepMs: 150 }));
       openDrawer(true);
     } catch (err) {
       notifications.show({ color: 'red', title: 'Could not start the demo job', message: errorMessage(err) });
