@@ -9,8 +9,8 @@ const ROWS = 200_000;
 /**
  * Issue 2: "Heavy CPU work must not stall the UI door: measure event-loop lag while a job runs and report
  * it." A real backup job (row decoding, INSERT encoding and gzip all run in this process) over 200k rows;
- * the runner must record the lag during that job, and it must stay far from a stall. The bound is a
- * correctness guard (an accidental synchronous loop over the whole table would blow it), not a benchmark.
+ * the runner must record the lag during that job, consistent with the job's duration. How long the loop
+ * waits is not asserted (wall-clock); the work per turn is, in backups/turnBudget.test.ts.
  */
 describe('event-loop lag recorded during a real backup job', () => {
   let t: TestApp;
@@ -37,7 +37,7 @@ describe('event-loop lag recorded during a real backup job', () => {
     await db?.drop();
   });
 
-  it('the job snapshot carries sane lag figures (p50 ≤ p99 ≤ max, p99 under 250 ms), live and in history', async () => {
+  it('the job snapshot carries sane lag figures (p50 ≤ p99 ≤ max ≤ the job’s duration), live and in history', async () => {
     const seenWhileRunning: number[] = [];
     const off = t.app.events.subscribe((e) => {
       if (e.type === 'job.updated' && e.job.state === 'running' && e.job.eventLoopLag)
@@ -66,7 +66,9 @@ describe('event-loop lag recorded during a real backup job', () => {
     expect(lag.p50).toBeLessThanOrEqual(lag.p99);
     expect(lag.p99).toBeLessThanOrEqual(lag.max);
     expect(lag.max).toBeLessThanOrEqual(durationMs);
-    expect(lag.p99).toBeLessThan(250);
+    // No bound on the delay itself: it is wall-clock (a busy shared machine decides it). The work per turn is
+    // bounded and tested by counting it (backups/turnBudget.test.ts); the delay figure is bench output
+    // (bench/backupLag.ts, bench/backup.ts).
 
     // Reported while the job ran (the drawer and `jobs show` see it grow), and kept in the job history.
     expect(seenWhileRunning.length).toBeGreaterThan(0);

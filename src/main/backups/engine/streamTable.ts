@@ -4,6 +4,14 @@ import { AppError } from '../../core/AppError';
 import type { TablePlan } from './columns';
 import { InsertEncoder } from './InsertEncoder';
 
+/**
+ * Row bytes encoded in one turn of the event loop before the connection is paused until the next turn
+ * (setImmediate). libuv reads up to 32 socket chunks per poll callback and mysql2 hands every row of them to
+ * the encoder at once, so without a budget one turn could encode megabytes (tens of ms) while timers, IPC
+ * and the UI door's requests wait. 512 KiB is a few ms of encoding.
+ */
+export const TURN_BUDGET_BYTES = 512 << 10;
+
 /** Where finished blocks go (the backup file writer); resolves once the block is compressed and written. */
 export type BlockSink = (block: Buffer, rows: number, chunk: number) => Promise<unknown>;
 
@@ -17,6 +25,8 @@ export interface StreamTableOptions {
   maxInFlight: number;
   signal: AbortSignal;
   onRows?: (rowsSoFar: number) => void;
+  /** Row bytes encoded in each turn of the event loop that encoded any (the turn budget's bound; tests). */
+  onTurn?: (rowBytes: number) => void;
 }
 
 /**
@@ -27,12 +37,18 @@ export interface StreamTableOptions {
  *
  * Backpressure: when `maxInFlight` blocks wait for compression/writing, the connection is paused (mysql2
  * stops reading the socket, TCP/SSH flow control holds the server back) and resumed when one completes.
+ * Turn budget: after TURN_BUDGET_BYTES of rows in one turn it is paused until the next one (mysql2 queues
+ * the rest of the chunk it holds), which bounds the event-loop delay a backup causes.
  */
 export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawBytes: number; chunks: number }> {
   return new Promise((resolve, reject) => {
     let chunk = 0;
     let inFlight = 0;
+    /** Held by backpressure (blocks in flight) or by the turn budget; the connection is paused while either holds. */
     let paused = false;
+    let yielding = false;
+    let connPaused = false;
+    let turnBytes = 0;
     let failed: Error | null = null;
     let ended = false;
     const pending = new Set<Promise<unknown>>();
@@ -46,12 +62,40 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
       o.conn.off('error', onConnError);
       o.conn.off('end', onConnEnd);
     };
+    const syncPause = () => {
+      const hold = (paused || yielding) && !ended && !failed;
+      if (hold && !connPaused) {
+        connPaused = true;
+        o.conn.pause();
+      } else if (!hold && connPaused) {
+        connPaused = false;
+        o.conn.resume();
+      }
+    };
     const fail = (err: Error) => {
       if (failed) return;
       failed = err;
       unwatch();
-      if (paused) o.conn.resume();
+      syncPause();
       reject(err);
+    };
+    // A turn's rows are counted from its first packet to the check phase after it (setImmediate); past the
+    // budget the connection waits there, so the rest of the chunk mysql2 holds goes to the next turn.
+    const endTurn = () => {
+      o.onTurn?.(turnBytes);
+      turnBytes = 0;
+      if (yielding) {
+        yielding = false;
+        syncPause();
+      }
+    };
+    const countTurn = (bytes: number) => {
+      if (turnBytes === 0) setImmediate(endTurn);
+      turnBytes += bytes;
+      if (turnBytes >= TURN_BUDGET_BYTES && !yielding) {
+        yielding = true;
+        syncPause();
+      }
     };
     o.conn.on('error', onConnError);
     o.conn.once('end', onConnEnd);
@@ -66,7 +110,7 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
         pending.add(p);
         if (inFlight >= o.maxInFlight && !paused && !ended) {
           paused = true;
-          o.conn.pause();
+          syncPause();
         }
         p.then(
           () => {
@@ -75,7 +119,7 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
             pending.delete(p);
             if (paused && inFlight < o.maxInFlight) {
               paused = false;
-              o.conn.resume();
+              syncPause();
             }
             o.onRows?.(encoder.rows);
           },
@@ -98,6 +142,7 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
             throw new Error('unexpected mysql2 row packet shape');
           }
           encoder.encodePacket(packet.buffer, packet.offset, packet.end);
+          countTurn(packet.end - packet.offset);
         } catch (err) {
           fail(new AppError('INTERNAL', `Encoding a row of ${o.plan.select.slice(-80)} failed: ${(err as Error).message}`));
         }
@@ -116,6 +161,7 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
     query.on('error', (err: Error) => fail(err));
     query.on('end', () => {
       ended = true;
+      syncPause(); // never leave the connection paused for the next query
       o.signal.removeEventListener('abort', onAbort);
       if (failed) return;
       try {
