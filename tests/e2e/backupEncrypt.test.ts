@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentity } from '../../src/main/backups/age/ageKeys';
+import { inspectBackupFile } from '../../src/main/backups/format/BackupFileReader';
 import { dispatch } from '../../src/main/core/dispatch';
 import type { CreateBackupResult, JobSnapshot, Profile } from '../../src/shared/contract/index';
 import { type BrowserMode, startBrowserMode } from '../fixtures/browserMode';
@@ -185,5 +186,39 @@ describe('Encrypt on download (browser mode, real sshd and MariaDB)', () => {
     await row.waitFor({ timeout: 60_000 });
     const name = (await row.getAttribute('data-name')) as string;
     execFileSync('age', ['-d', '-i', idFile, '-o', '/dev/null', path.join(localDir, name)]);
+  });
+  it('Save as… streams a remote and a local encrypted backup as real browser downloads; the address works once', async () => {
+    const { page } = bm;
+    const saveFrom = async (name: string): Promise<{ file: string; url: string }> => {
+      const row = page.locator(`[data-testid="backup-row"][data-name="${name}"]`);
+      await row.getByTestId('backup-actions').click();
+      await page.getByTestId('backup-action-details').click();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('backup-save-as').click()]);
+      expect(download.suggestedFilename()).toBe(name);
+      const file = path.join(os.tmpdir(), `enc-e2e-saved-${process.pid}-${name}`);
+      await download.saveAs(file);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('backup-save-as').waitFor({ state: 'hidden' });
+      return { file, url: download.url() };
+    };
+    // Remote (streamed from the SSH host): the same bytes, and every member matches the manifest.
+    const remote = await saveFrom(remoteName);
+    try {
+      expect(sha(fs.readFileSync(remote.file))).toBe(sha(fs.readFileSync(path.join(remoteDir, remoteName))));
+      const report = await inspectBackupFile(remote.file);
+      expect(report.ok, JSON.stringify(report.problems)).toBe(true);
+      expect(report.members).toBeGreaterThan(2);
+      const again = await fetch(remote.url);
+      expect(again.status).toBe(404);
+    } finally {
+      fs.rmSync(remote.file, { force: true });
+    }
+    // Local encrypted copy: saved as it is on disk (still encrypted).
+    const local = await saveFrom(`${remoteName}.age`);
+    try {
+      expect(sha(fs.readFileSync(local.file))).toBe(sha(fs.readFileSync(path.join(localDir, `${remoteName}.age`))));
+    } finally {
+      fs.rmSync(local.file, { force: true });
+    }
   });
 });

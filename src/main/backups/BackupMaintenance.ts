@@ -17,6 +17,7 @@ import type { ByteSource } from './format/byteSource';
 import { scanForeignFrom } from './format/foreignDump';
 import { type DownloadInput, downloadBackup } from './remote/download';
 import { downloadEncrypted } from './remote/downloadEncrypted';
+import { issueSaveTicket } from './remote/saveTickets';
 import { statRemote, unlinkRemote } from './remote/sftpFiles';
 import { scratchRestore } from './verify/scratchRestore';
 
@@ -231,6 +232,11 @@ export class BackupMaintenance {
         }
       },
     });
+  }
+
+  /** Browser mode "Save as…": a single-use address the loopback server streams the file from. */
+  saveTicket(profileId: string, name: string, location: 'local' | 'remote') {
+    return issueSaveTicket(this.backups, this.app.profiles.get(profileId), name, location);
   }
 
   async delete(profileId: string, name: string, location: BackupLocation): Promise<{ deleted: string[] }> {

@@ -13,7 +13,8 @@ type BackupOps =
   | 'backups.keys'
   | 'backups.keys.trust'
   | 'backups.keys.untrust'
-  | 'backups.keys.useFile';
+  | 'backups.keys.useFile'
+  | 'backups.saveTicket';
 
 export function backupHandlers(backups: BackupService): HandlerGroup<BackupOps> {
   return {
@@ -33,6 +34,7 @@ export function backupHandlers(backups: BackupService): HandlerGroup<BackupOps> 
     }),
     'backups.keys.trust': async ({ publicKey, name, fingerprint }) => backups.seal.trust(publicKey, name, fingerprint),
     'backups.keys.untrust': async ({ fingerprint }) => ({ removed: backups.seal.untrust(fingerprint) }),
+    'backups.saveTicket': async ({ profileId, name, location }) => backups.maintenance.saveTicket(profileId, name, location),
     'backups.keys.useFile': async ({ path }) => {
       backups.seal.setKeyFile(path);
       return { keyFile: backups.seal.keyFile(), fingerprint: (await backups.seal.ownKey()).fingerprint };

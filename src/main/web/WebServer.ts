@@ -4,6 +4,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app/App';
+import { SAVE_PATH_PREFIX, serveSaveTicket } from '../backups/remote/saveTickets';
 import { AppError } from '../core/AppError';
 import { type CallContext, dispatch } from '../core/dispatch';
 import { EventSocketHub } from './eventSocket';
@@ -151,6 +152,9 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       () => checkOrigin(req.headers, port),
     );
     if (!hostAndOrigin.ok) return refuse(res, hostAndOrigin);
+    // "Save as…": a single-use ticket from the token-checked backups.saveTicket call (a navigation has no token).
+    if (url.pathname.startsWith(SAVE_PATH_PREFIX) && req.method === 'GET')
+      return serveSaveTicket(url.pathname, res, (id) => app.connections.openSftp(id));
     if (url.pathname.startsWith('/api/')) {
       const auth = checkToken(bearerToken(req.headers), token);
       if (!auth.ok) return refuse(res, auth);

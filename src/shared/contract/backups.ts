@@ -395,4 +395,9 @@ export const backupOperations = {
     FileRef,
     z.object({ path: z.string(), entry: BackupEntry, manifest: BackupManifest.nullable() }),
   ),
+  'backups.saveTicket': op(
+    'Browser mode "Save as…": a single-use address (60 s) from which the loopback server streams the file as a download',
+    z.object({ profileId: Id, name: BackupFileName, location: z.enum(['local', 'remote']).default('local') }).strict(),
+    z.object({ url: z.string(), fileName: z.string(), size: z.number().int().nonnegative(), expiresAt: IsoDate }),
+  ),
 } as const;

@@ -18,6 +18,7 @@ import type { BackupEntry, BackupManifest } from '../../../shared/contract/index
 import { errorMessage } from '../../api';
 import { formatBytes, formatDateTime } from '../../format';
 import { useCall } from '../../hooks/useCall';
+import { BackupFileActions } from './BackupFileActions';
 import { LocationBadge, StatusBadge, VerifiedBadge } from './backupBadges';
 
 function Fact({ label, value, testId }: { label: string; value: string; testId?: string }) {
@@ -157,8 +158,8 @@ export function BackupDetailsDrawer({
               {entry.localPath && <Fact label="On this computer" value={entry.localPath} testId="backup-detail-local-path" />}
               {entry.remotePath && <Fact label="On the SSH host" value={entry.remotePath} />}
             </SimpleGrid>
-            {entry.localPath && (
-              <Group>
+            <Group>
+              {entry.localPath && (
                 <Button
                   leftSection={<History size={16} />}
                   variant="light"
@@ -167,8 +168,9 @@ export function BackupDetailsDrawer({
                 >
                   Restore…
                 </Button>
-              </Group>
-            )}
+              )}
+              <BackupFileActions profileId={profileId} entry={entry} />
+            </Group>
             {details.loading && <Loader size="sm" />}
             {details.error && (
               <Alert color="red" icon={<CircleAlert size={16} />} title="Could not read this backup">
