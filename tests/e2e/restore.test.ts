@@ -125,6 +125,32 @@ describe('Restore wizard (browser mode, real MariaDB)', () => {
     // Nothing was written while the wizard ran: no job, live as it was.
     expect(await state()).toEqual(changed);
 
+    // Every percentage the restore's bar shows, and every ETA text, as the page renders them (issue 15).
+    await page.evaluate(() => {
+      const seen = { percents: [] as number[], etas: [] as string[] };
+      (window as unknown as { __restoreProgress: typeof seen }).__restoreProgress = seen;
+      const record = () => {
+        const bar = document.querySelector('[data-testid="restore-job"] [data-testid="job-progress-bar"]');
+        const percent = bar?.getAttribute('data-percent');
+        if (percent) {
+          const n = Number(percent);
+          if (seen.percents[seen.percents.length - 1] !== n) seen.percents.push(n);
+        }
+        const eta = document.querySelector('[data-testid="restore-job"] [data-testid="job-eta"]')?.textContent;
+        if (eta && seen.etas[seen.etas.length - 1] !== eta) seen.etas.push(eta);
+      };
+      new MutationObserver(record).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        characterData: true,
+      });
+    });
+    const fractions: number[] = [];
+    const unsubscribe = bm.app.events.subscribe((e) => {
+      if (e.type === 'job.updated' && e.job.kind === 'restore' && typeof e.job.progress.fraction === 'number')
+        fractions.push(e.job.progress.fraction);
+    });
     await startButton.click();
     const job = page.getByTestId('restore-job');
     await job.getByTestId('job-progress-bar').waitFor({ timeout: 20_000 });
@@ -139,6 +165,25 @@ describe('Restore wizard (browser mode, real MariaDB)', () => {
     const result = page.getByTestId('restore-result');
     await result.waitFor();
     expect(await result.getAttribute('data-outcome')).toBe('succeeded');
+    unsubscribe();
+    // One bar from start to end: the job's fraction and the page's percentages only ever go up, to 100 %.
+    expect(fractions.length).toBeGreaterThan(3);
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThanOrEqual(fractions[i - 1] as number);
+    expect(fractions.at(-1)).toBe(1);
+    const shown = await page.evaluate(
+      () => (window as unknown as { __restoreProgress: { percents: number[]; etas: string[] } }).__restoreProgress,
+    );
+    expect(shown.percents.length).toBeGreaterThan(2);
+    for (let i = 1; i < shown.percents.length; i++)
+      expect(shown.percents[i], shown.percents.join(' → ')).toBeGreaterThanOrEqual(shown.percents[i - 1] as number);
+    expect(shown.percents.at(-1)).toBe(100);
+    expect(shown.etas.filter((e) => /about 0 s/.test(e))).toEqual([]);
+    // The wizard's fourth step ("Restore") is ticked like the three before it.
+    await expect
+      .poll(async () => page.getByTestId('restore-stepper').locator('.mantine-Stepper-step[data-completed]').count(), {
+        timeout: 10_000,
+      })
+      .toBe(4);
     expect(await page.getByTestId('restore-result-rows').textContent()).toBe('150,002');
     expect(await page.getByTestId('restore-result-prebackup').textContent()).toMatch(/pre-restore\.sql\.gz/);
     expect(await state()).toEqual(original);

@@ -50,7 +50,13 @@ export class JobFollower {
       if (event.type === 'job.updated' && event.job.id === start.id) {
         if (event.job.finishedAt) release(event.job.error?.message);
         const p = event.job.progress;
-        const pct = p.total ? Math.min(100, Math.round((p.done / p.total) * 100)) : 0;
+        // The job's overall fraction (never decreasing); older snapshots without it: the stage's done/total.
+        const pct =
+          typeof p.fraction === 'number'
+            ? Math.floor(p.fraction * 100)
+            : p.total
+              ? Math.min(100, Math.round((p.done / p.total) * 100))
+              : 0;
         bar?.update(pct, { stage: p.stage.slice(0, 60), eta_h: formatEta(p.etaSeconds) });
         if (!this.json) return;
         const wait = 250 - (Date.now() - lastJsonAt);

@@ -22,7 +22,7 @@ export const DEFAULT_ETA_RULES: EtaRules = {
  * Seconds left from an exponentially smoothed rate of the job's overall fraction (ProgressTracker). Quiet
  * (null) until the rules above hold, so a first guess from a fast scan or a slow connect ("about 9 h" at
  * 14 %) is never shown; quiet again when the estimate has run out while the job still works, so "about
- * 0 s left" never stays up. 0 only when the work is done.
+ * 0 s left" never stays up.
  */
 export class EtaEstimator {
   private readonly startedAt: number;
@@ -40,8 +40,9 @@ export class EtaEstimator {
   }
 
   update(fraction: number | null): number | null {
-    if (fraction === null) return null;
-    if (fraction >= 1) return 0;
+    // All work counted but the job not ended yet (its last steps report nothing): nothing sensible to say.
+    // The runner writes 0 itself when the job ends.
+    if (fraction === null || fraction >= 1) return null;
     const t = this.now();
     const dt = t - this.lastAt;
     if (dt >= this.rules.sampleMs && fraction > this.lastFraction) {

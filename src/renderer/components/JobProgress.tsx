@@ -23,8 +23,13 @@ export function JobStateBadge({ state }: { state: JobState }) {
   );
 }
 
+/**
+ * The bar's percentage: the job's overall fraction (weighted phases, never decreasing, see
+ * jobs/ProgressTracker.ts); older records without it fall back to the stage's done/total.
+ */
 function percent(job: JobSnapshot): number | null {
-  const { done, total } = job.progress;
+  const { done, total, fraction } = job.progress;
+  if (typeof fraction === 'number') return Math.min(100, Math.floor(fraction * 100));
   if (!total) return null;
   return Math.min(100, Math.round((done / total) * 100));
 }
@@ -52,7 +57,8 @@ export function JobProgress({ job, hideTitle = false }: JobProgressProps) {
   const [cancelling, setCancelling] = useState(false);
   const live = isLive(job);
   const pct = percent(job);
-  const eta = live ? formatEta(job.progress.etaSeconds) : null;
+  // Under a second left is no estimate worth showing: the bar is about to end (never "about 0 s left").
+  const eta = live && (job.progress.etaSeconds ?? 0) >= 1 ? formatEta(job.progress.etaSeconds) : null;
 
   async function cancel() {
     setCancelling(true);

@@ -107,6 +107,30 @@ function RestoreWizard({ profile }: { profile: Profile }) {
   }
 
   const running = step === STEP.run;
+  const restored = running && job?.state === 'succeeded';
+  const runStep = (
+    <Stack gap="md">
+      {job && (
+        <Card withBorder padding="sm" data-testid="restore-job">
+          <JobProgress job={job} />
+        </Card>
+      )}
+      {job && !isLive(job) && (
+        <RestoreResult
+          job={job}
+          record={record}
+          onRollback={actions.rollback}
+          onDiscard={actions.discard}
+          onStartOver={startOver}
+        />
+      )}
+      {rollbackJob && (
+        <Card withBorder padding="sm" data-testid="restore-rollback-job">
+          <JobProgress job={rollbackJob} />
+        </Card>
+      )}
+    </Stack>
+  );
   return (
     <Stack gap="md">
       <Title order={2}>Restore</Title>
@@ -115,7 +139,7 @@ function RestoreWizard({ profile }: { profile: Profile }) {
         __prev schema for a one-click rollback until you discard them.
       </Text>
       <Stepper
-        active={step}
+        active={restored ? STEP.run + 1 : step}
         onStepClick={(s) => !running && s < step && setStep(s)}
         allowNextStepsSelect={false}
         size="sm"
@@ -180,28 +204,10 @@ function RestoreWizard({ profile }: { profile: Profile }) {
           )}
         </Stepper.Step>
         <Stepper.Step label="Restore" description="progress and result">
-          <Stack gap="md">
-            {job && (
-              <Card withBorder padding="sm" data-testid="restore-job">
-                <JobProgress job={job} />
-              </Card>
-            )}
-            {job && !isLive(job) && (
-              <RestoreResult
-                job={job}
-                record={record}
-                onRollback={actions.rollback}
-                onDiscard={actions.discard}
-                onStartOver={startOver}
-              />
-            )}
-            {rollbackJob && (
-              <Card withBorder padding="sm" data-testid="restore-rollback-job">
-                <JobProgress job={rollbackJob} />
-              </Card>
-            )}
-          </Stack>
+          {runStep}
         </Stepper.Step>
+        {/* A restore that succeeded ticks its step too (the stepper's completed state), its result still shown. */}
+        <Stepper.Completed>{runStep}</Stepper.Completed>
       </Stepper>
       <RestoreHistory list={history} onRollback={actions.rollback} onDiscard={actions.discard} />
       {actions.modal}
