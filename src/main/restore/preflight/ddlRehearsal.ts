@@ -7,7 +7,7 @@ import { DumpClassifier, type DumpStatement } from '../../sql/dumpClassifier';
 import { writeObjectStatement } from '../../sql/dumpObject';
 import { lexSql } from '../../sql/lexer';
 import { bytesToName, quoteIdentBytes, replaceSpans } from '../../sql/tokenCursor';
-import { createLoadAccount, dropLoadAccount, type LoadAccount } from '../confinement/loadAccount';
+import { createLoadAccount, dropLoadAccount, type LoadAccount, otherSchemas } from '../confinement/loadAccount';
 import { closeQuietly, type DbConnection, openByteTransparent, q, rows } from '../connect';
 import { ddlStatements } from '../crossEngine/ddlStatements';
 import type { RewritePlan } from '../crossEngine/rewrite';
@@ -78,6 +78,9 @@ async function scratchSchema(control: DbConnection, db: string): Promise<string>
 
 interface Rehearsal {
   out: DdlRehearsal;
+  /** Every other schema on the server: an object whose body names one is refused by the object-scope check
+   * and the loader, and never created here (an event would run). */
+  otherSchemas: ReadonlySet<string>;
   /** Tables whose CREATE failed: later statements about them are not tried (they would fail for that reason). */
   failedTables: Set<string>;
   reject(statement: string, name: string | null, message: string): void;
@@ -89,6 +92,7 @@ async function rehearseOn(conn: DbConnection, scratch: string, i: DdlRehearsalIn
   const r: Rehearsal = {
     out,
     failedTables: new Set(),
+    otherSchemas: await otherSchemas(i.control, i.targetDatabase),
     reject: (statement, name, message) => {
       if (out.ddlRejected.length < MAX_LISTED) out.ddlRejected.push({ statement, name, serverMessage: message });
       else unlisted++;
@@ -147,6 +151,8 @@ async function rehearseStatement(
     case 'object': {
       const o = st.object;
       if (o.table !== null && r.failedTables.has(o.table)) return;
+      const own = new Set([i.targetDatabase, i.inventory.database, classifier.ownDatabase]);
+      if (o.foreignQualifiers.some((n) => !own.has(n) && r.otherSchemas.has(n.toLowerCase()))) return;
       r.out.rehearsed++;
       const kind = o.type === 'function' ? 'FUNCTION' : o.type.toUpperCase();
       await conn.query(`DROP ${kind} IF EXISTS ${quoteIdentBytes(o.name)}`).catch(() => undefined);
@@ -159,12 +165,16 @@ async function rehearseStatement(
   }
 }
 
+/** Access denied to the load account: reaching outside the scratch schema, refused by the load's own
+ * confinement as RESTORE_STATEMENT_REFUSED — not a DDL the target rejects. */
+const DENIED = new Set([1044, 1142, 1143, 1227, 1370, 1410]);
+
 async function run(conn: DbConnection, sql: string, statement: string, name: string, r: Rehearsal): Promise<boolean> {
   try {
     await conn.query(sql);
     return true;
   } catch (err) {
-    r.reject(statement, name, messageOf(err));
+    if (!DENIED.has(Number((err as { errno?: number }).errno))) r.reject(statement, name, messageOf(err));
     return false;
   }
 }
