@@ -235,6 +235,21 @@ describe('encrypted backups (age) on real MariaDB', () => {
     await sameAsSource(byUs.name);
   });
 
+  it('backups.saveTicket: hostile or unknown names and a missing remote folder fail by name; a good one gives a single-use address', async () => {
+    const code = async (args: { profileId: string; name: string; location?: 'local' | 'remote' }) => {
+      const r = await t.call('backups.saveTicket', args);
+      return r.ok ? 'ok' : r.code;
+    };
+    expect(await code({ profileId, name: '../../etc/passwd.sql.gz' })).toBe('UNSAFE_FILENAME');
+    expect(await code({ profileId, name: 'missing_20260101T000000Z.sql.gz' })).toBe('NOT_FOUND');
+    expect(await code({ profileId, name: path.basename(file), location: 'remote' })).toBe('PRECONDITION_FAILED');
+    const a = await t.ok('backups.saveTicket', { profileId, name: path.basename(file) });
+    const b = await t.ok('backups.saveTicket', { profileId, name: path.basename(file) });
+    expect(a.url).toMatch(/^\/download\/backup\/[0-9a-f]{64}$/);
+    expect(a.url).not.toBe(b.url);
+    expect(a).toMatchObject({ fileName: path.basename(file), size: fs.statSync(file).size });
+  });
+
   it('retention treats .age files like plain ones: counted, protected as pre-restore, deleted from disk', async () => {
     const make = async (options: Record<string, unknown>): Promise<string> => {
       const job = await finished(t, await t.ok('backups.create', { profileId, options }));
