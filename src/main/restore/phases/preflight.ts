@@ -45,6 +45,7 @@ export async function preflightPhase(run: RestoreRun, findScanned?: FindScanned)
     options: run.options,
     backupDir: run.app.backups.localDir(run.profile),
     lockedBy: threadIdOf(control),
+    source,
   });
   for (const c of report.checks)
     ctx.log(c.status === 'fail' ? 'error' : c.status === 'warn' ? 'warn' : 'info', `[${c.id}] ${c.message}`);
