@@ -13,7 +13,7 @@ import {
 } from '@tanstack/react-table';
 import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
 import { sizeColumns, useClientWidth, useContentWidths } from './columnWidths';
-import { FONT_SIZE, ROW_HEIGHT, useTableDensity } from './density';
+import { FONT_SIZE, ROW_HEIGHT, type TableDensity, useTableDensity } from './density';
 import { HeaderCell } from './HeaderCell';
 import { MiddleEllipsis } from './MiddleEllipsis';
 import { useVirtualRows } from './virtualRows';
@@ -56,16 +56,9 @@ function matchesFilter<T>(row: Row<T>, columnId: string, needle: unknown): boole
   return value !== null && value !== undefined && String(value).toLowerCase().includes(String(needle).toLowerCase());
 }
 
-/**
- * The console's one table: sort (click a header), quick filter, drag-resizable columns sized to their
- * content, compact or comfortable rows (one setting for every table), values cut in the middle with the
- * whole text on hover and on a focused row, and virtual rows so 10,000 entries scroll smoothly.
- * TanStack Table does the model, TanStack Virtual the windowing; the layout is a real <table>.
- */
-export function DataTable<T>(props: DataTableProps<T>) {
-  const { name, data, columns, filter = '', onRowClick, selectedId, rowProps, maxHeight = 'min(70vh, 640px)' } = props;
-  const density = useTableDensity((s) => s.density);
-  const rowHeight = ROW_HEIGHT[density];
+/** The table model: sorting, quick filter, content-sized and user-resized columns (TanStack Table). */
+function useTableModel<T>(props: DataTableProps<T>, density: TableDensity) {
+  const { data, columns, filter = '' } = props;
   const [sorting, setSorting] = useState<SortingState>(props.initialSorting ?? []);
   const [columnSizing, setColumnSizing] = useState<ColumnSizingState>({});
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -75,7 +68,6 @@ export function DataTable<T>(props: DataTableProps<T>) {
   // Measured again when rows come or go (a new backup, a filter), not on every progress update.
   const { measuring, widths } = useContentWidths(tableRef, `${density}:${columnKey}:${data.length}`, data.length > 0);
   const sized = useMemo(() => sizeColumns(columns, widths, available, columnSizing), [columns, widths, available, columnSizing]);
-
   const table = useReactTable({
     data,
     columns: sized,
@@ -92,6 +84,67 @@ export function DataTable<T>(props: DataTableProps<T>) {
     getFilteredRowModel: getFilteredRowModel(),
     getRowId: props.getRowId,
   });
+  return { table, measuring, scrollRef, tableRef };
+}
+
+/** Empty space standing for the rows above or below the rendered window (keeps the scroll bar honest). */
+function SpacerRow({ height, colSpan }: { height: number; colSpan: number }) {
+  if (height <= 0) return null;
+  return (
+    <tr aria-hidden style={{ height }}>
+      <td colSpan={colSpan} style={{ padding: 0, border: 0 }} />
+    </tr>
+  );
+}
+
+interface DataRowProps<T> {
+  row: Row<T>;
+  index: number;
+  height: number;
+  tabbable: boolean;
+  selected: boolean;
+  onOpen?(row: T): void;
+  onFocus(): void;
+  onKeyDown(e: KeyboardEvent<HTMLTableRowElement>): void;
+  extra?: DataAttributes;
+}
+
+function DataRow<T>({ row, index, height, tabbable, selected, onOpen, onFocus, onKeyDown, extra }: DataRowProps<T>) {
+  return (
+    <tr
+      className="dt-row"
+      data-index={index}
+      aria-rowindex={index + 2}
+      data-odd={index % 2 === 1 || undefined}
+      data-clickable={onOpen ? true : undefined}
+      data-selected={selected || undefined}
+      tabIndex={tabbable ? 0 : -1}
+      onFocus={onFocus}
+      style={{ height }}
+      onClick={onOpen ? () => onOpen(row.original) : undefined}
+      onKeyDown={onKeyDown}
+      {...extra}
+    >
+      {row.getVisibleCells().map((cell) => (
+        <td key={cell.id} style={{ textAlign: cell.column.columnDef.meta?.align ?? 'left' }}>
+          {flexRender(cell.column.columnDef.cell, cell.getContext())}
+        </td>
+      ))}
+    </tr>
+  );
+}
+
+/**
+ * The console's one table: sort (click a header), quick filter, drag-resizable columns sized to their
+ * content, compact or comfortable rows (one setting for every table), values cut in the middle with the
+ * whole text on hover and on a focused row, and virtual rows so 10,000 entries scroll smoothly.
+ * TanStack Table does the model, TanStack Virtual the windowing; the layout is a real <table>.
+ */
+export function DataTable<T>(props: DataTableProps<T>) {
+  const { name, filter = '', onRowClick, selectedId, rowProps, maxHeight = 'min(70vh, 640px)' } = props;
+  const density = useTableDensity((s) => s.density);
+  const rowHeight = ROW_HEIGHT[density];
+  const { table, measuring, scrollRef, tableRef } = useTableModel(props, density);
   const rows = table.getRowModel().rows;
   const { virtualizer, items, padTop, padBottom } = useVirtualRows(rows.length, rowHeight, scrollRef);
   const colSpan = table.getVisibleLeafColumns().length;
@@ -134,8 +187,6 @@ export function DataTable<T>(props: DataTableProps<T>) {
         aria-label={props.label}
         aria-rowcount={rows.length + 1}
         fz={FONT_SIZE[density]}
-        verticalSpacing={0}
-        horizontalSpacing={8}
         tabularNums
         style={{ width: measuring ? 'max-content' : table.getTotalSize() }}
       >
@@ -156,36 +207,23 @@ export function DataTable<T>(props: DataTableProps<T>) {
               ))}
             </tr>
           )}
-          {!measuring && padTop > 0 && (
-            <tr aria-hidden style={{ height: padTop }}>
-              <td colSpan={colSpan} style={{ padding: 0, border: 0 }} />
-            </tr>
-          )}
+          {!measuring && <SpacerRow height={padTop} colSpan={colSpan} />}
           {shownIndexes.map((index) => {
             const row = rows[index];
             if (!row) return null;
             return (
-              <tr
+              <DataRow
                 key={row.id}
-                className="dt-row"
-                data-index={index}
-                aria-rowindex={index + 2}
-                data-odd={index % 2 === 1 || undefined}
-                data-clickable={onRowClick ? true : undefined}
-                data-selected={selectedId === row.id || undefined}
-                tabIndex={index === tabbable ? 0 : -1}
+                row={row}
+                index={index}
+                height={rowHeight}
+                tabbable={index === tabbable}
+                selected={selectedId === row.id}
+                onOpen={onRowClick}
                 onFocus={() => setActiveIndex(index)}
-                style={{ height: rowHeight }}
-                onClick={onRowClick ? () => onRowClick(row.original) : undefined}
                 onKeyDown={(e) => onRowKeyDown(e, index, row.original)}
-                {...rowProps?.(row.original)}
-              >
-                {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id} style={{ textAlign: cell.column.columnDef.meta?.align ?? 'left' }}>
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </td>
-                ))}
-              </tr>
+                extra={rowProps?.(row.original)}
+              />
             );
           })}
           {rows.length === 0 && (
@@ -195,11 +233,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
               </td>
             </tr>
           )}
-          {!measuring && padBottom > 0 && (
-            <tr aria-hidden style={{ height: padBottom }}>
-              <td colSpan={colSpan} style={{ padding: 0, border: 0 }} />
-            </tr>
-          )}
+          {!measuring && <SpacerRow height={padBottom} colSpan={colSpan} />}
         </tbody>
       </Table>
     </Box>
