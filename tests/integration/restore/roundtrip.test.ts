@@ -159,6 +159,7 @@ describe('restore round trips', () => {
 
     // Restore again and discard the previous tables: no rollback afterwards.
     const again = await restoreAndWait(t, { profileId, file, targetDatabase: dst });
+    expect(again.state, await jobErrors(t, again)).toBe('succeeded');
     const againId = (again.result as { restoreId: string }).restoreId;
     const prev = (await t.ok('restore.get', { id: againId })).prevSchema as string;
     expect((await t.call('restore.discard', { restoreId: againId, confirm: 'restore' })).ok).toBe(false);

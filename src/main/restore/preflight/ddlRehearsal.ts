@@ -83,6 +83,8 @@ interface Rehearsal {
   otherSchemas: ReadonlySet<string>;
   /** Tables whose CREATE failed: later statements about them are not tried (they would fail for that reason). */
   failedTables: Set<string>;
+  /** Each view's last definition, created after everything else (see createViews). */
+  views: Map<string, { sql: string; statement: string }>;
   reject(statement: string, name: string | null, message: string): void;
 }
 
@@ -92,6 +94,7 @@ async function rehearseOn(conn: DbConnection, scratch: string, i: DdlRehearsalIn
   const r: Rehearsal = {
     out,
     failedTables: new Set(),
+    views: new Map(),
     otherSchemas: await otherSchemas(i.control, i.targetDatabase),
     reject: (statement, name, message) => {
       if (out.ddlRejected.length < MAX_LISTED) out.ddlRejected.push({ statement, name, serverMessage: message });
@@ -110,6 +113,7 @@ async function rehearseOn(conn: DbConnection, scratch: string, i: DdlRehearsalIn
     const st = classifier.classify(sql, s.delimiter);
     await rehearseStatement(conn, scratch, sql, st, r, i, classifier);
   }
+  await createViews(conn, r);
   if (unlisted) r.out.ddlRejected.push({ statement: `… and ${unlisted} more`, name: null, serverMessage: '' });
   return out;
 }
@@ -156,7 +160,14 @@ async function rehearseStatement(
       r.out.rehearsed++;
       const kind = o.type === 'function' ? 'FUNCTION' : o.type.toUpperCase();
       await conn.query(`DROP ${kind} IF EXISTS ${quoteIdentBytes(o.name)}`).catch(() => undefined);
-      await run(conn, writeObjectStatement(o, scratch, false), `CREATE ${kind} ${o.name}`, o.name, r);
+      const create = writeObjectStatement(o, scratch, false);
+      if (o.type === 'view') {
+        // The last definition wins, in the order of the last definitions (see createViews).
+        r.views.delete(o.name);
+        r.views.set(o.name, { sql: create, statement: `CREATE ${kind} ${o.name}` });
+        return;
+      }
+      await run(conn, create, `CREATE ${kind} ${o.name}`, o.name, r);
       return;
     }
     default:
@@ -177,6 +188,33 @@ async function run(conn: DbConnection, sql: string, statement: string, name: str
     if (!DENIED.has(Number((err as { errno?: number }).errno))) r.reject(statement, name, messageOf(err));
     return false;
   }
+}
+
+/**
+ * Views are created last, from their last definition in the file, in passes until no more succeed. The
+ * server records whether a view is updatable when it is created, from what its base views are at that
+ * moment; mysqldump and mariadb-dump write `SELECT 1 AS col` stand-ins first and the real definitions in
+ * name order, so replaying them in file order makes `m_mid` non-updatable for good and refuses
+ * `a_top … WITH CHECK OPTION` over it. The load replays views after everything else, in dependency order;
+ * here a view is only ever created over views that already have their real definition.
+ */
+async function createViews(conn: DbConnection, r: Rehearsal): Promise<void> {
+  const waiting = new Map([...r.views].map(([name, v]) => [name, { ...v, message: '' }]));
+  let progress = true;
+  while (progress && waiting.size > 0) {
+    progress = false;
+    for (const [name, view] of [...waiting]) {
+      try {
+        await conn.query(view.sql);
+        waiting.delete(name);
+        progress = true;
+      } catch (err) {
+        if (DENIED.has(Number((err as { errno?: number }).errno))) waiting.delete(name);
+        else view.message = messageOf(err);
+      }
+    }
+  }
+  for (const [name, view] of waiting) r.reject(view.statement, name, view.message);
 }
 
 /** The character set and collation the shadow schema is created with (the file's database's, mapped). */
