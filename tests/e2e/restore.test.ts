@@ -190,12 +190,16 @@ describe('Restore wizard (browser mode, real MariaDB)', () => {
     await page.getByTestId('restore-rollback').waitFor({ timeout: 10_000 });
     await bm.screenshot('restore-result');
 
-    // Rollback: the same typed token, then the live data is the one from before the restore again.
+    // Rollback asks for its own word (the restore's RESTORE does not do it), then the live data is the one
+    // from before the restore again.
     await page.getByTestId('restore-rollback').click();
     const submit = page.getByTestId('restore-typed-submit');
-    await page.getByTestId('restore-typed-input').fill('restore');
-    expect(await submit.isDisabled()).toBe(true);
-    await page.getByTestId('restore-typed-input').fill('RESTORE');
+    expect(await page.getByLabel('Type ROLLBACK to confirm').count()).toBe(1);
+    for (const wrong of ['rollback', 'RESTORE']) {
+      await page.getByTestId('restore-typed-input').fill(wrong);
+      expect(await submit.isDisabled()).toBe(true);
+    }
+    await page.getByTestId('restore-typed-input').fill('ROLLBACK');
     await submit.click();
     const rollback = page.getByTestId('restore-rollback-job');
     await expect

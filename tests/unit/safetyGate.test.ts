@@ -48,6 +48,9 @@ describe('contract: every operation declares its risk', () => {
     ]);
     for (const [, d] of Object.entries(operations)) expect(d.destructive).toBe(d.risk === 'destructive');
     expect(operations['restore.start'].confirm).toEqual({ kind: 'word', word: 'RESTORE' });
+    // Rollback and discard ask for their own words: a RESTORE typed from habit does neither.
+    expect(operations['restore.rollback'].confirm).toEqual({ kind: 'word', word: 'ROLLBACK' });
+    expect(operations['restore.discard'].confirm).toEqual({ kind: 'word', word: 'DROP' });
     expect(operations['backups.prune'].confirm).toEqual({ kind: 'word', word: 'DELETE' });
     // Putting rows back replaces live data like a restore: RESTORE, or the database name on production.
     expect(operations['backups.diff.putBack'].confirm).toEqual({ kind: 'word', word: 'RESTORE', production: 'database' });
@@ -83,8 +86,8 @@ describe('dispatch enforces confirmations for every door, before the handler run
         ['backups.delete', { ...target, name: path.basename(backup) }, /Type DELETE/],
         ['backups.prune', { ...target, rule: { keepLast: 1 } }, /Type DELETE/],
         ['restore.start', { ...target, file: backup }, /Type RESTORE/],
-        ['restore.rollback', { restoreId: 'run-1' }, /Type RESTORE/],
-        ['restore.discard', { restoreId: 'run-1', confirm: 'restore' }, /Type RESTORE/],
+        ['restore.rollback', { restoreId: 'run-1', confirm: 'RESTORE' }, /Type ROLLBACK/],
+        ['restore.discard', { restoreId: 'run-1', confirm: 'RESTORE' }, /Type DROP/],
         ['migrations.migrate', { ...target, confirm: true }, /type the database name sysndd_db.*--confirm sysndd_db/],
         ['migrations.baseline', { ...target, upTo: '001' }, /sysndd_db/],
         ['migrations.repair.resume', { ...target, filename: '001_a.sql', confirm: 'prod' }, /sysndd_db/],

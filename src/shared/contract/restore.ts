@@ -12,6 +12,10 @@ import { JobSnapshot } from './jobs';
  */
 
 export const RESTORE_CONFIRMATION = 'RESTORE';
+/** A rollback swaps live tables out: its own word, so a restore's RESTORE typed from habit does not do it. */
+export const ROLLBACK_CONFIRMATION = 'ROLLBACK';
+/** Discarding the previous tables is a DROP that cannot be undone: the word says so. */
+export const DISCARD_CONFIRMATION = 'DROP';
 
 export const RestoreOptions = z
   .object({
@@ -244,16 +248,16 @@ export const restoreOperations = {
     { risk: 'destructive', confirm: { kind: 'word', word: RESTORE_CONFIRMATION } },
   ),
   'restore.rollback': op(
-    'Start a job that swaps the previous tables (kept in __prev) back into place; needs confirm: "RESTORE"',
+    'Start a job that swaps the previous tables (kept in __prev) back into place; needs confirm: "ROLLBACK"',
     z.object({ restoreId: Id, lockTimeoutSeconds: z.number().int().min(0).max(3600).default(30), ...Via, ...Confirmed }).strict(),
     JobSnapshot,
-    { risk: 'destructive', confirm: { kind: 'word', word: RESTORE_CONFIRMATION } },
+    { risk: 'destructive', confirm: { kind: 'word', word: ROLLBACK_CONFIRMATION } },
   ),
   'restore.discard': op(
-    'Drop the __prev schema of a restore (no rollback afterwards); needs confirm: "RESTORE"',
+    'Drop the __prev schema of a restore (no rollback afterwards); needs confirm: "DROP"',
     z.object({ restoreId: Id, ...Via, ...Confirmed }).strict(),
     RestoreRecord,
-    { risk: 'destructive', confirm: { kind: 'word', word: RESTORE_CONFIRMATION } },
+    { risk: 'destructive', confirm: { kind: 'word', word: DISCARD_CONFIRMATION } },
   ),
   'restore.list': op(
     'Restore records, newest first: phase, previous-tables schema, pre-restore backup',

@@ -82,14 +82,15 @@ describe('restore CLI', () => {
     expect(restored.checksums).toEqual((await snapshot(source.name)).checksums);
     const id = done.restoreId.slice(0, 8);
 
-    for (const confirm of [[], ['--confirm', 'restore']]) {
+    // The restore's own word does not roll back: a rollback asks for ROLLBACK.
+    for (const confirm of [[], ['--confirm', 'rollback'], ['--confirm', 'RESTORE']]) {
       const refused = await cli(['restore', 'rollback', id, '--url', url, ...confirm, ...lock], home);
       expect(refused.code).toBe(3);
       expect(refused.err).toContain('CONFIRMATION_REQUIRED');
       expect(await snapshot(live.name)).toEqual(restored);
       expect(await sideSchemas(live.name)).toContain(done.prevSchema);
     }
-    const ok = await cli(['restore', 'rollback', id, '--url', url, '--confirm', 'RESTORE', ...lock], home);
+    const ok = await cli(['restore', 'rollback', id, '--url', url, '--confirm', 'ROLLBACK', ...lock], home);
     expect(ok.code, ok.err).toBe(0);
     expect(await snapshot(live.name)).toEqual(original);
     expect(await sideSchemas(live.name)).toEqual([]);
@@ -98,21 +99,24 @@ describe('restore CLI', () => {
     expect(record?.phase).toBe('rolled-back');
   });
 
-  it('`restore discard ID`: exit 3 and the previous tables kept without --confirm RESTORE; with it they are dropped', async () => {
+  it('`restore discard ID`: exit 3 and the previous tables kept without --confirm DROP (RESTORE is not it); with it they are dropped', async () => {
     const done = await restoreLive();
     const restored = await snapshot(live.name);
     const id = done.restoreId.slice(0, 8);
-    const refused = await cli(['restore', 'discard', id, '--url', url], home);
-    expect(refused.code).toBe(3);
-    expect(refused.err).toContain('CONFIRMATION_REQUIRED');
+    for (const confirm of [[], ['--confirm', 'RESTORE']]) {
+      const refused = await cli(['restore', 'discard', id, '--url', url, ...confirm], home);
+      expect(refused.code).toBe(3);
+      expect(refused.err).toContain('CONFIRMATION_REQUIRED');
+      expect(refused.err).toContain('--confirm DROP');
+    }
     expect(await sideSchemas(live.name)).toEqual([done.prevSchema]);
     expect(await snapshot(live.name)).toEqual(restored);
-    const ok = await cli(['restore', 'discard', id, '--url', url, '--confirm', 'RESTORE'], home);
+    const ok = await cli(['restore', 'discard', id, '--url', url, '--confirm', 'DROP'], home);
     expect(ok.code, ok.err).toBe(0);
     expect(await sideSchemas(live.name)).toEqual([]);
     expect(await snapshot(live.name)).toEqual(restored);
     // Nothing left to roll back to.
-    const gone = await cli(['restore', 'rollback', id, '--url', url, '--confirm', 'RESTORE', ...lock], home);
+    const gone = await cli(['restore', 'rollback', id, '--url', url, '--confirm', 'ROLLBACK', ...lock], home);
     expect(gone.code).not.toBe(0);
     expect(await snapshot(live.name)).toEqual(restored);
   });

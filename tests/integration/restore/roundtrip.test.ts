@@ -146,7 +146,7 @@ describe('restore round trips', () => {
       t,
       await t.ok('restore.rollback', {
         restoreId: restored,
-        confirm: 'RESTORE',
+        confirm: 'ROLLBACK',
         lockTimeoutSeconds: TEST_LOCK_TIMEOUT_SECONDS,
       }),
     );
@@ -162,11 +162,12 @@ describe('restore round trips', () => {
     expect(again.state, await jobErrors(t, again)).toBe('succeeded');
     const againId = (again.result as { restoreId: string }).restoreId;
     const prev = (await t.ok('restore.get', { id: againId })).prevSchema as string;
-    expect((await t.call('restore.discard', { restoreId: againId, confirm: 'restore' })).ok).toBe(false);
-    const discarded = await t.ok('restore.discard', { restoreId: againId, confirm: 'RESTORE' });
+    for (const wrong of ['drop', 'RESTORE', 'ROLLBACK'])
+      expect((await t.call('restore.discard', { restoreId: againId, confirm: wrong })).ok).toBe(false);
+    const discarded = await t.ok('restore.discard', { restoreId: againId, confirm: 'DROP' });
     expect(discarded.phase).toBe('discarded');
     expect(await sideSchemas(dst)).not.toContain(prev);
-    const refused = await t.call('restore.rollback', { restoreId: againId, confirm: 'RESTORE' });
+    const refused = await t.call('restore.rollback', { restoreId: againId, confirm: 'ROLLBACK' });
     expect(refused.ok ? null : refused.code).toBe('PRECONDITION_FAILED');
     const audit = await t.ok('audit.list', { action: 'restore.discard' });
     expect(audit.map((a) => a.result)).toEqual(expect.arrayContaining(['refused', 'succeeded']));

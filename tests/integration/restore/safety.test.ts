@@ -57,7 +57,7 @@ describe('restore refusals', () => {
       const r = await t.call('restore.start', { profileId, file: good, ...(confirm === undefined ? {} : { confirm }) });
       expect(r.ok ? 'ok' : r.code, JSON.stringify(confirm)).toBe('CONFIRMATION_REQUIRED');
     }
-    expect((await t.call('restore.rollback', { restoreId: 'x', confirm: 'RESTORE' })).ok).toBe(false);
+    expect((await t.call('restore.rollback', { restoreId: 'x', confirm: 'ROLLBACK' })).ok).toBe(false);
     expect((await t.ok('jobs.list', { kind: 'restore', limit: 1000 })).length).toBe(jobsBefore);
     const refused = (await t.ok('audit.list', { action: 'restore.start' })).filter((a) => a.result === 'refused');
     expect(refused.length).toBeGreaterThanOrEqual(10);

@@ -170,7 +170,7 @@ describe('table restore', () => {
 
         const rb = await waitJob(
           t,
-          await t.ok('restore.rollback', { restoreId, confirm: 'RESTORE', lockTimeoutSeconds: TEST_LOCK_TIMEOUT_SECONDS }),
+          await t.ok('restore.rollback', { restoreId, confirm: 'ROLLBACK', lockTimeoutSeconds: TEST_LOCK_TIMEOUT_SECONDS }),
         );
         expect(rb.state, await jobErrors(t, rb)).toBe('succeeded');
         const back = await state(c);

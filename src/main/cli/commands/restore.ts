@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import type { ArgsIn, ResultOf } from '../../../shared/contract/index';
 import type { JobSnapshot } from '../../../shared/contract/jobs';
 import {
+  DISCARD_CONFIRMATION,
   type PreflightReport,
   RESTORE_CONFIRMATION,
   type RestoreOptionsIn,
   type RestoreRecord,
+  ROLLBACK_CONFIRMATION,
 } from '../../../shared/contract/restore';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
 import { dispatch } from '../../core/dispatch';
@@ -108,11 +110,13 @@ async function callConfirmed<K extends Confirmed>(cli: CliContext, name: K, args
  * The target of a confirmed command. Without the usual `--confirm RESTORE` the call is most likely refused:
  * no password is asked for first (the App still asks on a terminal if the call goes ahead and connects).
  */
-function confirmedTarget(cli: CliContext, o: RestoreFlags): Promise<string> {
-  return cli.resolveTarget(o, o.confirm === RESTORE_CONFIRMATION ? {} : { mysqlPassword: false });
+function confirmedTarget(cli: CliContext, o: RestoreFlags, word: string = RESTORE_CONFIRMATION): Promise<string> {
+  return cli.resolveTarget(o, o.confirm === word ? {} : { mysqlPassword: false });
 }
 
 const CONFIRM_HINT = `(CLI: --confirm ${RESTORE_CONFIRMATION})`;
+const ROLLBACK_HINT = `(CLI: --confirm ${ROLLBACK_CONFIRMATION})`;
+const DISCARD_HINT = `(CLI: --confirm ${DISCARD_CONFIRMATION})`;
 
 interface DoneResult {
   restoreId: string;
@@ -133,7 +137,7 @@ function renderDone(j: JobSnapshot): string {
     ...r.stats.warnings.map((w) => `  warning: ${w}`),
     r.preRestoreBackup ? `Pre-restore backup: ${r.preRestoreBackup}` : 'No pre-restore backup (the target was empty or new).',
     r.prevSchema
-      ? `Previous tables kept in ${r.prevSchema}: roll back with "sysndd-admin restore rollback ${short} --confirm RESTORE", or free the space with "sysndd-admin restore discard ${short} --confirm RESTORE".`
+      ? `Previous tables kept in ${r.prevSchema}: roll back with "sysndd-admin restore rollback ${short} --confirm ${ROLLBACK_CONFIRMATION}", or free the space with "sysndd-admin restore discard ${short} --confirm ${DISCARD_CONFIRMATION}".`
       : '',
   ]
     .filter(Boolean)
@@ -240,28 +244,28 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
   addDbTargetOptions(
     restore
       .command('rollback <restoreId>')
-      .description(`swap the previous tables (kept in <db>__prev_<ts>) back into place; needs --confirm ${RESTORE_CONFIRMATION}`)
-      .option('--confirm <token>', `type ${RESTORE_CONFIRMATION} to confirm`)
+      .description(`swap the previous tables (kept in <db>__prev_<ts>) back into place; needs --confirm ${ROLLBACK_CONFIRMATION}`)
+      .option('--confirm <token>', `type ${ROLLBACK_CONFIRMATION} to confirm`)
       .option('--lock-timeout <seconds>', "how long to wait for GET_LOCK('sysndd_migration') before refusing (exit 3)", '30'),
   ).action(async (restoreId: string, _o: unknown, cmd: Command) => {
     const o = cmd.optsWithGlobals<RestoreFlags>();
     const lockTimeoutSeconds = lockSeconds(cli, o.lockTimeout);
     const id = await fullId(cli, restoreId);
-    const profileId = o.profile || o.url ? await confirmedTarget(cli, o) : undefined;
+    const profileId = o.profile || o.url ? await confirmedTarget(cli, o, ROLLBACK_CONFIRMATION) : undefined;
     const args = { restoreId: id, confirm: o.confirm, lockTimeoutSeconds, profileId };
-    await finish(cli, await callConfirmed(cli, 'restore.rollback', args, CONFIRM_HINT));
+    await finish(cli, await callConfirmed(cli, 'restore.rollback', args, ROLLBACK_HINT));
   });
 
   addDbTargetOptions(
     restore
       .command('discard <restoreId>')
-      .description(`drop the previous tables of a restore (no rollback afterwards); needs --confirm ${RESTORE_CONFIRMATION}`)
-      .option('--confirm <token>', `type ${RESTORE_CONFIRMATION} to confirm`),
+      .description(`drop the previous tables of a restore (no rollback afterwards); needs --confirm ${DISCARD_CONFIRMATION}`)
+      .option('--confirm <token>', `type ${DISCARD_CONFIRMATION} to confirm`),
   ).action(async (restoreId: string, _o: unknown, cmd: Command) => {
     const o = cmd.optsWithGlobals<RestoreFlags>();
     const id = await fullId(cli, restoreId);
-    const profileId = o.profile || o.url ? await confirmedTarget(cli, o) : undefined;
-    const r = await callConfirmed(cli, 'restore.discard', { restoreId: id, confirm: o.confirm, profileId }, CONFIRM_HINT);
+    const profileId = o.profile || o.url ? await confirmedTarget(cli, o, DISCARD_CONFIRMATION) : undefined;
+    const r = await callConfirmed(cli, 'restore.discard', { restoreId: id, confirm: o.confirm, profileId }, DISCARD_HINT);
     cli.output(r, (x) => `Discarded the previous tables of ${x.targetDatabase}.\n${renderRecord(x)}`);
   });
 

@@ -1,20 +1,30 @@
 import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { TriangleAlert } from 'lucide-react';
 import { type ReactNode, useEffect, useState } from 'react';
-import { TOKEN } from './model';
 
 export interface TypedConfirmModalProps {
   opened: boolean;
   title: string;
   children: ReactNode;
   actionLabel: string;
+  /** The word to type: each action has its own, so one typed from habit does not do another. */
+  word: string;
   busy: boolean;
   onClose(): void;
   onConfirm(token: string): void;
 }
 
-/** Rollback and discard change live data too: the same typed RESTORE, checked again by the main process. */
-export function TypedConfirmModal({ opened, title, children, actionLabel, busy, onClose, onConfirm }: TypedConfirmModalProps) {
+/** Rollback (ROLLBACK) and discard (DROP) change live data too: a typed word, checked again by the main process. */
+export function TypedConfirmModal({
+  opened,
+  title,
+  children,
+  actionLabel,
+  word,
+  busy,
+  onClose,
+  onConfirm,
+}: TypedConfirmModalProps) {
   const [typed, setTyped] = useState('');
   useEffect(() => {
     if (opened) setTyped('');
@@ -26,7 +36,7 @@ export function TypedConfirmModal({ opened, title, children, actionLabel, busy, 
           {children}
         </Alert>
         <TextInput
-          label={`Type ${TOKEN} to confirm`}
+          label={`Type ${word} to confirm`}
           value={typed}
           onChange={(e) => setTyped(e.currentTarget.value)}
           autoComplete="off"
@@ -39,7 +49,7 @@ export function TypedConfirmModal({ opened, title, children, actionLabel, busy, 
           </Button>
           <Button
             color="red"
-            disabled={typed !== TOKEN}
+            disabled={typed !== word}
             loading={busy}
             onClick={() => onConfirm(typed)}
             data-testid="restore-typed-submit"

@@ -2,6 +2,7 @@ import { Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type ReactNode, useState } from 'react';
 import type { JobSnapshot, RestoreRecord } from '../../../shared/contract/index';
+import { DISCARD_CONFIRMATION, ROLLBACK_CONFIRMATION } from '../../../shared/contract/restore';
 import { call, errorMessage } from '../../api';
 import { useAppStore } from '../../state/appStore';
 import { TypedConfirmModal } from './TypedConfirmModal';
@@ -10,7 +11,7 @@ type Pending = { kind: 'rollback' | 'discard'; record: RestoreRecord };
 
 /**
  * Rollback (a job that swaps the __prev tables back) and discard (drops __prev) for a restore record,
- * each behind the typed RESTORE modal. `onJob` receives the rollback job to follow; `onChanged` runs after
+ * each behind its own typed word (ROLLBACK, DROP). `onJob` receives the rollback job to follow; `onChanged` runs after
  * a discard and when a rollback was started, so lists can reload.
  */
 export function useRestoreActions(opts: { onJob(job: JobSnapshot): void; onChanged(): void }): {
@@ -57,6 +58,7 @@ export function useRestoreActions(opts: { onJob(job: JobSnapshot): void; onChang
       opened={pending !== null}
       title={pending?.kind === 'rollback' ? 'Roll back this restore' : 'Discard the previous tables'}
       actionLabel={pending?.kind === 'rollback' ? 'Roll back' : 'Discard'}
+      word={pending?.kind === 'discard' ? DISCARD_CONFIRMATION : ROLLBACK_CONFIRMATION}
       busy={busy}
       onClose={() => setPending(null)}
       onConfirm={confirm}
