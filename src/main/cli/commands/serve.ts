@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { App } from '../../app/App';
-import { rendererDir } from '../../platform/paths';
 import { toFailure } from '../../core/AppError';
+import { rendererDir } from '../../platform/paths';
 import { openHeadlessSecretStore } from '../../secrets/KeyringSecretStore';
 import { type RunningWebServer, startWebServer } from '../../web/WebServer';
 import type { CliContext } from '../CliContext';

@@ -1,8 +1,8 @@
 import type net from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { CaptureStatus } from '../../../shared/contract/mail';
-import { APP_VERSION } from '../../platform/version';
 import { AppError } from '../../core/AppError';
+import { APP_VERSION } from '../../platform/version';
 import type { AppDatabase } from '../../store/AppDatabase';
 import { CaptureHttpApi } from './CaptureHttpApi';
 import { CaptureStore } from './CaptureStore';
