@@ -74,7 +74,7 @@ describe('restore CLI', () => {
     expect(await sideSchemas(live.name)).toEqual([]);
   });
 
-  it('`restore rollback ID`: exit 3 and nothing changed without --confirm RESTORE; with it the previous tables are back', async () => {
+  it('`restore rollback ID`: exit 3 and nothing changed without --confirm ROLLBACK (RESTORE is not it); with it the previous tables are back', async () => {
     const original = await snapshot(live.name);
     const done = await restoreLive();
     expect(done.prevSchema).toBeTruthy();
