@@ -1,7 +1,9 @@
 import { memberStatements } from '../../backups/format/memberStatements';
 import type { StatementLimit } from '../../core/statementLimit';
+import type { SplitStatement } from '../../sql/dumpSplitter';
 import type { RestoreSource } from '../sources/ForeignDumpSource';
 import type { SourceInventory } from '../sources/inventory';
+import { filterReadable, isRowStatement, openDumpFile } from '../sources/statementStream';
 
 /** One statement of the file that is not a row statement, as the loader holds it (a byte string). */
 export interface DdlStatement {
@@ -34,13 +36,10 @@ export async function* ddlStatements(
     }
     return;
   }
-  const it = source.statements(signal);
-  for (;;) {
-    const r = await it.next();
-    if (r.done) return;
-    for (const s of r.value.statements) {
-      if (ROW_HEAD.test(s.sql.subarray(0, 16).toString('latin1'))) continue;
-      yield { sql: s.sql.toString('latin1'), delimiter: s.delimiter || ';' };
-    }
+  // A foreign dump: split again, keeping only what is not a row (rows die as they are split).
+  const opened = await openDumpFile(source.path);
+  const keep = (s: SplitStatement) => !isRowStatement(s.sql);
+  for await (const s of filterReadable(opened.stream, keep, { signal, limit })) {
+    yield { sql: s.sql.toString('latin1'), delimiter: s.delimiter || ';' };
   }
 }

@@ -106,6 +106,61 @@ export async function scanReadable(
   return { tail, sawDumpCompleted: splitter.sawDumpCompleted, bytes };
 }
 
+/**
+ * Like scanReadable, for a reader that wants a few statements of a large file (the DDL rehearsal): the ones
+ * `keep` accepts are yielded after each input chunk, the others die as they are split, so a dump of
+ * millions of one-row INSERTs costs one chunk of memory, not batches of row statements kept across awaits.
+ */
+export async function* filterReadable(
+  input: Readable,
+  keep: (s: SplitStatement) => boolean,
+  options: { signal?: AbortSignal; limit?: StatementLimit } = {},
+): AsyncGenerator<SplitStatement, StreamEnd, void> {
+  const splitter = new DumpSplitter({ limit: options.limit });
+  let bytes = 0;
+  let kept: SplitStatement[] = [];
+  const emit = (s: SplitStatement) => {
+    if (keep(s)) kept.push(s);
+    followSqlMode(splitter, s);
+  };
+  try {
+    for await (const chunk of input) {
+      if (options.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
+      bytes += (chunk as Buffer).length;
+      splitter.push(chunk as Buffer, emit);
+      const out = kept;
+      kept = [];
+      yield* out;
+    }
+    const tail = splitter.end(emit);
+    yield* kept;
+    return { tail, sawDumpCompleted: splitter.sawDumpCompleted, bytes };
+  } catch (err) {
+    throw readError(err);
+  } finally {
+    input.destroy();
+  }
+}
+
+/** INSERT or REPLACE at the start (after whitespace), read from the bytes without decoding the statement. */
+export function isRowStatement(sql: Buffer): boolean {
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i] as number;
+    if (c !== 0x20 && (c < 0x09 || c > 0x0d)) break;
+    i++;
+  }
+  const word = (w: string) => {
+    if (sql.length < i + w.length) return false;
+    for (let k = 0; k < w.length; k++) if (((sql[i + k] as number) & 0xdf) !== w.charCodeAt(k)) return false;
+    const next = sql[i + w.length];
+    return (
+      next === undefined || !((next >= 0x30 && next <= 0x39) || ((next & 0xdf) >= 0x41 && (next & 0xdf) <= 0x5a) || next === 0x5f)
+    );
+  };
+  return word('INSERT') || word('REPLACE');
+}
+
 /** Turn stream failures (zlib, fs) into stable codes with words a person understands. */
 export function readError(err: unknown): unknown {
   if (err instanceof AppError) return err;
