@@ -185,7 +185,7 @@ describe('Restore wizard (browser mode, real MariaDB)', () => {
       })
       .toBe(4);
     expect(await page.getByTestId('restore-result-rows').textContent()).toBe('150,002');
-    expect(await page.getByTestId('restore-result-prebackup').textContent()).toMatch(/pre-restore\.sql\.gz/);
+    expect(await page.getByTestId('restore-result-prebackup').textContent()).toMatch(/_pre-restore(_\d+)?\.sql\.gz/);
     expect(await state()).toEqual(original);
     await page.getByTestId('restore-rollback').waitFor({ timeout: 10_000 });
     await bm.screenshot('restore-result');

@@ -133,7 +133,7 @@ describe('restore round trips', () => {
     const restored = (job.result as { restoreId: string }).restoreId;
     const record = await t.ok('restore.get', { id: restored });
     expect(record.rollbackAvailable).toBe(true);
-    expect(record.preRestoreBackup).toMatch(/pre-restore\.sql\.gz$/);
+    expect(record.preRestoreBackup).toMatch(/_pre-restore(_\d+)?\.sql\.gz$/);
     expect(fs.existsSync(record.preRestoreBackup as string)).toBe(true);
     const afterRestore = await snapshot(dst);
     expect(afterRestore.checksums).toEqual((await snapshot(src.name)).checksums);

@@ -140,7 +140,7 @@ describe('table restore', () => {
         const restoreId = (job.result as { restoreId: string }).restoreId;
         const record = await t.ok('restore.get', { id: restoreId });
         expect(record.tables).toEqual(['child', 'parent']);
-        expect(record.preRestoreBackup).toMatch(/pre-restore\.sql\.gz$/);
+        expect(record.preRestoreBackup).toMatch(/_pre-restore(_\d+)?\.sql\.gz$/);
 
         const restored = await state(c);
         for (const n of others) {
