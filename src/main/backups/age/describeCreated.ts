@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BackupManifest } from '../../../shared/contract/backups';
 import type { CatalogCache } from '../catalog/CatalogCache';
+import { describedByManifest } from '../catalog/describe';
 import { localVersionOf } from '../catalog/fileVersion';
 import { decodeManifestMember, encodeManifestText } from '../format/manifestCodec';
 import type { Sealer } from '../format/seal';
@@ -31,16 +32,6 @@ export async function describeCreatedEncrypted(
     size: Number(st.size),
     mtimeMs: Number(st.mtimeMs),
     version: localVersionOf(st),
-    fingerprint: `manifest:${jsonSha256}`,
-    format: 'sysndd-admin',
-    status: 'complete',
-    createdAt: manifest.createdAt,
-    tableCount: manifest.counts.tables,
-    rowCount: manifest.tables.filter((t) => t.type !== 'sequence').reduce((a, t) => a + t.rows, 0),
-    schemaVersion: manifest.schemaVersionHead,
-    database: manifest.source.database,
-    serverVersion: manifest.source.serverVersion,
-    manifest,
-    seal,
+    ...describedByManifest(manifest, jsonSha256, seal),
   });
 }

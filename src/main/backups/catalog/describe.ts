@@ -1,4 +1,4 @@
-import type { BackupEntry, SealState } from '../../../shared/contract/backups';
+import type { BackupEntry, BackupManifest, SealState } from '../../../shared/contract/backups';
 import { serverEngineOf } from '../../../shared/serverEngine';
 import { AppError } from '../../core/AppError';
 import { readManifestDetailed } from '../format/BackupFileReader';
@@ -48,21 +48,7 @@ export async function describeFile(facts: FileFacts, open: () => Promise<ByteSou
   try {
     try {
       const { manifest, jsonSha256, seal } = await readManifestDetailed(src);
-      return {
-        ...base,
-        fingerprint: `manifest:${jsonSha256}`,
-        format: 'sysndd-admin',
-        status: 'complete',
-        createdAt: manifest.createdAt,
-        tableCount: manifest.counts.tables,
-        rowCount: manifest.tables.filter((t) => t.type !== 'sequence').reduce((a, t) => a + t.rows, 0),
-        schemaVersion: manifest.schemaVersionHead,
-        database: manifest.source.database,
-        serverVersion: manifest.source.serverVersion,
-        manifest,
-        seal,
-        serverEngine: manifest.source.engine ?? null,
-      };
+      return { ...base, ...describedByManifest(manifest, jsonSha256, seal) };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       if (err.code === 'BACKUP_CORRUPT') return { ...base, fingerprint: null, format: 'sysndd-admin', status: 'corrupt' };
@@ -93,6 +79,24 @@ export async function describeFile(facts: FileFacts, open: () => Promise<ByteSou
  * alone are not enough: an edit of the same size with its mtime put back would keep the old description —
  * and the old manifest's badge.
  */
+/** What a complete backup's manifest says about it: the same for a file read back and one just written. */
+export function describedByManifest(manifest: BackupManifest, jsonSha256: string, seal: SealInfo | null) {
+  return {
+    fingerprint: `manifest:${jsonSha256}`,
+    format: 'sysndd-admin' as const,
+    status: 'complete' as const,
+    createdAt: manifest.createdAt,
+    tableCount: manifest.counts.tables,
+    rowCount: manifest.tables.filter((t) => t.type !== 'sequence').reduce((a, t) => a + t.rows, 0),
+    schemaVersion: manifest.schemaVersionHead,
+    database: manifest.source.database,
+    serverVersion: manifest.source.serverVersion,
+    manifest,
+    seal,
+    serverEngine: manifest.source.engine ?? null,
+  };
+}
+
 export function reusable(cached: CachedFile | null, facts: FileFacts, scanForeign: boolean): cached is CachedFile {
   if (!cached?.version || cached.version !== facts.version) return false;
   return cached.status !== 'unknown' || !scanForeign;
