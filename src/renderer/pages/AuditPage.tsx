@@ -1,9 +1,13 @@
-import { Alert, Button, EmptyState, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Select, Stack, Text, Title } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
-import { CircleAlert, RefreshCw, ScrollText, Search } from 'lucide-react';
+import { RefreshCw, ScrollText } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { type AuditEntry, AuditResult } from '../../shared/contract/index';
-import { api, errorMessage } from '../api';
+import { api } from '../api';
+import { FilterBar } from '../components/common/FilterBar';
+import { FilteredEmptyState } from '../components/common/FilteredEmptyState';
+import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
+import { type TableFilters, useTableFilters } from '../components/common/useTableFilters';
 import { DateCell, probeAll } from '../components/table/cells';
 import { DataTable } from '../components/table/DataTable';
 import { DensityToggle } from '../components/table/DensityToggle';
@@ -60,78 +64,53 @@ function useAuditData(filters: AuditFilters) {
   return { entries, actions, reload };
 }
 
-function AuditFilterBar({
-  filters,
-  setFilters,
-  text,
-  setText,
-  actionNames,
-}: {
-  filters: AuditFilters;
-  setFilters(update: (f: AuditFilters) => AuditFilters): void;
-  text: string;
-  setText(text: string): void;
-  actionNames: string[];
-}) {
+function AuditFilterBar({ table, actionNames }: { table: TableFilters<AuditFilters>; actionNames: string[] }) {
   const profiles = useAppStore((s) => s.profiles);
-  const filtered = Boolean(filters.action || filters.profileId || filters.result || text);
+  const { filters, setFilter } = table;
   return (
-    <Group gap="sm" align="flex-end" justify="space-between">
-      <Group gap="sm" align="flex-end">
-        <TextInput
-          label="Filter rows"
-          placeholder="any text shown"
-          leftSection={<Search size={14} />}
-          value={text}
-          onChange={(e) => setText(e.currentTarget.value)}
-          w={200}
-          data-testid="audit-filter-text"
-        />
-        <Select
-          label="Action"
-          placeholder="Any action"
-          data={[...new Set([...actionNames, ...(filters.action ? [filters.action] : [])])]}
-          value={filters.action}
-          onChange={(v) => setFilters((f) => ({ ...f, action: v }))}
-          clearable
-          searchable
-          w={220}
-          data-testid="audit-filter-action"
-        />
-        <Select
-          label="Profile"
-          placeholder="Any profile"
-          data={profiles.map((p) => ({ value: p.id, label: p.name }))}
-          value={filters.profileId}
-          onChange={(v) => setFilters((f) => ({ ...f, profileId: v }))}
-          clearable
-          w={180}
-          data-testid="audit-filter-profile"
-        />
-        <Select
-          label="Result"
-          placeholder="Any result"
-          data={AuditResult.options}
-          value={filters.result}
-          onChange={(v) => setFilters((f) => ({ ...f, result: v as AuditResult | null }))}
-          clearable
-          w={150}
-          data-testid="audit-filter-result"
-        />
-        {filtered && (
-          <Button
-            variant="subtle"
-            onClick={() => {
-              setFilters(() => NO_FILTERS);
-              setText('');
-            }}
-          >
-            Clear filters
-          </Button>
-        )}
-      </Group>
-      <DensityToggle />
-    </Group>
+    <FilterBar table={table} testIdPrefix="audit" aside={<DensityToggle />}>
+      <Select
+        label="Action"
+        placeholder="Any action"
+        data={[...new Set([...actionNames, ...(filters.action ? [filters.action] : [])])]}
+        value={filters.action}
+        onChange={(v) => setFilter('action', v)}
+        clearable
+        searchable
+        w={220}
+        data-testid="audit-filter-action"
+      />
+      <Select
+        label="Profile"
+        placeholder="Any profile"
+        data={profiles.map((p) => ({ value: p.id, label: p.name }))}
+        value={filters.profileId}
+        onChange={(v) => setFilter('profileId', v)}
+        clearable
+        w={180}
+        data-testid="audit-filter-profile"
+      />
+      <Select
+        label="Result"
+        placeholder="Any result"
+        data={AuditResult.options}
+        value={filters.result}
+        onChange={(v) => setFilter('result', v as AuditResult | null)}
+        clearable
+        w={150}
+        data-testid="audit-filter-result"
+      />
+    </FilterBar>
+  );
+}
+
+/** Entries outlive profiles (a removed one, a CLI run with --url): show the id, marked as such. */
+function useProfileName() {
+  const profiles = useAppStore((s) => s.profiles);
+  const profileNames = useMemo(() => new Map(profiles.map((p) => [p.id, p.name])), [profiles]);
+  return useCallback(
+    (id: string | null) => (id ? (profileNames.get(id) ?? `${id.slice(0, 8)}… (not saved)`) : '—'),
+    [profileNames],
   );
 }
 
@@ -140,21 +119,13 @@ function AuditFilterBar({
  * who did what, where, with which outcome — refusals included. Filterable, exportable as CSV or JSON.
  */
 export function AuditPage() {
-  const [filters, setFilters] = useState<AuditFilters>(NO_FILTERS);
-  const [text, setText] = useState('');
+  const table = useTableFilters(NO_FILTERS);
+  const { filters, text, filtered } = table;
   const [selected, setSelected] = useState<AuditEntry | null>(null);
-  const profiles = useAppStore((s) => s.profiles);
   const { entries, actions, reload } = useAuditData(filters);
-
-  const profileNames = useMemo(() => new Map(profiles.map((p) => [p.id, p.name])), [profiles]);
-  // Entries outlive profiles (a removed one, a CLI run with --url): show the id, marked as such.
-  const profileName = useCallback(
-    (id: string | null) => (id ? (profileNames.get(id) ?? `${id.slice(0, 8)}… (not saved)`) : '—'),
-    [profileNames],
-  );
+  const profileName = useProfileName();
   const columns = useMemo(() => auditColumns(profileName), [profileName]);
   const data = entries.data ?? [];
-  const filtered = Boolean(filters.action || filters.profileId || filters.result || text);
 
   return (
     <Stack gap="md">
@@ -172,22 +143,20 @@ export function AuditPage() {
         Every restore, rollback, migration, repair, prune and delete — from the app, the browser or the CLI on this computer —
         with who ran it and how it ended. Refused attempts (a missing confirmation) are recorded too.
       </Text>
-      <AuditFilterBar filters={filters} setFilters={setFilters} text={text} setText={setText} actionNames={actions.data ?? []} />
-      {entries.error && (
-        <Alert color="red" icon={<CircleAlert size={16} />} title="Could not load the audit log">
-          {errorMessage(entries.error)}
-        </Alert>
-      )}
+      <AuditFilterBar table={table} actionNames={actions.data ?? []} />
+      {entries.error && <LoadErrorAlert title="Could not load the audit log" error={entries.error} />}
       {data.length === 0 && !entries.loading ? (
-        <EmptyState
-          mt="lg"
+        <FilteredEmptyState
           icon={<ScrollText size={28} />}
-          title={filtered ? 'No entry matches these filters' : 'Nothing audited yet'}
-          description={
-            filtered
-              ? 'Clear or change the filters to see more of the log.'
-              : 'Restores, rollbacks, migrations, repairs, prunes and deletions appear here once someone runs one.'
-          }
+          filtered={filtered}
+          whenFiltered={{
+            title: 'No entry matches these filters',
+            description: 'Clear or change the filters to see more of the log.',
+          }}
+          whenEmpty={{
+            title: 'Nothing audited yet',
+            description: 'Restores, rollbacks, migrations, repairs, prunes and deletions appear here once someone runs one.',
+          }}
           data-testid="audit-empty"
         />
       ) : (

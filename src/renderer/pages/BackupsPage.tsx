@@ -1,6 +1,6 @@
-import { Alert, Button, Card, EmptyState, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Select, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { Archive, CircleAlert, Eraser, RefreshCw, Search, WifiOff } from 'lucide-react';
+import { Archive, Eraser, RefreshCw, WifiOff } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { BackupEntry, JobSnapshot, Profile } from '../../shared/contract/index';
 import { call, errorMessage } from '../api';
@@ -12,6 +12,10 @@ import { DeleteBackupModal } from '../components/backups/DeleteBackupModal';
 import { DownloadBackupModal } from '../components/backups/DownloadBackupModal';
 import { PruneModal } from '../components/backups/PruneModal';
 import { VerifyEncryptedModal, type VerifyRequest } from '../components/backups/VerifyEncryptedModal';
+import { FilterBar } from '../components/common/FilterBar';
+import { FilteredEmptyState } from '../components/common/FilteredEmptyState';
+import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
+import { type TableFilters, useTableFilters } from '../components/common/useTableFilters';
 import { JobProgress } from '../components/JobProgress';
 import { RequireProfile } from '../components/RequireProfile';
 import { useCall } from '../hooks/useCall';
@@ -19,13 +23,14 @@ import { navigate } from '../router';
 import { isLive, useAppStore } from '../state/appStore';
 
 interface Filters {
-  text: string;
   location: string | null;
   status: string | null;
 }
 
-function matches(f: Filters) {
-  const text = f.text.trim().toLowerCase();
+const NO_FILTERS: Filters = { location: null, status: null };
+
+function matches(f: Filters, typed: string) {
+  const text = typed.trim().toLowerCase();
   return (e: BackupEntry) =>
     (!text || e.name.toLowerCase().includes(text) || (e.schemaVersionHead ?? '').toLowerCase().includes(text)) &&
     (!f.location || e.location === f.location) &&
@@ -56,10 +61,50 @@ function useTrackedJobs(onFinished: () => void) {
   return { tracked, track };
 }
 
+/** Name or schema version typed, where the copies are, their status; and how many of the backups are shown. */
+function BackupFilterBar({ table, shown, total }: { table: TableFilters<Filters>; shown: number; total: number }) {
+  const { filters, setFilter } = table;
+  return (
+    <FilterBar
+      table={table}
+      testIdPrefix="backups"
+      textLabel="Filter"
+      textPlaceholder="name or schema version"
+      textWidth={260}
+      aside={
+        <Text size="xs" c="dimmed" data-testid="backups-count">
+          {shown} of {total} backups
+        </Text>
+      }
+    >
+      <Select
+        label="Where"
+        placeholder="Anywhere"
+        data={['local', 'remote', 'both']}
+        value={filters.location}
+        onChange={(v) => setFilter('location', v)}
+        clearable
+        w={150}
+        data-testid="backups-filter-location"
+      />
+      <Select
+        label="Status"
+        placeholder="Any status"
+        data={['complete', 'incomplete', 'corrupt', 'unknown']}
+        value={filters.status}
+        onChange={(v) => setFilter('status', v)}
+        clearable
+        w={160}
+        data-testid="backups-filter-status"
+      />
+    </FilterBar>
+  );
+}
+
 function BackupsView({ profile }: { profile: Profile }) {
   const list = useCall('backups.list', { profileId: profile.id, refreshRemote: true });
   const reload = list.reload;
-  const [filters, setFilters] = useState<Filters>({ text: '', location: null, status: null });
+  const table = useTableFilters(NO_FILTERS);
   const [details, setDetails] = useState<BackupEntry | null>(null);
   const [deleting, setDeleting] = useState<BackupEntry | null>(null);
   const [comparing, setComparing] = useState<BackupEntry | null>(null);
@@ -75,7 +120,10 @@ function BackupsView({ profile }: { profile: Profile }) {
       ),
     [tracked],
   );
-  const entries = useMemo(() => (list.data?.entries ?? []).filter(matches(filters)), [list.data, filters]);
+  const entries = useMemo(
+    () => (list.data?.entries ?? []).filter(matches(table.filters, table.text)),
+    [list.data, table.filters, table.text],
+  );
 
   const actions = useMemo<BackupActions>(
     () => ({
@@ -97,7 +145,6 @@ function BackupsView({ profile }: { profile: Profile }) {
     [profile.id, track],
   );
 
-  const filtered = Boolean(filters.text || filters.location || filters.status);
   const d = list.data;
   return (
     <Stack gap="md">
@@ -151,64 +198,18 @@ function BackupsView({ profile }: { profile: Profile }) {
           </Stack>
         </Card>
       )}
-      <Group gap="sm" align="flex-end">
-        <TextInput
-          label="Filter"
-          placeholder="name or schema version"
-          leftSection={<Search size={14} />}
-          value={filters.text}
-          onChange={(e) => {
-            // Read now: React clears currentTarget once the handler returns, before the updater runs.
-            const text = e.currentTarget.value;
-            setFilters((f) => ({ ...f, text }));
-          }}
-          w={260}
-          data-testid="backups-filter-text"
-        />
-        <Select
-          label="Where"
-          placeholder="Anywhere"
-          data={['local', 'remote', 'both']}
-          value={filters.location}
-          onChange={(v) => setFilters((f) => ({ ...f, location: v }))}
-          clearable
-          w={150}
-          data-testid="backups-filter-location"
-        />
-        <Select
-          label="Status"
-          placeholder="Any status"
-          data={['complete', 'incomplete', 'corrupt', 'unknown']}
-          value={filters.status}
-          onChange={(v) => setFilters((f) => ({ ...f, status: v }))}
-          clearable
-          w={160}
-          data-testid="backups-filter-status"
-        />
-        {filtered && (
-          <Button variant="subtle" onClick={() => setFilters({ text: '', location: null, status: null })}>
-            Clear filters
-          </Button>
-        )}
-        <Text size="xs" c="dimmed" ml="auto" data-testid="backups-count">
-          {entries.length} of {d?.entries.length ?? 0} backups
-        </Text>
-      </Group>
-      {list.error && (
-        <Alert color="red" icon={<CircleAlert size={16} />} title="Could not list the backups" data-testid="backups-error">
-          {errorMessage(list.error)}
-        </Alert>
-      )}
+      <BackupFilterBar table={table} shown={entries.length} total={d?.entries.length ?? 0} />
+      {list.error && <LoadErrorAlert title="Could not list the backups" error={list.error} data-testid="backups-error" />}
       {d && entries.length === 0 ? (
-        <EmptyState
-          mt="lg"
+        <FilteredEmptyState
           icon={<Archive size={28} />}
-          title={filtered ? 'No backup matches these filters' : 'No backups yet'}
-          description={
-            filtered
-              ? 'Clear or change the filters.'
-              : 'Create the first one: it is written from one consistent snapshot, verified by its own manifest, and restorable with plain gunzip | mariadb.'
-          }
+          filtered={table.filtered}
+          whenFiltered={{ title: 'No backup matches these filters', description: 'Clear or change the filters.' }}
+          whenEmpty={{
+            title: 'No backups yet',
+            description:
+              'Create the first one: it is written from one consistent snapshot, verified by its own manifest, and restorable with plain gunzip | mariadb.',
+          }}
           data-testid="backups-empty"
         />
       ) : (

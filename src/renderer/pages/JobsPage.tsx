@@ -1,9 +1,12 @@
-import { Alert, Button, EmptyState, Group, Progress, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Progress, Select, Stack, Text, Title } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
-import { CircleAlert, ListChecks, RefreshCw, Search } from 'lucide-react';
+import { ListChecks, RefreshCw } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { JobKind, type JobSnapshot, JobState } from '../../shared/contract/index';
-import { errorMessage } from '../api';
+import { FilterBar } from '../components/common/FilterBar';
+import { FilteredEmptyState } from '../components/common/FilteredEmptyState';
+import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
+import { type TableFilters, useTableFilters } from '../components/common/useTableFilters';
 import { JOB_STATE_COLOR, JobStateBadge } from '../components/JobProgress';
 import { DateCell, probeAll } from '../components/table/cells';
 import { DataTable } from '../components/table/DataTable';
@@ -92,83 +95,47 @@ function jobColumns(profileName: Map<string, string>): ColumnDef<JobSnapshot>[] 
   ];
 }
 
-function JobFilterBar({
-  filters,
-  setFilters,
-  text,
-  setText,
-}: {
-  filters: Filters;
-  setFilters(update: (f: Filters) => Filters): void;
-  text: string;
-  setText(text: string): void;
-}) {
+function JobFilterBar({ table }: { table: TableFilters<Filters> }) {
   const profiles = useAppStore((s) => s.profiles);
-  const filtered = Boolean(filters.kind || filters.state || filters.profileId || text);
+  const { filters, setFilter } = table;
   return (
-    <Group gap="sm" align="flex-end" justify="space-between">
-      <Group gap="sm" align="flex-end">
-        <TextInput
-          label="Filter rows"
-          placeholder="any text shown"
-          leftSection={<Search size={14} />}
-          value={text}
-          onChange={(e) => setText(e.currentTarget.value)}
-          w={200}
-          data-testid="jobs-filter-text"
-        />
-        <Select
-          label="Kind"
-          placeholder="Any kind"
-          data={JobKind.options}
-          value={filters.kind}
-          onChange={(v) => setFilters((f) => ({ ...f, kind: v as JobKind | null }))}
-          clearable
-          w={170}
-          data-testid="jobs-filter-kind"
-        />
-        <Select
-          label="State"
-          placeholder="Any state"
-          data={JobState.options}
-          value={filters.state}
-          onChange={(v) => setFilters((f) => ({ ...f, state: v as JobState | null }))}
-          clearable
-          w={150}
-          data-testid="jobs-filter-state"
-        />
-        <Select
-          label="Profile"
-          placeholder="Any profile"
-          data={profiles.map((p) => ({ value: p.id, label: p.name }))}
-          value={filters.profileId}
-          onChange={(v) => setFilters((f) => ({ ...f, profileId: v }))}
-          clearable
-          w={180}
-          data-testid="jobs-filter-profile"
-        />
-        {filtered && (
-          <Button
-            variant="subtle"
-            onClick={() => {
-              setFilters(() => NO_FILTERS);
-              setText('');
-            }}
-          >
-            Clear filters
-          </Button>
-        )}
-      </Group>
-      <DensityToggle />
-    </Group>
+    <FilterBar table={table} testIdPrefix="jobs" aside={<DensityToggle />}>
+      <Select
+        label="Kind"
+        placeholder="Any kind"
+        data={JobKind.options}
+        value={filters.kind}
+        onChange={(v) => setFilter('kind', v as JobKind | null)}
+        clearable
+        w={170}
+        data-testid="jobs-filter-kind"
+      />
+      <Select
+        label="State"
+        placeholder="Any state"
+        data={JobState.options}
+        value={filters.state}
+        onChange={(v) => setFilter('state', v as JobState | null)}
+        clearable
+        w={150}
+        data-testid="jobs-filter-state"
+      />
+      <Select
+        label="Profile"
+        placeholder="Any profile"
+        data={profiles.map((p) => ({ value: p.id, label: p.name }))}
+        value={filters.profileId}
+        onChange={(v) => setFilter('profileId', v)}
+        clearable
+        w={180}
+        data-testid="jobs-filter-profile"
+      />
+    </FilterBar>
   );
 }
 
-export function JobsPage() {
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [text, setText] = useState('');
-  const [selected, setSelected] = useState<JobSnapshot | null>(null);
-  const profiles = useAppStore((s) => s.profiles);
+/** The stored history matching the select filters, with the live jobs of this window laid over it. */
+function useJobRows(filters: Filters) {
   const liveJobs = useAppStore((s) => s.jobs);
   const history = useCall('jobs.list', {
     limit: HISTORY_LIMIT,
@@ -177,8 +144,15 @@ export function JobsPage() {
     ...(filters.profileId ? { profileId: filters.profileId } : {}),
   });
   const rows = useMemo(() => mergeJobs(history.data ?? [], liveJobs, filters), [history.data, liveJobs, filters]);
+  return { history, rows };
+}
+
+export function JobsPage() {
+  const table = useTableFilters(NO_FILTERS);
+  const [selected, setSelected] = useState<JobSnapshot | null>(null);
+  const profiles = useAppStore((s) => s.profiles);
+  const { history, rows } = useJobRows(table.filters);
   const columns = useMemo(() => jobColumns(new Map(profiles.map((p) => [p.id, p.name]))), [profiles]);
-  const filtered = Boolean(filters.kind || filters.state || filters.profileId || text);
 
   return (
     <Stack gap="md">
@@ -188,22 +162,21 @@ export function JobsPage() {
           Refresh
         </Button>
       </Group>
-      <JobFilterBar filters={filters} setFilters={setFilters} text={text} setText={setText} />
-      {history.error && (
-        <Alert color="red" icon={<CircleAlert size={16} />} title="Could not load the job history">
-          {errorMessage(history.error)}
-        </Alert>
-      )}
+      <JobFilterBar table={table} />
+      {history.error && <LoadErrorAlert title="Could not load the job history" error={history.error} />}
       {rows.length === 0 && !history.loading ? (
-        <EmptyState
-          mt="lg"
+        <FilteredEmptyState
           icon={<ListChecks size={28} />}
-          title={filtered ? 'No job matches these filters' : 'No jobs yet'}
-          description={
-            filtered
-              ? 'Clear or change the filters to see more of the history.'
-              : 'Backups, restores, migrations and mail tests appear here with their logs once you run them. Try “Run a demo job” on the Overview page.'
-          }
+          filtered={table.filtered}
+          whenFiltered={{
+            title: 'No job matches these filters',
+            description: 'Clear or change the filters to see more of the history.',
+          }}
+          whenEmpty={{
+            title: 'No jobs yet',
+            description:
+              'Backups, restores, migrations and mail tests appear here with their logs once you run them. Try “Run a demo job” on the Overview page.',
+          }}
           data-testid="jobs-empty"
         />
       ) : (
@@ -214,7 +187,7 @@ export function JobsPage() {
           columns={columns}
           getRowId={(j) => j.id}
           initialSorting={[{ id: 'createdAt', desc: true }]}
-          filter={text}
+          filter={table.text}
           onRowClick={setSelected}
           selectedId={selected?.id ?? null}
           rowProps={(j) => ({ 'data-testid': `job-row-${j.id}`, 'data-state': j.state })}
