@@ -1,6 +1,8 @@
-import { Group, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Group, PasswordInput, Stack, TextInput } from '@mantine/core';
 import type { SecretName } from '../../../shared/contract/profiles';
+import { LabeledSegmentedControl } from '../common/LabeledSegmentedControl';
 import type { HopValues } from './formModel';
+import { SAVED_SECRET_HINT } from './profileFormFields';
 
 interface HopFieldsProps {
   /** 'ssh' or 'jump': prefixes test ids and secret names. */
@@ -13,53 +15,46 @@ interface HopFieldsProps {
   savedSecrets: readonly SecretName[];
 }
 
+/** Where the hop is: each field's test id suffix and error path are its key. */
+const ADDRESS_FIELDS = [
+  { key: 'host', label: 'Host' },
+  { key: 'port', label: 'Port', maw: 110 },
+  { key: 'user', label: 'User' },
+] as const;
+
+const AUTH_OPTIONS = [
+  { value: 'key', label: 'Key file' },
+  { value: 'agent', label: 'SSH agent' },
+  { value: 'password', label: 'Password' },
+] as const;
+
 /** Host, port, user and authentication of one SSH hop (the SSH host itself, or its jump host). */
 export function HopFields({ hop, value, onChange, errors, errorPrefix, savedSecrets }: HopFieldsProps) {
   const set = <K extends keyof HopValues>(key: K, v: HopValues[K]) => onChange({ ...value, [key]: v });
   const id = (field: string) => `profile-form-${hop}-${field}`;
-  const err = (field: string) => errors[`${errorPrefix}.${field}`];
-  const saved = (name: SecretName) => savedSecrets.includes(name);
+  const savedHint = (name: SecretName) => (savedSecrets.includes(name) ? SAVED_SECRET_HINT : undefined);
   return (
     <Stack gap="xs">
       <Group grow align="flex-start">
-        <TextInput
-          label="Host"
-          data-testid={id('host')}
-          value={value.host}
-          error={err('host')}
-          onChange={(e) => set('host', e.currentTarget.value)}
-        />
-        <TextInput
-          label="Port"
-          maw={110}
-          data-testid={id('port')}
-          value={value.port}
-          error={err('port')}
-          onChange={(e) => set('port', e.currentTarget.value)}
-        />
-        <TextInput
-          label="User"
-          data-testid={id('user')}
-          value={value.user}
-          error={err('user')}
-          onChange={(e) => set('user', e.currentTarget.value)}
-        />
+        {ADDRESS_FIELDS.map((f) => (
+          <TextInput
+            key={f.key}
+            label={f.label}
+            maw={'maw' in f ? f.maw : undefined}
+            data-testid={id(f.key)}
+            value={value[f.key]}
+            error={errors[`${errorPrefix}.${f.key}`]}
+            onChange={(e) => set(f.key, e.currentTarget.value)}
+          />
+        ))}
       </Group>
-      <div>
-        <Text size="sm" fw={500} mb={4}>
-          Authentication
-        </Text>
-        <SegmentedControl
-          data-testid={id('auth')}
-          value={value.auth}
-          onChange={(v) => set('auth', v as HopValues['auth'])}
-          data={[
-            { value: 'key', label: 'Key file' },
-            { value: 'agent', label: 'SSH agent' },
-            { value: 'password', label: 'Password' },
-          ]}
-        />
-      </div>
+      <LabeledSegmentedControl
+        label="Authentication"
+        testId={id('auth')}
+        value={value.auth}
+        onChange={(auth) => set('auth', auth)}
+        options={AUTH_OPTIONS}
+      />
       {value.auth === 'key' && (
         <Group grow align="flex-start">
           <TextInput
@@ -72,7 +67,7 @@ export function HopFields({ hop, value, onChange, errors, errorPrefix, savedSecr
           />
           <PasswordInput
             label="Key passphrase"
-            description={saved(`${hop}.passphrase`) ? 'Saved — leave empty to keep' : 'Only for an encrypted key'}
+            description={savedHint(`${hop}.passphrase`) ?? 'Only for an encrypted key'}
             data-testid={id('passphrase')}
             value={value.passphrase}
             onChange={(e) => set('passphrase', e.currentTarget.value)}
@@ -91,7 +86,7 @@ export function HopFields({ hop, value, onChange, errors, errorPrefix, savedSecr
       {value.auth === 'password' && (
         <PasswordInput
           label="SSH password"
-          description={saved(`${hop}.password`) ? 'Saved — leave empty to keep' : undefined}
+          description={savedHint(`${hop}.password`)}
           data-testid={id('password')}
           value={value.password}
           onChange={(e) => set('password', e.currentTarget.value)}

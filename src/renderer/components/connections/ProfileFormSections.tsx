@@ -1,0 +1,260 @@
+import { Checkbox, ColorInput, Fieldset, Group, PasswordInput, Select, Stack } from '@mantine/core';
+import type { SecretName } from '../../../shared/contract/profiles';
+import { BackupEncryptionFields } from '../backups/BackupEncryptionFields';
+import { LabeledSegmentedControl } from '../common/LabeledSegmentedControl';
+import type { FormValues } from './formModel';
+import { HopFields } from './HopFields';
+import { type ProfileFormBinding, ProfileTextField, SAVED_SECRET_HINT, SwitchedFields, TextFieldRow } from './profileFormFields';
+
+export const SECRET_LABELS: Record<SecretName, string> = {
+  'mysql.password': 'MySQL password',
+  'ssh.password': 'SSH password',
+  'ssh.passphrase': 'SSH key passphrase',
+  'jump.password': 'Jump host password',
+  'jump.passphrase': 'Jump host key passphrase',
+  'smtp.password': 'SMTP password',
+};
+
+type Section = { form: ProfileFormBinding };
+
+/** A secret input: empty keeps the saved value, which the description says when there is one. */
+function SecretField({
+  form,
+  field,
+  secret,
+  label,
+  testId,
+  unsavedHint,
+}: Section & {
+  field: 'mysqlPassword' | 'smtpPassword';
+  secret: SecretName;
+  label: string;
+  testId: string;
+  unsavedHint?: string;
+}) {
+  return (
+    <PasswordInput
+      label={label}
+      description={form.saved.includes(secret) ? SAVED_SECRET_HINT : unsavedHint}
+      data-testid={testId}
+      value={form.values[field]}
+      onChange={(e) => form.set(field, e.currentTarget.value)}
+    />
+  );
+}
+
+export function IdentitySection({ form }: Section) {
+  const { values: v, set } = form;
+  return (
+    <Fieldset legend="Profile">
+      <Group grow align="flex-start">
+        <ProfileTextField form={form} field={{ key: 'name', label: 'Name', path: 'name' }} />
+        <Select
+          label="Environment"
+          data-testid="profile-form-environment"
+          value={v.environment}
+          allowDeselect={false}
+          onChange={(e) => e && set('environment', e as FormValues['environment'])}
+          data={['development', 'staging', 'production']}
+          comboboxProps={{ withinPortal: true }}
+        />
+        <ColorInput
+          label="Colour"
+          data-testid="profile-form-color"
+          value={v.color}
+          error={form.errors.color}
+          format="hex"
+          onChange={(c) => set('color', c)}
+        />
+      </Group>
+    </Fieldset>
+  );
+}
+
+const TLS_OPTIONS = [
+  { value: 'off', label: 'Off' },
+  { value: 'required', label: 'Required' },
+  { value: 'verify', label: 'Verify (CA)' },
+] as const;
+
+export function MysqlSection({ form }: Section) {
+  const { values: v, set } = form;
+  return (
+    <Fieldset legend="MySQL / MariaDB">
+      <Stack gap="xs">
+        <TextFieldRow
+          form={form}
+          fields={[
+            {
+              key: 'mysqlHost',
+              label: 'Host',
+              path: 'mysql.host',
+              description: v.sshEnabled ? 'As seen from the SSH host' : undefined,
+            },
+            { key: 'mysqlPort', label: 'Port', path: 'mysql.port' },
+            { key: 'mysqlUser', label: 'User', path: 'mysql.user' },
+          ]}
+        />
+        <Group grow align="flex-start">
+          <SecretField
+            form={form}
+            field="mysqlPassword"
+            secret="mysql.password"
+            label="Password"
+            testId="profile-form-mysql-password"
+            unsavedHint="Kept in the OS secret store, never in the app database"
+          />
+          <ProfileTextField form={form} field={{ key: 'database', label: 'Default database', path: 'mysql.database' }} />
+        </Group>
+        <Group align="flex-end">
+          <LabeledSegmentedControl
+            label="TLS"
+            testId="profile-form-tls"
+            value={v.tls}
+            onChange={(t) => set('tls', t)}
+            options={TLS_OPTIONS}
+          />
+          {v.tls === 'verify' && (
+            <div style={{ flex: 1 }}>
+              <ProfileTextField form={form} field={{ key: 'caFile', label: 'CA certificate file', path: 'mysql.caFile' }} />
+            </div>
+          )}
+        </Group>
+      </Stack>
+    </Fieldset>
+  );
+}
+
+export function SshSection({ form }: Section) {
+  const { values: v, set, errors, saved } = form;
+  return (
+    <Fieldset legend="SSH tunnel">
+      <Stack gap="xs">
+        <SwitchedFields form={form} flag="sshEnabled" label="Reach MySQL through an SSH host" testId="profile-form-ssh-enabled">
+          <HopFields
+            hop="ssh"
+            value={v.ssh}
+            onChange={(h) => set('ssh', h)}
+            errors={errors}
+            errorPrefix="ssh"
+            savedSecrets={saved}
+          />
+          <ProfileTextField
+            form={form}
+            field={{
+              key: 'keepaliveSeconds',
+              label: 'Keepalive (seconds)',
+              path: 'ssh.keepaliveSeconds',
+              description: 'A silent drop is noticed after three unanswered keepalives',
+            }}
+          />
+          <SwitchedFields
+            form={form}
+            flag="jumpEnabled"
+            label="Through a jump host (ProxyJump)"
+            testId="profile-form-jump-enabled"
+          >
+            <HopFields
+              hop="jump"
+              value={v.jump}
+              onChange={(h) => set('jump', h)}
+              errors={errors}
+              errorPrefix="ssh.jump"
+              savedSecrets={saved}
+            />
+          </SwitchedFields>
+        </SwitchedFields>
+      </Stack>
+    </Fieldset>
+  );
+}
+
+export function FoldersSection({ form }: Section) {
+  const { values: v, set, errors } = form;
+  return (
+    <Fieldset legend="Folders">
+      <TextFieldRow
+        form={form}
+        fields={[
+          { key: 'localBackupDir', label: 'Local backup folder', path: 'localBackupDir' },
+          { key: 'remoteBackupDir', label: 'Backup folder on the SSH host', path: 'remoteBackupDir' },
+          { key: 'migrationsDir', label: 'Migrations folder', path: 'migrationsDir', placeholder: 'Bundled migrations/' },
+        ]}
+      />
+      <BackupEncryptionFields
+        mode={v.backupEncrypt}
+        recipients={v.backupRecipients}
+        error={Object.entries(errors).find(([k]) => k.startsWith('backupEncryption'))?.[1]}
+        onMode={(m) => set('backupEncrypt', m)}
+        onRecipients={(r) => set('backupRecipients', r)}
+      />
+    </Fieldset>
+  );
+}
+
+export function MailSection({ form }: Section) {
+  const { values: v, set } = form;
+  return (
+    <Fieldset legend="Mail">
+      <Stack gap="xs">
+        <SwitchedFields form={form} flag="smtpEnabled" label="SMTP settings" testId="profile-form-smtp-enabled">
+          <TextFieldRow
+            form={form}
+            fields={[
+              { key: 'smtpHost', label: 'SMTP host', path: 'smtp.host' },
+              { key: 'smtpPort', label: 'Port', path: 'smtp.port' },
+            ]}
+          >
+            <Select
+              label="Security"
+              data-testid="profile-form-smtp-security"
+              value={v.smtpSecurity}
+              allowDeselect={false}
+              onChange={(s) => s && set('smtpSecurity', s as FormValues['smtpSecurity'])}
+              data={['none', 'starttls', 'tls']}
+              comboboxProps={{ withinPortal: true }}
+            />
+          </TextFieldRow>
+          <Group grow align="flex-start">
+            <ProfileTextField form={form} field={{ key: 'smtpUser', label: 'SMTP user', path: 'smtp.user' }} />
+            <SecretField
+              form={form}
+              field="smtpPassword"
+              secret="smtp.password"
+              label="SMTP password"
+              testId="profile-form-smtp-password"
+            />
+            <ProfileTextField form={form} field={{ key: 'smtpFrom', label: 'From address', path: 'smtp.from' }} />
+          </Group>
+        </SwitchedFields>
+        <ProfileTextField
+          form={form}
+          field={{ key: 'mailpitUrl', label: 'Mailpit address', path: 'mailpit.url', placeholder: 'http://127.0.0.1:8025' }}
+        />
+      </Stack>
+    </Fieldset>
+  );
+}
+
+/** Saved secrets of the edited profile, each with a box to delete it on save. */
+export function SavedSecretsSection({ form }: Section) {
+  const { values: v, set, saved } = form;
+  if (saved.length === 0) return null;
+  return (
+    <Fieldset legend="Saved secrets">
+      <Group>
+        {saved.map((name) => (
+          <Checkbox
+            key={name}
+            label={`Delete saved ${SECRET_LABELS[name]}`}
+            data-testid={`profile-form-clear-${name}`}
+            checked={v.clearSecrets.includes(name)}
+            onChange={(e) =>
+              set('clearSecrets', e.currentTarget.checked ? [...v.clearSecrets, name] : v.clearSecrets.filter((n) => n !== name))
+            }
+          />
+        ))}
+      </Group>
+    </Fieldset>
+  );
+}

@@ -1,0 +1,92 @@
+import { Group, Switch, TextInput } from '@mantine/core';
+import type { ReactNode } from 'react';
+import type { SecretName } from '../../../shared/contract/profiles';
+import type { FormValues } from './formModel';
+
+/** The description of a secret input whose value is saved: an empty input keeps it. */
+export const SAVED_SECRET_HINT = 'Saved — leave empty to keep';
+
+/** What every section of the profile form works on: the values, their errors by contract path, and a setter. */
+export interface ProfileFormBinding {
+  values: FormValues;
+  /** Errors keyed by the contract's field path ('mysql.port', 'ssh.jump.host'). */
+  errors: Record<string, string>;
+  set<K extends keyof FormValues>(key: K, value: FormValues[K]): void;
+  /** Secrets the edited profile has saved (empty when creating). */
+  saved: readonly SecretName[];
+}
+
+/** Form fields that hold free text (not a fixed choice such as environment or TLS). */
+type TextKey = { [K in keyof FormValues]: string extends FormValues[K] ? K : never }[keyof FormValues];
+type FlagKey = { [K in keyof FormValues]: FormValues[K] extends boolean ? K : never }[keyof FormValues];
+
+export interface TextFieldSpec {
+  key: TextKey;
+  label: string;
+  /** The contract path: keys the error and names the test id (dots become dashes). */
+  path: string;
+  placeholder?: string;
+  description?: string;
+}
+
+export function ProfileTextField({ form, field }: { form: ProfileFormBinding; field: TextFieldSpec }) {
+  const { key, label, path, placeholder, description } = field;
+  return (
+    <TextInput
+      label={label}
+      data-testid={`profile-form-${path.replace(/\./g, '-')}`}
+      value={form.values[key]}
+      error={form.errors[path]}
+      onChange={(e) => form.set(key, e.currentTarget.value)}
+      placeholder={placeholder}
+      description={description}
+    />
+  );
+}
+
+/** Text fields side by side, sharing the row's width. */
+export function TextFieldRow({
+  form,
+  fields,
+  children,
+}: {
+  form: ProfileFormBinding;
+  fields: TextFieldSpec[];
+  children?: ReactNode;
+}) {
+  return (
+    <Group grow align="flex-start">
+      {fields.map((f) => (
+        <ProfileTextField key={f.key} form={form} field={f} />
+      ))}
+      {children}
+    </Group>
+  );
+}
+
+/** A switch that shows the fields it turns on only while it is on. */
+export function SwitchedFields({
+  form,
+  flag,
+  label,
+  testId,
+  children,
+}: {
+  form: ProfileFormBinding;
+  flag: FlagKey;
+  label: string;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <Switch
+        label={label}
+        data-testid={testId}
+        checked={form.values[flag]}
+        onChange={(e) => form.set(flag, e.currentTarget.checked)}
+      />
+      {form.values[flag] && children}
+    </>
+  );
+}
