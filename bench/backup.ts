@@ -10,7 +10,7 @@
  * Run: node --import tsx bench/backup.ts [--rows 2000000] [--tables 4] [--repeat 1]
  * --repeat N runs every configuration N times, round-robin, and reports each one's fastest wall time (and
  * highest peak RSS): on a shared machine the load then hits every tool alike.
- * Uses a private mariadbd (src/main/sandbox/MariaDbServer.ts, 1 GB buffer pool, data warmed before timing).
+ * Uses a private mariadbd (src/main/features/sandbox/MariaDbServer.ts, 1 GB buffer pool, data warmed before timing).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,8 +21,8 @@ import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { App } from '../src/main/app/App';
 import { dispatch } from '../src/main/core/dispatch';
-import { MariaDbServer } from '../src/main/sandbox/MariaDbServer';
-import { MemorySecretStore } from '../src/main/secrets/SecretStore';
+import { MariaDbServer } from '../src/main/features/sandbox/MariaDbServer';
+import { MemorySecretStore } from '../src/main/platform/secrets/SecretStore';
 import { startSshd } from '../tests/fixtures/sshd';
 
 interface ChildConfig {

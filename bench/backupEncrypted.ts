@@ -13,9 +13,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { App } from '../src/main/app/App';
-import { generateIdentity } from '../src/main/backups/age/ageKeys';
-import { MariaDbServer } from '../src/main/sandbox/MariaDbServer';
-import { MemorySecretStore } from '../src/main/secrets/SecretStore';
+import { generateIdentity } from '../src/main/features/backups/age/ageKeys';
+import { MariaDbServer } from '../src/main/features/sandbox/MariaDbServer';
+import { MemorySecretStore } from '../src/main/platform/secrets/SecretStore';
 import type { BackupEncryption } from '../src/shared/contract/backups';
 
 const SELF = fileURLToPath(import.meta.url);

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
 import { App } from '../src/main/app/App';
-import { MariaDbServer } from '../src/main/sandbox/MariaDbServer';
-import { MemorySecretStore } from '../src/main/secrets/SecretStore';
+import { MariaDbServer } from '../src/main/features/sandbox/MariaDbServer';
+import { MemorySecretStore } from '../src/main/platform/secrets/SecretStore';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);

@@ -19,8 +19,8 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { App } from '../src/main/app/App';
 import { dispatch } from '../src/main/core/dispatch';
-import { MariaDbServer } from '../src/main/sandbox/MariaDbServer';
-import { MemorySecretStore } from '../src/main/secrets/SecretStore';
+import { MariaDbServer } from '../src/main/features/sandbox/MariaDbServer';
+import { MemorySecretStore } from '../src/main/platform/secrets/SecretStore';
 import type { BackupList } from '../src/shared/contract/backups';
 
 function arg(name: string, fallback: number): number {

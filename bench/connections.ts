@@ -7,7 +7,7 @@
  * Direct and tunnel runs alternate (3 rounds, median) so a busy machine hurts both alike.
  *
  * Run: node --import tsx bench/connections.ts [--queries 1000] [--rows 100000] [--rounds 3]
- * Uses a private mariadbd (src/main/sandbox/MariaDbServer.ts, 512 MB buffer pool, data warmed before timing).
+ * Uses a private mariadbd (src/main/features/sandbox/MariaDbServer.ts, 512 MB buffer pool, data warmed before timing).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,9 +17,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
 import { App } from '../src/main/app/App';
-import type { MysqlConnection } from '../src/main/connections/mysql/mysqlConnect';
-import { MariaDbServer } from '../src/main/sandbox/MariaDbServer';
-import { MemorySecretStore } from '../src/main/secrets/SecretStore';
+import type { MysqlConnection } from '../src/main/features/connections/mysql/mysqlConnect';
+import { MariaDbServer } from '../src/main/features/sandbox/MariaDbServer';
+import { MemorySecretStore } from '../src/main/platform/secrets/SecretStore';
 import { keyAuthHop, startSshd } from '../tests/fixtures/sshd';
 
 function arg(name: string, fallback: number): number {

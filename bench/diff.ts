@@ -14,8 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { App } from '../src/main/app/App';
-import { MariaDbServer } from '../src/main/sandbox/MariaDbServer';
-import { MemorySecretStore } from '../src/main/secrets/SecretStore';
+import { MariaDbServer } from '../src/main/features/sandbox/MariaDbServer';
+import { MemorySecretStore } from '../src/main/platform/secrets/SecretStore';
 import type { DiffSummary } from '../src/shared/contract/backupDiff';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 2_000_000);

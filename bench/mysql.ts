@@ -16,9 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { App } from '../src/main/app/App';
-import { MariaDbServer, type MariaDbServerInfo } from '../src/main/sandbox/MariaDbServer';
-import { type Launcher, requireMySqlBinaries } from '../src/main/sandbox/mysqlBinaries';
-import { MemorySecretStore } from '../src/main/secrets/SecretStore';
+import { MariaDbServer, type MariaDbServerInfo } from '../src/main/features/sandbox/MariaDbServer';
+import { type Launcher, requireMySqlBinaries } from '../src/main/features/sandbox/mysqlBinaries';
+import { MemorySecretStore } from '../src/main/platform/secrets/SecretStore';
 import type { JobSnapshot } from '../src/shared/contract/jobs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 2_000_000);

@@ -17,8 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { App } from '../src/main/app/App';
-import { MariaDbServer } from '../src/main/sandbox/MariaDbServer';
-import { MemorySecretStore } from '../src/main/secrets/SecretStore';
+import { MariaDbServer } from '../src/main/features/sandbox/MariaDbServer';
+import { MemorySecretStore } from '../src/main/platform/secrets/SecretStore';
 import type { JobSnapshot } from '../src/shared/contract/jobs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 2_000_000);

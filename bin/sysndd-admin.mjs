@@ -30,5 +30,5 @@ if (useBundle) {
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(join(root, 'src', 'main', 'cli', 'main.ts')).href);
+  await import(pathToFileURL(join(root, 'src', 'main', 'doors', 'cli', 'main.ts')).href);
 }

@@ -61,7 +61,7 @@ const requireExternals = {
 const targets = {
   main: {
     ...nodeCommon,
-    entryPoints: ['src/main/electron/index.ts'],
+    entryPoints: ['src/main/doors/electron/index.ts'],
     outfile: path.join(outdir, 'main', 'electron.cjs'),
     format: 'cjs',
     target: 'node22',
@@ -87,7 +87,7 @@ const targets = {
   },
   cli: {
     ...nodeCommon,
-    entryPoints: ['src/main/cli/main.ts'],
+    entryPoints: ['src/main/doors/cli/main.ts'],
     outfile: path.join(outdir, 'cli', 'sysndd-admin.mjs'),
     format: 'esm',
     target: 'node20',

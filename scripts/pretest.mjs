@@ -100,7 +100,7 @@ function ensureSystemTools() {
 }
 
 // ---- MySQL: a debootstrapped Debian sid root (Oracle MySQL 8/9 as Debian packages it) ----------------------
-// Kept in step with src/main/sandbox/mysqlBinaries.ts (defaultMySqlRoot, mySqlBinariesFromRoot).
+// Kept in step with src/main/features/sandbox/mysqlBinaries.ts (defaultMySqlRoot, mySqlBinariesFromRoot).
 
 const MYSQL_PACKAGES = 'mysql-server-core,mysql-client-core,mysql-client';
 const MYSQL_MIRROR = process.env.SYSNDD_MYSQL_MIRROR || 'http://deb.debian.org/debian';

@@ -1,7 +1,7 @@
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { destroyQuietly } from '../../src/main/connections/mysql/mysqlConnect';
 import { dispatch } from '../../src/main/core/dispatch';
+import { destroyQuietly } from '../../src/main/features/connections/mysql/mysqlConnect';
 import { type BrowserMode, startBrowserMode } from '../fixtures/browserMode';
 import { createTestDatabase, mysqlInfo, type TestDatabase } from '../fixtures/mysql';
 import { type SshdFixture, startSshd } from '../fixtures/sshd';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MariaDbServer } from '../../src/main/sandbox/MariaDbServer';
+import { MariaDbServer } from '../../src/main/features/sandbox/MariaDbServer';
 import { type BrowserMode, startBrowserMode } from '../fixtures/browserMode';
 
 let bm: BrowserMode;

@@ -6,9 +6,9 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import type mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/main/cli/program';
-import { MariaDbServer } from '../../src/main/sandbox/MariaDbServer';
-import { isProcessAlive } from '../../src/main/sandbox/processTools';
+import { runCli } from '../../src/main/doors/cli/program';
+import { MariaDbServer } from '../../src/main/features/sandbox/MariaDbServer';
+import { isProcessAlive } from '../../src/main/features/sandbox/processTools';
 import { type JobSnapshot, type MigrationStatus, SandboxStartResult, SandboxStatus } from '../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../fixtures/app';
 

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/main/cli/program';
-import { MariaDbServer } from '../../src/main/sandbox/MariaDbServer';
-import { findMySqlBinaries } from '../../src/main/sandbox/mysqlBinaries';
+import { runCli } from '../../src/main/doors/cli/program';
+import { MariaDbServer } from '../../src/main/features/sandbox/MariaDbServer';
+import { findMySqlBinaries } from '../../src/main/features/sandbox/mysqlBinaries';
 import { type BackupList, type JobSnapshot, SandboxStartResult, SandboxStatus } from '../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../fixtures/app';
 

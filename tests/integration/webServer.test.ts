@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type RunningWebServer, startWebServer } from '../../src/main/web/WebServer';
+import { type RunningWebServer, startWebServer } from '../../src/main/doors/web/WebServer';
 import type { AppEvent } from '../../src/shared/contract/events';
 import { createTestApp, type TestApp } from '../fixtures/app';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/main/cli/program';
+import { runCli } from '../../src/main/doors/cli/program';
 
 function capture() {
   const out = new PassThrough();
@@ -52,7 +52,7 @@ describe('sysndd-admin CLI', () => {
   });
 
   it('refuses a password inside --url (it would leak to the process list)', async () => {
-    const { profileTargetFromFlags } = await import('../../src/main/cli/target');
+    const { profileTargetFromFlags } = await import('../../src/main/doors/cli/target');
     await expect(profileTargetFromFlags({ url: 'mysql://root:pw@127.0.0.1:3306/db' })).rejects.toThrow(/MYSQL_PWD/);
     process.env.MYSQL_PWD = 'from-env';
     const { input, secrets } = await profileTargetFromFlags({

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/main/cli/program';
+import { runCli } from '../../src/main/doors/cli/program';
 import type { PrunePlan } from '../../src/shared/contract/index';
 
 // `backup prune|delete` with a --url target instead of a saved profile: they only touch files, so a folder

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CliContext } from '../../src/main/cli/CliContext';
-import { buildProgram, runCli } from '../../src/main/cli/program';
+import { CliContext } from '../../src/main/doors/cli/CliContext';
+import { buildProgram, runCli } from '../../src/main/doors/cli/program';
 
 // Issue 2: "--help on every command". The tree is walked from the real program, so a command added later
 // without a description or with broken help fails here without anyone listing it.

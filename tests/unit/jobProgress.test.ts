@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EtaEstimator } from '../../src/main/jobs/EtaEstimator';
-import { ProgressTracker } from '../../src/main/jobs/ProgressTracker';
+import { EtaEstimator } from '../../src/main/platform/jobs/EtaEstimator';
+import { ProgressTracker } from '../../src/main/platform/jobs/ProgressTracker';
 import type { AppEvent } from '../../src/shared/contract/events';
 import { createTestApp, type TestApp } from '../fixtures/app';
 

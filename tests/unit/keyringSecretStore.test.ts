@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeyringSecretStore, openHeadlessSecretStore } from '../../src/main/secrets/KeyringSecretStore';
-import { MemorySecretStore } from '../../src/main/secrets/SecretStore';
+import { KeyringSecretStore, openHeadlessSecretStore } from '../../src/main/platform/secrets/KeyringSecretStore';
+import { MemorySecretStore } from '../../src/main/platform/secrets/SecretStore';
 
 const savedBus = process.env.DBUS_SESSION_BUS_ADDRESS;
 afterEach(() => {

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFileLogger, logFile, REDACTED } from '../../src/main/logging/logger';
-import { RotatingFileDestination } from '../../src/main/logging/RotatingFileDestination';
-import { KnownSecrets, MIN_SCRUBBED_LENGTH, scrubUrlPasswords } from '../../src/main/logging/secretScrub';
+import { createFileLogger, logFile, REDACTED } from '../../src/main/platform/logging/logger';
+import { RotatingFileDestination } from '../../src/main/platform/logging/RotatingFileDestination';
+import { KnownSecrets, MIN_SCRUBBED_LENGTH, scrubUrlPasswords } from '../../src/main/platform/logging/secretScrub';
 import { createTestApp, type TestApp } from '../fixtures/app';
 
 const dirs: string[] = [];

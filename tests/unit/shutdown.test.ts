@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeApp, GracefulShutdown, graceFromEnv, JOB_GRACE_MS } from '../../src/main/cli/shutdown';
+import { closeApp, GracefulShutdown, graceFromEnv, JOB_GRACE_MS } from '../../src/main/doors/cli/shutdown';
 import { createTestApp, type TestApp } from '../fixtures/app';
 
 /**

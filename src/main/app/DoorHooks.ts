@@ -1,5 +1,5 @@
 import type { HostKeyCheck } from '../../shared/contract/connections';
-import type { SecretPrompt } from '../connections/secretSources';
+import type { SecretPrompt } from '../features/connections/secretSources';
 
 /**
  * What only a door can do for the services, handed to the App once when it is built. Today only the CLI

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateIdentity } from '../../../src/main/backups/age/ageKeys';
+import { generateIdentity } from '../../../src/main/features/backups/age/ageKeys';
 import { createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
 import { TEST_LOCK_TIMEOUT_SECONDS } from '../restore/restoreHelpers';
 import { cli } from './cliRun';

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { runCli } from '../../../src/main/cli/program';
+import { runCli } from '../../../src/main/doors/cli/program';
 
 export interface CliRun {
   code: number;

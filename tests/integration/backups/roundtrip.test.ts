@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manifestTail } from '../../../src/main/backups/format/BackupFileWriter';
-import { memberStatements, readManifest } from '../../../src/main/backups/format/index';
+import { manifestTail } from '../../../src/main/features/backups/format/BackupFileWriter';
+import { memberStatements, readManifest } from '../../../src/main/features/backups/format/index';
 import type { BackupManifest, CreateBackupResult, JobSnapshot, VerifyResult } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planTable } from '../../../src/main/backups/engine/columns';
-import { streamTable, TURN_BUDGET_BYTES } from '../../../src/main/backups/engine/streamTable';
-import { coreConnectionOf } from '../../../src/main/connections/mysql/driverInternals';
+import { planTable } from '../../../src/main/features/backups/engine/columns';
+import { streamTable, TURN_BUDGET_BYTES } from '../../../src/main/features/backups/engine/streamTable';
+import { coreConnectionOf } from '../../../src/main/features/connections/mysql/driverInternals';
 import { createTestDatabase, rootConnection, seqRows, type TestDatabase } from '../../fixtures/mysql';
 
 const ROWS = 80_000;

@@ -7,7 +7,7 @@ import {
   isCoreClosed,
   type RowPacket,
   threadIdOf,
-} from '../../../src/main/connections/mysql/driverInternals';
+} from '../../../src/main/features/connections/mysql/driverInternals';
 import { rootConnection } from '../../fixtures/mysql';
 
 /**

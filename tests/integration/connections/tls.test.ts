@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MariaDbServer, type MariaDbServerInfo } from '../../../src/main/sandbox/MariaDbServer';
+import { MariaDbServer, type MariaDbServerInfo } from '../../../src/main/features/sandbox/MariaDbServer';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { FIXTURE_SERVERS_DIR, fixtureTemplateDir } from '../../fixtures/mysql';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/main/cli/program';
+import { runCli } from '../../../src/main/doors/cli/program';
 import { ReadinessReport } from '../../../src/shared/contract/health';
 import { createTestDatabase, mysqlInfo, type TestDatabase } from '../../fixtures/mysql';
 import { migrationsFolder } from '../migrations/helpers';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/main/cli/program';
+import { runCli } from '../../../src/main/doors/cli/program';
 import { type SmtpSink, startSmtpSink } from '../../fixtures/smtp';
 
 /** `sysndd-admin mail …` in-process through runCli (same dispatch), and `mail capture` as a real child process. */

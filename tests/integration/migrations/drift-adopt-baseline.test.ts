@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION_DDL } from '../../../src/main/migrations/HistoryStore';
+import { SCHEMA_VERSION_DDL } from '../../../src/main/features/migrations/HistoryStore';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, type TestDatabase } from '../../fixtures/mysql';
 import { migrationsFolder, query, waitJob, withRoot } from './helpers';

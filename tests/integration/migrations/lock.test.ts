@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/main/cli/program';
+import { runCli } from '../../../src/main/doors/cli/program';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import {
   createProfileForTestDb,

@@ -1,6 +1,6 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLockHolder } from '../../../src/main/migrations/MigrationLock';
+import { readLockHolder } from '../../../src/main/features/migrations/MigrationLock';
 import { processList, rootConnection } from '../../fixtures/mysql';
 
 /**

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAccountName } from '../../../src/main/restore/confinement/loadAccount';
+import { loadAccountName } from '../../../src/main/features/restore/confinement/loadAccount';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import {
   createProfileForTestDb,

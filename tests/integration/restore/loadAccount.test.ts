@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAccountName } from '../../../src/main/restore/confinement/loadAccount';
+import { loadAccountName } from '../../../src/main/features/restore/confinement/loadAccount';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
 import { mariadbDump, restoreAndWait, snapshot } from './restoreHelpers';

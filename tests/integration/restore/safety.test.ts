@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/main/cli/program';
+import { runCli } from '../../../src/main/doors/cli/program';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
 import { gzipFile, jobErrors, mariadbDump, restoreAndWait, sideSchemas, snapshot } from './restoreHelpers';

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { generateIdentity, parseIdentityFile, parseRecipient } from '../../../src/main/backups/age/ageKeys';
-import { createAgeDecryptStream, createAgeEncryptStream } from '../../../src/main/backups/age/ageSource';
-import { registerBackupKeys } from '../../../src/main/backups/age/keyRegistry';
-import { openLocalSource } from '../../../src/main/backups/format/byteSource';
+import { generateIdentity, parseIdentityFile, parseRecipient } from '../../../src/main/features/backups/age/ageKeys';
+import { createAgeDecryptStream, createAgeEncryptStream } from '../../../src/main/features/backups/age/ageSource';
+import { registerBackupKeys } from '../../../src/main/features/backups/age/keyRegistry';
+import { openLocalSource } from '../../../src/main/features/backups/format/byteSource';
 
 /** Interop with Debian's `age` (1.1): our files open with it, its files open with us, both ways, keys and passphrase. */
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'age-interop-'));

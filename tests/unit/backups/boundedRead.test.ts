@@ -4,16 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endMemberBytes, manifestTail } from '../../../src/main/backups/format/BackupFileWriter';
+import { AppError } from '../../../src/main/core/AppError';
+import { endMemberBytes, manifestTail } from '../../../src/main/features/backups/format/BackupFileWriter';
 import {
   BackupFileWriter,
   inspectBackupFile,
   memberStatements,
   openMemberStream,
   readManifest,
-} from '../../../src/main/backups/format/index';
-import { encodeEndLine } from '../../../src/main/backups/format/manifestCodec';
-import { AppError } from '../../../src/main/core/AppError';
+} from '../../../src/main/features/backups/format/index';
+import { encodeEndLine } from '../../../src/main/features/backups/format/manifestCodec';
 import type { BackupManifest, BackupMember } from '../../../src/shared/contract/backups';
 
 /**

@@ -9,11 +9,11 @@ import {
   newBackupName,
   resolveBackupPath,
   resolveRemotePath,
-} from '../../../src/main/backups/catalog/fileNames';
-import { planRetention } from '../../../src/main/backups/catalog/retention';
-import { orderViews } from '../../../src/main/backups/engine/inventory';
-import { scanForeignDump } from '../../../src/main/backups/format/foreignDump';
-import { disableEvent } from '../../../src/main/backups/verify/scratchRestore';
+} from '../../../src/main/features/backups/catalog/fileNames';
+import { planRetention } from '../../../src/main/features/backups/catalog/retention';
+import { orderViews } from '../../../src/main/features/backups/engine/inventory';
+import { scanForeignDump } from '../../../src/main/features/backups/format/foreignDump';
+import { disableEvent } from '../../../src/main/features/backups/verify/scratchRestore';
 import type { BackupEntry } from '../../../src/shared/contract/backups';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bk-catalog-'));

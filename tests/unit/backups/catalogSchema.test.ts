@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG_SCHEMA, CatalogCache } from '../../../src/main/backups/catalog/CatalogCache';
-import { AppDatabase } from '../../../src/main/store/AppDatabase';
+import { CATALOG_SCHEMA, CatalogCache } from '../../../src/main/features/backups/catalog/CatalogCache';
+import { AppDatabase } from '../../../src/main/platform/store/AppDatabase';
 
 /** Issue 16: v6 moves manifests out of backup_files (listings read summaries only); rows of v5 keep theirs. */
 describe('catalog schema v6: manifests in their own table', () => {

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diskFullError, isNoSpace, previousBackupSize } from '../../../src/main/backups/diskFull';
 import { AppError } from '../../../src/main/core/AppError';
+import { diskFullError, isNoSpace, previousBackupSize } from '../../../src/main/features/backups/diskFull';
 
 describe('disk full', () => {
   it('recognises ENOSPC however it arrives', () => {

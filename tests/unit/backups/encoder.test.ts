@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isGenerated, planTable, selectExpression, valueKind } from '../../../src/main/backups/engine/columns';
+import { isGenerated, planTable, selectExpression, valueKind } from '../../../src/main/features/backups/engine/columns';
 import {
   InsertEncoder,
   KIND_BINARY,
@@ -9,8 +9,8 @@ import {
   KIND_TEXT,
   LARGE_BINARY_BYTES,
   type ValueKind,
-} from '../../../src/main/backups/engine/InsertEncoder';
-import { DataStatementSplitter } from '../../../src/main/backups/format/memberStatements';
+} from '../../../src/main/features/backups/engine/InsertEncoder';
+import { DataStatementSplitter } from '../../../src/main/features/backups/format/memberStatements';
 
 /** A MySQL text-protocol row packet: each value length-coded, NULL as 0xfb. */
 function packet(values: Array<Buffer | null>): Buffer {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../../src/main/core/AppError';
 import {
   BackupFileWriter,
   inspectBackupFile,
@@ -15,8 +16,7 @@ import {
   readMemberWhole,
   verifyBackupFile,
   withSource,
-} from '../../../src/main/backups/format/index';
-import { AppError } from '../../../src/main/core/AppError';
+} from '../../../src/main/features/backups/format/index';
 import type { BackupManifest } from '../../../src/shared/contract/backups';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bk-format-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRetention, retentionClassOf } from '../../../src/main/backups/catalog/retention';
+import { planRetention, retentionClassOf } from '../../../src/main/features/backups/catalog/retention';
 import type { BackupEntry } from '../../../src/shared/contract/backups';
 
 const now = new Date('2026-03-01T00:00:00Z');

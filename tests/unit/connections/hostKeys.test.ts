@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fingerprintOf, keyTypeOf } from '../../../src/main/connections/hostKeys/fingerprint';
-import { HostKeyStore } from '../../../src/main/connections/hostKeys/HostKeyStore';
-import { KnownHostsFile, parseKnownHosts } from '../../../src/main/connections/hostKeys/KnownHostsFile';
-import { AppDatabase } from '../../../src/main/store/AppDatabase';
+import { fingerprintOf, keyTypeOf } from '../../../src/main/features/connections/hostKeys/fingerprint';
+import { HostKeyStore } from '../../../src/main/features/connections/hostKeys/HostKeyStore';
+import { KnownHostsFile, parseKnownHosts } from '../../../src/main/features/connections/hostKeys/KnownHostsFile';
+import { AppDatabase } from '../../../src/main/platform/store/AppDatabase';
 
 /** An ssh-ed25519 public key blob as SSH puts it on the wire (string type, string 32-byte key). */
 function ed25519Blob(): Buffer {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mapMysqlConnectError, mapSocketError, mapSshError } from '../../../src/main/connections/errors';
-import { parseGreeting } from '../../../src/main/connections/mysql/greeting';
-import { causeFor, planStages, summariseGrant } from '../../../src/main/connections/test/stages';
+import { mapMysqlConnectError, mapSocketError, mapSshError } from '../../../src/main/features/connections/errors';
+import { parseGreeting } from '../../../src/main/features/connections/mysql/greeting';
+import { causeFor, planStages, summariseGrant } from '../../../src/main/features/connections/test/stages';
 import { Profile } from '../../../src/shared/contract/profiles';
 
 const target = { host: 'db', port: 3306, user: 'app', database: 'sysndd', viaSsh: true };

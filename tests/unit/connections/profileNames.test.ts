@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/main/cli/program';
+import { runCli } from '../../../src/main/doors/cli/program';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 
 let t: TestApp | undefined;

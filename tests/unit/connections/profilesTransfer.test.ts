@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { profileInputFromFlags } from '../../../src/main/cli/commands/profileFlags';
+import { profileInputFromFlags } from '../../../src/main/doors/cli/commands/profileFlags';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 
 let t: TestApp;

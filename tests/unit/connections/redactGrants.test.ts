@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactGrantLine } from '../../../src/main/connections/test/redactGrants';
+import { REDACTED, redactGrantLine } from '../../../src/main/features/connections/test/redactGrants';
 
 const HASH = '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19';
 

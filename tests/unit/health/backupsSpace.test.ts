@@ -8,9 +8,9 @@ import {
   createBackupsSpaceCheck,
   DEFAULT_SPACE_THRESHOLDS,
   type SpaceThresholds,
-} from '../../../src/main/health/checks/backupsSpace';
-import { createLookups } from '../../../src/main/health/lookups';
-import type { CheckOutcome } from '../../../src/main/health/types';
+} from '../../../src/main/features/health/checks/backupsSpace';
+import { createLookups } from '../../../src/main/features/health/lookups';
+import type { CheckOutcome } from '../../../src/main/features/health/types';
 import { ReadinessOptions } from '../../../src/shared/contract/health';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../../src/main/mail/safeHtml';
-import { listTemplates, renderTemplate } from '../../../src/main/mail/templates';
+import { escapeHtml } from '../../../src/main/features/mail/safeHtml';
+import { listTemplates, renderTemplate } from '../../../src/main/features/mail/templates';
 
 describe('SysNDD mail templates', () => {
   it('render every template with its sample data in text and HTML', () => {

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checksumOf, compressText, decompressText, normalizeMigrationText } from '../../../src/main/migrations/checksum';
-import { discoverMigrations, explainBadName, readMigration } from '../../../src/main/migrations/files';
-import { planMigration } from '../../../src/main/migrations/plan';
+import { checksumOf, compressText, decompressText, normalizeMigrationText } from '../../../src/main/features/migrations/checksum';
+import { discoverMigrations, explainBadName, readMigration } from '../../../src/main/features/migrations/files';
+import { planMigration } from '../../../src/main/features/migrations/plan';
 import { bundledMigrationsDir } from '../../../src/main/platform/paths';
 
 const dirs: string[] = [];

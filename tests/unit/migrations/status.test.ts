@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CHECKSUM_ALGORITHM } from '../../../src/main/migrations/checksum';
-import type { JournalRow, StatementRow } from '../../../src/main/migrations/HistoryStore';
-import { computeStatus, ranges, summarizeAttempt } from '../../../src/main/migrations/status';
+import { CHECKSUM_ALGORITHM } from '../../../src/main/features/migrations/checksum';
+import type { JournalRow, StatementRow } from '../../../src/main/features/migrations/HistoryStore';
+import { computeStatus, ranges, summarizeAttempt } from '../../../src/main/features/migrations/status';
 
 let nextId = 1;
 function row(partial: Partial<JournalRow> & Pick<JournalRow, 'filename' | 'action' | 'state'>): JournalRow {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DumpSplitter, type SplitStatement } from '../../../src/main/sql/dumpSplitter';
+import { DumpSplitter, type SplitStatement } from '../../../src/main/platform/sql/dumpSplitter';
 
 function split(
   input: Buffer | string,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/main/core/AppError';
 import { STATEMENT_CEILING_BYTES, statementLimitFor } from '../../../src/main/core/statementLimit';
-import { DumpSplitter, type SplitStatement } from '../../../src/main/sql/dumpSplitter';
+import { DumpSplitter, type SplitStatement } from '../../../src/main/platform/sql/dumpSplitter';
 
 /** Feed `input` in chunks of the given sizes (cycled); returns the statements or the refusal. */
 function run(

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fileIdentity, StatementIndex } from '../../../src/main/restore/sources/StatementIndex';
-import { DumpSplitter, type SplitStatement } from '../../../src/main/sql/dumpSplitter';
+import { fileIdentity, StatementIndex } from '../../../src/main/features/restore/sources/StatementIndex';
+import { DumpSplitter, type SplitStatement } from '../../../src/main/platform/sql/dumpSplitter';
 
 const SQL = Buffer.concat([
   Buffer.from("-- header\nSET NAMES utf8mb4;\nCREATE TABLE t (a int, b blob);\nINSERT INTO t VALUES (1,'x;y'),(2,'"),

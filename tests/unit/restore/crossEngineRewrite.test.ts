@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CollationMap, collationCandidates } from '../../../src/main/restore/crossEngine/collationMap';
-import { rewriteForTarget } from '../../../src/main/restore/crossEngine/rewrite';
-import { effectiveText, type LexOptions, tokenize } from '../../../src/main/sql/lexer';
+import { CollationMap, collationCandidates } from '../../../src/main/features/restore/crossEngine/collationMap';
+import { rewriteForTarget } from '../../../src/main/features/restore/crossEngine/rewrite';
+import { effectiveText, type LexOptions, tokenize } from '../../../src/main/platform/sql/lexer';
 
 const MARIADB: LexOptions = { serverVersion: 101119, mariadb: true };
 const MYSQL: LexOptions = { serverVersion: 90704, mariadb: false };

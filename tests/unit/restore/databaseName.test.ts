@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkDatabaseName, databaseNameProblem } from '../../../src/main/restore/databaseName';
-import { LOAD_ERRNO, mapLoadError, refuseUnsupportedEngines } from '../../../src/main/restore/loadErrors';
+import { checkDatabaseName, databaseNameProblem } from '../../../src/main/features/restore/databaseName';
+import { LOAD_ERRNO, mapLoadError, refuseUnsupportedEngines } from '../../../src/main/features/restore/loadErrors';
 
 describe('restore target names', () => {
   it('refuses what MySQL/MariaDB cannot hold, with INVALID_DATABASE_NAME naming the problem', () => {

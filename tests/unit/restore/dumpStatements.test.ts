@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stripDefiner, viewAsCreateOrReplace } from '../../../src/main/restore/sql/dumpStatements';
+import { stripDefiner, viewAsCreateOrReplace } from '../../../src/main/features/restore/sql/dumpStatements';
 
 describe('object statements read back from a live server', () => {
   it('strips DEFINER clauses in every form', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Grants, grantPatternToRegExp, parseGrants } from '../../../src/main/restore/preflight/grants';
+import { Grants, grantPatternToRegExp, parseGrants } from '../../../src/main/features/restore/preflight/grants';
 
 describe('SHOW GRANTS parsing', () => {
   const lines = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyScript, classifyStatement, leadingWords, routineName } from '../../../src/main/sql/classify';
-import { splitSqlStatements } from '../../../src/main/sql/splitter';
+import { classifyScript, classifyStatement, leadingWords, routineName } from '../../../src/main/platform/sql/classify';
+import { splitSqlStatements } from '../../../src/main/platform/sql/splitter';
 
 const behaviour = (sql: string) => classifyStatement(sql).behaviour;
 

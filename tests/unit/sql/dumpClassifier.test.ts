@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DumpClassifier, type DumpStatement } from '../../../src/main/sql/dumpClassifier';
-import { writeObjectStatement } from '../../../src/main/sql/dumpObject';
-import { effectiveText, numericServerVersion } from '../../../src/main/sql/lexer';
+import { DumpClassifier, type DumpStatement } from '../../../src/main/platform/sql/dumpClassifier';
+import { writeObjectStatement } from '../../../src/main/platform/sql/dumpObject';
+import { effectiveText, numericServerVersion } from '../../../src/main/platform/sql/lexer';
 
 const V = numericServerVersion('10.11.19-MariaDB');
 const bytes = (sql: string) => Buffer.from(sql, 'utf8').toString('latin1');

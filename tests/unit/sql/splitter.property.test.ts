@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SqlSplitError, SqlStatementSplitter, splitSqlStatements } from '../../../src/main/sql/splitter';
+import { SqlSplitError, SqlStatementSplitter, splitSqlStatements } from '../../../src/main/platform/sql/splitter';
 
 // A generator that builds scripts together with the statements they must split into: statements are made of
 // SQL fragments whose quoting is correct by construction; between statements go comments, blank lines,

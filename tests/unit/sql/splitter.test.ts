@@ -5,7 +5,7 @@ import {
   splitSqlScript,
   splitSqlStatements,
   splitSqlStream,
-} from '../../../src/main/sql/splitter';
+} from '../../../src/main/platform/sql/splitter';
 
 const texts = (sql: string) => splitSqlStatements(sql).map((s) => s.text);
 

@@ -13,7 +13,7 @@ export function isBrowserMode(): boolean {
 /**
  * "Save as…" for one backup (local, or remote streamed through the SSH host). In browser mode the file is a
  * real browser download: a token-checked call hands out a single-use address the loopback server streams
- * the file from (src/main/backups/remote/saveTickets.ts), so the browser asks where to save it and nothing
+ * the file from (src/main/features/backups/remote/saveTickets.ts), so the browser asks where to save it and nothing
  * passes through page memory. The Electron door's native dialog and "Show in folder" are not built yet,
  * so the button shows in browser mode only.
  */

@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import type { BackupManifest, BackupMember } from '../../../../shared/contract/backups';
+import { AppError } from '../../../core/AppError';
+import { DEFAULT_STATEMENT_LIMIT, type StatementLimit, statementTooLarge } from '../../../core/statementLimit';
+import type { SplitStatement } from '../../../platform/sql/dumpSplitter';
+import {
+  openLocalSource,
+  openMemberStream,
+  readManifest,
+  readMemberWhole,
+  verifyBackupFile,
+  WHOLE_MEMBER_MAX_BYTES,
+} from '../../backups/format/index';
+import type { RestoreSource } from './ForeignDumpSource';
+import { DumpScanner, emptyInventory, type SourceInventory } from './inventory';
+import { readError, type StatementBatch, type StreamEnd, scanReadable, splitReadable } from './statementStream';
+
+/**
+ * A SysNDD Admin backup (docs/backup-format.md). The manifest says what is inside (tables, exact rows,
+ * CHECKSUM TABLE values) and the SHA-256 of every gzip member; the preflight re-hashes all members before
+ * anything is written, and each member is hashed again while it is replayed (a file changed in between
+ * fails the load, before the swap).
+ */
+export class BackupFileSource implements RestoreSource {
+  readonly format = 'sysndd-admin' as const;
+  private manifest: BackupManifest | null = null;
+  private size = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly serverVersion: number,
+    /** The target's statement limit: a longer statement stops the read with STATEMENT_TOO_LARGE. */
+    private readonly limit: StatementLimit = DEFAULT_STATEMENT_LIMIT,
+  ) {}
+
+  totalBytes(): number {
+    return this.size;
+  }
+
+  async inventory(signal?: AbortSignal, onProgress?: (position: number, size: number) => void): Promise<SourceInventory> {
+    this.size = (await fs.promises.stat(this.path)).size;
+    const base = emptyInventory({ path: this.path, size: this.size, format: 'sysndd-admin', compressed: true, scanned: true });
+    try {
+      // Hashes only: gzip validity of each member is checked again while it is replayed (before the swap).
+      const report = await verifyBackupFile(this.path, {
+        signal,
+        inflate: false,
+        onProgress: (p) => onProgress?.(p.bytesDone, p.bytesTotal),
+      });
+      this.manifest = report.manifest;
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'BACKUP_INCOMPLETE' || err.code === 'BACKUP_CORRUPT')) {
+        const problems = (err.details as { problems?: SourceInventory['problems'] } | undefined)?.problems;
+        return { ...base, problems: problems?.length ? problems : [{ code: err.code, message: err.message }] };
+      }
+      throw err;
+    }
+    const m = this.manifest as BackupManifest;
+    const scanner = new DumpScanner(this.serverVersion);
+    for (const member of m.members.filter((x) => x.kind === 'objects' || x.kind === 'schema')) {
+      await scanReadable(openMemberStream(this.path, member), (s) => scanner.add(s), { signal, limit: this.limit });
+    }
+    return {
+      ...base,
+      complete: true,
+      database: m.source.database,
+      databases: [m.source.database],
+      charset: m.source.charset,
+      collation: m.source.collation,
+      serverVersion: m.source.serverVersion,
+      createdAt: m.createdAt,
+      tables: m.tables.map((t) => ({ name: t.name, rows: t.rows, rawBytes: t.rawBytes, checksum: t.checksum })),
+      objects: scanner.objects,
+      definers: [...scanner.definers],
+      rawBytes: m.members.reduce((a, x) => a + x.rawBytes, 0),
+      maxStatementBytes: scanner.maxStatementBytes,
+      warnings: [...m.warnings],
+      refused: scanner.refused(),
+      objectQualifiers: [...scanner.objectQualifiers],
+      manifest: m,
+    };
+  }
+
+  async *statements(signal?: AbortSignal): AsyncGenerator<StatementBatch, StreamEnd, void> {
+    const m = this.manifest ?? (await readManifest(this.path));
+    this.manifest = m;
+    // Progress runs over the inflated SQL bytes: the manifest knows them exactly, per member.
+    this.size = m.members.reduce((a, x) => a + x.rawBytes, 0);
+    const src = await openLocalSource(this.path);
+    // Members of ordinary size are read whole, one ahead: the next one inflates on the thread pool while
+    // this one is split and sent. A member bigger than that (one huge row), inflated or not, is streamed:
+    // the manifest's sizes come from the file, so both bound what one read may allocate.
+    const whole = (i: number): Promise<Buffer> | null => {
+      const member = m.members[i];
+      if (!member || member.rawBytes > WHOLE_MEMBER_MAX_BYTES || member.length > WHOLE_MEMBER_MAX_BYTES) return null;
+      const p = readMemberWhole(src, member);
+      p.catch(() => undefined); // awaited below; a failure of a prefetched member must not go unhandled
+      return p;
+    };
+    let before = 0;
+    let next = whole(0);
+    try {
+      for (let i = 0; i < m.members.length; i++) {
+        const member = m.members[i] as BackupMember;
+        const current = next;
+        next = whole(i + 1);
+        const raw = current ? await current : null;
+        if (raw && member.kind === 'table-data') {
+          if (signal?.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
+          yield {
+            statements: splitTableData(raw, before, member, this.path, this.limit),
+            position: before + member.rawBytes,
+          };
+          before += member.rawBytes;
+          continue;
+        }
+        const input = raw ? Readable.from([raw]) : openMemberStream(this.path, member);
+        const it = splitReadable(input, () => 0, signal, this.limit);
+        let end: StreamEnd;
+        let inMember = 0;
+        try {
+          for (;;) {
+            const r = await it.next();
+            if (r.done) {
+              end = r.value;
+              break;
+            }
+            for (const s of r.value.statements) inMember += s.sql.length;
+            yield { statements: r.value.statements, position: before + Math.min(inMember, member.rawBytes) };
+          }
+        } catch (err) {
+          throw readError(err);
+        }
+        if (end.tail) throw memberCut(member, this.path);
+        before += member.rawBytes;
+      }
+    } finally {
+      await src.close().catch(() => undefined);
+    }
+    return { tail: null, sawDumpCompleted: true };
+  }
+}
+
+const STATEMENT_END = Buffer.from(';\n');
+
+/**
+ * Statements of one of our table-data members without lexing it: the format guarantees that `;\n` occurs
+ * there only at statement ends (values never hold a raw newline; docs/backup-format.md, "Data text"), so a
+ * native search finds them. Safety does not rest on that guarantee: each piece goes to the server as one
+ * COM_QUERY on a connection without multi-statements and is classified by its head like any other, so a
+ * forged member can only fail to parse. Rows come from the manifest, so tuples are not counted here.
+ */
+function splitTableData(raw: Buffer, base: number, member: BackupMember, file: string, limit: StatementLimit): SplitStatement[] {
+  const out: SplitStatement[] = [];
+  let start = 0;
+  while (start < raw.length) {
+    const end = raw.indexOf(STATEMENT_END, start);
+    if (end < 0) {
+      if (raw.subarray(start).toString('latin1').trim() === '') break;
+      throw memberCut(member, file);
+    }
+    // The member is already in memory (≤ 16 MiB); the check keeps a statement the server would refuse
+    // from being sent, with the same error as everywhere else.
+    if (end - start > limit.maxBytes) throw statementTooLarge(limit, `at byte ${base + start} of the SQL text`);
+    if (end > start) out.push({ sql: raw.subarray(start, end), offset: base + start, topLevelParens: 0, delimiter: ';' });
+    start = end + STATEMENT_END.length;
+  }
+  return out;
+}
+
+function memberCut(member: BackupMember, file: string): AppError {
+  return new AppError(
+    'BACKUP_CORRUPT',
+    `${file}: member at ${member.offset} (${member.kind}${member.table ? ` ${member.table}` : ''}) ends inside a statement.`,
+  );
+}
