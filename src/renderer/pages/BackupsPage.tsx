@@ -1,17 +1,10 @@
 import { Alert, Button, Card, Group, Select, Stack, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { Archive, Eraser, RefreshCw, WifiOff } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { BackupEntry, JobSnapshot, Profile } from '../../shared/contract/index';
-import { call, errorMessage } from '../api';
-import { BackupDetailsDrawer } from '../components/backups/BackupDetailsDrawer';
-import { type BackupActions, BackupTable } from '../components/backups/BackupTable';
+import type { BackupEntry, BackupList, JobSnapshot, Profile } from '../../shared/contract/index';
+import { BackupDialogs, useBackupDialogs } from '../components/backups/BackupDialogs';
+import { BackupTable } from '../components/backups/BackupTable';
 import { CreateBackupButton } from '../components/backups/CreateBackupButton';
-import { CompareModal } from '../components/backups/compare/CompareModal';
-import { DeleteBackupModal } from '../components/backups/DeleteBackupModal';
-import { DownloadBackupModal } from '../components/backups/DownloadBackupModal';
-import { PruneModal } from '../components/backups/PruneModal';
-import { VerifyEncryptedModal, type VerifyRequest } from '../components/backups/VerifyEncryptedModal';
 import { FilterBar } from '../components/common/FilterBar';
 import { FilteredEmptyState } from '../components/common/FilteredEmptyState';
 import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
@@ -19,7 +12,6 @@ import { type TableFilters, useTableFilters } from '../components/common/useTabl
 import { JobProgress } from '../components/JobProgress';
 import { RequireProfile } from '../components/RequireProfile';
 import { useCall } from '../hooks/useCall';
-import { navigate } from '../router';
 import { isLive, useAppStore } from '../state/appStore';
 
 interface Filters {
@@ -101,103 +93,115 @@ function BackupFilterBar({ table, shown, total }: { table: TableFilters<Filters>
   );
 }
 
-function BackupsView({ profile }: { profile: Profile }) {
-  const list = useCall('backups.list', { profileId: profile.id, refreshRemote: true });
-  const reload = list.reload;
-  const table = useTableFilters(NO_FILTERS);
-  const [details, setDetails] = useState<BackupEntry | null>(null);
-  const [deleting, setDeleting] = useState<BackupEntry | null>(null);
-  const [comparing, setComparing] = useState<BackupEntry | null>(null);
-  const [downloading, setDownloading] = useState<BackupEntry | null>(null);
-  const [pruning, setPruning] = useState(false);
-  const [verifyingEncrypted, setVerifyingEncrypted] = useState<VerifyRequest | null>(null);
-  const { tracked, track } = useTrackedJobs(reload);
-  const creating = tracked.some((j) => j.kind === 'backup.create' && isLive(j));
-  const busy = useMemo(
-    () =>
-      new Set(
-        tracked.filter(isLive).map((j) => j.title.replace(/^(Download|Verify) /, '').replace(/ \(with test restore\)$/, '')),
-      ),
-    [tracked],
-  );
-  const entries = useMemo(
-    () => (list.data?.entries ?? []).filter(matches(table.filters, table.text)),
-    [list.data, table.filters, table.text],
-  );
-
-  const actions = useMemo<BackupActions>(
-    () => ({
-      details: (e) => setDetails(e),
-      remove: (e) => setDeleting(e),
-      compare: (e) => setComparing(e),
-      restore: (e) => navigate(`restore?profile=${encodeURIComponent(profile.id)}&file=${encodeURIComponent(e.localPath ?? '')}`),
-      download: (e) => setDownloading(e),
-      verify: async (e, scratchRestore) => {
-        // An encrypted copy needs its key first (identity file path or passphrase).
-        if (e.encrypted) return setVerifyingEncrypted({ entry: e, scratchRestore });
-        try {
-          track(await call('backups.verify', { profileId: profile.id, name: e.name, scratchRestore }));
-        } catch (err) {
-          notifications.show({ color: 'red', title: 'Could not start the check', message: errorMessage(err) });
-        }
-      },
-    }),
-    [profile.id, track],
-  );
-
-  const d = list.data;
+/** The page's title row: retention, refresh, and the create button (off while a backup it started runs). */
+function BackupsHeader({
+  profile,
+  loading,
+  creating,
+  onPrune,
+  onRefresh,
+  onStarted,
+}: {
+  profile: Profile;
+  loading: boolean;
+  creating: boolean;
+  onPrune(): void;
+  onRefresh(): void;
+  onStarted(job: JobSnapshot): void;
+}) {
   return (
-    <Stack gap="md">
-      <Group justify="space-between">
-        <Title order={2}>Backups</Title>
-        <Group gap="xs">
-          <Button
-            variant="default"
-            leftSection={<Eraser size={16} />}
-            onClick={() => setPruning(true)}
-            data-testid="backup-prune-open"
-          >
-            Retention…
-          </Button>
-          <Button
-            variant="default"
-            leftSection={<RefreshCw size={16} />}
-            loading={list.loading}
-            onClick={reload}
-            data-testid="backups-refresh"
-          >
-            Refresh
-          </Button>
-          <CreateBackupButton profile={profile} disabled={creating} onStarted={track} />
-        </Group>
+    <Group justify="space-between">
+      <Title order={2}>Backups</Title>
+      <Group gap="xs">
+        <Button variant="default" leftSection={<Eraser size={16} />} onClick={onPrune} data-testid="backup-prune-open">
+          Retention…
+        </Button>
+        <Button
+          variant="default"
+          leftSection={<RefreshCw size={16} />}
+          loading={loading}
+          onClick={onRefresh}
+          data-testid="backups-refresh"
+        >
+          Refresh
+        </Button>
+        <CreateBackupButton profile={profile} disabled={creating} onStarted={onStarted} />
       </Group>
-      {d && (
-        <Text size="xs" c="dimmed" data-testid="backups-folders">
-          Local folder: {d.localDir}
-          {d.remoteDir
-            ? ` · Remote folder (SSH host): ${d.remoteDir}`
-            : ' · No remote folder (set an SSH host and a remote backup folder in the profile)'}
-        </Text>
-      )}
-      {d?.remoteError && (
+    </Group>
+  );
+}
+
+/** Where the backups are kept, and a warning when the remote folder could not be listed this time. */
+function BackupFolders({ list }: { list: BackupList }) {
+  return (
+    <>
+      <Text size="xs" c="dimmed" data-testid="backups-folders">
+        Local folder: {list.localDir}
+        {list.remoteDir
+          ? ` · Remote folder (SSH host): ${list.remoteDir}`
+          : ' · No remote folder (set an SSH host and a remote backup folder in the profile)'}
+      </Text>
+      {list.remoteError && (
         <Alert
           color="yellow"
           icon={<WifiOff size={16} />}
           title="The remote backup folder could not be reached"
           data-testid="backups-remote-error"
         >
-          {d.remoteError.message} Showing the remote files as last seen.
+          {list.remoteError.message} Showing the remote files as last seen.
         </Alert>
       )}
-      {tracked.length > 0 && (
-        <Card withBorder padding="sm" data-testid="backups-jobs">
-          <Stack gap="sm">
-            {tracked.map((j) => (
-              <JobProgress key={j.id} job={j} />
-            ))}
-          </Stack>
-        </Card>
-      )}
+    </>
+  );
+}
+
+/** The jobs this page started (create, verify, download), with their progress. */
+function TrackedJobsCard({ jobs }: { jobs: JobSnapshot[] }) {
+  if (jobs.length === 0) return null;
+  return (
+    <Card withBorder padding="sm" data-testid="backups-jobs">
+      <Stack gap="sm">
+        {jobs.map((j) => (
+          <JobProgress key={j.id} job={j} />
+        ))}
+      </Stack>
+    </Card>
+  );
+}
+
+/** A running verify or download names its backup in the job title: that row shows as busy. */
+function busyNames(tracked: JobSnapshot[]): Set<string> {
+  return new Set(
+    tracked.filter(isLive).map((j) => j.title.replace(/^(Download|Verify) /, '').replace(/ \(with test restore\)$/, '')),
+  );
+}
+
+function BackupsView({ profile }: { profile: Profile }) {
+  const list = useCall('backups.list', { profileId: profile.id, refreshRemote: true });
+  const reload = list.reload;
+  const table = useTableFilters(NO_FILTERS);
+  const { tracked, track } = useTrackedJobs(reload);
+  const dialogs = useBackupDialogs(profile.id, track);
+  const creating = tracked.some((j) => j.kind === 'backup.create' && isLive(j));
+  const busy = useMemo(() => busyNames(tracked), [tracked]);
+  const entries = useMemo(
+    () => (list.data?.entries ?? []).filter(matches(table.filters, table.text)),
+    [list.data, table.filters, table.text],
+  );
+
+  const d = list.data;
+  return (
+    <Stack gap="md">
+      <BackupsHeader
+        profile={profile}
+        loading={list.loading}
+        creating={creating}
+        onPrune={dialogs.openPrune}
+        onRefresh={reload}
+        onStarted={track}
+      />
+      {d && <BackupFolders list={d} />}
+      <TrackedJobsCard jobs={tracked} />
       <BackupFilterBar table={table} shown={entries.length} total={d?.entries.length ?? 0} />
       {list.error && <LoadErrorAlert title="Could not list the backups" error={list.error} data-testid="backups-error" />}
       {d && entries.length === 0 ? (
@@ -213,37 +217,9 @@ function BackupsView({ profile }: { profile: Profile }) {
           data-testid="backups-empty"
         />
       ) : (
-        <BackupTable entries={entries} actions={actions} busy={busy} />
+        <BackupTable entries={entries} actions={dialogs.actions} busy={busy} />
       )}
-      <BackupDetailsDrawer profileId={profile.id} entry={details} onClose={() => setDetails(null)} onRestore={actions.restore} />
-      <CompareModal profileId={profile.id} entry={comparing} onClose={() => setComparing(null)} />
-      <DownloadBackupModal profileId={profile.id} entry={downloading} onClose={() => setDownloading(null)} onStarted={track} />
-      <VerifyEncryptedModal
-        profileId={profile.id}
-        request={verifyingEncrypted}
-        onClose={() => setVerifyingEncrypted(null)}
-        onStarted={track}
-      />
-      <DeleteBackupModal
-        profileId={profile.id}
-        entry={deleting}
-        onClose={() => setDeleting(null)}
-        onDeleted={(paths) => {
-          setDeleting(null);
-          notifications.show({ color: 'green', title: 'Deleted', message: paths.join(', ') });
-          reload();
-        }}
-      />
-      <PruneModal
-        profileId={profile.id}
-        opened={pruning}
-        hasRemote={Boolean(d?.remoteDir)}
-        onClose={() => setPruning(false)}
-        onPruned={() => {
-          setPruning(false);
-          reload();
-        }}
-      />
+      <BackupDialogs profileId={profile.id} dialogs={dialogs} hasRemote={Boolean(d?.remoteDir)} track={track} reload={reload} />
     </Stack>
   );
 }
