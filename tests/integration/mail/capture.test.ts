@@ -1,7 +1,7 @@
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { MailpitClient } from '../../../src/main/features/mail/MailpitClient';
+import { MailpitClient } from '../../../src/main/features/mail/mailpit/MailpitClient';
 import type { AppEvent } from '../../../src/shared/contract/events';
 import type { CaptureStatus } from '../../../src/shared/contract/mail';
 import { createTestApp, type TestApp } from '../../fixtures/app';

@@ -3,7 +3,7 @@
  * a private CA given with NODE_EXTRA_CA_CERTS (read by Node at start-up only) makes the TLS stage verify.
  * Usage: node --import tsx probeChild.ts <host> <port> <security>
  */
-import { diagnoseSmtp } from '../../../src/main/features/mail/smtpDiagnosis';
+import { diagnoseSmtp } from '../../../src/main/features/mail/smtp/smtpDiagnosis';
 
 const [host, port, security] = process.argv.slice(2);
 const report = await diagnoseSmtp(

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inlineRemoteImages } from '../../../src/main/features/mail/remoteImages';
+import { inlineRemoteImages } from '../../../src/main/features/mail/preview/remoteImages';
 
 /**
  * "Load remote images" against real local HTTP servers: loopback targets, directly or through a redirect, are

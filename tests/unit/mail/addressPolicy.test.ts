@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockedAddressReason } from '../../../src/main/features/mail/addressPolicy';
+import { blockedAddressReason } from '../../../src/main/features/mail/smtp/addressPolicy';
 
 /** The address policy of "Load remote images": only public unicast addresses may be fetched from. */
 describe('blockedAddressReason', () => {

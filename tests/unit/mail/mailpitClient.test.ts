@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertSelectedIds, MailpitClient } from '../../../src/main/features/mail/MailpitClient';
+import { assertSelectedIds, MailpitClient } from '../../../src/main/features/mail/mailpit/MailpitClient';
 
 describe('Mailpit client guards', () => {
   it('refuses an empty id list (Mailpit would apply it to ALL messages) and empty ids', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySmtpError, describeCertificateProblem } from '../../../src/main/features/mail/smtpFailure';
+import { classifySmtpError, describeCertificateProblem } from '../../../src/main/features/mail/smtp/smtpFailure';
 
 /** Branches the integration tests cannot reach locally (DNS, routing, server policies); real exchanges cover the rest. */
 const target = { host: 'mail.example.org', port: 587, security: 'starttls' as const, user: 'curator' };

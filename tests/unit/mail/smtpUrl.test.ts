@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSmtpUrl } from '../../../src/main/features/mail/smtpTarget';
+import { parseSmtpUrl } from '../../../src/main/features/mail/smtp/smtpTarget';
 
 describe('--smtp URL', () => {
   it('reads host, port, user, security and from', () => {

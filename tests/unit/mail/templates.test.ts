@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../../src/main/features/mail/safeHtml';
-import { listTemplates, renderTemplate } from '../../../src/main/features/mail/templates';
+import { escapeHtml } from '../../../src/main/features/mail/preview/safeHtml';
+import { listTemplates, renderTemplate } from '../../../src/main/features/mail/templates/templates';
 
 describe('SysNDD mail templates', () => {
   it('render every template with its sample data in text and HTML', () => {

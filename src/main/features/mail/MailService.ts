@@ -12,15 +12,15 @@ import {
 import { AppError } from '../../core/AppError';
 import { APP_VERSION } from '../../platform/version';
 import { MailCapture } from './capture/MailCapture';
-import { MailpitClient } from './MailpitClient';
-import { type EventEndpoint, MailpitEventStream, type StreamState } from './MailpitEvents';
 import type { MailServiceDeps } from './MailServiceDeps';
-import { countRemoteImages, inlineRemoteImages, type RemoteImageOptions } from './remoteImages';
+import { MailpitClient } from './mailpit/MailpitClient';
+import { type EventEndpoint, MailpitEventStream, type StreamState } from './mailpit/MailpitEvents';
+import { countRemoteImages, inlineRemoteImages, type RemoteImageOptions } from './preview/remoteImages';
 import { runRoundtrip } from './roundtrip';
-import { diagnoseSmtp } from './smtpDiagnosis';
-import { type SendOptions, sendMail } from './smtpSend';
-import { resolveSmtpTarget } from './smtpTarget';
-import { renderTemplate } from './templates';
+import { diagnoseSmtp } from './smtp/smtpDiagnosis';
+import { type SendOptions, sendMail } from './smtp/smtpSend';
+import { resolveSmtpTarget } from './smtp/smtpTarget';
+import { renderTemplate } from './templates/templates';
 
 /** Inline images larger than this stay as `cid:` links in the preview rather than bloating the payload. */
 const MAX_INLINE_PREVIEW_BYTES = 5 * 1024 * 1024;

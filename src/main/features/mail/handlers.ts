@@ -1,7 +1,7 @@
 import { mailSourceKey } from '../../../shared/contract/mail';
 import type { HandlerGroup } from '../../core/dispatch';
 import type { MailService } from './MailService';
-import { listTemplates, renderTemplate } from './templates';
+import { listTemplates, renderTemplate } from './templates/templates';
 
 type MailOps =
   | 'mail.test'

@@ -5,10 +5,10 @@ import type { RoundtripResult } from '../../../shared/contract/mail';
 import { MessageSummary } from '../../../shared/contract/mailpit';
 import { AppError } from '../../core/AppError';
 import type { JobContext } from '../../platform/jobs/JobRunner';
-import type { MailpitClient } from './MailpitClient';
-import { type EventEndpoint, MailpitEventStream } from './MailpitEvents';
-import { type SendOptions, sendMail } from './smtpSend';
-import type { SmtpTarget } from './smtpTarget';
+import type { MailpitClient } from './mailpit/MailpitClient';
+import { type EventEndpoint, MailpitEventStream } from './mailpit/MailpitEvents';
+import { type SendOptions, sendMail } from './smtp/smtpSend';
+import type { SmtpTarget } from './smtp/smtpTarget';
 
 interface Seen {
   id: string;

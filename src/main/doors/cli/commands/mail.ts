@@ -3,7 +3,7 @@ import type { MailSource, ResultOf, SmtpTargetRef, TemplateId } from '../../../.
 import { mailSourceKey, TemplateId as TemplateIdSchema } from '../../../../shared/contract/mail';
 import { toFailure } from '../../../core/AppError';
 import { dispatch } from '../../../core/dispatch';
-import { parseSmtpUrl } from '../../../features/mail/smtpTarget';
+import { parseSmtpUrl } from '../../../features/mail/smtp/smtpTarget';
 import { type CliContext, CliExit } from '../CliContext';
 import { EXIT } from '../exitCodes';
 import { promptSecret } from '../prompt';

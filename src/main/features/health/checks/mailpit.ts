@@ -1,5 +1,5 @@
 import { toFailure } from '../../../core/AppError';
-import { MailpitClient } from '../../mail/MailpitClient';
+import { MailpitClient } from '../../mail/mailpit/MailpitClient';
 import type { ReadinessCheckModule } from '../types';
 
 /**

@@ -1,7 +1,7 @@
-import { type SmtpTargetRef, SmtpTargetRef as SmtpTargetRefSchema } from '../../../shared/contract/mail';
-import { type SmtpSettings, SmtpSettings as SmtpSettingsSchema } from '../../../shared/contract/profiles';
-import { AppError } from '../../core/AppError';
-import type { ProfileService } from '../profiles/ProfileService';
+import { type SmtpTargetRef, SmtpTargetRef as SmtpTargetRefSchema } from '../../../../shared/contract/mail';
+import { type SmtpSettings, SmtpSettings as SmtpSettingsSchema } from '../../../../shared/contract/profiles';
+import { AppError } from '../../../core/AppError';
+import type { ProfileService } from '../../profiles/ProfileService';
 
 /** Everything needed to open an SMTP session; the password stays in the main process. */
 export interface SmtpTarget {

@@ -1,5 +1,5 @@
 import type tls from 'node:tls';
-import type { TlsDetails } from '../../../shared/contract/mail';
+import type { TlsDetails } from '../../../../shared/contract/mail';
 
 type Dn = Record<string, string | string[] | undefined> | undefined;
 

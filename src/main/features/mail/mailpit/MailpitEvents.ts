@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
-import type { MailWatchState } from '../../../shared/contract/events';
-import { MailpitEvent } from '../../../shared/contract/mailpit';
+import type { MailWatchState } from '../../../../shared/contract/events';
+import { MailpitEvent } from '../../../../shared/contract/mailpit';
 
 export interface EventEndpoint {
   url: string;

@@ -1,6 +1,6 @@
-import type { MailTemplateInfo, RenderedMail, TemplateId } from '../../../shared/contract/mail';
-import { AppError } from '../../core/AppError';
-import { html, type SafeHtml } from './safeHtml';
+import type { MailTemplateInfo, RenderedMail, TemplateId } from '../../../../shared/contract/mail';
+import { AppError } from '../../../core/AppError';
+import { html, type SafeHtml } from '../preview/safeHtml';
 
 interface FieldDef {
   key: string;

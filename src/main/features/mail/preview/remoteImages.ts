@@ -2,7 +2,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
-import { blockedAddressReason } from './addressPolicy';
+import { blockedAddressReason } from '../smtp/addressPolicy';
 
 const MAX_IMAGES = 30;
 const MAX_REDIRECTS = 5;

@@ -1,6 +1,6 @@
 import util from 'node:util';
-import type { SmtpFailure } from '../../../shared/contract/mail';
-import { AppError } from '../../core/AppError';
+import type { SmtpFailure } from '../../../../shared/contract/mail';
+import { AppError } from '../../../core/AppError';
 import type { SmtpTarget } from './smtpTarget';
 
 /**

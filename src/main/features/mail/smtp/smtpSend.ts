@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createTransport } from 'nodemailer';
-import type { MailSendResult } from '../../../shared/contract/mail';
+import type { MailSendResult } from '../../../../shared/contract/mail';
 import { classifySmtpError, smtpAppError } from './smtpFailure';
 import { endpointOf, type SmtpTarget } from './smtpTarget';
 

@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type tls from 'node:tls';
-import type { SmtpDiagnosis, SmtpStage, SmtpStageName, SmtpStageStatus } from '../../../shared/contract/mail';
+import type { SmtpDiagnosis, SmtpStage, SmtpStageName, SmtpStageStatus } from '../../../../shared/contract/mail';
 import { connectTls, SmtpLineClient, type SmtpReply } from './SmtpLineClient';
 import { classifySmtpError, SmtpProtocolError } from './smtpFailure';
 import { endpointOf, type SmtpTarget } from './smtpTarget';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { MailHeaders, MailMessage, MessagesSummary } from '../../../shared/contract/mailpit';
-import { AppError } from '../../core/AppError';
+import { MailHeaders, MailMessage, MessagesSummary } from '../../../../shared/contract/mailpit';
+import { AppError } from '../../../core/AppError';
 
 /** Refuse an id list that Mailpit would read as "every message". */
 export function assertSelectedIds(ids: readonly string[], action: string): void {
