@@ -1,13 +1,14 @@
 import { Alert, Badge, Button, Card, Grid, Group, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { RefreshCw, Search, Trash2 } from 'lucide-react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { MailWatchState } from '../../../shared/contract/events';
-import { type MailSource, type MessageSummary, mailSourceKey } from '../../../shared/contract/index';
-import { api, call, errorMessage } from '../../api';
+import { type MailSource, mailSourceKey } from '../../../shared/contract/index';
+import { call, errorMessage } from '../../api';
+import { ActionButtons } from '../common/ActionButtons';
 import { MessageList } from './MessageList';
 import { MessageView } from './MessageView';
-
-const PAGE = 100;
+import { type ListState, useMailList } from './useMailList';
+import { useMailWatch, type WatchStatus } from './useMailWatch';
 
 const BADGE: Record<MailWatchState, { label: string; color: string }> = {
   connecting: { label: 'connecting…', color: 'gray' },
@@ -16,242 +17,142 @@ const BADGE: Record<MailWatchState, { label: string; color: string }> = {
   failed: { label: 'not live', color: 'red' },
 };
 
-interface ListState {
-  messages: MessageSummary[];
-  matching: number;
-  total: number;
-  unread: number;
+type BulkAction = 'delete' | 'read' | 'unread';
+
+function MailboxHeader({
+  label,
+  watch,
+  list,
+  readable,
+}: {
+  label: string;
+  watch: WatchStatus;
+  list: ListState;
+  readable: boolean;
+}) {
+  return (
+    <Group justify="space-between">
+      <Group gap="xs">
+        <Title order={4}>Mailbox: {label}</Title>
+        <Tooltip label={watch.detail ?? 'Live updates over the Mailpit websocket'} multiline maw={360}>
+          <Badge variant="light" color={BADGE[watch.state].color} data-testid="mail-live" data-state={watch.state}>
+            {BADGE[watch.state].label}
+          </Badge>
+        </Tooltip>
+      </Group>
+      <Text size="sm" c="dimmed" data-testid="mail-totals">
+        {readable ? `${list.total} messages · ${list.unread} unread` : 'not readable'}
+      </Text>
+    </Group>
+  );
 }
 
-const EMPTY_LIST: ListState = { messages: [], matching: 0, total: 0, unread: 0 };
+/** The search box: typing changes nothing until Enter or Search; Refresh reloads what is shown. */
+function MailSearchBar({ onSearch, onRefresh, loading }: { onSearch(query: string): void; onRefresh(): void; loading: boolean }) {
+  const [query, setQuery] = useState('');
+  return (
+    <Group gap="xs" align="flex-end">
+      <TextInput
+        placeholder='Search, e.g. subject:"reset" is:unread from:curator@sysndd.org'
+        value={query}
+        onChange={(e) => setQuery(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') onSearch(query.trim());
+        }}
+        leftSection={<Search size={14} />}
+        style={{ flex: 1 }}
+        data-testid="mail-search"
+      />
+      <Button variant="default" onClick={() => onSearch(query.trim())} data-testid="mail-search-go">
+        Search
+      </Button>
+      <Button
+        variant="default"
+        leftSection={<RefreshCw size={14} />}
+        onClick={onRefresh}
+        loading={loading}
+        data-testid="mail-refresh"
+      >
+        Refresh
+      </Button>
+    </Group>
+  );
+}
+
+function BulkMailActions({ count, onAct }: { count: number; onAct(kind: BulkAction): void }) {
+  const none = count === 0;
+  return (
+    <ActionButtons
+      size="compact-sm"
+      actions={[
+        { label: 'Mark read', testId: 'mail-mark-read', disabled: none, onClick: () => onAct('read') },
+        { label: 'Mark unread', testId: 'mail-mark-unread', disabled: none, onClick: () => onAct('unread') },
+        {
+          label: `Delete selected (${count})`,
+          testId: 'mail-delete-selected',
+          icon: <Trash2 size={14} />,
+          danger: true,
+          disabled: none,
+          onClick: () => onAct('delete'),
+        },
+      ]}
+    />
+  );
+}
 
 /**
  * The Mailpit / capture viewer: search, a virtualized list with paging, the message view, delete and
- * read/unread for the selection, and live updates (the main process watches the source's websocket and
- * forwards `mail.captured` events).
+ * read/unread for the selection, and live updates (useMailWatch).
  */
 export function MailViewer({ source, label }: { source: MailSource; label: string }) {
-  const key = mailSourceKey(source);
   const [query, setQuery] = useState('');
-  const [applied, setApplied] = useState('');
-  const [list, setList] = useState<ListState>(EMPTY_LIST);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [checked, setChecked] = useState<Set<string>>(new Set());
-  // The websocket's real state as the main process reports it (mail.watch), not whether the watch call returned.
-  const [watch, setWatch] = useState<{ state: MailWatchState; detail: string | null }>({ state: 'connecting', detail: null });
-  const shown = useRef(PAGE);
-  // Answers for an older source or search are dropped, so a slow answer never lands under a newer choice.
-  const ticket = useRef(0);
+  const mail = useMailList(source, query);
+  const watch = useMailWatch(source, mail.load);
 
-  const load = useCallback(async () => {
-    const mine = ++ticket.current;
-    setLoading(true);
-    try {
-      const r = await call('mail.messages.list', {
-        source,
-        query: applied || undefined,
-        start: 0,
-        limit: Math.max(PAGE, shown.current),
-      });
-      if (mine !== ticket.current) return;
-      setList({ messages: r.messages, matching: r.messages_count, total: r.total, unread: r.unread });
-      setError(null);
-    } catch (err) {
-      if (mine !== ticket.current) return;
-      // A source that cannot be read shows its error and nothing else: never the messages of another source.
-      setList(EMPTY_LIST);
-      setSelectedId(null);
-      setError(errorMessage(err));
-    } finally {
-      if (mine === ticket.current) setLoading(false);
-    }
-  }, [source, applied]);
-
-  // Reload when the source or the search changes; live updates arrive as mail.captured (new) and mail.changed
-  // (deleted, read/unread, emptied elsewhere) events for this source.
-  useEffect(() => {
-    shown.current = PAGE;
-    setSelectedId(null);
-    setChecked(new Set());
-    setList(EMPTY_LIST);
-    setError(null);
-    void load();
-  }, [load]);
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const off = api.subscribe((event) => {
-      if (!('source' in event) || event.source !== key) return;
-      if (event.type === 'mail.watch') {
-        setWatch({ state: event.state, detail: event.detail });
-        return;
-      }
-      if (event.type !== 'mail.captured' && event.type !== 'mail.changed') return;
-      clearTimeout(timer);
-      timer = setTimeout(() => void load(), 150);
-    });
-    setWatch({ state: 'connecting', detail: null });
-    call('mail.messages.watch', { source })
-      .then((r) => setWatch((w) => (w.state === 'connecting' ? { state: r.state, detail: r.detail } : w)))
-      .catch((err) => setWatch({ state: 'failed', detail: errorMessage(err) }));
-    return () => {
-      clearTimeout(timer);
-      off();
-    };
-  }, [key, source, load]);
-
-  async function loadMore() {
-    setLoadingMore(true);
-    try {
-      const r = await call('mail.messages.list', {
-        source,
-        query: applied || undefined,
-        start: list.messages.length,
-        limit: PAGE,
-      });
-      const seen = new Set(list.messages.map((m) => m.ID));
-      shown.current = list.messages.length + r.messages.length;
-      setList((l) => ({
-        ...l,
-        messages: [...l.messages, ...r.messages.filter((m) => !seen.has(m.ID))],
-        matching: r.messages_count,
-      }));
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setLoadingMore(false);
-    }
-  }
-
-  const onRead = useCallback((id: string, read: boolean) => {
-    setList((l) => {
-      const m = l.messages.find((x) => x.ID === id);
-      if (!m || m.Read === read) return l;
-      return { ...l, messages: l.messages.map((x) => (x.ID === id ? { ...x, Read: read } : x)) };
-    });
-  }, []);
-
-  const toggle = useCallback((id: string, on: boolean) => {
-    setChecked((c) => {
-      const next = new Set(c);
-      if (on) next.add(id);
-      else next.delete(id);
-      return next;
-    });
-  }, []);
-
-  async function act(kind: 'delete' | 'read' | 'unread') {
-    const ids = [...checked];
+  async function act(kind: BulkAction) {
+    const ids = [...mail.checked];
     if (ids.length === 0) return; // Never send an empty selection: Mailpit would apply it to every message.
     try {
       if (kind === 'delete') {
         await call('mail.messages.delete', { source, ids });
-        if (selectedId && checked.has(selectedId)) setSelectedId(null);
-        setChecked(new Set());
+        if (mail.selectedId && mail.checked.has(mail.selectedId)) mail.setSelectedId(null);
+        mail.setChecked(new Set());
       } else {
         await call('mail.messages.markRead', { source, ids, read: kind === 'read' });
       }
-      await load();
+      await mail.load();
     } catch (err) {
-      setError(errorMessage(err));
+      mail.setError(errorMessage(err));
     }
   }
 
   return (
-    <Card withBorder data-testid="mail-viewer" data-source={key}>
+    <Card withBorder data-testid="mail-viewer" data-source={mailSourceKey(source)}>
       <Stack gap="sm">
-        <Group justify="space-between">
-          <Group gap="xs">
-            <Title order={4}>Mailbox: {label}</Title>
-            <Tooltip label={watch.detail ?? 'Live updates over the Mailpit websocket'} multiline maw={360}>
-              <Badge variant="light" color={BADGE[watch.state].color} data-testid="mail-live" data-state={watch.state}>
-                {BADGE[watch.state].label}
-              </Badge>
-            </Tooltip>
-          </Group>
-          <Text size="sm" c="dimmed" data-testid="mail-totals">
-            {error ? 'not readable' : `${list.total} messages · ${list.unread} unread`}
-          </Text>
-        </Group>
-        <Group gap="xs" align="flex-end">
-          <TextInput
-            placeholder='Search, e.g. subject:"reset" is:unread from:curator@sysndd.org'
-            value={query}
-            onChange={(e) => setQuery(e.currentTarget.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') setApplied(query.trim());
-            }}
-            leftSection={<Search size={14} />}
-            style={{ flex: 1 }}
-            data-testid="mail-search"
-          />
-          <Button variant="default" onClick={() => setApplied(query.trim())} data-testid="mail-search-go">
-            Search
-          </Button>
-          <Button
-            variant="default"
-            leftSection={<RefreshCw size={14} />}
-            onClick={() => void load()}
-            loading={loading}
-            data-testid="mail-refresh"
-          >
-            Refresh
-          </Button>
-        </Group>
-        <Group gap="xs">
-          <Button
-            size="compact-sm"
-            variant="default"
-            disabled={checked.size === 0}
-            onClick={() => void act('read')}
-            data-testid="mail-mark-read"
-          >
-            Mark read
-          </Button>
-          <Button
-            size="compact-sm"
-            variant="default"
-            disabled={checked.size === 0}
-            onClick={() => void act('unread')}
-            data-testid="mail-mark-unread"
-          >
-            Mark unread
-          </Button>
-          <Button
-            size="compact-sm"
-            color="red"
-            variant="light"
-            leftSection={<Trash2 size={14} />}
-            disabled={checked.size === 0}
-            onClick={() => void act('delete')}
-            data-testid="mail-delete-selected"
-          >
-            Delete selected ({checked.size})
-          </Button>
-        </Group>
-        {error && (
+        <MailboxHeader label={label} watch={watch} list={mail.list} readable={!mail.error} />
+        <MailSearchBar onSearch={setQuery} onRefresh={() => void mail.load()} loading={mail.loading} />
+        <BulkMailActions count={mail.checked.size} onAct={(kind) => void act(kind)} />
+        {mail.error && (
           <Alert color="red" data-testid="mail-viewer-error">
-            {error}
+            {mail.error}
           </Alert>
         )}
         <Grid>
           <Grid.Col span={{ base: 12, lg: 5 }}>
             <MessageList
-              messages={list.messages}
-              matching={list.matching}
-              selectedId={selectedId}
-              checked={checked}
-              loadingMore={loadingMore}
-              onOpen={setSelectedId}
-              onToggle={toggle}
-              onLoadMore={() => void loadMore()}
+              messages={mail.list.messages}
+              matching={mail.list.matching}
+              selectedId={mail.selectedId}
+              checked={mail.checked}
+              loadingMore={mail.loadingMore}
+              onOpen={mail.setSelectedId}
+              onToggle={mail.toggle}
+              onLoadMore={() => void mail.loadMore()}
             />
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 7 }}>
-            {selectedId ? (
-              <MessageView source={source} id={selectedId} onRead={onRead} />
+            {mail.selectedId ? (
+              <MessageView source={source} id={mail.selectedId} onRead={mail.onRead} />
             ) : (
               <Text size="sm" c="dimmed" mt="md">
                 Select a message to see it.
