@@ -1,13 +1,16 @@
-import { Alert, Button, CopyButton, Group, Modal, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { CircleAlert, Download, FileCode, ListRestart, Rows3 } from 'lucide-react';
-import { useCallback, useEffect, useState } from 'react';
-import type { DiffCounts, DiffKind, DiffRow, DiffSummary } from '../../../../shared/contract/index';
-import { call, errorMessage } from '../../../api';
+import { FileCode, ListRestart, Rows3 } from 'lucide-react';
+import { useState } from 'react';
+import type { DiffCounts, DiffKind, DiffSummary } from '../../../../shared/contract/index';
+import { call } from '../../../api';
 import { useConfirmedAction } from '../../ConfirmAction';
+import { LoadErrorAlert } from '../../common/LoadErrorAlert';
+import { useBusyAction } from '../../common/useBusyAction';
 import { DiffRowsTable, rowKey } from './DiffRowsTable';
+import { DiffSqlModal } from './DiffSqlModal';
+import { DIFF_ROWS_PAGE, useDiffRows } from './useDiffRows';
 
-const PAGE = 200;
 const KIND_LABEL: Record<DiffKind, string> = {
   removed: 'Removed since the backup',
   changed: 'Changed since the backup',
@@ -21,6 +24,90 @@ export interface DiffRowsPanelProps {
   onCounts(counts: DiffCounts): void;
 }
 
+/** The kind shown (with its count) and the button that loads its rows. */
+function DiffKindBar(props: {
+  kind: DiffKind;
+  counts: DiffCounts;
+  loaded: boolean;
+  loading: boolean;
+  onKind(kind: DiffKind): void;
+  onShow(): void;
+}) {
+  const { kind, counts, loaded } = props;
+  return (
+    <Group justify="space-between" gap="xs">
+      <SegmentedControl
+        size="xs"
+        value={kind}
+        onChange={(v) => props.onKind(v as DiffKind)}
+        data={(['removed', 'changed', 'added'] as const).map((k) => ({ value: k, label: `${KIND_LABEL[k]} (${counts[k]})` }))}
+        data-testid="diff-kind"
+      />
+      <Button
+        size="xs"
+        variant="default"
+        leftSection={<Rows3 size={14} />}
+        loading={props.loading && !loaded}
+        disabled={counts[kind] === 0}
+        onClick={props.onShow}
+        data-testid="diff-show-rows"
+      >
+        {loaded ? 'Reload rows' : 'Show rows'}
+      </Button>
+    </Group>
+  );
+}
+
+/** Below the rows: how many are loaded and selected, "Load more", and what to do with the selection. */
+function DiffRowsFooter(props: {
+  loaded: number;
+  total: number;
+  chosen: number;
+  more: boolean;
+  loading: boolean;
+  canAct: boolean;
+  exporting: boolean;
+  onMore(): void;
+  onExport(): void;
+  onPutBack(): void;
+}) {
+  return (
+    <Group gap="xs">
+      <Text size="xs" c="dimmed" data-testid="diff-loaded">
+        {props.loaded.toLocaleString()} of {props.total.toLocaleString()} loaded · {props.chosen} selected
+      </Text>
+      {props.more && (
+        <Button size="compact-xs" variant="subtle" loading={props.loading} onClick={props.onMore} data-testid="diff-more">
+          Load {DIFF_ROWS_PAGE} more
+        </Button>
+      )}
+      <Group gap="xs" ml="auto">
+        <Button
+          size="xs"
+          variant="default"
+          leftSection={<FileCode size={14} />}
+          disabled={!props.canAct}
+          loading={props.exporting}
+          onClick={props.onExport}
+          data-testid="diff-export"
+        >
+          Export as SQL
+        </Button>
+        <Button
+          size="xs"
+          color="red"
+          leftSection={<ListRestart size={14} />}
+          disabled={!props.canAct}
+          onClick={props.onPutBack}
+          data-testid="diff-put-back"
+        >
+          Put back selected rows
+        </Button>
+      </Group>
+    </Group>
+  );
+}
+
 /**
  * Rows on demand: one kind at a time, loaded page by page (keyset paging in the main process); select rows,
  * export them as SQL (INSERT … ON DUPLICATE KEY UPDATE; copy or download), or put them back into the live
@@ -28,193 +115,61 @@ export interface DiffRowsPanelProps {
  */
 export function DiffRowsPanel({ summary, counts, onCounts }: DiffRowsPanelProps) {
   const [kind, setKind] = useState<DiffKind>(counts.removed > 0 ? 'removed' : counts.changed > 0 ? 'changed' : 'added');
-  const [rows, setRows] = useState<DiffRow[] | null>(null);
-  const [next, setNext] = useState<Array<string | null> | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { rows, next, loading, error, load, selected, setSelected } = useDiffRows(summary.diffId, kind);
   const [sql, setSql] = useState<string | null>(null);
-  const [exporting, setExporting] = useState(false);
+  const exporting = useBusyAction();
   const confirmed = useConfirmedAction();
 
-  const load = useCallback(
-    async (after: Array<string | null> | null) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await call('backups.diff.rows', {
-          diffId: summary.diffId,
-          kind,
-          limit: PAGE,
-          ...(after ? { after } : {}),
-        });
-        setRows((old) => (after && old ? [...old, ...page.rows] : page.rows));
-        setNext(page.next);
-      } catch (err) {
-        setError(errorMessage(err));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [summary.diffId, kind],
-  );
-
-  // A new kind starts empty: rows are loaded when asked for.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset exactly when the kind changes.
-  useEffect(() => {
-    setRows(null);
-    setNext(null);
-    setSelected(new Set());
-  }, [kind]);
-
   const chosen = (rows ?? []).filter((r) => selected.has(rowKey(r))).map((r) => r.key);
-  const canAct = kind !== 'added' && chosen.length > 0;
   const selection = () => ({ diffId: summary.diffId, kinds: [kind as 'removed' | 'changed'], keys: chosen });
+  const where = `${summary.database}.${summary.table}`;
 
-  async function exportSql() {
-    setExporting(true);
-    try {
-      const r = await call('backups.diff.export', selection());
-      setSql(r.sql ?? '');
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'The export failed', message: errorMessage(err) });
-    } finally {
-      setExporting(false);
-    }
-  }
-
-  function download() {
-    if (sql === null) return;
-    const url = URL.createObjectURL(new Blob([sql], { type: 'application/sql' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${summary.table}_${kind}_rows.sql`;
-    a.click();
-    URL.revokeObjectURL(url);
-  }
+  const exportSql = () =>
+    exporting.run(async () => setSql((await call('backups.diff.export', selection())).sql ?? ''), 'The export failed');
 
   function putBack() {
     const n = chosen.length;
-    void confirmed.run(
-      'backups.diff.putBack',
-      selection(),
-      `Put back ${n} row${n === 1 ? '' : 's'} into ${summary.database}.${summary.table}`,
-      (r) => {
-        notifications.show({
-          color: 'green',
-          title: 'Rows put back',
-          message: `${r.rows} row(s) written into ${summary.database}.${summary.table} from the backup.`,
-        });
-        onCounts(r.counts);
-        setSelected(new Set());
-        void load(null);
-      },
-    );
+    void confirmed.run('backups.diff.putBack', selection(), `Put back ${n} row${n === 1 ? '' : 's'} into ${where}`, (r) => {
+      notifications.show({
+        color: 'green',
+        title: 'Rows put back',
+        message: `${r.rows} row(s) written into ${where} from the backup.`,
+      });
+      onCounts(r.counts);
+      setSelected(new Set());
+      void load(null);
+    });
   }
 
-  const total = counts[kind];
   return (
     <Stack gap="xs" data-testid="diff-rows-panel">
-      <Group justify="space-between" gap="xs">
-        <SegmentedControl
-          size="xs"
-          value={kind}
-          onChange={(v) => setKind(v as DiffKind)}
-          data={(['removed', 'changed', 'added'] as const).map((k) => ({ value: k, label: `${KIND_LABEL[k]} (${counts[k]})` }))}
-          data-testid="diff-kind"
-        />
-        <Button
-          size="xs"
-          variant="default"
-          leftSection={<Rows3 size={14} />}
-          loading={loading && rows === null}
-          disabled={total === 0}
-          onClick={() => void load(null)}
-          data-testid="diff-show-rows"
-        >
-          {rows === null ? 'Show rows' : 'Reload rows'}
-        </Button>
-      </Group>
-      {error && (
-        <Alert color="red" icon={<CircleAlert size={16} />} title="Could not read the rows">
-          {error}
-        </Alert>
-      )}
+      <DiffKindBar
+        kind={kind}
+        counts={counts}
+        loaded={rows !== null}
+        loading={loading}
+        onKind={setKind}
+        onShow={() => void load(null)}
+      />
+      {error && <LoadErrorAlert title="Could not read the rows" error={error} />}
       {rows && (
         <>
           <DiffRowsTable summary={summary} kind={kind} rows={rows} selected={selected} onSelect={setSelected} />
-          <Group gap="xs">
-            <Text size="xs" c="dimmed" data-testid="diff-loaded">
-              {rows.length.toLocaleString()} of {total.toLocaleString()} loaded · {chosen.length} selected
-            </Text>
-            {next && (
-              <Button
-                size="compact-xs"
-                variant="subtle"
-                loading={loading}
-                onClick={() => void load(next)}
-                data-testid="diff-more"
-              >
-                Load {PAGE} more
-              </Button>
-            )}
-            <Group gap="xs" ml="auto">
-              <Button
-                size="xs"
-                variant="default"
-                leftSection={<FileCode size={14} />}
-                disabled={!canAct}
-                loading={exporting}
-                onClick={() => void exportSql()}
-                data-testid="diff-export"
-              >
-                Export as SQL
-              </Button>
-              <Button
-                size="xs"
-                color="red"
-                leftSection={<ListRestart size={14} />}
-                disabled={!canAct}
-                onClick={putBack}
-                data-testid="diff-put-back"
-              >
-                Put back selected rows
-              </Button>
-            </Group>
-          </Group>
+          <DiffRowsFooter
+            loaded={rows.length}
+            total={counts[kind]}
+            chosen={chosen.length}
+            more={next !== null}
+            loading={loading}
+            canAct={kind !== 'added' && chosen.length > 0}
+            exporting={exporting.busy}
+            onMore={() => next && void load(next)}
+            onExport={() => void exportSql()}
+            onPutBack={putBack}
+          />
         </>
       )}
-      <Modal
-        opened={sql !== null}
-        onClose={() => setSql(null)}
-        title="Selected rows as SQL"
-        size="xl"
-        data-testid="diff-sql-modal"
-      >
-        <Stack gap="xs">
-          <Textarea
-            value={sql ?? ''}
-            readOnly
-            autosize
-            minRows={6}
-            maxRows={18}
-            styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
-            data-testid="diff-sql"
-          />
-          <Group justify="flex-end" gap="xs">
-            <CopyButton value={sql ?? ''}>
-              {({ copied, copy }) => (
-                <Button size="xs" variant="default" onClick={copy}>
-                  {copied ? 'Copied' : 'Copy'}
-                </Button>
-              )}
-            </CopyButton>
-            <Button size="xs" leftSection={<Download size={14} />} onClick={download} data-testid="diff-sql-download">
-              Download .sql
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <DiffSqlModal sql={sql} filename={`${summary.table}_${kind}_rows.sql`} onClose={() => setSql(null)} />
       {confirmed.modal}
     </Stack>
   );
