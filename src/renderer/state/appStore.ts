@@ -81,7 +81,13 @@ export const useAppStore = create<AppState>()((set, get) => ({
   },
 
   upsertJob(job) {
-    set((s) => ({ jobs: trimJobs({ ...s.jobs, [job.id]: job }) }));
+    set((s) => {
+      // A finished job is final. Snapshots come by two roads (a call's answer over HTTP, events over the
+      // WebSocket): the answer to `backups.create` ("running") can arrive after the job's last event, and
+      // must not bring the job back to life: the page would wait for its end forever and never reload.
+      if (s.jobs[job.id]?.finishedAt && !job.finishedAt) return s;
+      return { jobs: trimJobs({ ...s.jobs, [job.id]: job }) };
+    });
   },
 
   setJobsDrawerOpen(open) {
