@@ -1,152 +1,42 @@
-import { Alert, Button, Card, EmptyState, Grid, Group, Modal, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, EmptyState, Grid, Group, Stack, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { Cable, Copy, FileInput, Pencil, Plus, Trash2, Upload } from 'lucide-react';
+import { Cable, FileInput, Plus, Upload } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { Profile } from '../../shared/contract/profiles';
-import { call, errorMessage } from '../api';
-import { ConnectionStatus } from '../components/connections/ConnectionStatus';
-import { ConnectionTestPanel } from '../components/connections/ConnectionTestPanel';
+import { DeleteProfileModal } from '../components/connections/DeleteProfileModal';
 import { emptyForm, type FormValues, formFromProfile } from '../components/connections/formModel';
+import { ProfileDetails } from '../components/connections/ProfileDetails';
 import { ProfileForm } from '../components/connections/ProfileForm';
-import { ProfileList, targetOf } from '../components/connections/ProfileList';
+import { ProfileList } from '../components/connections/ProfileList';
 import { ExportProfilesButton, ImportProfilesModal } from '../components/connections/ProfileTransfer';
 import { SshConfigImportModal } from '../components/connections/SshConfigImportModal';
 import { SandboxPanel } from '../components/sandbox/SandboxPanel';
-import { useCall } from '../hooks/useCall';
 import { useAppStore } from '../state/appStore';
 
 type Editor = { title: string; initial: FormValues; editing: Profile | null; duplicateOf?: Profile };
 
-/** Remove a profile; a production one only after typing its name. */
-function DeleteProfileModal({ profile, onClose, onDeleted }: { profile: Profile; onClose(): void; onDeleted(): void }) {
-  const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const needsName = profile.environment === 'production';
-  async function remove() {
-    setBusy(true);
-    try {
-      await call('profiles.remove', { id: profile.id });
-      onDeleted();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-  return (
-    <Modal opened onClose={onClose} title={`Delete "${profile.name}"?`} data-testid="profile-delete-modal">
-      <Stack>
-        <Text size="sm">The profile and its saved secrets are deleted. Backups and the database itself are not touched.</Text>
-        {needsName && (
-          <TextInput
-            label="Type the profile name to confirm"
-            value={typed}
-            onChange={(e) => setTyped(e.currentTarget.value)}
-            data-testid="profile-delete-name"
-          />
-        )}
-        {error && <Alert color="red">{error}</Alert>}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button
-            color="red"
-            onClick={remove}
-            loading={busy}
-            disabled={needsName && typed !== profile.name}
-            data-testid="profile-delete-confirm"
-          >
-            Delete
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
-  );
-}
+/** The one dialog the page shows at a time. */
+type Dialog =
+  | { kind: 'editor'; editor: Editor }
+  | { kind: 'delete'; profile: Profile }
+  | { kind: 'ssh-import' }
+  | { kind: 'json-import' };
 
-function ProfileDetails({
-  profile,
-  onEdit,
-  onDuplicate,
-  onDelete,
-}: {
-  profile: Profile;
-  onEdit(): void;
-  onDuplicate(): void;
-  onDelete(): void;
-}) {
-  // Saved secrets on a machine without an OS keyring last only while the app runs: say so here.
-  const secretBackend = useCall('system.info', {}).data?.secretBackend;
-  const secretsNotKept = profile.secrets.length > 0 && secretBackend?.persistent === false;
-  return (
-    <Card withBorder data-testid="connections-details" data-profile={profile.name}>
-      <Stack gap="sm">
-        <Group justify="space-between" align="flex-start">
-          <div>
-            <Title order={3}>{profile.name}</Title>
-            <Text size="sm" c="dimmed">
-              {targetOf(profile)} · TLS {profile.mysql.tls}
-              {profile.secrets.length ? ` · saved: ${profile.secrets.join(', ')}` : ' · no secrets saved'}
-            </Text>
-            {secretsNotKept && (
-              <Text size="xs" c="orange" data-testid="profile-secrets-not-kept">
-                Kept until the app closes only ({secretBackend?.name}: no OS keyring): enter them again with Edit after a restart;
-                the CLI asks, or takes MYSQL_PWD / SSH_PASSWORD / SSH_PASSPHRASE / SMTP_PASSWORD.
-              </Text>
-            )}
-          </div>
-          <Group gap="xs">
-            <Button
-              variant="default"
-              size="xs"
-              leftSection={<Pencil size={14} />}
-              onClick={onEdit}
-              data-testid="connections-edit"
-            >
-              Edit
-            </Button>
-            <Button
-              variant="default"
-              size="xs"
-              leftSection={<Copy size={14} />}
-              onClick={onDuplicate}
-              data-testid="connections-duplicate"
-            >
-              Duplicate
-            </Button>
-            <Button
-              variant="light"
-              color="red"
-              size="xs"
-              leftSection={<Trash2 size={14} />}
-              onClick={onDelete}
-              data-testid="connections-delete"
-            >
-              Delete
-            </Button>
-          </Group>
-        </Group>
-        <ConnectionStatus profileId={profile.id} updatedAt={profile.updatedAt} />
-        <ConnectionTestPanel profile={profile} />
-      </Stack>
-    </Card>
-  );
-}
+const newProfile = (): Dialog => ({ kind: 'editor', editor: { title: 'New profile', initial: emptyForm(), editing: null } });
+const editProfile = (p: Profile): Dialog => ({
+  kind: 'editor',
+  editor: { title: `Edit "${p.name}"`, initial: formFromProfile(p), editing: p },
+});
+const duplicateProfile = (p: Profile): Dialog => ({
+  kind: 'editor',
+  editor: { title: `Duplicate "${p.name}"`, initial: formFromProfile(p, `${p.name} copy`), editing: null, duplicateOf: p },
+});
 
-/** Connection profiles: list, create/edit/duplicate/delete, the staged test, imports and exports. */
-export function ConnectionsPage() {
-  const profiles = useAppStore((s) => s.profiles);
-  const loadProfiles = useAppStore((s) => s.loadProfiles);
+/** The profile the page shows: the header switcher's choice when it changes, else the first one. */
+function useShownProfile(profiles: Profile[]) {
   const currentProfileId = useAppStore((s) => s.currentProfileId);
   const [selectedId, setSelectedId] = useState<string | null>(currentProfileId);
-  const [editor, setEditor] = useState<Editor | null>(null);
-  const [deleting, setDeleting] = useState<Profile | null>(null);
-  const [sshImport, setSshImport] = useState(false);
-  const [jsonImport, setJsonImport] = useState(false);
   const selected = profiles.find((p) => p.id === selectedId) ?? null;
-
   // The list follows the header's switcher: choosing a profile there shows it here.
   useEffect(() => {
     if (currentProfileId) setSelectedId(currentProfileId);
@@ -154,46 +44,102 @@ export function ConnectionsPage() {
   useEffect(() => {
     if (!selected && profiles.length) setSelectedId(currentProfileId ?? profiles[0]?.id ?? null);
   }, [profiles, selected, currentProfileId]);
+  return { selected, selectedId, setSelectedId };
+}
 
-  const saved = async (p: Profile) => {
-    setEditor(null);
+function ConnectionsToolbar({ onOpen }: { onOpen(dialog: Dialog): void }) {
+  return (
+    <Group justify="space-between">
+      <Title order={2}>Connections</Title>
+      <Group gap="xs">
+        <Button leftSection={<Plus size={16} />} onClick={() => onOpen(newProfile())} data-testid="connections-new">
+          New profile
+        </Button>
+        <Button
+          variant="default"
+          leftSection={<FileInput size={16} />}
+          onClick={() => onOpen({ kind: 'ssh-import' })}
+          data-testid="connections-import-ssh"
+        >
+          Import ~/.ssh/config
+        </Button>
+        <ExportProfilesButton />
+        <Button
+          variant="default"
+          leftSection={<Upload size={16} />}
+          onClick={() => onOpen({ kind: 'json-import' })}
+          data-testid="connections-import-json"
+        >
+          Import JSON
+        </Button>
+      </Group>
+    </Group>
+  );
+}
+
+/** The open dialog; whatever it saves, deletes or imports reloads the profiles. */
+function ConnectionsDialog({
+  dialog,
+  onClose,
+  onSelect,
+}: {
+  dialog: Dialog;
+  onClose(): void;
+  onSelect(id: string | null): void;
+}) {
+  const loadProfiles = useAppStore((s) => s.loadProfiles);
+  const closeAndReload = async () => {
+    onClose();
     await loadProfiles();
-    setSelectedId(p.id);
-    notifications.show({ color: 'green', message: `Saved "${p.name}".` });
   };
+  switch (dialog.kind) {
+    case 'editor':
+      return (
+        <ProfileForm
+          {...dialog.editor}
+          onClose={onClose}
+          onSaved={async (p) => {
+            await closeAndReload();
+            onSelect(p.id);
+            notifications.show({ color: 'green', message: `Saved "${p.name}".` });
+          }}
+        />
+      );
+    case 'delete':
+      return (
+        <DeleteProfileModal
+          profile={dialog.profile}
+          onClose={onClose}
+          onDeleted={() => {
+            onSelect(null);
+            void closeAndReload();
+          }}
+        />
+      );
+    case 'ssh-import':
+      return (
+        <SshConfigImportModal
+          onClose={onClose}
+          onImported={async (n) => {
+            await closeAndReload();
+            notifications.show({ color: 'green', message: `Imported ${n} profile(s) from the SSH config.` });
+          }}
+        />
+      );
+    case 'json-import':
+      return <ImportProfilesModal onClose={onClose} onImported={() => void loadProfiles()} />;
+  }
+}
+
+/** Connection profiles: list, create/edit/duplicate/delete, the staged test, imports and exports. */
+export function ConnectionsPage() {
+  const profiles = useAppStore((s) => s.profiles);
+  const { selected, selectedId, setSelectedId } = useShownProfile(profiles);
+  const [dialog, setDialog] = useState<Dialog | null>(null);
 
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={2}>Connections</Title>
-        <Group gap="xs">
-          <Button
-            leftSection={<Plus size={16} />}
-            onClick={() => setEditor({ title: 'New profile', initial: emptyForm(), editing: null })}
-            data-testid="connections-new"
-          >
-            New profile
-          </Button>
-          <Button
-            variant="default"
-            leftSection={<FileInput size={16} />}
-            onClick={() => setSshImport(true)}
-            data-testid="connections-import-ssh"
-          >
-            Import ~/.ssh/config
-          </Button>
-          <ExportProfilesButton />
-          <Button
-            variant="default"
-            leftSection={<Upload size={16} />}
-            onClick={() => setJsonImport(true)}
-            data-testid="connections-import-json"
-          >
-            Import JSON
-          </Button>
-        </Group>
-      </Group>
-
+      <ConnectionsToolbar onOpen={setDialog} />
       {profiles.length === 0 ? (
         <Stack>
           <EmptyState
@@ -216,47 +162,15 @@ export function ConnectionsPage() {
             {selected && (
               <ProfileDetails
                 profile={selected}
-                onEdit={() =>
-                  setEditor({ title: `Edit "${selected.name}"`, initial: formFromProfile(selected), editing: selected })
-                }
-                onDuplicate={() =>
-                  setEditor({
-                    title: `Duplicate "${selected.name}"`,
-                    initial: formFromProfile(selected, `${selected.name} copy`),
-                    editing: null,
-                    duplicateOf: selected,
-                  })
-                }
-                onDelete={() => setDeleting(selected)}
+                onEdit={() => setDialog(editProfile(selected))}
+                onDuplicate={() => setDialog(duplicateProfile(selected))}
+                onDelete={() => setDialog({ kind: 'delete', profile: selected })}
               />
             )}
           </Grid.Col>
         </Grid>
       )}
-
-      {editor && <ProfileForm {...editor} onClose={() => setEditor(null)} onSaved={saved} />}
-      {deleting && (
-        <DeleteProfileModal
-          profile={deleting}
-          onClose={() => setDeleting(null)}
-          onDeleted={async () => {
-            setDeleting(null);
-            setSelectedId(null);
-            await loadProfiles();
-          }}
-        />
-      )}
-      {sshImport && (
-        <SshConfigImportModal
-          onClose={() => setSshImport(false)}
-          onImported={async (n) => {
-            setSshImport(false);
-            await loadProfiles();
-            notifications.show({ color: 'green', message: `Imported ${n} profile(s) from the SSH config.` });
-          }}
-        />
-      )}
-      {jsonImport && <ImportProfilesModal onClose={() => setJsonImport(false)} onImported={() => void loadProfiles()} />}
+      {dialog && <ConnectionsDialog dialog={dialog} onClose={() => setDialog(null)} onSelect={setSelectedId} />}
     </Stack>
   );
 }

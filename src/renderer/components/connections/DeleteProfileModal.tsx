@@ -1,0 +1,53 @@
+import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import type { Profile } from '../../../shared/contract/profiles';
+import { call, errorMessage } from '../../api';
+
+/** Remove a profile; a production one only after typing its name. */
+export function DeleteProfileModal({ profile, onClose, onDeleted }: { profile: Profile; onClose(): void; onDeleted(): void }) {
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const needsName = profile.environment === 'production';
+  async function remove() {
+    setBusy(true);
+    try {
+      await call('profiles.remove', { id: profile.id });
+      onDeleted();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal opened onClose={onClose} title={`Delete "${profile.name}"?`} data-testid="profile-delete-modal">
+      <Stack>
+        <Text size="sm">The profile and its saved secrets are deleted. Backups and the database itself are not touched.</Text>
+        {needsName && (
+          <TextInput
+            label="Type the profile name to confirm"
+            value={typed}
+            onChange={(e) => setTyped(e.currentTarget.value)}
+            data-testid="profile-delete-name"
+          />
+        )}
+        {error && <Alert color="red">{error}</Alert>}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button
+            color="red"
+            onClick={remove}
+            loading={busy}
+            disabled={needsName && typed !== profile.name}
+            data-testid="profile-delete-confirm"
+          >
+            Delete
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
