@@ -94,18 +94,21 @@ export class App {
     // Pruning keeps the pre-restore backups a restore can still roll back to; the restore service is built
     // after this one (it takes pre-restore backups), so the list is read through the App when pruning.
     const restoreRuns = { list: (filter: { profileId?: string; limit?: number }) => this.restore.list(filter) };
-    this.backups = new BackupService({
-      home,
-      store,
-      secrets,
-      knownSecrets,
-      logger,
-      actor,
-      jobs,
-      profiles,
-      connections,
-      restore: restoreRuns,
-    });
+    this.backups = new BackupService(
+      {
+        home,
+        store,
+        secrets,
+        knownSecrets,
+        logger,
+        actor,
+        jobs,
+        profiles,
+        connections,
+        restore: restoreRuns,
+      },
+      options.hooks ?? {},
+    );
     const backups = this.backups;
     this.migrations = new MigrationService({ store, jobs, profiles, connections, backups });
     const migrations = this.migrations;

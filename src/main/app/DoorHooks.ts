@@ -1,12 +1,15 @@
 import type { HostKeyCheck } from '../../shared/contract/connections';
+import type { BackupFileHooks } from '../features/backups/copy/BackupCopies';
 import type { SecretPrompt } from '../features/connections/secretSources';
 
 /**
- * What only a door can do for the services, handed to the App once when it is built. Today only the CLI
- * has hooks (a terminal to ask on); the Electron and browser doors pass none and get the default
- * behaviour: an unknown host key or a missing secret is a failure the UI shows, with its own way to fix it.
+ * What only a door can do for the services, handed to the App once when it is built. The CLI has a
+ * terminal to ask on (host keys, secrets); the Electron door has the native save dialog and the file
+ * manager (`chooseSavePath`, `showInFolder`, from BackupFileHooks: the backups feature never imports
+ * Electron). The browser door passes none and gets the default behaviour: an unknown host key or a missing
+ * secret is a failure the UI shows, and a backup's folder is returned for the page to show.
  */
-export interface DoorHooks {
+export interface DoorHooks extends BackupFileHooks {
   /**
    * First contact with an SSH host key inside a tunnel: ask a person. Resolves true once the key was
    * trusted and pinned (through `connections.trustHostKey`, so it is audited like a trust from the UI).

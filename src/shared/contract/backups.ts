@@ -297,6 +297,28 @@ const FileRef = z
     'Give either path, or profileId and name.',
   );
 
+/**
+ * A copy saved by the desktop "Save as…" (docs/backups.md, "Save a copy"), verified before it got its name:
+ * `manifest` = every member of our format re-hashed against the manifest; `gzip` = a plain dump inflated to
+ * its end; `sha256` = an encrypted (.age) or plain .sql file, whose copy is only compared byte for byte.
+ */
+export const SavedBackupCopy = z.object({
+  path: z.string(),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  check: z.enum(['manifest', 'gzip', 'sha256']),
+  members: z.number().int().nonnegative(),
+});
+export type SavedBackupCopy = z.infer<typeof SavedBackupCopy>;
+
+/** `backups.saveCopy`: the copy job, or `cancelled` when the person closed the save dialog (nothing written). */
+export const SaveCopyStart = z.object({ cancelled: z.boolean(), job: JobSnapshot.nullable() });
+export type SaveCopyStart = z.infer<typeof SaveCopyStart>;
+
+/** `backups.showInFolder`: the file and its folder; `shown` when the door opened its file manager there. */
+export const ShowInFolderResult = z.object({ path: z.string(), folder: z.string(), shown: z.boolean() });
+export type ShowInFolderResult = z.infer<typeof ShowInFolderResult>;
+
 export const backupOperations = {
   'backups.list': op(
     "List the profile's backups: local folder and remote folder (over SFTP), cached for offline use",
@@ -399,5 +421,22 @@ export const backupOperations = {
     'Browser mode "Save as…": a single-use address (60 s) from which the loopback server streams the file as a download',
     z.object({ profileId: Id, name: BackupFileName, location: z.enum(['local', 'remote']).default('local') }).strict(),
     z.object({ url: z.string(), fileName: z.string(), size: z.number().int().nonnegative(), expiresAt: IsoDate }),
+  ),
+  'backups.saveCopy': op(
+    'Desktop "Save as…": the door asks where (native dialog), then a job copies the backup there and verifies the copy; nothing when cancelled',
+    z.object({ profileId: Id, name: BackupFileName, location: z.enum(['local', 'remote']).default('local') }).strict(),
+    SaveCopyStart,
+    { risk: 'write' },
+  ),
+  'backups.showInFolder': op(
+    'The folder of a local backup, or of a copy saved this session: opened in the file manager (desktop) or returned to show',
+    z
+      .object({ profileId: Id.optional(), name: BackupFileName.optional(), savedPath: z.string().min(1).max(4096).optional() })
+      .strict()
+      .refine(
+        (r) => (r.savedPath !== undefined) !== (r.profileId !== undefined && r.name !== undefined),
+        'Give either savedPath, or profileId and name.',
+      ),
+    ShowInFolderResult,
   ),
 } as const;

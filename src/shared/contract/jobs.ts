@@ -8,6 +8,7 @@ export const JobKind = z.enum([
   'backup.create',
   'backup.verify',
   'backup.download',
+  'backup.saveCopy',
   'backup.diff',
   'restore',
   'restore.rollback',

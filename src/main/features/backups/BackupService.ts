@@ -24,6 +24,7 @@ import { describeFile } from './catalog/describe';
 import { fileSafe, newBackupName, resolveBackupPath } from './catalog/fileNames';
 import { localVersionOf } from './catalog/fileVersion';
 import { adoptLegacyFiles, expandHome, profileFolder } from './catalog/profileFolder';
+import { BackupCopies, type BackupFileHooks } from './copy/BackupCopies';
 import { diskFullError, isNoSpace, previousBackupSize } from './diskFull';
 import { runBackup } from './engine/BackupEngine';
 import { PARTIAL_SUFFIX } from './format/BackupFileWriter';
@@ -51,9 +52,17 @@ export class BackupService {
   readonly catalog: BackupCatalog;
   readonly maintenance: BackupMaintenance;
   readonly seal: SealKeys;
+  /** Desktop "Save as…" and "Show in folder" (copy/BackupCopies.ts), through the door's file hooks. */
+  readonly copies: BackupCopies;
 
-  /** `app`: the collaborators the App passes in (BackupServiceDeps), not the App itself. */
-  constructor(private readonly app: BackupServiceDeps) {
+  /**
+   * `app`: the collaborators the App passes in (BackupServiceDeps), not the App itself. `files`: the door's
+   * save dialog and file manager (DoorHooks); none outside the desktop app.
+   */
+  constructor(
+    private readonly app: BackupServiceDeps,
+    files: BackupFileHooks = {},
+  ) {
     this.seal = new SealKeys(app.store, app.secrets, () => app.actor.get().actor);
     this.cache = new CatalogCache(app.store);
     this.catalog = new BackupCatalog(
@@ -62,6 +71,7 @@ export class BackupService {
       (s) => this.seal.judge(s),
     );
     this.maintenance = new BackupMaintenance(app, this);
+    this.copies = new BackupCopies(app, this, files);
   }
 
   /**

@@ -14,7 +14,9 @@ type BackupOps =
   | 'backups.keys.trust'
   | 'backups.keys.untrust'
   | 'backups.keys.useFile'
-  | 'backups.saveTicket';
+  | 'backups.saveTicket'
+  | 'backups.saveCopy'
+  | 'backups.showInFolder';
 
 export function backupHandlers(backups: BackupService): HandlerGroup<BackupOps> {
   return {
@@ -35,6 +37,8 @@ export function backupHandlers(backups: BackupService): HandlerGroup<BackupOps> 
     'backups.keys.trust': async ({ publicKey, name, fingerprint }) => backups.seal.trust(publicKey, name, fingerprint),
     'backups.keys.untrust': async ({ fingerprint }) => ({ removed: backups.seal.untrust(fingerprint) }),
     'backups.saveTicket': async ({ profileId, name, location }) => backups.maintenance.saveTicket(profileId, name, location),
+    'backups.saveCopy': async ({ profileId, name, location }) => backups.copies.startSaveCopy(profileId, name, location),
+    'backups.showInFolder': async (ref) => backups.copies.showInFolder(ref),
     'backups.keys.useFile': async ({ path }) => {
       backups.seal.setKeyFile(path);
       return { keyFile: backups.seal.keyFile(), fingerprint: (await backups.seal.ownKey()).fingerprint };
