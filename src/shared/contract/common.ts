@@ -16,3 +16,22 @@ export const ConfirmValue = z
   .union([z.boolean(), z.string().max(200)])
   .optional()
   .describe('what the confirmation rule asks for: RESTORE, DELETE, the database name, or true');
+
+/** One record addressed by its id (a job, a profile, a restore). */
+export const ById = z.object({ id: Id }).strict();
+
+/** A failure as a record keeps it: the stable error code and the message. */
+export const ErrorInfo = z.object({ code: z.string(), message: z.string() });
+export type ErrorInfo = z.infer<typeof ErrorInfo>;
+
+/** A host name or address a person types (SSH, MySQL, SMTP). */
+export const HostName = z.string().min(1).max(255);
+/** A TCP port a person types. */
+export const Port = z.number().int().min(1).max(65535);
+/** A file or folder path given to the main process; the service that opens it checks it again. */
+export const FilePath = z.string().min(1).max(4096);
+
+/** The `limit` argument of a listing: at most `max` items, `fallback` when not given. */
+export function listLimit(max: number, fallback: number) {
+  return z.number().int().min(1).max(max).default(fallback);
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfirmValue, Id, IsoDate } from './common';
+import { ConfirmValue, FilePath, Id, IsoDate, listLimit, ProfileRef } from './common';
 import { op } from './define';
 import { JobSnapshot } from './jobs';
 
@@ -35,6 +35,24 @@ export type MigrationStatementState = z.infer<typeof MigrationStatementState>;
 export const MigrationJournalAction = z.enum(['apply', 'resume', 'baseline', 'adopt', 'mark-applied', 'accept-checksum']);
 export type MigrationJournalAction = z.infer<typeof MigrationJournalAction>;
 
+/** When a statement or a whole attempt started, and when it ended (null while it runs). */
+const RunSpan = { startedAt: IsoDate, finishedAt: IsoDate.nullable() };
+/** The SQL error a statement or an attempt stopped on; null when there was none. */
+const RunError = { errorCode: z.string().nullable(), errorMessage: z.string().nullable() };
+
+/** A session on the server, as SHOW PROCESSLIST lists it. */
+export const MigrationLockHolder = z.object({
+  connectionId: z.number(),
+  user: z.string().nullable(),
+  host: z.string().nullable(),
+  db: z.string().nullable(),
+  command: z.string().nullable(),
+  timeSeconds: z.number().nullable(),
+  state: z.string().nullable(),
+  info: z.string().nullable(),
+});
+export type MigrationLockHolder = z.infer<typeof MigrationLockHolder>;
+
 export const MigrationStatementRecord = z.object({
   index: z.number().int(),
   total: z.number().int(),
@@ -42,12 +60,10 @@ export const MigrationStatementRecord = z.object({
   behaviour: z.string(),
   startLine: z.number().int(),
   preview: z.string(),
-  startedAt: IsoDate,
-  finishedAt: IsoDate.nullable(),
+  ...RunSpan,
   durationMs: z.number().nullable(),
   affectedRows: z.number().nullable(),
-  errorCode: z.string().nullable(),
-  errorMessage: z.string().nullable(),
+  ...RunError,
 });
 export type MigrationStatementRecord = z.infer<typeof MigrationStatementRecord>;
 
@@ -58,8 +74,7 @@ export const MigrationAttempt = z.object({
   action: MigrationJournalAction,
   state: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
   checksum: z.string().nullable(),
-  startedAt: IsoDate,
-  finishedAt: IsoDate.nullable(),
+  ...RunSpan,
   appliedBy: z.string(),
   clientHost: z.string(),
   tool: z.string(),
@@ -73,13 +88,10 @@ export const MigrationAttempt = z.object({
   unknownStatement: z.number().int().nullable(),
   /** "statements 1–2 of 5 committed; statement 3 failed: …" */
   summary: z.string(),
-  errorCode: z.string().nullable(),
-  errorMessage: z.string().nullable(),
+  ...RunError,
   note: z.string().nullable(),
   /** The session that ran the statement is still busy on the server (e.g. a long ALTER kept running). */
-  stillRunningOnServer: z
-    .object({ connectionId: z.number(), timeSeconds: z.number().nullable(), info: z.string().nullable() })
-    .nullable(),
+  stillRunningOnServer: MigrationLockHolder.pick({ connectionId: true, timeSeconds: true, info: true }).nullable(),
   /** Where a resume would start: the first statement not known to be committed. */
   resumeFrom: z.number().int(),
   statements: z.array(MigrationStatementRecord),
@@ -115,26 +127,12 @@ export const MigrationProblem = z.object({
 });
 export type MigrationProblem = z.infer<typeof MigrationProblem>;
 
-export const MigrationLockHolder = z.object({
-  connectionId: z.number(),
-  user: z.string().nullable(),
-  host: z.string().nullable(),
-  db: z.string().nullable(),
-  command: z.string().nullable(),
-  timeSeconds: z.number().nullable(),
-  state: z.string().nullable(),
-  info: z.string().nullable(),
-});
-export type MigrationLockHolder = z.infer<typeof MigrationLockHolder>;
-
 export const MigrationLockState = z.object({
   name: z.string(),
   held: z.boolean(),
   holder: MigrationLockHolder.nullable(),
   /** When the holder is a sysndd-admin run we know from the journal: who and which file. */
-  holderRun: z
-    .object({ runId: z.string(), appliedBy: z.string(), clientHost: z.string(), tool: z.string(), filename: z.string() })
-    .nullable(),
+  holderRun: MigrationAttempt.pick({ runId: true, appliedBy: true, clientHost: true, tool: true, filename: true }).nullable(),
   clusterWarning: z.string().nullable(),
   checkedAt: IsoDate,
 });
@@ -250,15 +248,15 @@ export const MigrationFileContent = z.object({
 });
 export type MigrationFileContent = z.infer<typeof MigrationFileContent>;
 
-const Dir = z
-  .string()
-  .min(1)
-  .max(4096)
-  .optional()
-  .describe('migrations folder; default: the profile setting, else the bundled folder');
+const Dir = FilePath.optional().describe('migrations folder; default: the profile setting, else the bundled folder');
 const Target = z.object({ profileId: Id, migrationsDir: Dir });
 const LockTimeout = z.number().min(0).max(3600).default(30);
 const Filename = z.string().min(1).max(255);
+const Reason = z.string().max(1000);
+/** What every repair takes besides its own fields: the typed confirmation and how long to wait for the lock. */
+const Repair = Target.extend({ confirm: ConfirmValue, lockTimeoutSeconds: LockTimeout });
+/** Repairs rewrite the journal: audited, and the database name typed on production (`confirm: true` elsewhere). */
+const repairRisk = { risk: 'destructive', confirm: { kind: 'database', elsewhere: 'yes' } } as const;
 
 export const migrationOperations = {
   'migrations.status': op(
@@ -293,68 +291,47 @@ export const migrationOperations = {
   ),
   'migrations.baseline': op(
     'Mark files up to N as applied without running them (adopt an existing database)',
-    Target.extend({
-      upTo: z.string().min(1).max(255),
-      confirm: ConfirmValue,
-      reason: z.string().max(1000).optional(),
-      lockTimeoutSeconds: LockTimeout,
-    }).strict(),
+    Repair.extend({ upTo: z.string().min(1).max(255), reason: Reason.optional() }).strict(),
     MigrationRepairResult,
-    { risk: 'destructive', confirm: { kind: 'database', elsewhere: 'yes' } },
+    repairRisk,
   ),
   'migrations.repair.resume': op(
     'Continue a failed or interrupted file from statement N (a job)',
-    Target.extend({
+    Repair.extend({
       filename: Filename,
       fromStatement: z.number().int().min(1).optional(),
-      confirm: ConfirmValue,
-      reason: z.string().max(1000).optional(),
-      lockTimeoutSeconds: LockTimeout,
+      reason: Reason.optional(),
     }).strict(),
     JobSnapshot,
-    { risk: 'destructive', confirm: { kind: 'database', elsewhere: 'yes' } },
+    repairRisk,
   ),
   'migrations.repair.markApplied': op(
     'Record a file as applied without running it (after fixing the database by hand)',
-    Target.extend({
-      filename: Filename,
-      confirm: ConfirmValue,
-      reason: z.string().min(1).max(1000),
-      lockTimeoutSeconds: LockTimeout,
-    }).strict(),
+    Repair.extend({ filename: Filename, reason: Reason.min(1) }).strict(),
     MigrationRepairResult,
-    { risk: 'destructive', confirm: { kind: 'database', elsewhere: 'yes' } },
+    repairRisk,
   ),
   'migrations.repair.acceptChecksum': op(
     "Accept an applied file's new content as the reference (clears its drift)",
-    Target.extend({
-      filename: Filename,
-      confirm: ConfirmValue,
-      reason: z.string().max(1000).optional(),
-      lockTimeoutSeconds: LockTimeout,
-    }).strict(),
+    Repair.extend({ filename: Filename, reason: Reason.optional() }).strict(),
     MigrationRepairResult,
-    { risk: 'destructive', confirm: { kind: 'database', elsewhere: 'yes' } },
+    repairRisk,
   ),
   'migrations.repair.adopt': op(
     "Record checksums for files applied by SysNDD's own runner (applied, no checksum)",
-    Target.extend({
-      filenames: z.array(Filename).max(10_000).optional(),
-      confirm: ConfirmValue,
-      lockTimeoutSeconds: LockTimeout,
-    }).strict(),
+    Repair.extend({ filenames: z.array(Filename).max(10_000).optional() }).strict(),
     MigrationRepairResult,
-    { risk: 'destructive', confirm: { kind: 'database', elsewhere: 'yes' } },
+    repairRisk,
   ),
   'migrations.fileContent': op(
     "A migration file's text, its statements, and (when applied) the applied text with a diff",
     z.object({ profileId: Id.optional(), migrationsDir: Dir, filename: Filename }).strict(),
     MigrationFileContent,
   ),
-  'migrations.lockState': op('Who holds the migration lock right now', z.object({ profileId: Id }).strict(), MigrationLockState),
+  'migrations.lockState': op('Who holds the migration lock right now', ProfileRef, MigrationLockState),
   'migrations.history': op(
     'Journal of attempts and repair actions, newest first, with per-statement records',
-    z.object({ profileId: Id, filename: Filename.optional(), limit: z.number().int().min(1).max(5000).default(100) }).strict(),
+    z.object({ profileId: Id, filename: Filename.optional(), limit: listLimit(5000, 100) }).strict(),
     z.array(MigrationAttempt),
   ),
 } as const;
