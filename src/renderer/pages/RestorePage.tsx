@@ -1,114 +1,68 @@
-import { Alert, Button, Card, Group, Stack, Stepper, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { ArrowRight, CircleAlert, FileSearch } from 'lucide-react';
-import { useCallback, useEffect, useState } from 'react';
-import type { JobSnapshot, PreflightReport, Profile, RestoreRecord } from '../../shared/contract/index';
-import { call, errorMessage } from '../api';
+import { Button, Card, Group, Stack, Stepper, Text, Title } from '@mantine/core';
+import { ArrowRight, FileSearch } from 'lucide-react';
+import { useState } from 'react';
+import type { PreflightReport, Profile } from '../../shared/contract/index';
+import { call } from '../api';
+import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
+import { useBusyAction } from '../components/common/useBusyAction';
 import { JobProgress } from '../components/JobProgress';
 import { RequireProfile } from '../components/RequireProfile';
 import { ChooseSource } from '../components/restore/ChooseSource';
 import { ConfirmRestore } from '../components/restore/ConfirmRestore';
-import {
-  DEFAULT_OPTIONS,
-  type RestoreJobResult,
-  type RestoreSelection,
-  restoreArgs,
-  restoreHashParams,
-} from '../components/restore/model';
+import { DEFAULT_OPTIONS, type RestoreSelection, restoreArgs, restoreHashParams } from '../components/restore/model';
 import { PreflightView } from '../components/restore/PreflightView';
 import { RestoreHistory } from '../components/restore/RestoreHistory';
 import { RestoreResult } from '../components/restore/RestoreResult';
 import { TablePicker } from '../components/restore/TablePicker';
-import { useRestoreActions } from '../components/restore/useRestoreActions';
-import { useCall } from '../hooks/useCall';
+import { usePreflight, useRestoreRun } from '../components/restore/useRestoreRun';
 import { isLive, useAppStore } from '../state/appStore';
 
 const STEP = { choose: 0, preflight: 1, confirm: 2, run: 3 } as const;
 
-/** The record behind a restore job (its id is the job id); null for a refusal, which leaves no record. */
-async function loadRecord(job: JobSnapshot): Promise<RestoreRecord | null> {
-  const id = (job.result as RestoreJobResult | null)?.restoreId ?? job.id;
-  return call('restore.get', { id }).catch(() => null);
+/** The preflight's report with the table picker, and the way on (or back). */
+function PreflightStep(props: {
+  report: PreflightReport | null;
+  checking: boolean;
+  onApplyTables(tables: string[] | null): void;
+  onBack(): void;
+  onCheckAgain(): void;
+  onContinue(): void;
+}) {
+  const { report, checking } = props;
+  return (
+    <>
+      {report && (
+        <Stack gap="md">
+          <TablePicker report={report} checking={checking} onApply={props.onApplyTables} />
+          <PreflightView report={report} />
+        </Stack>
+      )}
+      <Group justify="space-between" mt="md">
+        <Button variant="default" onClick={props.onBack} data-testid="restore-back">
+          Back
+        </Button>
+        <Group gap="xs">
+          <Button variant="default" leftSection={<FileSearch size={16} />} loading={checking} onClick={props.onCheckAgain}>
+            Check again
+          </Button>
+          <Button
+            rightSection={<ArrowRight size={16} />}
+            disabled={!report?.ok}
+            onClick={props.onContinue}
+            data-testid="restore-continue"
+          >
+            Continue
+          </Button>
+        </Group>
+      </Group>
+    </>
+  );
 }
 
-function RestoreWizard({ profile }: { profile: Profile }) {
-  const profiles = useAppStore((s) => s.profiles);
-  const upsertJob = useAppStore((s) => s.upsertJob);
-  const [selection, setSelection] = useState<RestoreSelection>(() => {
-    const hash = restoreHashParams();
-    const fromHash = hash.profile && profiles.some((p) => p.id === hash.profile) ? hash.profile : null;
-    return { file: hash.file ?? '', targetProfileId: fromHash ?? profile.id, targetDatabase: '', options: DEFAULT_OPTIONS };
-  });
-  const [step, setStep] = useState<number>(STEP.choose);
-  const [report, setReport] = useState<PreflightReport | null>(null);
-  /** A table restore's tables (the picker after the preflight); null restores the whole database. */
-  const [tables, setTables] = useState<string[] | null>(null);
-  const [checking, setChecking] = useState(false);
-  const [preflightError, setPreflightError] = useState<string | null>(null);
-  const [starting, setStarting] = useState(false);
-  const [jobId, setJobId] = useState<string | null>(null);
-  const [rollbackJobId, setRollbackJobId] = useState<string | null>(null);
-  const [record, setRecord] = useState<RestoreRecord | null>(null);
-  const job = useAppStore((s) => (jobId ? s.jobs[jobId] : undefined));
-  const rollbackJob = useAppStore((s) => (rollbackJobId ? s.jobs[rollbackJobId] : undefined));
-  const history = useCall('restore.list', { profileId: profile.id, limit: 20 });
-  const reloadHistory = history.reload;
-  const target = profiles.find((p) => p.id === selection.targetProfileId) ?? null;
-
-  const refreshRecord = useCallback(async () => {
-    if (job && !isLive(job)) setRecord(await loadRecord(job));
-    reloadHistory();
-  }, [job, reloadHistory]);
-
-  // The result step needs the record (rollback availability) once the restore, or a rollback, has ended.
-  const finished = job && !isLive(job) ? job.id : null;
-  const rollbackFinished = rollbackJob && !isLive(rollbackJob) ? rollbackJob.id : null;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reload exactly when one of the two jobs ends.
-  useEffect(() => {
-    void refreshRecord();
-  }, [finished, rollbackFinished]);
-
-  const actions = useRestoreActions({ onJob: (j) => setRollbackJobId(j.id), onChanged: () => void refreshRecord() });
-
-  async function runPreflight(scope: string[] | null = tables) {
-    setChecking(true);
-    setPreflightError(null);
-    try {
-      setReport(await call('restore.preflight', restoreArgs(selection, scope)));
-      setTables(scope);
-      setStep(STEP.preflight);
-    } catch (err) {
-      setPreflightError(errorMessage(err));
-    } finally {
-      setChecking(false);
-    }
-  }
-
-  async function start(token: string) {
-    setStarting(true);
-    try {
-      const started = await call('restore.start', { ...restoreArgs(selection, tables), confirm: token });
-      upsertJob(started);
-      setJobId(started.id);
-      setStep(STEP.run);
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'The restore was not started', message: errorMessage(err) });
-    } finally {
-      setStarting(false);
-    }
-  }
-
-  function startOver() {
-    setStep(STEP.choose);
-    setReport(null);
-    setJobId(null);
-    setRollbackJobId(null);
-    setRecord(null);
-  }
-
-  const running = step === STEP.run;
-  const restored = running && job?.state === 'succeeded';
-  const runStep = (
+/** The running restore, then its result (rollback, discard, start over) and a rollback's progress. */
+function RunStep({ run, onStartOver }: { run: ReturnType<typeof useRestoreRun>; onStartOver(): void }) {
+  const { job, rollbackJob, record, actions } = run;
+  return (
     <Stack gap="md">
       {job && (
         <Card withBorder padding="sm" data-testid="restore-job">
@@ -121,7 +75,7 @@ function RestoreWizard({ profile }: { profile: Profile }) {
           record={record}
           onRollback={actions.rollback}
           onDiscard={actions.discard}
-          onStartOver={startOver}
+          onStartOver={onStartOver}
         />
       )}
       {rollbackJob && (
@@ -131,6 +85,68 @@ function RestoreWizard({ profile }: { profile: Profile }) {
       )}
     </Stack>
   );
+}
+
+/** The backup file and the target; Next runs the preflight, and says why when it could not run. */
+function ChooseStep(props: {
+  profile: Profile;
+  selection: RestoreSelection;
+  onChange(selection: RestoreSelection): void;
+  preflight: ReturnType<typeof usePreflight>;
+}) {
+  const { preflight } = props;
+  return (
+    <>
+      <ChooseSource
+        profile={props.profile}
+        value={props.selection}
+        onChange={props.onChange}
+        checking={preflight.checking}
+        onNext={() => preflight.run(null)}
+      />
+      {preflight.error && (
+        <LoadErrorAlert
+          mt="md"
+          title="The preflight could not run"
+          error={preflight.error}
+          data-testid="restore-preflight-error"
+        />
+      )}
+    </>
+  );
+}
+
+/** The selection the wizard starts from: the file and target profile a link (#restore?profile=&file=) names. */
+function initialSelection(profile: Profile, profiles: Profile[]): RestoreSelection {
+  const hash = restoreHashParams();
+  const fromHash = hash.profile && profiles.some((p) => p.id === hash.profile) ? hash.profile : null;
+  return { file: hash.file ?? '', targetProfileId: fromHash ?? profile.id, targetDatabase: '', options: DEFAULT_OPTIONS };
+}
+
+function RestoreWizard({ profile }: { profile: Profile }) {
+  const profiles = useAppStore((s) => s.profiles);
+  const [selection, setSelection] = useState<RestoreSelection>(() => initialSelection(profile, profiles));
+  const [step, setStep] = useState<number>(STEP.choose);
+  const preflight = usePreflight(selection, () => setStep(STEP.preflight));
+  const run = useRestoreRun(profile.id);
+  const starting = useBusyAction();
+  const target = profiles.find((p) => p.id === selection.targetProfileId) ?? null;
+
+  const start = (token: string) =>
+    starting.run(async () => {
+      run.follow(await call('restore.start', { ...restoreArgs(selection, preflight.tables), confirm: token }));
+      setStep(STEP.run);
+    }, 'The restore was not started');
+
+  function startOver() {
+    setStep(STEP.choose);
+    preflight.clear();
+    run.reset();
+  }
+
+  const running = step === STEP.run;
+  const restored = running && run.job?.state === 'succeeded';
+  const runStep = <RunStep run={run} onStartOver={startOver} />;
   return (
     <Stack gap="md">
       <Title order={2}>Restore</Title>
@@ -147,57 +163,24 @@ function RestoreWizard({ profile }: { profile: Profile }) {
         data-step={step}
       >
         <Stepper.Step label="Backup" description="file and target">
-          <ChooseSource
-            profile={profile}
-            value={selection}
-            onChange={setSelection}
-            checking={checking}
-            onNext={() => runPreflight(null)}
-          />
-          {preflightError && (
-            <Alert
-              mt="md"
-              color="red"
-              icon={<CircleAlert size={16} />}
-              title="The preflight could not run"
-              data-testid="restore-preflight-error"
-            >
-              {preflightError}
-            </Alert>
-          )}
+          <ChooseStep profile={profile} selection={selection} onChange={setSelection} preflight={preflight} />
         </Stepper.Step>
         <Stepper.Step label="Preflight" description="nothing written yet">
-          {report && (
-            <Stack gap="md">
-              <TablePicker report={report} checking={checking} onApply={(t) => void runPreflight(t)} />
-              <PreflightView report={report} />
-            </Stack>
-          )}
-          <Group justify="space-between" mt="md">
-            <Button variant="default" onClick={() => setStep(STEP.choose)} data-testid="restore-back">
-              Back
-            </Button>
-            <Group gap="xs">
-              <Button variant="default" leftSection={<FileSearch size={16} />} loading={checking} onClick={() => runPreflight()}>
-                Check again
-              </Button>
-              <Button
-                rightSection={<ArrowRight size={16} />}
-                disabled={!report?.ok}
-                onClick={() => setStep(STEP.confirm)}
-                data-testid="restore-continue"
-              >
-                Continue
-              </Button>
-            </Group>
-          </Group>
+          <PreflightStep
+            report={preflight.report}
+            checking={preflight.checking}
+            onApplyTables={(t) => void preflight.run(t)}
+            onBack={() => setStep(STEP.choose)}
+            onCheckAgain={() => void preflight.run()}
+            onContinue={() => setStep(STEP.confirm)}
+          />
         </Stepper.Step>
         <Stepper.Step label="Confirm" description="type RESTORE">
-          {report && target && (
+          {preflight.report && target && (
             <ConfirmRestore
-              report={report}
+              report={preflight.report}
               target={target}
-              starting={starting}
+              starting={starting.busy}
               onBack={() => setStep(STEP.preflight)}
               onStart={start}
             />
@@ -209,8 +192,8 @@ function RestoreWizard({ profile }: { profile: Profile }) {
         {/* A restore that succeeded ticks its step too (the stepper's completed state), its result still shown. */}
         <Stepper.Completed>{runStep}</Stepper.Completed>
       </Stepper>
-      <RestoreHistory list={history} onRollback={actions.rollback} onDiscard={actions.discard} />
-      {actions.modal}
+      <RestoreHistory list={run.history} onRollback={run.actions.rollback} onDiscard={run.actions.discard} />
+      {run.actions.modal}
     </Stack>
   );
 }
