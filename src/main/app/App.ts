@@ -31,7 +31,7 @@ export interface AppOptions {
   secrets: SecretStore;
   /** App-data folder; defaults to SYSNDD_ADMIN_HOME or the platform convention. */
   home?: string;
-  /** What only this door can do (terminal prompts); none for Electron and the browser. */
+  /** What only this door can do: terminal prompts (CLI), the save dialog and file manager (Electron). */
   hooks?: DoorHooks;
 }
 

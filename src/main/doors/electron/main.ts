@@ -3,6 +3,7 @@ import { type BrowserWindow, dialog, app as electronApp, type MessageBoxOptions,
 import { App } from '../../app/App';
 import { defaultHome } from '../../platform/paths';
 import { AppDatabase } from '../../platform/store/AppDatabase';
+import { desktopFileHooks } from './fileHooks';
 import { forwardEvents, registerApiIpc } from './ipc';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol';
 import { describeRunningJobs, QuitGuard } from './quitGuard';
@@ -34,7 +35,9 @@ async function onReady(): Promise<void> {
   // SQLite file is safe (WAL, busy timeout) and is closed with the App.
   const secretsDb = new AppDatabase(path.join(home, 'sysndd-admin.sqlite'));
   const secrets = await openSafeStorageSecretStore({ safeStorage, database: secretsDb });
-  const app = new App({ door: 'electron', secrets, home });
+  // Declared before the App: the save dialog belongs to the window, which is created once the App exists.
+  let window: BrowserWindow | null = null;
+  const app = new App({ door: 'electron', secrets, home, hooks: desktopFileHooks(() => window) });
   app.onClose(() => secretsDb.close());
   app.logger.info({ secretBackend: secrets.name, version: electronApp.getVersion() }, 'desktop app started');
   if (secrets.warning) app.logger.warn({ secretBackend: secrets.name }, secrets.warning);
@@ -43,7 +46,6 @@ async function onReady(): Promise<void> {
   protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(electronApp.getAppPath(), 'out', 'renderer')));
   registerApiIpc(app);
 
-  let window: BrowserWindow | null = null;
   const guard = new QuitGuard({
     activeJobs: () => app.jobs.active(),
     confirmCancel: (jobs) => confirmCancelJobs(window, jobs),
