@@ -20,18 +20,7 @@
  * sends them byte for byte (see loader/byteTransparent.ts).
  */
 
-export interface SplitStatement {
-  /** The statement's bytes without its delimiter; leading whitespace removed, comments kept. */
-  sql: Buffer;
-  /** Offset of the statement's first byte in the whole (decompressed) stream. */
-  offset: number;
-  /** Times parenthesis depth went from 0 to 1 outside quotes (INSERT tuples + a column list); 0 = not counted. */
-  topLevelParens: number;
-  /** The delimiter that ended it (`;` unless a DELIMITER command changed it); empty for an unterminated tail. */
-  delimiter: string;
-}
-
-import { DEFAULT_STATEMENT_LIMIT, type StatementLimit, statementTooLarge } from '../../core/statementLimit';
+import { DEFAULT_STATEMENT_LIMIT, type StatementLimit } from '../../core/statementLimit';
 import { type BodyScanState, scanBody } from './dumpBodyScan';
 import {
   BACKSLASH,
@@ -54,6 +43,9 @@ import {
   SPACE,
   STAR,
 } from './dumpBytes';
+import { PendingStatement, type SplitStatement } from './dumpStatement';
+
+export type { SplitStatement } from './dumpStatement';
 
 export interface DumpSplitterOptions {
   /** Longest statement accepted (default: the tool's ceiling, see core/statementLimit.ts). */
@@ -61,9 +53,8 @@ export interface DumpSplitterOptions {
 }
 
 export class DumpSplitter {
-  private readonly limit: StatementLimit;
-  /** Bytes held in `pieces`: the part of the current statement read in earlier chunks. */
-  private pendingBytes = 0;
+  /** The part of the current statement read in earlier chunks. */
+  private readonly pending: PendingStatement;
   private state: S = S.Normal;
   /** Inside an executable comment (`/*!...*\/`): its content is SQL, so quotes are tracked, and `*\/` ends it. */
   private inExecutableComment = false;
@@ -72,7 +63,6 @@ export class DumpSplitter {
   private parens = 0;
   private hasCode = false;
   private delimiter = Buffer.from(';');
-  private pieces: Buffer[] = [];
   /** Bytes that could not be decided at the end of the previous chunk (a lookahead was needed). */
   private carry: Buffer | null = null;
   private streamOffset = 0;
@@ -81,7 +71,7 @@ export class DumpSplitter {
   private completedMarker = false;
 
   constructor(options: DumpSplitterOptions = {}) {
-    this.limit = options.limit ?? DEFAULT_STATEMENT_LIMIT;
+    this.pending = new PendingStatement(options.limit ?? DEFAULT_STATEMENT_LIMIT);
   }
 
   /** True once a `-- Dump completed` comment was seen (mysqldump and mariadb-dump write it last). */
@@ -118,17 +108,9 @@ export class DumpSplitter {
       this.carry = null;
       this.scan(buf, this.streamOffset - buf.length, true, emit);
     }
-    const tail = this.takeStatement(Buffer.alloc(0), 0, 0);
+    const tail = this.pending.take(Buffer.alloc(0), 0, 0);
     if (!this.hasCode) return null;
     return { sql: tail, offset: this.statementOffset, topLevelParens: this.parens, delimiter: '' };
-  }
-
-  private takeStatement(buf: Buffer, from: number, to: number): Buffer {
-    if (to > from) this.pieces.push(buf.subarray(from, to));
-    const out = this.pieces.length === 1 ? (this.pieces[0] as Buffer) : Buffer.concat(this.pieces);
-    this.pieces = [];
-    this.pendingBytes = 0;
-    return out;
   }
 
   /** Hold `buf[from, to)` as part of the current statement; refuse once the statement passes the limit. */
@@ -136,15 +118,7 @@ export class DumpSplitter {
     // Before the first code byte, what is pending is whitespace or a comment that skipLeading drops when it
     // ends: holding it would let a gigabyte-long leading comment fill memory for nothing.
     if (to <= from || !this.hasCode) return;
-    this.pieces.push(buf.subarray(from, to));
-    this.pendingBytes += to - from;
-    if (this.pendingBytes > this.limit.maxBytes) this.refuse();
-  }
-
-  private refuse(): never {
-    this.pieces = [];
-    this.pendingBytes = 0;
-    throw statementTooLarge(this.limit, `at byte ${this.statementOffset} of the SQL text`);
+    this.pending.hold(buf, from, to, this.statementOffset);
   }
 
   private resetStatement(nextOffset: number): void {
@@ -311,8 +285,8 @@ export class DumpSplitter {
     if (dlen > 1 && i + dlen > c.buf.length && !c.final) return this.needMore(c, i);
     if (dlen > 1 && !matchesDelimiterTail(c.buf, i, this.delimiter)) return i;
     if (this.hasCode) {
-      if (this.pendingBytes + (i - c.segStart) > this.limit.maxBytes) this.refuse();
-      const sql = this.takeStatement(c.buf, c.segStart, i);
+      this.pending.assertRoom(i - c.segStart, this.statementOffset);
+      const sql = this.pending.take(c.buf, c.segStart, i);
       c.emit({ sql, offset: this.statementOffset, topLevelParens: this.parens, delimiter: this.delimiter.toString('latin1') });
     }
     this.resetStatement(c.base + i + dlen);
@@ -392,8 +366,7 @@ export class DumpSplitter {
   /** Nothing but whitespace and comments so far: drop it, the statement starts later. */
   private skipLeading(c: Chunk, to: number): void {
     c.segStart = to;
-    this.pieces = [];
-    this.pendingBytes = 0;
+    this.pending.drop();
     this.statementOffset = c.base + to;
   }
 }

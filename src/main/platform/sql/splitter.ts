@@ -17,6 +17,9 @@
  * - a stretch with nothing but whitespace and comments is not a statement.
  */
 
+// The byte splitter's scanner states: this splitter walks decoded text, that one raw bytes, by the same rules.
+import { S as Mode, NL } from './dumpBytes';
+
 export interface SqlStatement {
   /** The statement as sent to the server: from its first executable character to its last non-blank
    *  character before the delimiter. Leading comments are dropped; inner and trailing comments kept. */
@@ -51,16 +54,6 @@ export class SqlSplitError extends Error {
   }
 }
 
-enum Mode {
-  Normal = 0,
-  Single = 1,
-  Double = 2,
-  Backtick = 3,
-  LineComment = 4,
-  BlockComment = 5,
-}
-
-const NL = 10;
 const QUOTE_CHARS: Record<number, Mode> = { 39: Mode.Single, 34: Mode.Double, 96: Mode.Backtick };
 const DELIMITER_WORD = /^delimiter(?=[ \t])/i;
 const STOP_ESCAPES: Record<number, RegExp> = { [Mode.Single]: /['\\]/g, [Mode.Double]: /["\\]/g, [Mode.Backtick]: /`/g };
