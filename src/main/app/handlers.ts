@@ -1,45 +1,43 @@
 import type { Handlers } from '../core/dispatch';
-import type { AuditLog } from '../features/audit/AuditLog';
 import { auditHandlers } from '../features/audit/handlers';
-import type { BackupService } from '../features/backups/BackupService';
-import type { BackupDiffService } from '../features/backups/diff/BackupDiffService';
 import { backupDiffHandlers } from '../features/backups/diff/handlers';
 import { backupHandlers } from '../features/backups/handlers';
-import { type ConnectionHandlerDeps, connectionHandlers } from '../features/connections/handlers';
+import { connectionHandlers } from '../features/connections/handlers';
 import { healthHandlers } from '../features/health/handlers';
-import type { ReadinessService } from '../features/health/ReadinessService';
 import { mailHandlers } from '../features/mail/handlers';
-import type { MailService } from '../features/mail/MailService';
 import { migrationHandlers } from '../features/migrations/handlers';
-import type { MigrationService } from '../features/migrations/MigrationService';
 import { profileHandlers } from '../features/profiles/handlers';
 import { restoreHandlers } from '../features/restore/handlers';
-import type { RestoreService } from '../features/restore/RestoreService';
-import type { ActorIdentity } from '../features/safety/ActorIdentity';
 import { safetyHandlers } from '../features/safety/handlers';
-import type { ContractSafetyGate } from '../features/safety/SafetyGate';
 import { sandboxHandlers } from '../features/sandbox/handlers';
-import type { SandboxService } from '../features/sandbox/SandboxService';
-import { type SystemHandlerDeps, systemHandlers } from '../features/system/handlers';
+import { systemHandlers } from '../features/system/handlers';
 import { jobHandlers } from '../platform/jobs/handlers';
-import type { JobRunner } from '../platform/jobs/JobRunner';
-import type { JobStore } from '../platform/jobs/JobStore';
 
-/** The services the handlers call: each group takes its own service (or the few it reports on). */
-export interface HandlerServices extends SystemHandlerDeps, ConnectionHandlerDeps {
-  readonly jobs: JobRunner;
-  readonly jobHistory: JobStore;
-  readonly audit: AuditLog;
-  readonly actor: ActorIdentity;
-  readonly safety: ContractSafetyGate;
-  readonly sandbox: SandboxService;
-  readonly mail: MailService;
-  readonly migrations: MigrationService;
-  readonly backups: BackupService;
-  readonly backupDiffs: BackupDiffService;
-  readonly restore: RestoreService;
-  readonly health: ReadinessService;
-}
+/** The handler groups that take one service, by the App field that holds it. */
+const singleServiceGroups = {
+  profiles: profileHandlers,
+  sandbox: sandboxHandlers,
+  audit: auditHandlers,
+  mail: mailHandlers,
+  migrations: migrationHandlers,
+  backups: backupHandlers,
+  backupDiffs: backupDiffHandlers,
+  restore: restoreHandlers,
+  health: healthHandlers,
+};
+/** What a handler group is given: its one argument. */
+type DepsOf<Group extends (deps: never) => unknown> = Parameters<Group>[0];
+
+/**
+ * The services the handlers call, as each group declares them (so they are not listed again here): a
+ * single-service group's service under its App field name, and the few fields the other groups report on.
+ */
+export type HandlerServices = {
+  readonly [K in keyof typeof singleServiceGroups]: DepsOf<(typeof singleServiceGroups)[K]>;
+} & DepsOf<typeof systemHandlers> &
+  DepsOf<typeof jobHandlers> &
+  DepsOf<typeof connectionHandlers> &
+  DepsOf<typeof safetyHandlers>;
 
 /** Every operation of the contract, implemented. TypeScript refuses to build while one is missing. */
 export function createHandlers(s: HandlerServices): Handlers {

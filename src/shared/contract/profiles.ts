@@ -19,6 +19,16 @@ export const SecretName = z.enum([
 ]);
 export type SecretName = z.infer<typeof SecretName>;
 
+/** What each secret is called in prompts, forms and messages. */
+export const SECRET_LABELS: Record<SecretName, string> = {
+  'mysql.password': 'MySQL password',
+  'ssh.password': 'SSH password',
+  'ssh.passphrase': 'SSH key passphrase',
+  'jump.password': 'Jump host password',
+  'jump.passphrase': 'Jump host key passphrase',
+  'smtp.password': 'SMTP password',
+};
+
 export const SshAuth = z.enum(['agent', 'key', 'password']);
 
 export const SshHopSettings = z

@@ -1,15 +1,6 @@
-import type { SecretName } from '../../../shared/contract/profiles';
+import { SECRET_LABELS } from '../../../shared/contract/profiles';
 import { SECRET_ENV, type SecretPrompt } from '../../features/connections/secretSources';
 import { promptSecret } from './prompt';
-
-const SECRET_LABEL: Record<SecretName, string> = {
-  'mysql.password': 'MySQL password',
-  'ssh.password': 'SSH password',
-  'ssh.passphrase': 'SSH key passphrase',
-  'jump.password': 'Jump host password',
-  'jump.passphrase': 'Jump host key passphrase',
-  'smtp.password': 'SMTP password',
-};
 
 /**
  * On a terminal, ask for secrets the store does not have (no OS keyring → nothing survives a run) and
@@ -19,5 +10,5 @@ const SECRET_LABEL: Record<SecretName, string> = {
 export function terminalSecretPrompt(json: boolean): SecretPrompt | undefined {
   if (!process.stdin.isTTY || json) return undefined;
   return (profile, name) =>
-    promptSecret(`${SECRET_LABEL[name]} for profile "${profile.name}" (${SECRET_ENV[name]} also works): `);
+    promptSecret(`${SECRET_LABELS[name]} for profile "${profile.name}" (${SECRET_ENV[name]} also works): `);
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { AuditResult } from '../../../../shared/contract/audit';
 import type { CliContext } from '../CliContext';
+import { addHistoryFilters } from '../flagValues';
 
 /** `--result` checked here so a typo is a usage error (exit 2) naming the choices. */
 function resultFilter(cli: CliContext, value: string | undefined): AuditResult | undefined {
@@ -16,31 +17,32 @@ export function registerAuditCommands(program: Command, cli: CliContext): void {
   const audit = program
     .command('audit')
     .description('audit log of destructive actions (restore, rollback, migrate, repair, prune, delete)');
-  audit
-    .command('list')
-    .description('recent audit entries, newest first')
-    .option('--action <action>', 'only this action (e.g. restore, migrate)')
-    .option('--profile <id>', 'only this profile id')
-    .option('--result <result>', 'only this outcome: started | succeeded | failed | refused')
-    .option('--limit <n>', 'at most n entries', '100')
-    .action(async (o: { action?: string; profile?: string; result?: string; limit: string }) => {
-      const entries = await cli.call('audit.list', {
-        action: o.action,
-        profileId: o.profile,
-        result: resultFilter(cli, o.result),
-        limit: Number(o.limit),
-      });
-      cli.output(entries, (list) =>
-        list.length
-          ? list
-              .map(
-                (e) =>
-                  `${e.at.slice(0, 19).replace('T', ' ')}  ${e.result.padEnd(9)} ${e.action.padEnd(18)} ${e.actor}  ${e.target ?? ''}`,
-              )
-              .join('\n')
-          : 'The audit log is empty.',
-      );
+  addHistoryFilters(
+    audit
+      .command('list')
+      .description('recent audit entries, newest first')
+      .option('--action <action>', 'only this action (e.g. restore, migrate)')
+      .option('--result <result>', 'only this outcome: started | succeeded | failed | refused'),
+    'entries',
+    100,
+  ).action(async (o: { action?: string; profile?: string; result?: string; limit: string }) => {
+    const entries = await cli.call('audit.list', {
+      action: o.action,
+      profileId: o.profile,
+      result: resultFilter(cli, o.result),
+      limit: Number(o.limit),
     });
+    cli.output(entries, (list) =>
+      list.length
+        ? list
+            .map(
+              (e) =>
+                `${e.at.slice(0, 19).replace('T', ' ')}  ${e.result.padEnd(9)} ${e.action.padEnd(18)} ${e.actor}  ${e.target ?? ''}`,
+            )
+            .join('\n')
+        : 'The audit log is empty.',
+    );
+  });
   audit
     .command('export')
     .description('write the audit log as CSV or JSON')

@@ -13,6 +13,7 @@ import { ERROR_CODES, type ErrorCode } from '../../../../shared/errors';
 import { decryptionFromFlags, encryptionFromFlags, PASSPHRASE_ENV } from '../backupSecrets';
 import { type CliContext, CliExit } from '../CliContext';
 import { canPrompt, withPromptedConfirmation } from '../confirmPrompt';
+import { positiveInt } from '../flagValues';
 import { promptLine } from '../prompt';
 import { addBackupFolderOptions, addDbTargetOptions, type BackupFolderOptions, type DbTargetOptions } from '../target';
 import { registerBackupKeyCommands } from './backupKeys';
@@ -78,14 +79,6 @@ function renderPlan(p: PrunePlan, applied: boolean): string {
     if (f.reasons.length) lines.push(`      kept: ${f.reasons.join('; ')}`);
   }
   return lines.join('\n');
-}
-
-function positiveInt(cli: CliContext, value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: `${flag} must be a whole number ≥ 1, got "${value}".` });
-  return n;
 }
 
 type TargetWithFolders = DbTargetOptions & BackupFolderOptions;

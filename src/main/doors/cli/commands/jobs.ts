@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { JobKind, JobSnapshot, JobState } from '../../../../shared/contract/jobs';
 import type { CliContext } from '../CliContext';
 import { CliExit } from '../CliContext';
+import { addHistoryFilters } from '../flagValues';
 
 function row(j: JobSnapshot): string {
   const pct = j.progress.total ? `${Math.round((j.progress.done / j.progress.total) * 100)}%` : '';
@@ -19,22 +20,23 @@ function lagLine(j: JobSnapshot): string | null {
 
 export function registerJobCommands(program: Command, cli: CliContext): void {
   const jobs = program.command('jobs').description('job history and running jobs');
-  jobs
-    .command('list')
-    .description('job history, newest first')
-    .option('--kind <kind>', 'only this kind')
-    .option('--state <state>', 'queued | running | succeeded | failed | cancelled')
-    .option('--profile <id>', 'only this profile id')
-    .option('--limit <n>', 'at most n jobs', '50')
-    .action(async (o: { kind?: string; state?: string; profile?: string; limit: string }) => {
-      const list = await cli.call('jobs.list', {
-        kind: o.kind as JobKind | undefined,
-        state: o.state as JobState | undefined,
-        profileId: o.profile,
-        limit: Number(o.limit),
-      });
-      cli.output(list, (l) => (l.length ? l.map(row).join('\n') : 'No jobs yet.'));
+  addHistoryFilters(
+    jobs
+      .command('list')
+      .description('job history, newest first')
+      .option('--kind <kind>', 'only this kind')
+      .option('--state <state>', 'queued | running | succeeded | failed | cancelled'),
+    'jobs',
+    50,
+  ).action(async (o: { kind?: string; state?: string; profile?: string; limit: string }) => {
+    const list = await cli.call('jobs.list', {
+      kind: o.kind as JobKind | undefined,
+      state: o.state as JobState | undefined,
+      profileId: o.profile,
+      limit: Number(o.limit),
     });
+    cli.output(list, (l) => (l.length ? l.map(row).join('\n') : 'No jobs yet.'));
+  });
   jobs
     .command('show <id>')
     .description('one job with its log')

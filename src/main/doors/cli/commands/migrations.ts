@@ -3,6 +3,7 @@ import type { ArgsIn, JobSnapshot, MigrateResult, OperationName, ResultOf } from
 import { ERROR_CODES, type ErrorCode } from '../../../../shared/errors';
 import { type CliContext, CliExit } from '../CliContext';
 import { withPromptedConfirmation } from '../confirmPrompt';
+import { positiveInt } from '../flagValues';
 import { addDbTargetOptions, type DbTargetOptions } from '../target';
 import {
   renderDryRun,
@@ -47,12 +48,10 @@ function seconds(cli: CliContext, value: string | undefined): number {
   return n;
 }
 
-function positiveInt(cli: CliContext, value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: `${name} must be a whole number ≥ 1, got "${value}".` });
-  return n;
+/** What every guarded call (migrate, baseline, repairs) takes from its flags: target, typed confirmation, lock timeout. */
+async function guardedTarget(cli: CliContext, o: DirOptions) {
+  const profileId = await cli.resolveTarget(o);
+  return { profileId, migrationsDir: o.migrationsDir, confirm: o.confirm, lockTimeoutSeconds: seconds(cli, o.lockTimeout) };
 }
 
 /**
@@ -104,14 +103,10 @@ export function registerMigrationCommands(program: Command, cli: CliContext): vo
     .option('--pre-backup', 'take a pre-migration backup on any profile')
     .option('--no-pre-backup', 'skip the pre-migration backup (taken by default on production profiles)')
     .action(async (o: DirOptions & { retryFailed?: boolean; target?: string; preBackup?: boolean }) => {
-      const profileId = await cli.resolveTarget(o);
       const job = await callConfirmed(cli, 'migrations.migrate', {
-        profileId,
-        migrationsDir: o.migrationsDir,
-        lockTimeoutSeconds: seconds(cli, o.lockTimeout),
+        ...(await guardedTarget(cli, o)),
         retryFailed: Boolean(o.retryFailed),
         target: o.target,
-        confirm: o.confirm,
         preBackup: o.preBackup,
       });
       await followJob(cli, job);
@@ -153,16 +148,8 @@ export function registerMigrationCommands(program: Command, cli: CliContext): vo
     .option('--reason <text>', 'recorded in the journal and the audit log')
     .option('--confirm [database]', CONFIRM_HELP)
     .action(async (o: DirOptions & { upTo: string }) => {
-      const profileId = await cli.resolveTarget(o);
-      const r = await callConfirmed(cli, 'migrations.baseline', {
-        profileId,
-        migrationsDir: o.migrationsDir,
-        upTo: o.upTo,
-        reason: o.reason,
-        confirm: o.confirm,
-        lockTimeoutSeconds: seconds(cli, o.lockTimeout),
-      });
-      cli.output(r, renderRepair);
+      const args = { ...(await guardedTarget(cli, o)), upTo: o.upTo, reason: o.reason };
+      cli.output(await callConfirmed(cli, 'migrations.baseline', args), renderRepair);
     });
 
   withDir(
@@ -209,15 +196,11 @@ function registerRepairCommands(migrate: Command, cli: CliContext): void {
     .option('--from <n>', 'statement number to start from')
     .option('--reason <text>', 'recorded in the journal and the audit log')
     .action(async (file: string, o: DirOptions & { from?: string }) => {
-      const profileId = await cli.resolveTarget(o);
       const job = await callConfirmed(cli, 'migrations.repair.resume', {
-        profileId,
-        migrationsDir: o.migrationsDir,
+        ...(await guardedTarget(cli, o)),
         filename: file,
         fromStatement: positiveInt(cli, o.from, '--from'),
         reason: o.reason,
-        confirm: o.confirm,
-        lockTimeoutSeconds: seconds(cli, o.lockTimeout),
       });
       await followJob(cli, job);
     });
@@ -229,16 +212,8 @@ function registerRepairCommands(migrate: Command, cli: CliContext): void {
   )
     .requiredOption('--reason <text>', 'why (recorded in the journal and the audit log)')
     .action(async (file: string, o: DirOptions & { reason: string }) => {
-      const profileId = await cli.resolveTarget(o);
-      const r = await callConfirmed(cli, 'migrations.repair.markApplied', {
-        profileId,
-        migrationsDir: o.migrationsDir,
-        filename: file,
-        reason: o.reason,
-        confirm: o.confirm,
-        lockTimeoutSeconds: seconds(cli, o.lockTimeout),
-      });
-      cli.output(r, renderRepair);
+      const args = { ...(await guardedTarget(cli, o)), filename: file, reason: o.reason };
+      cli.output(await callConfirmed(cli, 'migrations.repair.markApplied', args), renderRepair);
     });
 
   confirmable(
@@ -248,16 +223,8 @@ function registerRepairCommands(migrate: Command, cli: CliContext): void {
   )
     .option('--reason <text>', 'recorded in the journal and the audit log')
     .action(async (file: string, o: DirOptions) => {
-      const profileId = await cli.resolveTarget(o);
-      const r = await callConfirmed(cli, 'migrations.repair.acceptChecksum', {
-        profileId,
-        migrationsDir: o.migrationsDir,
-        filename: file,
-        reason: o.reason,
-        confirm: o.confirm,
-        lockTimeoutSeconds: seconds(cli, o.lockTimeout),
-      });
-      cli.output(r, renderRepair);
+      const args = { ...(await guardedTarget(cli, o)), filename: file, reason: o.reason };
+      cli.output(await callConfirmed(cli, 'migrations.repair.acceptChecksum', args), renderRepair);
     });
 
   confirmable(
@@ -265,14 +232,7 @@ function registerRepairCommands(migrate: Command, cli: CliContext): void {
       .command('adopt [files...]')
       .description("record checksums for files applied by SysNDD's own runner (default: all of them)"),
   ).action(async (files: string[], o: DirOptions) => {
-    const profileId = await cli.resolveTarget(o);
-    const r = await callConfirmed(cli, 'migrations.repair.adopt', {
-      profileId,
-      migrationsDir: o.migrationsDir,
-      filenames: files.length ? files : undefined,
-      confirm: o.confirm,
-      lockTimeoutSeconds: seconds(cli, o.lockTimeout),
-    });
-    cli.output(r, renderRepair);
+    const args = { ...(await guardedTarget(cli, o)), filenames: files.length ? files : undefined };
+    cli.output(await callConfirmed(cli, 'migrations.repair.adopt', args), renderRepair);
   });
 }

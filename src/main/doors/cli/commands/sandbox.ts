@@ -69,20 +69,23 @@ export function registerSandboxCommands(program: Command, cli: CliContext): void
           .join('\n'),
       );
     });
-  sandbox
-    .command('stop')
-    .description('stop the local sandbox server (its data and profile are kept)')
-    .addOption(engineOption('which sandbox (default: the running one)'))
-    .action(async (opts: { engine?: 'mariadb' | 'mysql' }) => {
-      const status = await cli.call('sandbox.stop', { engine: opts.engine });
-      cli.output(status, (s) => describeStatus(s));
-    });
-  sandbox
-    .command('status')
-    .description('whether the sandbox can run here, is running, and on which port')
-    .addOption(engineOption('which sandbox (default: the running one, else the one used last)'))
-    .action(async (opts: { engine?: 'mariadb' | 'mysql' }) => {
-      const status = await cli.call('sandbox.status', { engine: opts.engine });
-      cli.output(status, (s) => describeStatus(s));
-    });
+  // stop and status: one engine in, the sandbox's status out.
+  const statusCommands = [
+    ['stop', 'sandbox.stop', 'stop the local sandbox server (its data and profile are kept)', 'the running one'],
+    [
+      'status',
+      'sandbox.status',
+      'whether the sandbox can run here, is running, and on which port',
+      'the running one, else the one used last',
+    ],
+  ] as const;
+  for (const [name, operation, description, engineDefault] of statusCommands) {
+    sandbox
+      .command(name)
+      .description(description)
+      .addOption(engineOption(`which sandbox (default: ${engineDefault})`))
+      .action(async (opts: { engine?: 'mariadb' | 'mysql' }) => {
+        cli.output(await cli.call(operation, { engine: opts.engine }), (s) => describeStatus(s));
+      });
+  }
 }

@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import type { CliContext } from './CliContext';
+
+/** A flag that takes a whole number ≥ 1 (`--workers`, `--keep-last`, `--from`); absent stays undefined. */
+export function positiveInt(cli: CliContext, value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    cli.fail({ ok: false, code: 'INVALID_ARGUMENT', message: `${flag} must be a whole number ≥ 1, got "${value}".` });
+  return n;
+}
+
+/** The filters every history listing takes (`jobs list`, `audit list`), worded the same everywhere. */
+export function addHistoryFilters(cmd: Command, items: string, defaultLimit: number): Command {
+  return cmd.option('--profile <id>', 'only this profile id').option('--limit <n>', `at most n ${items}`, String(defaultLimit));
+}
