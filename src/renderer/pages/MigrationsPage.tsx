@@ -1,9 +1,10 @@
 import { Alert, Button, Card, Group, Loader, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
-import { CircleAlert, Info, Play, RefreshCw, TriangleAlert } from 'lucide-react';
+import { Info, Play, RefreshCw, TriangleAlert } from 'lucide-react';
 import { useCallback, useEffect, useState } from 'react';
 import type { JobSnapshot, MigrationStatus, Profile } from '../../shared/contract/index';
-import { errorMessage } from '../api';
 import { useConfirmedAction } from '../components/ConfirmAction';
+import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
+import { useBusyAction } from '../components/common/useBusyAction';
 import { JobProgress } from '../components/JobProgress';
 import { DryRunView } from '../components/migrations/DryRunView';
 import { FileViewer } from '../components/migrations/FileViewer';
@@ -74,114 +75,205 @@ function ProblemNote({ p }: { p: MigrationStatus['problems'][number] }) {
   );
 }
 
-function MigrationsView({ profile }: { profile: Profile }) {
-  const status = useCall('migrations.status', { profileId: profile.id });
-  const [selected, setSelected] = useState<string | null>(null);
+/**
+ * The migration state of a profile, the job this page follows (a run, a resume, a repair), and a refresh key
+ * that remounts the tabs' own loads. Everything reloads when that job ends, or when a migrate run or a restore
+ * of this profile ends elsewhere (CLI, another window).
+ */
+function useMigrationsState(profileId: string) {
+  const status = useCall('migrations.status', { profileId });
   const [jobId, setJobId] = useState<string | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
-  const [starting, setStarting] = useState(false);
   const job = useAppStore((s) => (jobId ? s.jobs[jobId] : undefined));
   const upsertJob = useAppStore((s) => s.upsertJob);
-  const running = job ? isLive(job) : false;
   const reloadStatus = status.reload;
-  const confirmed = useConfirmedAction();
-  const refreshAll = useCallback(() => {
+  const refresh = useCallback(() => {
     reloadStatus();
     setRefreshKey((k) => k + 1);
   }, [reloadStatus]);
 
-  // A migrate run or a restore of this profile ended elsewhere (CLI, another window): reload too.
-  const finishedElsewhere = useFinishedJobCount(profile.id, MIGRATION_JOB_KINDS);
-  useReloadOn(finishedElsewhere, refreshAll);
-  // When the run (or resume) ends, everything on the page may have changed.
+  const finishedElsewhere = useFinishedJobCount(profileId, MIGRATION_JOB_KINDS);
+  useReloadOn(finishedElsewhere, refresh);
   useEffect(() => {
-    if (job?.finishedAt) {
-      reloadStatus();
-      setRefreshKey((k) => k + 1);
-    }
-  }, [job?.finishedAt, reloadStatus]);
+    if (job?.finishedAt) refresh();
+  }, [job?.finishedAt, refresh]);
 
-  const refresh = () => {
-    reloadStatus();
-    setRefreshKey((k) => k + 1);
-  };
   const track = (j: JobSnapshot) => {
     upsertJob(j);
     setJobId(j.id);
   };
+  return { status, job, running: job ? isLive(job) : false, refreshKey, refresh, track };
+}
 
+/** Title, target database and folder, Refresh, and Run pending (with how many are pending). */
+function MigrationsHeader(props: {
+  s: MigrationStatus | undefined;
+  loading: boolean;
+  starting: boolean;
+  running: boolean;
+  onRefresh(): void;
+  onRunPending(): void;
+}) {
+  const { s } = props;
+  return (
+    <Group justify="space-between">
+      <div>
+        <Title order={2}>Migrations</Title>
+        {s && (
+          <Text size="sm" c="dimmed" data-testid="migrations-target">
+            {s.database} · folder {s.migrationsDir}
+          </Text>
+        )}
+      </div>
+      <Group gap="xs">
+        <Button
+          variant="default"
+          leftSection={<RefreshCw size={16} />}
+          onClick={props.onRefresh}
+          loading={props.loading}
+          data-testid="migrations-refresh"
+        >
+          Refresh
+        </Button>
+        <Button
+          leftSection={<Play size={16} />}
+          onClick={props.onRunPending}
+          loading={props.starting}
+          disabled={!s || s.counts.pending === 0 || props.running}
+          data-testid="run-pending"
+        >
+          Run pending{s ? ` (${s.counts.pending})` : ''}
+        </Button>
+      </Group>
+    </Group>
+  );
+}
+
+/** Files a restore took back to before their migration: Run pending runs them again (after a typed name). */
+function RewoundAlert({ rewound }: { rewound: MigrationStatus['rewound'] }) {
+  if (rewound.length === 0) return null;
+  return (
+    <Alert
+      color="orange"
+      icon={<TriangleAlert size={16} />}
+      title="A restore rewound these migrations: they will run again"
+      data-testid="migrations-rewound"
+    >
+      {rewound.map((r) => (
+        <Text size="sm" key={r.filename}>
+          {r.filename}: {r.reason}.
+        </Text>
+      ))}
+      <Text size="sm" mt="xs">
+        Run pending asks for the database name before it runs them again.
+      </Text>
+    </Alert>
+  );
+}
+
+/** The files beside the selected file's viewer. */
+function FilesTab(props: {
+  s: MigrationStatus;
+  profile: Profile;
+  refreshKey: number;
+  onChanged(): void;
+  onJob(job: JobSnapshot): void;
+}) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const file = props.s.files.find((f) => f.filename === selected) ?? null;
+  return (
+    <SimpleGrid cols={{ base: 1, lg: 2 }}>
+      <Card withBorder padding="xs">
+        <MigrationFilesList files={props.s.files} selected={selected} onSelect={setSelected} />
+      </Card>
+      {file ? (
+        <FileViewer
+          key={`${file.filename}:${props.refreshKey}`}
+          profile={props.profile}
+          file={file}
+          onChanged={props.onChanged}
+          onJob={props.onJob}
+        />
+      ) : (
+        <Text c="dimmed" size="sm">
+          Select a file to see its statements, its drift diff or its last attempt.
+        </Text>
+      )}
+    </SimpleGrid>
+  );
+}
+
+/** Files, dry run, history, and the adopt / baseline repairs. */
+function MigrationTabs(props: {
+  s: MigrationStatus;
+  profile: Profile;
+  refreshKey: number;
+  onChanged(): void;
+  onJob(job: JobSnapshot): void;
+}) {
+  const { s, profile, refreshKey } = props;
+  return (
+    <Tabs defaultValue="files">
+      <Tabs.List>
+        <Tabs.Tab value="files" data-testid="tab-files">
+          Files ({s.files.length})
+        </Tabs.Tab>
+        <Tabs.Tab value="dry-run" data-testid="tab-dry-run">
+          Dry run
+        </Tabs.Tab>
+        <Tabs.Tab value="history" data-testid="tab-history">
+          History
+        </Tabs.Tab>
+        <Tabs.Tab value="repair" data-testid="tab-repair">
+          Adopt / baseline
+        </Tabs.Tab>
+      </Tabs.List>
+      <Tabs.Panel value="files" pt="sm">
+        <FilesTab {...props} />
+      </Tabs.Panel>
+      <Tabs.Panel value="dry-run" pt="sm">
+        <DryRunView profile={profile} refreshKey={refreshKey} />
+      </Tabs.Panel>
+      <Tabs.Panel value="history" pt="sm">
+        <HistoryList profileId={profile.id} refreshKey={refreshKey} />
+      </Tabs.Panel>
+      <Tabs.Panel value="repair" pt="sm">
+        <Stack gap="xs">
+          <Text size="sm" c="dimmed">
+            Adopt records checksums for files SysNDD's own runner applied; baseline marks files of an existing database as applied
+            without running them. Both ask for confirmation and are audited.
+          </Text>
+          <BulkRepairActions profile={profile} status={s} onChanged={props.onChanged} />
+        </Stack>
+      </Tabs.Panel>
+    </Tabs>
+  );
+}
+
+function MigrationsView({ profile }: { profile: Profile }) {
+  const { status, job, running, refreshKey, refresh, track } = useMigrationsState(profile.id);
+  const starting = useBusyAction();
+  const confirmed = useConfirmedAction();
   // Production (or files a restore rewound): the database name typed first; elsewhere it starts at once.
-  async function runPending() {
-    setStarting(true);
-    try {
-      await confirmed.run('migrations.migrate', { profileId: profile.id }, 'Run pending migrations', track);
-    } finally {
-      setStarting(false);
-    }
-  }
+  const runPending = () =>
+    starting.run(() => confirmed.run('migrations.migrate', { profileId: profile.id }, 'Run pending migrations', track));
 
   const s = status.data;
-  const file = s?.files.find((f) => f.filename === selected) ?? null;
   return (
     <Stack gap="md">
-      <Group justify="space-between">
-        <div>
-          <Title order={2}>Migrations</Title>
-          {s && (
-            <Text size="sm" c="dimmed" data-testid="migrations-target">
-              {s.database} · folder {s.migrationsDir}
-            </Text>
-          )}
-        </div>
-        <Group gap="xs">
-          <Button
-            variant="default"
-            leftSection={<RefreshCw size={16} />}
-            onClick={refresh}
-            loading={status.loading}
-            data-testid="migrations-refresh"
-          >
-            Refresh
-          </Button>
-          <Button
-            leftSection={<Play size={16} />}
-            onClick={runPending}
-            loading={starting}
-            disabled={!s || s.counts.pending === 0 || running}
-            data-testid="run-pending"
-          >
-            Run pending{s ? ` (${s.counts.pending})` : ''}
-          </Button>
-        </Group>
-      </Group>
+      <MigrationsHeader
+        s={s}
+        loading={status.loading}
+        starting={starting.busy}
+        running={running}
+        onRefresh={refresh}
+        onRunPending={() => void runPending()}
+      />
       {status.error && (
-        <Alert
-          color="red"
-          icon={<CircleAlert size={16} />}
-          title="Could not read the migration state"
-          data-testid="migrations-error"
-        >
-          {errorMessage(status.error)}
-        </Alert>
+        <LoadErrorAlert title="Could not read the migration state" error={status.error} data-testid="migrations-error" />
       )}
       {confirmed.modal}
-      {s && s.rewound.length > 0 && (
-        <Alert
-          color="orange"
-          icon={<TriangleAlert size={16} />}
-          title="A restore rewound these migrations: they will run again"
-          data-testid="migrations-rewound"
-        >
-          {s.rewound.map((r) => (
-            <Text size="sm" key={r.filename}>
-              {r.filename}: {r.reason}.
-            </Text>
-          ))}
-          <Text size="sm" mt="xs">
-            Run pending asks for the database name before it runs them again.
-          </Text>
-        </Alert>
-      )}
+      {s && <RewoundAlert rewound={s.rewound} />}
       {job && (
         <Card withBorder data-testid="migration-job">
           {(job.state === 'failed' || job.state === 'cancelled') && job.error ? (
@@ -200,57 +292,7 @@ function MigrationsView({ profile }: { profile: Profile }) {
           {s.problems.map((p) => (
             <ProblemNote key={`${p.code}:${p.filename}:${p.message}`} p={p} />
           ))}
-          <Tabs defaultValue="files">
-            <Tabs.List>
-              <Tabs.Tab value="files" data-testid="tab-files">
-                Files ({s.files.length})
-              </Tabs.Tab>
-              <Tabs.Tab value="dry-run" data-testid="tab-dry-run">
-                Dry run
-              </Tabs.Tab>
-              <Tabs.Tab value="history" data-testid="tab-history">
-                History
-              </Tabs.Tab>
-              <Tabs.Tab value="repair" data-testid="tab-repair">
-                Adopt / baseline
-              </Tabs.Tab>
-            </Tabs.List>
-            <Tabs.Panel value="files" pt="sm">
-              <SimpleGrid cols={{ base: 1, lg: 2 }}>
-                <Card withBorder padding="xs">
-                  <MigrationFilesList files={s.files} selected={selected} onSelect={setSelected} />
-                </Card>
-                {file ? (
-                  <FileViewer
-                    key={`${file.filename}:${refreshKey}`}
-                    profile={profile}
-                    file={file}
-                    onChanged={refresh}
-                    onJob={track}
-                  />
-                ) : (
-                  <Text c="dimmed" size="sm">
-                    Select a file to see its statements, its drift diff or its last attempt.
-                  </Text>
-                )}
-              </SimpleGrid>
-            </Tabs.Panel>
-            <Tabs.Panel value="dry-run" pt="sm">
-              <DryRunView profile={profile} refreshKey={refreshKey} />
-            </Tabs.Panel>
-            <Tabs.Panel value="history" pt="sm">
-              <HistoryList profileId={profile.id} refreshKey={refreshKey} />
-            </Tabs.Panel>
-            <Tabs.Panel value="repair" pt="sm">
-              <Stack gap="xs">
-                <Text size="sm" c="dimmed">
-                  Adopt records checksums for files SysNDD's own runner applied; baseline marks files of an existing database as
-                  applied without running them. Both ask for confirmation and are audited.
-                </Text>
-                <BulkRepairActions profile={profile} status={s} onChanged={refresh} />
-              </Stack>
-            </Tabs.Panel>
-          </Tabs>
+          <MigrationTabs s={s} profile={profile} refreshKey={refreshKey} onChanged={refresh} onJob={track} />
         </>
       )}
     </Stack>
