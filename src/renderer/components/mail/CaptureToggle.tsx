@@ -8,6 +8,31 @@ interface Props {
   onChange(status: CaptureStatus): void;
 }
 
+function PortInput({
+  label,
+  value,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: number;
+  onChange(port: number): void;
+  testId: string;
+}) {
+  return (
+    <NumberInput
+      size="xs"
+      w={110}
+      label={label}
+      min={0}
+      max={65535}
+      value={value}
+      onChange={(v) => onChange(Number(v) || 0)}
+      data-testid={testId}
+    />
+  );
+}
+
 /**
  * Start/stop the built-in capture (SMTP sink + Mailpit-compatible API on 127.0.0.1). Mailpit's ports are the
  * defaults so a SysNDD dev stack pointed at 1025 works unchanged; pick others when a Mailpit already runs.
@@ -51,26 +76,8 @@ export function CaptureToggle({ status, onChange }: Props) {
         </>
       ) : (
         <>
-          <NumberInput
-            size="xs"
-            w={110}
-            label="SMTP port"
-            min={0}
-            max={65535}
-            value={smtpPort}
-            onChange={(v) => setSmtpPort(Number(v) || 0)}
-            data-testid="mail-capture-smtp-port"
-          />
-          <NumberInput
-            size="xs"
-            w={110}
-            label="API port"
-            min={0}
-            max={65535}
-            value={httpPort}
-            onChange={(v) => setHttpPort(Number(v) || 0)}
-            data-testid="mail-capture-http-port"
-          />
+          <PortInput label="SMTP port" value={smtpPort} onChange={setSmtpPort} testId="mail-capture-smtp-port" />
+          <PortInput label="API port" value={httpPort} onChange={setHttpPort} testId="mail-capture-http-port" />
         </>
       )}
       {error && (

@@ -1,6 +1,7 @@
 import { Alert, Badge, Code, Group, List, Stack, Table, Text } from '@mantine/core';
 import { CircleAlert, CircleCheck, CircleMinus, CircleX, TriangleAlert } from 'lucide-react';
 import type { SmtpDiagnosis, SmtpStage, SmtpStageStatus } from '../../../shared/contract/index';
+import { KeyValueTable } from '../common/KeyValueTable';
 
 const STATUS: Record<SmtpStageStatus, { color: string; icon: typeof CircleCheck; label: string }> = {
   ok: { color: 'teal', icon: CircleCheck, label: 'ok' },
@@ -22,20 +23,7 @@ function TlsFacts({ stage }: { stage: SmtpStage }) {
     ],
     ['Verification', t.verified ? 'verified' : `not verified: ${t.verifyError}`],
   ];
-  return (
-    <Table withRowBorders={false} verticalSpacing={0} fz="xs" mt={4} data-testid="mail-diagnosis-tls">
-      <Table.Tbody>
-        {rows.map(([k, v]) => (
-          <Table.Tr key={k}>
-            <Table.Td c="dimmed" w={100}>
-              {k}
-            </Table.Td>
-            <Table.Td>{v}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
-  );
+  return <KeyValueTable rows={rows} labelWidth={100} fz="xs" mt={4} testId="mail-diagnosis-tls" />;
 }
 
 /** The staged SMTP report: one row per stage with status, latency and what happened; the cause and hint on failure. */

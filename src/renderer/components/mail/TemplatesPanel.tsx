@@ -14,22 +14,118 @@ import {
 } from '@mantine/core';
 import { Send } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
-import type { MailSendResult, TemplateId } from '../../../shared/contract/index';
-import { call, errorMessage } from '../../api';
+import type { MailTemplateInfo, TemplateId } from '../../../shared/contract/index';
+import { errorMessage } from '../../api';
 import { useCall } from '../../hooks/useCall';
 import { HtmlPreview } from './HtmlPreview';
 import type { SmtpTargetChoice } from './SmtpPanel';
+import { looksLikeAddress, RecipientInput, useMailSend } from './testSend';
+
+type SampleData = Record<string, string>;
+
+function TemplateFields({
+  template,
+  data,
+  onChange,
+}: {
+  template: MailTemplateInfo;
+  data: SampleData;
+  onChange(key: string, value: string): void;
+}) {
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }}>
+      {template.fields.map((f) => (
+        <TextInput
+          key={f.key}
+          label={f.label}
+          description={f.url ? 'must be an http(s) link' : undefined}
+          value={data[f.key] ?? ''}
+          onChange={(e) => onChange(f.key, e.currentTarget.value)}
+          data-testid={`mail-template-field-${f.key}`}
+        />
+      ))}
+    </SimpleGrid>
+  );
+}
+
+function TemplatePreview({ preview }: { preview: { subject: string; html: string; text: string } }) {
+  const [view, setView] = useState<'html' | 'text'>('html');
+  return (
+    <Stack gap="xs">
+      <Group justify="space-between">
+        <Text fw={600} data-testid="mail-template-subject">
+          Subject: {preview.subject}
+        </Text>
+        <SegmentedControl
+          size="xs"
+          value={view}
+          onChange={(v) => setView(v as 'html' | 'text')}
+          data={[
+            { value: 'html', label: 'HTML' },
+            { value: 'text', label: 'Text' },
+          ]}
+        />
+      </Group>
+      {view === 'html' ? (
+        <HtmlPreview
+          html={preview.html}
+          allowRemoteImages={false}
+          title="Template preview"
+          height={420}
+          testId="mail-template-html"
+        />
+      ) : (
+        <Code block data-testid="mail-template-text">
+          {preview.text}
+        </Code>
+      )}
+    </Stack>
+  );
+}
+
+interface TemplateSendProps {
+  target: SmtpTargetChoice | null;
+  templateId: TemplateId;
+  data: SampleData;
+  allowUnverifiedTls: boolean;
+  /** The preview failed: the same data would not send either. */
+  blocked: boolean;
+}
+
+function TemplateSend({ target, templateId, data, allowUnverifiedTls, blocked }: TemplateSendProps) {
+  const [to, setTo] = useState('');
+  const [sendError, setSendError] = useState<string | null>(null);
+  const mail = useMailSend({ clear: () => setSendError(null), set: (err) => setSendError(errorMessage(err)) });
+  const send = () => target && mail.send({ target: target.ref, to: to.trim(), templateId, data, allowUnverifiedTls });
+  return (
+    <>
+      <Group align="flex-end">
+        <RecipientInput label="Send to" value={to} onChange={setTo} testId="mail-template-to" />
+        <Button
+          leftSection={<Send size={16} />}
+          onClick={send}
+          loading={mail.sending}
+          disabled={!target || !looksLikeAddress(to) || blocked}
+          data-testid="mail-template-send"
+        >
+          Send as test{target ? ` via ${target.label}` : ''}
+        </Button>
+      </Group>
+      {sendError && <Alert color="red">{sendError}</Alert>}
+      {mail.sent && (
+        <Alert color="teal" data-testid="mail-template-sent">
+          Sent “{mail.sent.subject}” to {mail.sent.to} in {mail.sent.latencyMs} ms.
+        </Alert>
+      )}
+    </>
+  );
+}
 
 /** SysNDD's user mails: pick one, edit the sample data, preview HTML and text, send it as a test. */
 export function TemplatesPanel({ target, allowUnverifiedTls }: { target: SmtpTargetChoice | null; allowUnverifiedTls: boolean }) {
   const templates = useCall('mail.templates', {});
   const [templateId, setTemplateId] = useState<TemplateId>('registration-received');
-  const [data, setData] = useState<Record<string, string>>({});
-  const [view, setView] = useState<'html' | 'text'>('html');
-  const [to, setTo] = useState('');
-  const [sending, setSending] = useState(false);
-  const [sent, setSent] = useState<MailSendResult | null>(null);
-  const [sendError, setSendError] = useState<string | null>(null);
+  const [data, setData] = useState<SampleData>({});
   const template = templates.data?.find((t) => t.id === templateId);
 
   // Start from the template's sample data whenever another template is chosen.
@@ -38,20 +134,6 @@ export function TemplatesPanel({ target, allowUnverifiedTls }: { target: SmtpTar
   }, [template]);
   const previewArgs = useMemo(() => (template ? { templateId, data } : null), [template, templateId, data]);
   const preview = useCall('mail.preview', previewArgs);
-
-  async function send() {
-    if (!target) return;
-    setSending(true);
-    setSendError(null);
-    setSent(null);
-    try {
-      setSent(await call('mail.send', { target: target.ref, to: to.trim(), templateId, data, allowUnverifiedTls }));
-    } catch (err) {
-      setSendError(errorMessage(err));
-    } finally {
-      setSending(false);
-    }
-  }
 
   return (
     <Card withBorder data-testid="mail-templates-panel">
@@ -68,86 +150,26 @@ export function TemplatesPanel({ target, allowUnverifiedTls }: { target: SmtpTar
           data-testid="mail-template-select"
         />
         {template && (
-          <Text size="sm" c="dimmed">
-            {template.description}
-          </Text>
+          <>
+            <Text size="sm" c="dimmed">
+              {template.description}
+            </Text>
+            <TemplateFields template={template} data={data} onChange={(key, value) => setData((d) => ({ ...d, [key]: value }))} />
+          </>
         )}
-        <SimpleGrid cols={{ base: 1, md: 2 }}>
-          {template?.fields.map((f) => (
-            <TextInput
-              key={f.key}
-              label={f.label}
-              description={f.url ? 'must be an http(s) link' : undefined}
-              value={data[f.key] ?? ''}
-              onChange={(e) => {
-                const value = e.currentTarget.value;
-                setData((d) => ({ ...d, [f.key]: value }));
-              }}
-              data-testid={`mail-template-field-${f.key}`}
-            />
-          ))}
-        </SimpleGrid>
         {preview.error && (
           <Alert color="red" data-testid="mail-template-error">
             {errorMessage(preview.error)}
           </Alert>
         )}
-        {preview.data && (
-          <Stack gap="xs">
-            <Group justify="space-between">
-              <Text fw={600} data-testid="mail-template-subject">
-                Subject: {preview.data.subject}
-              </Text>
-              <SegmentedControl
-                size="xs"
-                value={view}
-                onChange={(v) => setView(v as 'html' | 'text')}
-                data={[
-                  { value: 'html', label: 'HTML' },
-                  { value: 'text', label: 'Text' },
-                ]}
-              />
-            </Group>
-            {view === 'html' ? (
-              <HtmlPreview
-                html={preview.data.html}
-                allowRemoteImages={false}
-                title="Template preview"
-                height={420}
-                testId="mail-template-html"
-              />
-            ) : (
-              <Code block data-testid="mail-template-text">
-                {preview.data.text}
-              </Code>
-            )}
-          </Stack>
-        )}
-        <Group align="flex-end">
-          <TextInput
-            label="Send to"
-            placeholder="you@example.org"
-            value={to}
-            onChange={(e) => setTo(e.currentTarget.value)}
-            w={260}
-            data-testid="mail-template-to"
-          />
-          <Button
-            leftSection={<Send size={16} />}
-            onClick={send}
-            loading={sending}
-            disabled={!target || !/^[^\s@]+@[^\s@]+$/.test(to.trim()) || Boolean(preview.error)}
-            data-testid="mail-template-send"
-          >
-            Send as test{target ? ` via ${target.label}` : ''}
-          </Button>
-        </Group>
-        {sendError && <Alert color="red">{sendError}</Alert>}
-        {sent && (
-          <Alert color="teal" data-testid="mail-template-sent">
-            Sent “{sent.subject}” to {sent.to} in {sent.latencyMs} ms.
-          </Alert>
-        )}
+        {preview.data && <TemplatePreview preview={preview.data} />}
+        <TemplateSend
+          target={target}
+          templateId={templateId}
+          data={data}
+          allowUnverifiedTls={allowUnverifiedTls}
+          blocked={Boolean(preview.error)}
+        />
       </Stack>
     </Card>
   );
