@@ -1,11 +1,13 @@
 import { Alert, Button, Card, Code, Group, Loader, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { CircleAlert, Database, Play, Square } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
-import { type JobSnapshot, type SandboxEngine, SandboxStartResult } from '../../../shared/contract/index';
-import { api, call, errorMessage } from '../../api';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { type JobSnapshot, type SandboxEngine, SandboxStartResult, type SandboxStatus } from '../../../shared/contract/index';
+import { api, call } from '../../api';
 import { useCall } from '../../hooks/useCall';
 import { isLive, useAppStore, useCurrentProfile } from '../../state/appStore';
+import { LoadErrorAlert } from '../common/LoadErrorAlert';
+import { useBusyAction } from '../common/useBusyAction';
 import { JobProgress } from '../JobProgress';
 import { ENGINE_LABEL, EnginePicker, SandboxStatusLine } from './SandboxStatusLine';
 import { useSandboxUi } from './sandboxStore';
@@ -32,31 +34,22 @@ export interface SandboxPanelProps {
 }
 
 /**
- * "Start a local sandbox": a private MariaDB or MySQL in the app-data folder with a development profile
- * and sample data (`sandbox.*`). The engine is picked here; left alone, a start takes the engine of the
- * selected profile's server (so its backups open as they are). Start runs as a job shown with JobProgress;
- * while it runs the status line follows the job, and the status reloads on every sandbox event.
+ * The newest sandbox job, followed: while a start runs the panel shows its engine and reloads the status at
+ * every stage (the port appears half-way); a start that ends while watched selects its profile. `watch`
+ * marks a job this panel started.
  */
-export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
-  const [picked, setPicked] = useState<SandboxEngine | null>(null);
-  const status = useCall('sandbox.status', picked ? { engine: picked } : {});
-  const currentProfile = useCurrentProfile();
-  const upsertJob = useAppStore((s) => s.upsertJob);
+function useSandboxJob(reloadStatus: () => void, setPicked: (engine: SandboxEngine) => void, onReady?: (id: string) => void) {
   const loadProfiles = useAppStore((s) => s.loadProfiles);
   const selectProfile = useAppStore((s) => s.selectProfile);
   const setFirstRunJobId = useSandboxUi((s) => s.setFirstRunJobId);
   const job = useAppStore((s) => latestSandboxJob(s.jobs));
-  const [starting, setStarting] = useState(false);
-  const [stopping, setStopping] = useState(false);
   // Only a job that ends while this panel watches selects its profile, not one finished long ago.
   const watched = useRef<string | null>(job && isLive(job) ? job.id : null);
-  const reloadStatus = status.reload;
   const liveJob = job && isLive(job) ? job : null;
   const liveEngine = liveJob ? engineOfJob(liveJob) : null;
 
   // A start or stop from any door (another window, the CLI through the same app) changes what is shown.
   useEffect(() => api.subscribe((event) => event.type === 'sandbox.changed' && reloadStatus()), [reloadStatus]);
-  // The panel follows a running start: its engine, and a fresh status at every step (the port appears half-way).
   const liveStage = liveJob?.progress?.stage;
   // biome-ignore lint/correctness/useExhaustiveDependencies: each new stage of the start job reloads the status.
   useEffect(() => {
@@ -80,7 +73,7 @@ export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
       setFirstRunJobId(null);
     });
     notifications.show({ color: 'green', message: `The local ${ENGINE_LABEL[engine]} sandbox is running on 127.0.0.1:${port}.` });
-  }, [job, reloadStatus, loadProfiles, selectProfile, onReady, setFirstRunJobId]);
+  }, [job, reloadStatus, loadProfiles, selectProfile, onReady, setFirstRunJobId, setPicked]);
 
   useEffect(() => {
     // A failed or cancelled first-run start hands the page back to the normal empty/choose state.
@@ -88,86 +81,117 @@ export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
       setFirstRunJobId(null);
   }, [job, setFirstRunJobId]);
 
-  async function start() {
-    setStarting(true);
-    try {
-      // Not picked: the engine of the selected profile's server (unless that profile is a sandbox itself).
-      const fromProfileId = !picked && currentProfile && currentProfile.id !== s?.profileId ? currentProfile.id : undefined;
-      const started = await call('sandbox.start', { engine: picked ?? undefined, fromProfileId });
-      watched.current = started.id;
+  const watch = useCallback((jobId: string) => {
+    watched.current = jobId;
+  }, []);
+  return { job, liveJob, watch };
+}
+
+/** The panel's title row: the engine picker, and Stop (a running sandbox) or Start. */
+function SandboxHeader(props: {
+  status: SandboxStatus | undefined;
+  picked: SandboxEngine | null;
+  live: boolean;
+  starting: boolean;
+  stopping: boolean;
+  onPick(engine: SandboxEngine): void;
+  onStart(): void;
+  onStop(): void;
+}) {
+  const { status: s, live } = props;
+  return (
+    <Group justify="space-between" gap="xs">
+      <Group gap="xs" wrap="nowrap">
+        <Database size={18} />
+        <Text fw={600}>Local sandbox</Text>
+        {s && <EnginePicker status={s} value={props.picked ?? s.engine} disabled={live} onChange={props.onPick} />}
+      </Group>
+      {s?.available &&
+        (s.running && !live ? (
+          <Button
+            size="xs"
+            variant="light"
+            color="red"
+            leftSection={<Square size={14} />}
+            loading={props.stopping}
+            onClick={props.onStop}
+            data-testid="sandbox-stop"
+          >
+            Stop
+          </Button>
+        ) : (
+          <Button
+            size="xs"
+            leftSection={<Play size={14} />}
+            loading={props.starting || live}
+            disabled={live}
+            onClick={props.onStart}
+            data-testid="sandbox-start"
+          >
+            {s.profileId ? 'Start the sandbox' : 'Start a local sandbox'}
+          </Button>
+        ))}
+    </Group>
+  );
+}
+
+/**
+ * "Start a local sandbox": a private MariaDB or MySQL in the app-data folder with a development profile
+ * and sample data (`sandbox.*`). The engine is picked here; left alone, a start takes the engine of the
+ * selected profile's server (so its backups open as they are). Start runs as a job shown with JobProgress;
+ * while it runs the status line follows the job, and the status reloads on every sandbox event.
+ */
+export function SandboxPanel({ firstRun = false, onReady }: SandboxPanelProps) {
+  const [picked, setPicked] = useState<SandboxEngine | null>(null);
+  const status = useCall('sandbox.status', picked ? { engine: picked } : {});
+  const currentProfile = useCurrentProfile();
+  const upsertJob = useAppStore((s) => s.upsertJob);
+  const setFirstRunJobId = useSandboxUi((s) => s.setFirstRunJobId);
+  const { job, liveJob, watch } = useSandboxJob(status.reload, setPicked, onReady);
+  const starting = useBusyAction();
+  const stopping = useBusyAction();
+  const s = status.data;
+  const live = liveJob !== null;
+  // Not picked: the engine of the selected profile's server (unless that profile is a sandbox itself).
+  const fromProfile = !picked && currentProfile && currentProfile.id !== s?.profileId ? currentProfile : null;
+
+  const start = () =>
+    starting.run(async () => {
+      const started = await call('sandbox.start', { engine: picked ?? undefined, fromProfileId: fromProfile?.id });
+      watch(started.id);
       if (firstRun) setFirstRunJobId(started.id);
       upsertJob(started);
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not start the local sandbox', message: errorMessage(err) });
-    } finally {
-      setStarting(false);
-    }
-  }
+    }, 'Could not start the local sandbox');
 
-  async function stop() {
-    setStopping(true);
-    try {
+  const stop = async () => {
+    await stopping.run(async () => {
       const stopped = await call('sandbox.stop', { engine: s?.engine });
       notifications.show({
         message: `The local ${ENGINE_LABEL[stopped.engine]} sandbox stopped; its data and profile are kept.`,
       });
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not stop the local sandbox', message: errorMessage(err) });
-    } finally {
-      setStopping(false);
-      reloadStatus();
-    }
-  }
+    }, 'Could not stop the local sandbox');
+    status.reload();
+  };
 
-  const s = status.data;
-  const live = liveJob !== null;
   return (
     <Card withBorder data-testid="sandbox-panel" ta="left">
       <Stack gap="sm">
-        <Group justify="space-between" gap="xs">
-          <Group gap="xs" wrap="nowrap">
-            <Database size={18} />
-            <Text fw={600}>Local sandbox</Text>
-            {s && <EnginePicker status={s} value={picked ?? s.engine} disabled={live} onChange={setPicked} />}
-          </Group>
-          {s?.available &&
-            (s.running && !live ? (
-              <Button
-                size="xs"
-                variant="light"
-                color="red"
-                leftSection={<Square size={14} />}
-                loading={stopping}
-                onClick={stop}
-                data-testid="sandbox-stop"
-              >
-                Stop
-              </Button>
-            ) : (
-              <Button
-                size="xs"
-                leftSection={<Play size={14} />}
-                loading={starting || live}
-                disabled={live}
-                onClick={start}
-                data-testid="sandbox-start"
-              >
-                {s.profileId ? 'Start the sandbox' : 'Start a local sandbox'}
-              </Button>
-            ))}
-        </Group>
+        <SandboxHeader
+          status={s}
+          picked={picked}
+          live={live}
+          starting={starting.busy}
+          stopping={stopping.busy}
+          onPick={setPicked}
+          onStart={() => void start()}
+          onStop={() => void stop()}
+        />
         <Text size="sm" c="dimmed">
           A private MariaDB or MySQL in the app-data folder, on a loopback port, with a <b>development</b> profile, the bundled
           migrations and a small sample dataset: try backups, restores and migrations without touching a real server.
-          {!picked && currentProfile && currentProfile.id !== s?.profileId
-            ? ` Unless you pick one, it runs the engine of "${currentProfile.name}".`
-            : ''}
+          {fromProfile ? ` Unless you pick one, it runs the engine of "${fromProfile.name}".` : ''}
         </Text>
-        {status.error && (
-          <Alert color="red" icon={<CircleAlert size={16} />} data-testid="sandbox-status-error">
-            {errorMessage(status.error)}
-          </Alert>
-        )}
+        {status.error && <LoadErrorAlert error={status.error} data-testid="sandbox-status-error" />}
         {!s && !status.error && <Loader size="sm" />}
         {s && !s.available && (
           <Alert
