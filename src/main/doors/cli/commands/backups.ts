@@ -120,11 +120,12 @@ async function followOrFail(cli: CliContext, job: JobSnapshot): Promise<JobSnaps
 export function registerBackupCommands(program: Command, cli: CliContext): void {
   const backup = program
     .command('backup')
-    .description('verified backups: create, list, verify, download, prune, delete (no mysqldump needed)');
+    .description('verified backups: create, list, verify, download, prune, delete, path (no mysqldump needed)');
   registerBackupCreateAndList(backup, cli);
   registerBackupKeyCommands(backup, cli);
   registerBackupInspection(backup, cli);
   registerBackupFolderCommands(backup, cli);
+  registerBackupPathCommand(backup, cli);
 }
 
 /** `backup create`, `backup list`: taking backups of a database and listing its folders. */
@@ -346,6 +347,22 @@ function registerBackupFolderCommands(backup: Command, cli: CliContext): void {
       const r = await cli.call('backups.delete', args);
       cli.output(r, (x) => x.deleted.map((d) => `Deleted ${d}`).join('\n'));
     });
+}
+
+/**
+ * `backup path <name>`: the absolute path of a local backup, for `cp`, `scp` or a file manager (the terminal
+ * cannot show a folder; the desktop app's "Show in folder" does, through the same backups.showInFolder).
+ */
+function registerBackupPathCommand(backup: Command, cli: CliContext): void {
+  addTargetWithFolders(
+    backup
+      .command('path <name>')
+      .description("print the absolute path of a backup in the target's local folder (for cp, scp or a file manager)"),
+  ).action(async (name: string, o: TargetWithFolders) => {
+    const profileId = await resolveFolderTarget(cli, o);
+    const r = await cli.call('backups.showInFolder', { profileId, name });
+    cli.output(r, (x) => x.path);
+  });
 }
 
 /** `show` of an incomplete or corrupt file prints it, then exits 1. */
