@@ -152,8 +152,24 @@ describe('Backups table', () => {
     expect(bm.consoleErrors).toEqual([]);
   });
 
+  it('shows a hidden column from the Columns menu, and hides it again', async () => {
+    const { page } = bm;
+    const header = page.getByTestId('backups-table').locator('th[data-column-id="schema"]');
+    expect(await header.count()).toBe(0);
+    await page.getByTestId('backups-columns').click();
+    await page.getByTestId('backups-column-schema').check();
+    await header.waitFor();
+    await page.getByTestId('backups-column-schema').uncheck();
+    await header.waitFor({ state: 'detached' });
+    await page.keyboard.press('Escape');
+  });
+
   it('resizes a column by drag, by keyboard, and fits it to its content again on double-click', async () => {
     const { page } = bm;
+    await page.getByTestId('backups-columns').click();
+    await page.getByTestId('backups-column-schema').check();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('backups-table').getAttribute('data-measuring')).toBeNull();
     const before = await columnWidth(page, 'backups', 'schema');
     const handle = page.getByTestId('backups-resize-schema');
     await handle.scrollIntoViewIfNeeded();
@@ -181,6 +197,9 @@ describe('Backups table', () => {
     await page.mouse.up();
     expect(await columnWidth(page, 'backups', 'verified')).toBe(verified);
     expect(await cutOff(page.getByTestId('backups-table'), '[data-testid="backup-verified"] .mantine-Badge-label')).toEqual([]);
+    await page.getByTestId('backups-columns').click();
+    await page.getByTestId('backups-column-schema').uncheck();
+    await page.keyboard.press('Escape');
   });
 
   it('sorts by a header click', async () => {
@@ -269,6 +288,31 @@ describe('Jobs and Audit tables', () => {
     await expect.poll(() => table.getAttribute('data-count')).toBe('1');
     await page.getByTestId('audit-filter-text').fill('');
     await bm.screenshot('tables-audit');
+    expect(bm.consoleErrors).toEqual([]);
+  });
+});
+
+describe('Backups table at 1280 px', () => {
+  it('fits the window without a sideways scroll; name, verified badge and date whole or titled', async () => {
+    const { page } = bm;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByTestId('nav-backups').click();
+    const table = page.getByTestId('backups-table');
+    await expect.poll(() => table.getAttribute('data-count'), { timeout: 30_000 }).toBe('2');
+    await expect.poll(() => table.getAttribute('data-measuring')).toBeNull();
+    const box = await table.evaluate((el) => ({
+      scrollWidth: el.scrollWidth,
+      clientWidth: el.clientWidth,
+      columns: [...el.querySelectorAll<HTMLElement>('th[data-column-id]')].map(
+        (th) => `${th.dataset.columnId}=${Math.round(th.getBoundingClientRect().width)}`,
+      ),
+    }));
+    expect(box.scrollWidth, `columns: ${box.columns.join(' ')}`).toBeLessThanOrEqual(box.clientWidth);
+    expect(await cutOff(table, '[data-testid="backup-name"]')).toEqual([]);
+    expect(await cutOff(table, '[data-testid="backup-verified"] .mantine-Badge-label')).toEqual([]);
+    expect(await cutOff(table, '[data-testid="date-cell"]')).toEqual([]);
+    expect(await cutOff(table, 'td')).toEqual([]);
+    await bm.screenshot('tables-backups-1280');
     expect(bm.consoleErrors).toEqual([]);
   });
 });

@@ -59,16 +59,20 @@ export function VerifiedBadge({ verified }: { verified: BackupEntry['verified'] 
 }
 
 /** Who sealed the backup, in words: "sealed by NAME", "unknown key", "not sealed", "invalid seal". */
+export function sealWords(seal: NonNullable<BackupEntry['seal']>): string {
+  return seal.state === 'sealed'
+    ? `sealed by ${seal.keyName ?? 'a trusted key'}`
+    : seal.state === 'unknown-key'
+      ? 'unknown key'
+      : seal.state === 'invalid'
+        ? 'invalid seal'
+        : 'not sealed';
+}
+
+/** The seal as a badge (sealWords), its summary on hover. */
 export function SealBadge({ seal }: { seal: BackupEntry['seal'] }) {
   if (!seal) return null;
-  const words =
-    seal.state === 'sealed'
-      ? `sealed by ${seal.keyName ?? 'a trusted key'}`
-      : seal.state === 'unknown-key'
-        ? 'unknown key'
-        : seal.state === 'invalid'
-          ? 'invalid seal'
-          : 'not sealed';
+  const words = sealWords(seal);
   const color =
     seal.state === 'sealed' ? 'teal' : seal.state === 'invalid' ? 'red' : seal.state === 'unknown-key' ? 'yellow' : 'gray';
   const icon =

@@ -12,6 +12,7 @@ import {
   useReactTable,
 } from '@tanstack/react-table';
 import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
+import { useHiddenColumns } from './columnVisibility';
 import { sizeColumns, useClientWidth, useContentWidths } from './columnWidths';
 import { FONT_SIZE, ROW_HEIGHT, type TableDensity, useTableDensity } from './density';
 import { HeaderCell } from './HeaderCell';
@@ -42,6 +43,8 @@ export interface DataTableProps<T> {
   rowProps?(row: NoInfer<T>): DataAttributes;
   /** The scroll box's cap; the header stays visible while the rows scroll under it. */
   maxHeight?: number | string;
+  /** Columns hidden until the person shows them (ColumnChooser with the same name; the choice is remembered). */
+  defaultHidden?: readonly string[];
 }
 
 /** A column without its own cell shows its value middle-ellipsized, the whole value as the title. */
@@ -61,18 +64,27 @@ function useTableModel<T>(props: DataTableProps<T>, density: TableDensity) {
   const { data, columns, filter = '' } = props;
   const [sorting, setSorting] = useState<SortingState>(props.initialSorting ?? []);
   const [columnSizing, setColumnSizing] = useState<ColumnSizingState>({});
+  const hiddenIds = useHiddenColumns(props.name, props.defaultHidden);
+  const hidden = useMemo(() => new Set(hiddenIds), [hiddenIds]);
+  const columnVisibility = useMemo(() => Object.fromEntries(hiddenIds.map((id) => [id, false])), [hiddenIds]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const tableRef = useRef<HTMLTableElement>(null);
   const available = useClientWidth(scrollRef);
-  const columnKey = columns.map((c) => c.id).join(',');
+  const columnKey = columns
+    .map((c) => c.id)
+    .filter((id) => !hidden.has(id ?? ''))
+    .join(',');
   // Measured again when rows come or go (a new backup, a filter), not on every progress update.
   const { measuring, widths } = useContentWidths(tableRef, `${density}:${columnKey}:${data.length}`, data.length > 0);
-  const sized = useMemo(() => sizeColumns(columns, widths, available, columnSizing), [columns, widths, available, columnSizing]);
+  const sized = useMemo(
+    () => sizeColumns(columns, widths, available, columnSizing, hidden),
+    [columns, widths, available, columnSizing, hidden],
+  );
   const table = useReactTable({
     data,
     columns: sized,
     defaultColumn: { cell: DefaultCell },
-    state: { sorting, globalFilter: filter, columnSizing },
+    state: { sorting, globalFilter: filter, columnSizing, columnVisibility },
     onSortingChange: setSorting,
     onColumnSizingChange: setColumnSizing,
     enableColumnResizing: true,

@@ -61,18 +61,36 @@ export function useClientWidth(ref: RefObject<HTMLElement | null>): number {
 }
 
 /**
+ * A cut-in-the-middle column (free text with its whole value as the title, not keepWhole) gives up
+ * width down to this before the table scrolls sideways.
+ */
+export const SHRINK_MIN = 72;
+
+/** Takes `deficit` px from the shrinkable columns, in proportion to what each has above SHRINK_MIN. */
+function shrinkToFit<T>(columns: ColumnDef<T>[], shrinkable: (c: ColumnDef<T>) => boolean, deficit: number): ColumnDef<T>[] {
+  const slack = (c: ColumnDef<T>) => (shrinkable(c) ? Math.max(0, (c.size ?? 0) - SHRINK_MIN) : 0);
+  const total = columns.reduce((sum, c) => sum + slack(c), 0);
+  if (total <= 0 || deficit <= 0) return columns;
+  const share = Math.min(1, deficit / total);
+  return columns.map((c) => (slack(c) > 0 ? { ...c, size: Math.floor((c.size ?? 0) - slack(c) * share) } : c));
+}
+
+/**
  * The column definitions with their measured sizes: free text capped at maxWidth, keepWhole columns
  * never below their content, and the grow column (until someone resizes it) filling the width left
- * (its content may be longer: it is cut in the middle, with the whole text as the title).
+ * (its content may be longer: it is cut in the middle, with the whole text as the title). When the
+ * others leave the grow column less than GROW_MIN, the cut-in-the-middle columns give up width first
+ * (down to SHRINK_MIN each); only then does the table scroll sideways. Hidden columns take no width.
  */
 export function sizeColumns<T>(
   columns: ColumnDef<T>[],
   widths: Record<string, number> | null,
   available: number,
   userSizes: ColumnSizingState,
+  hidden: ReadonlySet<string> = new Set(),
 ): ColumnDef<T>[] {
   if (!widths) return columns;
-  const sized = columns.map((c): ColumnDef<T> => {
+  let sized = columns.map((c): ColumnDef<T> => {
     const measured = widths[c.id ?? ''];
     if (measured === undefined) return c;
     const size = c.meta?.keepWhole ? measured : Math.min(c.meta?.maxWidth ?? MAX_AUTO_WIDTH, measured);
@@ -80,9 +98,18 @@ export function sizeColumns<T>(
   });
   const grow = sized.find((c) => c.meta?.grow && userSizes[c.id ?? ''] === undefined);
   if (!grow) return sized;
-  const others = sized.filter((c) => c !== grow).reduce((sum, c) => sum + (userSizes[c.id ?? ''] ?? c.size ?? MAX_AUTO_WIDTH), 0);
+  const shown = (c: ColumnDef<T>) => !hidden.has(c.id ?? '');
+  const widthOf = (c: ColumnDef<T>) => userSizes[c.id ?? ''] ?? c.size ?? MAX_AUTO_WIDTH;
+  const othersWidth = () => sized.filter((c) => c.id !== grow.id && shown(c)).reduce((sum, c) => sum + widthOf(c), 0);
+  const growFloor = Math.min(GROW_MIN, grow.size ?? GROW_MIN);
+  const deficit = othersWidth() + growFloor - available;
+  if (available > 0 && deficit > 0) {
+    const shrinkable = (c: ColumnDef<T>) =>
+      c.id !== grow.id && shown(c) && !c.meta?.keepWhole && c.enableResizing !== false && userSizes[c.id ?? ''] === undefined;
+    sized = shrinkToFit(sized, shrinkable, deficit);
+  }
   // The grow column takes exactly what is left, so the table fits its box without a horizontal scroll
   // bar; only when the others leave less than GROW_MIN does the table scroll sideways.
-  const growSize = Math.max(Math.min(GROW_MIN, grow.size ?? GROW_MIN), Math.floor(available - others));
-  return sized.map((c) => (c === grow ? { ...c, size: growSize } : c));
+  const growSize = Math.max(growFloor, Math.floor(available - othersWidth()));
+  return sized.map((c) => (c.id === grow.id ? { ...c, size: growSize } : c));
 }
