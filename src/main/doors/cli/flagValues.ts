@@ -14,3 +14,13 @@ export function positiveInt(cli: CliContext, value: string | undefined, flag: st
 export function addHistoryFilters(cmd: Command, items: string, defaultLimit: number): Command {
   return cmd.option('--profile <id>', 'only this profile id').option('--limit <n>', `at most n ${items}`, String(defaultLimit));
 }
+
+export interface HistoryFilterFlags {
+  profile?: string;
+  limit: string;
+}
+
+/** The history filters as the list operations take them (a bad number is refused by the contract). */
+export function historyFilterArgs(o: HistoryFilterFlags): { profileId?: string; limit: number } {
+  return { profileId: o.profile, limit: Number(o.limit) };
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { AuditResult } from '../../../../shared/contract/audit';
 import type { CliContext } from '../CliContext';
-import { addHistoryFilters } from '../flagValues';
+import { addHistoryFilters, type HistoryFilterFlags, historyFilterArgs } from '../flagValues';
 
 /** `--result` checked here so a typo is a usage error (exit 2) naming the choices. */
 function resultFilter(cli: CliContext, value: string | undefined): AuditResult | undefined {
@@ -25,13 +25,9 @@ export function registerAuditCommands(program: Command, cli: CliContext): void {
       .option('--result <result>', 'only this outcome: started | succeeded | failed | refused'),
     'entries',
     100,
-  ).action(async (o: { action?: string; profile?: string; result?: string; limit: string }) => {
-    const entries = await cli.call('audit.list', {
-      action: o.action,
-      profileId: o.profile,
-      result: resultFilter(cli, o.result),
-      limit: Number(o.limit),
-    });
+  ).action(async (o: HistoryFilterFlags & { action?: string; result?: string }) => {
+    const filters = { ...historyFilterArgs(o), action: o.action, result: resultFilter(cli, o.result) };
+    const entries = await cli.call('audit.list', filters);
     cli.output(entries, (list) =>
       list.length
         ? list

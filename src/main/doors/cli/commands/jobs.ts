@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { JobKind, JobSnapshot, JobState } from '../../../../shared/contract/jobs';
 import type { CliContext } from '../CliContext';
 import { CliExit } from '../CliContext';
-import { addHistoryFilters } from '../flagValues';
+import { addHistoryFilters, type HistoryFilterFlags, historyFilterArgs } from '../flagValues';
 
 function row(j: JobSnapshot): string {
   const pct = j.progress.total ? `${Math.round((j.progress.done / j.progress.total) * 100)}%` : '';
@@ -28,13 +28,9 @@ export function registerJobCommands(program: Command, cli: CliContext): void {
       .option('--state <state>', 'queued | running | succeeded | failed | cancelled'),
     'jobs',
     50,
-  ).action(async (o: { kind?: string; state?: string; profile?: string; limit: string }) => {
-    const list = await cli.call('jobs.list', {
-      kind: o.kind as JobKind | undefined,
-      state: o.state as JobState | undefined,
-      profileId: o.profile,
-      limit: Number(o.limit),
-    });
+  ).action(async (o: HistoryFilterFlags & { kind?: string; state?: string }) => {
+    const filters = { ...historyFilterArgs(o), kind: o.kind as JobKind | undefined, state: o.state as JobState | undefined };
+    const list = await cli.call('jobs.list', filters);
     cli.output(list, (l) => (l.length ? l.map(row).join('\n') : 'No jobs yet.'));
   });
   jobs

@@ -205,27 +205,27 @@ function registerRepairCommands(migrate: Command, cli: CliContext): void {
       await followJob(cli, job);
     });
 
-  confirmable(
-    repair
-      .command('mark-applied <file>')
-      .description('record a file as applied without running it (after fixing the database by hand)'),
-  )
-    .requiredOption('--reason <text>', 'why (recorded in the journal and the audit log)')
-    .action(async (file: string, o: DirOptions & { reason: string }) => {
+  // A file and a reason; mark-applied requires the reason (nothing ran, so the journal has only the person's word).
+  const fileRepairs = [
+    {
+      usage: 'mark-applied <file>',
+      operation: 'migrations.repair.markApplied',
+      description: 'record a file as applied without running it (after fixing the database by hand)',
+      reason: (cmd: Command) => cmd.requiredOption('--reason <text>', 'why (recorded in the journal and the audit log)'),
+    },
+    {
+      usage: 'accept-checksum <file>',
+      operation: 'migrations.repair.acceptChecksum',
+      description: "accept an applied file's edited content as the new reference (clears drift)",
+      reason: (cmd: Command) => cmd.option('--reason <text>', 'recorded in the journal and the audit log'),
+    },
+  ] as const;
+  for (const { usage, operation, description, reason } of fileRepairs) {
+    reason(confirmable(repair.command(usage).description(description))).action(async (file: string, o: DirOptions) => {
       const args = { ...(await guardedTarget(cli, o)), filename: file, reason: o.reason };
-      cli.output(await callConfirmed(cli, 'migrations.repair.markApplied', args), renderRepair);
+      cli.output(await callConfirmed(cli, operation, args), renderRepair);
     });
-
-  confirmable(
-    repair
-      .command('accept-checksum <file>')
-      .description("accept an applied file's edited content as the new reference (clears drift)"),
-  )
-    .option('--reason <text>', 'recorded in the journal and the audit log')
-    .action(async (file: string, o: DirOptions) => {
-      const args = { ...(await guardedTarget(cli, o)), filename: file, reason: o.reason };
-      cli.output(await callConfirmed(cli, 'migrations.repair.acceptChecksum', args), renderRepair);
-    });
+  }
 
   confirmable(
     repair
