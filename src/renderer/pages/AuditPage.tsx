@@ -1,4 +1,4 @@
-import { Button, Group, Select, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Stack, Text, Title } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
 import { RefreshCw, ScrollText } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -6,9 +6,10 @@ import { type AuditEntry, AuditResult } from '../../shared/contract/index';
 import { api } from '../api';
 import { FilterBar } from '../components/common/FilterBar';
 import { FilteredEmptyState } from '../components/common/FilteredEmptyState';
+import { FilterSelect, ProfileFilterSelect } from '../components/common/FilterSelect';
 import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
+import { badgeColumn, dateColumn } from '../components/common/listColumns';
 import { type TableFilters, useTableFilters } from '../components/common/useTableFilters';
-import { DateCell, probeAll } from '../components/table/cells';
 import { DataTable } from '../components/table/DataTable';
 import { DensityToggle } from '../components/table/DensityToggle';
 import { useCall } from '../hooks/useCall';
@@ -22,21 +23,15 @@ const NO_FILTERS: AuditFilters = { action: null, profileId: null, result: null }
 
 function auditColumns(profileName: (id: string | null) => string): ColumnDef<AuditEntry>[] {
   return [
-    {
-      id: 'at',
-      header: 'When',
-      accessorFn: (e) => e.at,
-      cell: (c) => <DateCell iso={c.row.original.at} />,
-      meta: { keepWhole: true },
-    },
+    dateColumn('at', 'When', (e) => e.at),
     { id: 'action', header: 'Action', accessorFn: (e) => e.action },
-    {
-      id: 'result',
-      header: 'Result',
-      accessorFn: (e) => e.result,
-      cell: (c) => <AuditResultBadge result={c.row.original.result} />,
-      meta: { keepWhole: true, probe: probeAll(AuditResult.options.map((r) => <AuditResultBadge key={r} result={r} />)) },
-    },
+    badgeColumn(
+      'result',
+      'Result',
+      (e) => e.result,
+      AuditResult.options,
+      (r) => <AuditResultBadge result={r} />,
+    ),
     { id: 'actor', header: 'Actor', accessorFn: (e) => e.actor },
     { id: 'door', header: 'Door', accessorFn: (e) => e.door ?? 'app' },
     { id: 'profile', header: 'Profile', accessorFn: (e) => profileName(e.profileId) },
@@ -65,38 +60,25 @@ function useAuditData(filters: AuditFilters) {
 }
 
 function AuditFilterBar({ table, actionNames }: { table: TableFilters<AuditFilters>; actionNames: string[] }) {
-  const profiles = useAppStore((s) => s.profiles);
-  const { filters, setFilter } = table;
   return (
     <FilterBar table={table} testIdPrefix="audit" aside={<DensityToggle />}>
-      <Select
+      <FilterSelect
+        table={table}
+        name="action"
         label="Action"
         placeholder="Any action"
-        data={[...new Set([...actionNames, ...(filters.action ? [filters.action] : [])])]}
-        value={filters.action}
-        onChange={(v) => setFilter('action', v)}
-        clearable
+        data={[...new Set([...actionNames, ...(table.filters.action ? [table.filters.action] : [])])]}
         searchable
         w={220}
         data-testid="audit-filter-action"
       />
-      <Select
-        label="Profile"
-        placeholder="Any profile"
-        data={profiles.map((p) => ({ value: p.id, label: p.name }))}
-        value={filters.profileId}
-        onChange={(v) => setFilter('profileId', v)}
-        clearable
-        w={180}
-        data-testid="audit-filter-profile"
-      />
-      <Select
+      <ProfileFilterSelect table={table} data-testid="audit-filter-profile" />
+      <FilterSelect
+        table={table}
+        name="result"
         label="Result"
         placeholder="Any result"
         data={AuditResult.options}
-        value={filters.result}
-        onChange={(v) => setFilter('result', v as AuditResult | null)}
-        clearable
         w={150}
         data-testid="audit-filter-result"
       />

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { Archive, Eraser, RefreshCw, WifiOff } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { BackupEntry, BackupList, JobSnapshot, Profile } from '../../shared/contract/index';
@@ -7,6 +7,7 @@ import { BackupTable } from '../components/backups/BackupTable';
 import { CreateBackupButton } from '../components/backups/CreateBackupButton';
 import { FilterBar } from '../components/common/FilterBar';
 import { FilteredEmptyState } from '../components/common/FilteredEmptyState';
+import { FilterSelect } from '../components/common/FilterSelect';
 import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
 import { type TableFilters, useTableFilters } from '../components/common/useTableFilters';
 import { JobProgress } from '../components/JobProgress';
@@ -55,7 +56,6 @@ function useTrackedJobs(onFinished: () => void) {
 
 /** Name or schema version typed, where the copies are, their status; and how many of the backups are shown. */
 function BackupFilterBar({ table, shown, total }: { table: TableFilters<Filters>; shown: number; total: number }) {
-  const { filters, setFilter } = table;
   return (
     <FilterBar
       table={table}
@@ -69,23 +69,21 @@ function BackupFilterBar({ table, shown, total }: { table: TableFilters<Filters>
         </Text>
       }
     >
-      <Select
+      <FilterSelect
+        table={table}
+        name="location"
         label="Where"
         placeholder="Anywhere"
         data={['local', 'remote', 'both']}
-        value={filters.location}
-        onChange={(v) => setFilter('location', v)}
-        clearable
         w={150}
         data-testid="backups-filter-location"
       />
-      <Select
+      <FilterSelect
+        table={table}
+        name="status"
         label="Status"
         placeholder="Any status"
         data={['complete', 'incomplete', 'corrupt', 'unknown']}
-        value={filters.status}
-        onChange={(v) => setFilter('status', v)}
-        clearable
         w={160}
         data-testid="backups-filter-status"
       />

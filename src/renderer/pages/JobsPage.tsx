@@ -1,14 +1,15 @@
-import { Button, Group, Progress, Select, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Progress, Stack, Text, Title } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
 import { ListChecks, RefreshCw } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { JobKind, type JobSnapshot, JobState } from '../../shared/contract/index';
 import { FilterBar } from '../components/common/FilterBar';
 import { FilteredEmptyState } from '../components/common/FilteredEmptyState';
+import { FilterSelect, ProfileFilterSelect } from '../components/common/FilterSelect';
 import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
+import { badgeColumn, dateColumn } from '../components/common/listColumns';
 import { type TableFilters, useTableFilters } from '../components/common/useTableFilters';
 import { JOB_STATE_COLOR, JobStateBadge } from '../components/JobProgress';
-import { DateCell, probeAll } from '../components/table/cells';
 import { DataTable } from '../components/table/DataTable';
 import { DensityToggle } from '../components/table/DensityToggle';
 import { MiddleEllipsis } from '../components/table/MiddleEllipsis';
@@ -46,22 +47,16 @@ function progressCell(job: JobSnapshot) {
 
 function jobColumns(profileName: Map<string, string>): ColumnDef<JobSnapshot>[] {
   return [
-    {
-      id: 'createdAt',
-      header: 'Started',
-      accessorFn: (j) => j.createdAt,
-      cell: (c) => <DateCell iso={c.row.original.createdAt} />,
-      meta: { keepWhole: true },
-    },
+    dateColumn('createdAt', 'Started', (j) => j.createdAt),
     { id: 'title', header: 'Job', accessorFn: (j) => j.title },
     { id: 'kind', header: 'Kind', accessorFn: (j) => j.kind },
-    {
-      id: 'state',
-      header: 'State',
-      accessorFn: (j) => j.state,
-      cell: (c) => <JobStateBadge state={c.row.original.state} />,
-      meta: { keepWhole: true, probe: probeAll(JobState.options.map((state) => <JobStateBadge key={state} state={state} />)) },
-    },
+    badgeColumn(
+      'state',
+      'State',
+      (j) => j.state,
+      JobState.options,
+      (state) => <JobStateBadge state={state} />,
+    ),
     {
       id: 'profile',
       header: 'Profile',
@@ -96,40 +91,27 @@ function jobColumns(profileName: Map<string, string>): ColumnDef<JobSnapshot>[] 
 }
 
 function JobFilterBar({ table }: { table: TableFilters<Filters> }) {
-  const profiles = useAppStore((s) => s.profiles);
-  const { filters, setFilter } = table;
   return (
     <FilterBar table={table} testIdPrefix="jobs" aside={<DensityToggle />}>
-      <Select
+      <FilterSelect
+        table={table}
+        name="kind"
         label="Kind"
         placeholder="Any kind"
         data={JobKind.options}
-        value={filters.kind}
-        onChange={(v) => setFilter('kind', v as JobKind | null)}
-        clearable
         w={170}
         data-testid="jobs-filter-kind"
       />
-      <Select
+      <FilterSelect
+        table={table}
+        name="state"
         label="State"
         placeholder="Any state"
         data={JobState.options}
-        value={filters.state}
-        onChange={(v) => setFilter('state', v as JobState | null)}
-        clearable
         w={150}
         data-testid="jobs-filter-state"
       />
-      <Select
-        label="Profile"
-        placeholder="Any profile"
-        data={profiles.map((p) => ({ value: p.id, label: p.name }))}
-        value={filters.profileId}
-        onChange={(v) => setFilter('profileId', v)}
-        clearable
-        w={180}
-        data-testid="jobs-filter-profile"
-      />
+      <ProfileFilterSelect table={table} data-testid="jobs-filter-profile" />
     </FilterBar>
   );
 }
