@@ -4,6 +4,7 @@ import type { LexOptions } from '../../../platform/sql/lexer';
 import type { DumpedObject } from '../objects/CapturedObject';
 import type { RestoreSource } from '../sources/ForeignDumpSource';
 import type { SourceTable } from '../sources/inventory';
+import type { IndexBuildProgress } from './IndexBuilds';
 import type { LoadScheduler } from './LoadScheduler';
 import { StatementRouter } from './StatementRouter';
 
@@ -39,6 +40,12 @@ export interface LoadInput {
   /** A table restore: only these tables' DDL and rows run, and only triggers ON them are kept; every other
    * statement is still judged (a refused one still refuses the file) but not run. Null: everything. */
   only?: ReadonlySet<string> | null;
+  /** Build secondary indexes after each table's rows (deferredIndexes.ts); default true. */
+  deferIndexes?: boolean;
+  /** The deferred index builds still running once the whole file is read (progress of that stage). */
+  onIndexes?(p: IndexBuildProgress): void;
+  /** Stops the statements running on the loader sessions (KILL QUERY), on cancel: an index build can take minutes. */
+  interrupt?(): Promise<void>;
 }
 
 export interface LoadedTable {
@@ -63,6 +70,8 @@ export interface LoadResult {
   statements: number;
   bytes: number;
   sawDumpCompleted: boolean;
+  /** Secondary indexes built after their table's rows (deferredIndexes.ts), and of how many tables. */
+  deferredIndexes: { indexes: number; tables: number };
 }
 
 /**
@@ -73,14 +82,35 @@ export interface LoadResult {
  * statements, LOCK TABLES) is refused or skipped with a note.
  */
 export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
-  const { scheduler, source, classifier } = input;
+  const { source } = input;
   const router = new StatementRouter(input);
   const { tally } = router;
-  let halfwayDone = !input.onHalfway;
   const total = () => Math.max(1, source.totalBytes());
   const progress = (position: number, table: string | null) =>
     input.onProgress({ position, total: total(), rows: tally.rows, bytes: tally.bytes, table, tablesStarted: tally.tableCount });
 
+  // Cancel stops what runs on the loader sessions too: an index build does not look at the signal.
+  const onAbort = () => void input.interrupt?.().catch(() => undefined);
+  input.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await readAndRun(input, router, progress, total);
+  } catch (err) {
+    if (input.signal.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
+    throw err;
+  } finally {
+    input.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function readAndRun(
+  input: LoadInput,
+  router: StatementRouter,
+  progress: (position: number, table: string | null) => void,
+  total: () => number,
+): Promise<LoadResult> {
+  const { scheduler, source, classifier } = input;
+  const { tally } = router;
+  let halfwayDone = !input.onHalfway;
   const it = source.statements(input.signal);
   let end: { tail: unknown; sawDumpCompleted: boolean };
   for (;;) {
@@ -106,8 +136,13 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
   }
   if (end.tail)
     throw new AppError('BACKUP_INCOMPLETE', 'The file ends inside a statement: it was cut short. Nothing was swapped.');
-  await scheduler.drain();
+  // Every table's rows are read: the index builds not yet queued are, and the rest of the wait is theirs.
+  router.indexes.flushAll();
   progress(total(), null);
+  router.indexes.onBuilt = input.onIndexes ?? null;
+  if (router.indexes.progress.total > router.indexes.progress.built) input.onIndexes?.(router.indexes.progress);
+  await scheduler.drain();
+  if (router.indexes.progress.total > 0) input.onIndexes?.(router.indexes.progress);
   return {
     tables: tally.loadedTables(),
     objects: await router.recordedObjects(),
@@ -120,6 +155,7 @@ export async function loadIntoShadow(input: LoadInput): Promise<LoadResult> {
     statements: tally.statements,
     bytes: tally.bytes,
     sawDumpCompleted: end.sawDumpCompleted,
+    deferredIndexes: { indexes: router.indexes.indexes, tables: router.indexes.progress.total },
   };
 }
 

@@ -6,6 +6,8 @@ import { mapLoadError } from '../loadErrors';
 interface Task {
   sql: string;
   bytes: number;
+  /** What the task weighs in choosing the least busy connection: its bytes, or more for an index build. */
+  cost: number;
   deps: Promise<unknown>[];
   /** Runs before the task counts as done (so drain() sees its effect). */
   after?: (result: unknown) => void;
@@ -29,6 +31,7 @@ export class LoadScheduler {
   private readonly queues: Task[][];
   private readonly running: boolean[];
   private readonly pendingBytes: number[];
+  private readonly pendingCost: number[];
   private readonly lastDdl = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
   private readonly all = new Set<Promise<unknown>>();
@@ -43,6 +46,7 @@ export class LoadScheduler {
     this.queues = conns.map(() => []);
     this.running = conns.map(() => false);
     this.pendingBytes = conns.map(() => 0);
+    this.pendingCost = conns.map(() => 0);
   }
 
   get failed(): unknown {
@@ -62,12 +66,20 @@ export class LoadScheduler {
     this.track(table, p);
   }
 
-  /** Queue DDL of `table` (CREATE, DROP, ALTER) after everything queued for it so far. */
-  tableDdl(table: string, sql: string): Promise<unknown> {
+  /**
+   * Queue DDL of `table` (CREATE, DROP, ALTER) after everything queued for it so far, and after the last DDL
+   * of the tables in `after`. `cost` weighs a statement whose work is not its length (an index build: the
+   * bytes of the rows it sorts), so rows are not queued behind it on the same connection.
+   */
+  tableDdl(table: string, sql: string, opts: { after?: readonly string[]; cost?: number } = {}): Promise<unknown> {
     const deps = [...(this.inFlight.get(table) ?? [])];
     const prev = this.lastDdl.get(table);
     if (prev) deps.push(prev);
-    const p = this.enqueue(this.leastBusy(), sql, deps);
+    for (const t of opts.after ?? []) {
+      const other = this.lastDdl.get(t);
+      if (other) deps.push(other);
+    }
+    const p = this.enqueue(this.leastBusy(), sql, deps, undefined, opts.cost);
     this.lastDdl.set(table, p);
     this.track(table, p);
     return p;
@@ -110,8 +122,8 @@ export class LoadScheduler {
 
   private leastBusy(): number {
     let best = 0;
-    for (let w = 1; w < this.pendingBytes.length; w++)
-      if ((this.pendingBytes[w] as number) < (this.pendingBytes[best] as number)) best = w;
+    for (let w = 1; w < this.pendingCost.length; w++)
+      if ((this.pendingCost[w] as number) < (this.pendingCost[best] as number)) best = w;
     return best;
   }
 
@@ -127,7 +139,13 @@ export class LoadScheduler {
     p.then(forget, forget);
   }
 
-  private enqueue(w: number, sql: string, deps: Promise<unknown>[], after?: (result: unknown) => void): Promise<unknown> {
+  private enqueue(
+    w: number,
+    sql: string,
+    deps: Promise<unknown>[],
+    after?: (result: unknown) => void,
+    cost = sql.length,
+  ): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     let resolve!: (v: unknown) => void;
     let reject!: (e: unknown) => void;
@@ -137,12 +155,13 @@ export class LoadScheduler {
     });
     // Callers may ignore a statement's promise (session statements): the failure is reported by drain().
     done.catch(() => undefined);
-    const task: Task = { sql, bytes: sql.length, deps, after, done, resolve, reject };
+    const task: Task = { sql, bytes: sql.length, cost: Math.max(cost, sql.length), deps, after, done, resolve, reject };
     this.all.add(done);
     const forget = () => this.all.delete(done);
     done.then(forget, forget);
     (this.queues[w] as Task[]).push(task);
     this.pendingBytes[w] = (this.pendingBytes[w] as number) + task.bytes;
+    this.pendingCost[w] = (this.pendingCost[w] as number) + task.cost;
     if (!this.running[w]) void this.pump(w);
     return done;
   }
@@ -166,6 +185,7 @@ export class LoadScheduler {
       }
       queue.shift();
       this.pendingBytes[w] = (this.pendingBytes[w] as number) - task.bytes;
+      this.pendingCost[w] = (this.pendingCost[w] as number) - task.cost;
       const waiters = this.waiters;
       this.waiters = [];
       for (const wake of waiters) wake();

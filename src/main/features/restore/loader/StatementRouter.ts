@@ -7,6 +7,7 @@ import type { DumpedObject } from '../objects/CapturedObject';
 import { sequenceOfSetval } from '../tableScope';
 import { DatabaseScope } from './DatabaseScope';
 import type { LoadInput } from './DumpLoader';
+import { IndexBuilds } from './IndexBuilds';
 import { LoadTally, shown } from './LoadTally';
 
 interface ContextRow extends RowDataPacket {
@@ -27,6 +28,8 @@ type Kind<K extends DumpStatement['kind']> = Extract<DumpStatement, { kind: K }>
 export class StatementRouter {
   readonly tally = new LoadTally();
   readonly scope: DatabaseScope;
+  /** Secondary indexes built after their table's rows (deferredIndexes.ts). */
+  readonly indexes: IndexBuilds;
   readonly definers = new Set<string>();
   charset: string | null = null;
   collation: string | null = null;
@@ -47,6 +50,7 @@ export class StatementRouter {
       input.targetDatabase,
       input.otherSchemas,
     );
+    this.indexes = new IndexBuilds(input.scheduler, () => input.classifier.lex, input.deferIndexes ?? true);
   }
 
   /** A table restore runs a table's statements only when the table was chosen. */
@@ -94,6 +98,8 @@ export class StatementRouter {
     const tuples = topLevelParens - (st.hasColumnList ? 1 : 0);
     this.tally.countRows(t, st.verb !== 'INSERT' || tuples <= 0 ? null : tuples);
     this.current = st.table;
+    this.indexes.moveTo(st.table);
+    this.indexes.rows(st.table, text.length);
     this.input.scheduler.insert(st.table, text, (n) => {
       t.affectedRows += n;
       this.tally.rows += n;
@@ -107,12 +113,15 @@ export class StatementRouter {
         const text = this.scope.intoShadow(sql, st.qualifiers, `CREATE TABLE ${st.table}`);
         if (!this.wanted(st.table)) return;
         this.tally.table(st.table);
-        void scheduler.tableDdl(st.table, text);
+        this.indexes.moveTo(st.table);
+        this.indexes.create(st.table, text);
         return;
       }
       case 'drop-table': {
         const text = this.scope.intoShadow(sql, st.qualifiers, `DROP TABLE ${st.tables.join(', ')}`);
         if (!st.tables.some((n) => this.wanted(n))) return;
+        for (const name of st.tables) this.indexes.forget(name);
+        if (st.tables.length === 1) this.indexes.moveTo(st.tables[0] as string);
         if (st.tables.length === 1) void scheduler.tableDdl(st.tables[0] as string, text);
         else void scheduler.barrier(text);
         for (const name of st.tables) this.tally.forgetEmpty(name);
@@ -124,7 +133,11 @@ export class StatementRouter {
           this.tally.note('ALTER TABLE … DISABLE/ENABLE KEYS');
         } else {
           const text = this.scope.intoShadow(sql, st.qualifiers, `ALTER TABLE ${st.table}`);
-          if (this.wanted(st.table)) void scheduler.tableDdl(st.table, text);
+          if (!this.wanted(st.table)) return;
+          // The file's ALTER may name an index: the deferred ones exist before it runs.
+          this.indexes.moveTo(st.table);
+          this.indexes.flush(st.table);
+          void scheduler.tableDdl(st.table, text);
         }
         return;
       case 'sequence-state': {

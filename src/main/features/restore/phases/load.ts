@@ -1,8 +1,9 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { AppError } from '../../../core/AppError';
 import { DumpClassifier } from '../../../platform/sql/dumpClassifier';
+import { threadIdOf } from '../../connections/mysql/killSessions';
 import { createLoadAccount } from '../confinement/loadAccount';
-import { type DbConnection, openByteTransparent, q, rows } from '../connect';
+import { closeQuietly, type DbConnection, openByteTransparent, q, rows } from '../connect';
 import { faultPoint } from '../faults';
 import { type LoadResult, loadIntoShadow } from '../loader/DumpLoader';
 import { LoadScheduler } from '../loader/LoadScheduler';
@@ -108,6 +109,15 @@ export async function loadPhase(run: RestoreRun, pre: PreflightOutcome, shadow: 
     onHalfway: () => faultPoint('restore:mid-load'),
     only: run.scope,
     rewrite: pre.facts.crossEngine.rewrite, // across engines: collations mapped, chosen generated columns plain
+    interrupt: () => interruptLoaders(run, shadow),
+    onIndexes: (p) =>
+      ctx.progress({
+        phase: RESTORE_PHASE.indexes,
+        stage: `building secondary indexes (${p.built} of ${p.total} tables)`,
+        done: p.built,
+        total: p.total,
+        unit: 'tables',
+      }),
     onProgress: (p) =>
       ctx.progress({
         phase: RESTORE_PHASE.load,
@@ -132,7 +142,24 @@ export async function loadPhase(run: RestoreRun, pre: PreflightOutcome, shadow: 
   const loadMs = Date.now() - loadStarted;
   const rowCount = loaded.tables.reduce((a, t) => a + t.affectedRows, 0);
   log('info', `Loaded ${loaded.tables.length} table(s), ${rowCount} row(s), ${loaded.bytes} bytes in ${loadMs} ms.`);
+  const { indexes, tables } = loaded.deferredIndexes;
+  if (indexes > 0)
+    log('info', `Built ${indexes} secondary index(es) of ${tables} table(s) after their rows (ALTER TABLE … ADD INDEX).`);
   return { loaded, loadMs, sourceCollation, charset, collation };
+}
+
+/**
+ * On cancel: KILL QUERY whatever the loader sessions run (an index build of a big table runs for minutes and
+ * does not look at the job's signal), from a session of the same account (its own sessions it may kill).
+ */
+async function interruptLoaders(run: RestoreRun, shadow: string): Promise<void> {
+  const ids = run.loaders.map((c) => threadIdOf(c));
+  const killer = await openByteTransparent(run.app, run.profile.id, shadow, run.loadAccount ?? undefined);
+  try {
+    for (const id of ids) await killer.query(`KILL QUERY ${Number(id)}`).catch(() => undefined);
+  } finally {
+    await closeQuietly(killer);
+  }
 }
 
 /** Checks the preflight could not make without reading every statement, made before the swap. */

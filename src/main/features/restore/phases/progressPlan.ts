@@ -8,6 +8,8 @@ import type { RestoreRun } from './RestoreRun';
 export const RESTORE_PHASE = {
   scan: 'scan',
   load: 'load',
+  /** Secondary indexes built after the rows (restore/deferredIndexes.ts), the wait once the file is read. */
+  indexes: 'indexes',
   verify: 'verify',
   preBackup: 'pre-backup',
   swap: 'swap',
@@ -19,7 +21,7 @@ export const RESTORE_PHASE = {
  * reading every row again, the quick scan a fast read of the file, the swap a few RENAMEs). The
  * pre-restore backup is weighed by the live database's data, which it reads and writes again.
  */
-const PER_FILE_BYTE = { scan: 0.1, verify: 0.05, verifyChecksums: 0.15, swap: 0.02 } as const;
+const PER_FILE_BYTE = { scan: 0.1, indexes: 0.1, verify: 0.05, verifyChecksums: 0.15, swap: 0.02 } as const;
 const PER_LIVE_BYTE = { preBackup: 0.5 } as const;
 
 interface SizeRow extends RowDataPacket {
@@ -39,6 +41,7 @@ export async function planRestoreProgress(run: RestoreRun): Promise<void> {
   const phases: PhaseWeight[] = [
     { phase: RESTORE_PHASE.scan, weight: fileBytes * PER_FILE_BYTE.scan },
     { phase: RESTORE_PHASE.load, weight: fileBytes },
+    { phase: RESTORE_PHASE.indexes, weight: fileBytes * PER_FILE_BYTE.indexes },
     { phase: RESTORE_PHASE.verify, weight: fileBytes * verify },
     { phase: RESTORE_PHASE.preBackup, weight: liveBytes * PER_LIVE_BYTE.preBackup },
     // A floor: an empty file still renames and creates objects.

@@ -1,0 +1,96 @@
+import type { LexOptions } from '../../../platform/sql/lexer';
+import { type DeferredSplit, splitSecondaryIndexes } from '../deferredIndexes';
+import type { LoadScheduler } from './LoadScheduler';
+
+export interface IndexBuildProgress {
+  /** Tables whose deferred indexes are built. */
+  built: number;
+  /** Tables whose deferred indexes are queued or waiting for their rows. */
+  total: number;
+}
+
+/**
+ * The deferred secondary indexes of a load (restore/deferredIndexes.ts): a table's CREATE runs without
+ * them, and once the file has moved on to another table (its rows are all read) the ALTER TABLE … ADD
+ * INDEX statements are queued behind its rows. A file that comes back to a table later stays correct (its
+ * rows wait for the ALTER like after any DDL), only slower. A DROP TABLE forgets what was pending.
+ */
+export class IndexBuilds {
+  private readonly pending = new Map<string, DeferredSplit>();
+  /** Tables with deferred indexes (pending or queued): a CREATE referencing one waits for its build. */
+  private readonly deferredTables = new Set<string>();
+  /** Bytes of rows read per pending table: the weight of its build for the scheduler's balance. */
+  private readonly rowBytes = new Map<string, number>();
+  private builds = 0;
+  private finished = 0;
+  indexes = 0;
+  /** Told each time a table's indexes are built (set once the file is read: the rest of the load is theirs). */
+  onBuilt: ((p: IndexBuildProgress) => void) | null = null;
+
+  constructor(
+    private readonly scheduler: LoadScheduler,
+    private readonly lex: () => LexOptions,
+    private readonly enabled: boolean,
+  ) {}
+
+  get progress(): IndexBuildProgress {
+    return { built: this.finished, total: this.builds };
+  }
+
+  /** A CREATE TABLE of `table` (pointed at the shadow schema): queues it, without its secondary indexes when it can. */
+  create(table: string, sql: string): void {
+    const split = this.enabled ? splitSecondaryIndexes(sql, this.lex()) : null;
+    const after = (split?.references ?? []).filter((t) => t !== table && this.deferredTables.has(t));
+    for (const t of after) this.flush(t);
+    // A foreign key checks the referenced table's index at CREATE: its build comes first.
+    void this.scheduler.tableDdl(table, split?.create ?? sql, { after });
+    if (this.pending.delete(table)) this.builds--;
+    if (!split) return;
+    this.pending.set(table, split);
+    this.deferredTables.add(table);
+    this.rowBytes.set(table, 0);
+    this.builds++;
+    this.indexes += split.count;
+  }
+
+  /** Rows of `table` were queued. */
+  rows(table: string, bytes: number): void {
+    const n = this.rowBytes.get(table);
+    if (n !== undefined) this.rowBytes.set(table, n + bytes);
+  }
+
+  /** The file reached a statement of `table`: every other pending table's rows are read, so its build is queued. */
+  moveTo(table: string): void {
+    if (this.pending.size === 0 || (this.pending.size === 1 && this.pending.has(table))) return;
+    for (const t of [...this.pending.keys()]) if (t !== table) this.flush(t);
+  }
+
+  /** DDL of `table` from the file (ALTER, ENABLE KEYS): the indexes it had are built first. */
+  flush(table: string): void {
+    const split = this.pending.get(table);
+    if (!split) return;
+    this.pending.delete(table);
+    const cost = this.rowBytes.get(table) ?? 0;
+    this.rowBytes.delete(table);
+    const builds = split.addIndexes.map((sql) => this.scheduler.tableDdl(table, sql, { cost }));
+    void Promise.all(builds).then(
+      () => {
+        this.finished++;
+        this.onBuilt?.(this.progress);
+      },
+      () => undefined, // the scheduler reports the failure (drain)
+    );
+  }
+
+  /** A DROP TABLE: what was pending for the dropped table is not built. */
+  forget(table: string): void {
+    if (!this.pending.delete(table)) return;
+    this.rowBytes.delete(table);
+    this.builds--;
+  }
+
+  /** The end of the file: every pending build is queued. */
+  flushAll(): void {
+    for (const t of [...this.pending.keys()]) this.flush(t);
+  }
+}
