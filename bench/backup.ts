@@ -258,7 +258,7 @@ async function main(): Promise<void> {
       .slice(0, 2)
       .join(' ');
     fs.writeFileSync(path.join(sshDir, 'known_hosts'), `[${sshd.host}]:${sshd.port} ${hostKey}\n`);
-    const cliRunner = (tool: string, flags: string[]) =>
+    const cliRunner = (tool: string, flags: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
       runners.push({
         tool,
         run: async () => {
@@ -269,6 +269,7 @@ async function main(): Promise<void> {
             SYSNDD_ADMIN_SECRETS: 'memory',
             MYSQL_PWD: info.rootPassword,
             SYSNDD_ADMIN_SSH_DIR: sshDir,
+            ...extraEnv,
           };
           const r = await timed(
             process.execPath,
@@ -282,6 +283,14 @@ async function main(): Promise<void> {
         },
       });
     cliRunner('sysndd-admin CLI, direct, 1 worker, --no-checksums', ['--workers', '1', '--no-checksums']);
+    // A/B of issue 16: the same backup with rows encoded on the main thread (no encoder worker).
+    cliRunner(
+      'sysndd-admin CLI, direct, 1 worker, --no-checksums, encoding on the main thread',
+      ['--workers', '1', '--no-checksums'],
+      {
+        SYSNDD_ADMIN_BACKUP_ENCODER_THREADS: '0',
+      },
+    );
     cliRunner('sysndd-admin CLI, direct, 2 workers, --no-checksums', ['--workers', '2', '--no-checksums']);
     cliRunner('sysndd-admin CLI, direct, 1 worker, CHECKSUM TABLE (default)', ['--workers', '1']);
     cliRunner('sysndd-admin CLI, SSH tunnel, 1 worker, --no-checksums', [

@@ -3,6 +3,7 @@ import type { BackupManifest, BackupTableInfo } from '../../../../shared/contrac
 import { serverEngineOf } from '../../../../shared/serverEngine';
 import { AppError } from '../../../core/AppError';
 import { TOOL_NAME } from '../../../platform/version';
+import type { WorkerPool } from '../../../platform/workers/WorkerPool';
 import { coreConnectionOf } from '../../connections/mysql/driverInternals';
 import { killSessions, threadIdOf } from '../../connections/mysql/killSessions';
 import type { AgeRecipients } from '../age/ageHeader';
@@ -10,6 +11,7 @@ import { BackupFileWriter } from '../format/BackupFileWriter';
 import type { Sealer } from '../format/seal';
 import { planTable, quoteIdent } from './columns';
 import { createdUnderStrictMode, normalizeTableDdl, objectsText, schemaText, sequenceDdl, tableDdl } from './ddl';
+import { createEncoderPool, encoderThreadCount } from './encoderWorker';
 import { type Inventory, readInventory, type TableEntry } from './inventory';
 import { DUMP_SESSION_SQL, epilogueText, preambleText } from './sessionSql';
 import { startSharedSnapshot } from './snapshot';
@@ -46,6 +48,13 @@ export interface RunBackupInput {
   encrypt?: AgeRecipients | null;
   blockLimit?: number;
   statementLimit?: number;
+  /**
+   * Worker threads that encode rows into INSERT text (issue 16); 0 encodes on this thread. Default: the
+   * environment's SYSNDD_ADMIN_BACKUP_ENCODER_THREADS (for A/B benches), else one per connection, at most 2.
+   */
+  encoderThreads?: number;
+  /** Sees the encoder pool once it exists (tests: crash a worker, check that cancel stops them). */
+  onEncoderPool?: (pool: WorkerPool) => void;
 }
 
 export interface RunBackupResult {
@@ -70,10 +79,12 @@ export async function runBackup(input: RunBackupInput): Promise<RunBackupResult>
   const createdAt = new Date(started).toISOString();
   const opened: Connection[] = [];
   let writer: BackupFileWriter | null = null;
+  let encoderPool: WorkerPool | null = null;
   let destroyed = false;
   const killAll = () => {
     destroyed = true;
     for (const c of opened) c.destroy();
+    void encoderPool?.close();
   };
   input.signal.addEventListener('abort', killAll, { once: true });
   try {
@@ -130,7 +141,23 @@ export async function runBackup(input: RunBackupInput): Promise<RunBackupResult>
     );
     await w.appendMember({ kind: 'schema' }, Buffer.from(schema, 'utf8'), level);
 
-    const tableInfo = await dumpData({ ...input, inv, writer: w, workers: snapshot.connections, maxPacket, castDouble, lead });
+    const threads = encoderThreadCount(input.encoderThreads, snapshot.connections.length);
+    if (threads > 0) {
+      encoderPool = createEncoderPool(threads);
+      input.onEncoderPool?.(encoderPool);
+    }
+    const tableInfo = await dumpData({
+      ...input,
+      inv,
+      writer: w,
+      workers: snapshot.connections,
+      maxPacket,
+      castDouble,
+      lead,
+      encoderPool,
+    });
+    // The rows are all encoded: free the threads before the tail of the backup.
+    await encoderPool?.close();
     for (const s of inv.sequences) {
       const next = await scalar(lead, `SELECT next_not_cached_value FROM ${quoteIdent(s)}`);
       const text = `DO SETVAL(${quoteIdent(s)}, ${String(next)}, 0);\n`;
@@ -190,6 +217,7 @@ export async function runBackup(input: RunBackupInput): Promise<RunBackupResult>
     throw asAppError(err);
   } finally {
     input.signal.removeEventListener('abort', killAll);
+    await encoderPool?.close();
     if (!destroyed) await Promise.all(opened.map(closeGracefully));
   }
 }
@@ -291,6 +319,7 @@ interface DumpDataInput extends Omit<RunBackupInput, 'workers'> {
   lead: Connection;
   maxPacket: number;
   castDouble: boolean;
+  encoderPool: WorkerPool | null;
 }
 
 /** Tables, largest first, handed to whichever worker is free; progress and checksums per table. */
@@ -340,6 +369,7 @@ async function dumpData(d: DumpDataInput): Promise<BackupTableInfo[]> {
         blockLimit,
         maxInFlight: MAX_IN_FLIGHT,
         signal: d.signal,
+        encoderPool: d.encoderPool,
         sink: (block, rows, chunk) =>
           d.writer.appendMember({ kind: 'table-data', table: table.name, chunk, rows }, block, d.compressionLevel),
         onRows: (rows) => {

@@ -28,27 +28,6 @@ export type ValueKind = typeof KIND_NUMBER | typeof KIND_TEXT | typeof KIND_BINA
  */
 export const LARGE_BINARY_BYTES = 1 << 20;
 
-const NEEDS_ESCAPE = new Uint8Array(256);
-const ESCAPE_CHAR = new Uint8Array(256);
-for (const [byte, ch] of [
-  [0x00, '0'],
-  [0x0a, 'n'],
-  [0x0d, 'r'],
-  [0x1a, 'Z'],
-  [0x27, "'"],
-  [0x5c, '\\'],
-] as const) {
-  NEEDS_ESCAPE[byte] = 1;
-  ESCAPE_CHAR[byte] = ch.charCodeAt(0);
-}
-/** Two ASCII hex digits per byte value, low byte first (little-endian pairs for one 16-bit read). */
-const HEX_PAIRS = new Uint16Array(256);
-for (let i = 0; i < 256; i++) {
-  const s = i.toString(16).padStart(2, '0');
-  HEX_PAIRS[i] = s.charCodeAt(0) | (s.charCodeAt(1) << 8);
-}
-const BASE64_OPEN = Buffer.from("FROM_BASE64('", 'latin1');
-
 export interface EncoderOptions {
   /** `INSERT INTO `t` (`a`,`b`) VALUES ` — the statement head, ending with a space. */
   head: Buffer;
@@ -59,215 +38,261 @@ export interface EncoderOptions {
   onBlock: (block: Buffer, rows: number) => void;
 }
 
-export class InsertEncoder {
-  private out: Buffer;
-  private pos = 0;
-  /** Start of the open statement in `out`, or -1 when none is open. */
-  private stmtStart = -1;
-  private blockRows = 0;
-  private readonly kinds: Uint8Array;
-  private readonly head: Buffer;
-  /** Output buffers whose blocks were written: reused instead of allocating ~9 MB per block (less GC). */
-  private readonly spare: Buffer[] = [];
-  private readonly owners = new WeakMap<Buffer, Buffer>();
-  rows = 0;
-  rawBytes = 0;
+/**
+ * The encoder and its helpers inside one function that uses nothing but JavaScript and Node globals, so the
+ * very same code runs on the main thread (`insertEncoderRuntime(...)`) and in the encoder worker, whose
+ * source is built from `${insertEncoderRuntime}` (encoderWorker.ts: a bundled build has no separate worker
+ * file to load). Keep it free of imports and of module-level names.
+ */
+export function insertEncoderRuntime(largeBinaryBytes: number) {
+  // Value kinds (KIND_* above; literals here because this function may not see module scope).
+  const NUMBER = 0;
+  const TEXT = 1;
+  const TEMPORAL = 3;
 
-  constructor(private readonly options: EncoderOptions) {
-    this.kinds = Uint8Array.from(options.kinds);
-    this.head = options.head;
-    this.out = Buffer.allocUnsafe(options.blockLimit + (options.blockLimit >> 3) + 65536);
+  const NEEDS_ESCAPE = new Uint8Array(256);
+  const ESCAPE_CHAR = new Uint8Array(256);
+  for (const [byte, ch] of [
+    [0x00, '0'],
+    [0x0a, 'n'],
+    [0x0d, 'r'],
+    [0x1a, 'Z'],
+    [0x27, "'"],
+    [0x5c, '\\'],
+  ] as const) {
+    NEEDS_ESCAPE[byte] = 1;
+    ESCAPE_CHAR[byte] = ch.charCodeAt(0);
   }
-
-  /** Make room for `need` more bytes (a row can be larger than a block). */
-  private reserve(need: number): void {
-    if (this.pos + need <= this.out.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.pos + need + 65536));
-    this.out.copy(grown, 0, 0, this.pos);
-    this.out = grown;
+  /** Two ASCII hex digits per byte value, low byte first (little-endian pairs for one 16-bit read). */
+  const HEX_PAIRS = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    const s = i.toString(16).padStart(2, '0');
+    HEX_PAIRS[i] = s.charCodeAt(0) | (s.charCodeAt(1) << 8);
   }
+  const BASE64_OPEN = Buffer.from("FROM_BASE64('", 'latin1');
 
-  private openRow(): void {
-    const o = this.out;
-    if (this.stmtStart < 0) {
-      this.stmtStart = this.pos;
-      this.pos += this.head.copy(o, this.pos);
-      o[this.pos++] = 0x28; // (
-    } else {
-      o[this.pos++] = 0x2c; // ,
-      o[this.pos++] = 0x0a; // \n
-      o[this.pos++] = 0x28;
+  class InsertEncoder {
+    private out: Buffer;
+    private pos = 0;
+    /** Start of the open statement in `out`, or -1 when none is open. */
+    private stmtStart = -1;
+    private blockRows = 0;
+    private readonly kinds: Uint8Array;
+    private readonly head: Buffer;
+    /** Output buffers whose blocks were written: reused instead of allocating ~9 MB per block (less GC). */
+    private readonly spare: Buffer[] = [];
+    private readonly owners = new WeakMap<Buffer, Buffer>();
+    rows = 0;
+    rawBytes = 0;
+
+    constructor(private readonly options: EncoderOptions) {
+      this.kinds = Uint8Array.from(options.kinds);
+      this.head = options.head;
+      this.out = Buffer.allocUnsafe(options.blockLimit + (options.blockLimit >> 3) + 65536);
     }
-  }
 
-  private closeRow(): void {
-    this.out[this.pos++] = 0x29; // )
-    this.rows++;
-    this.blockRows++;
-    if (this.pos - this.stmtStart >= this.options.statementLimit) {
+    /** Make room for `need` more bytes (a row can be larger than a block). */
+    private reserve(need: number): void {
+      if (this.pos + need <= this.out.length) return;
+      const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.pos + need + 65536));
+      this.out.copy(grown, 0, 0, this.pos);
+      this.out = grown;
+    }
+
+    private openRow(): void {
+      const o = this.out;
+      if (this.stmtStart < 0) {
+        this.stmtStart = this.pos;
+        this.pos += this.head.copy(o, this.pos);
+        o[this.pos++] = 0x28; // (
+      } else {
+        o[this.pos++] = 0x2c; // ,
+        o[this.pos++] = 0x0a; // \n
+        o[this.pos++] = 0x28;
+      }
+    }
+
+    private closeRow(): void {
+      this.out[this.pos++] = 0x29; // )
+      this.rows++;
+      this.blockRows++;
+      if (this.pos - this.stmtStart >= this.options.statementLimit) {
+        this.endStatement();
+        if (this.pos >= this.options.blockLimit) this.emitBlock();
+      }
+    }
+
+    private endStatement(): void {
+      if (this.stmtStart < 0) return;
+      this.out[this.pos++] = 0x3b; // ;
+      this.out[this.pos++] = 0x0a;
+      this.stmtStart = -1;
+    }
+
+    private emitBlock(): void {
+      if (this.pos === 0) return;
+      const block = this.out.subarray(0, this.pos);
+      this.owners.set(block, this.out);
+      const rows = this.blockRows;
+      this.rawBytes += this.pos;
+      this.out = this.spare.pop() ?? Buffer.allocUnsafe(this.out.length);
+      this.pos = 0;
+      this.blockRows = 0;
+      this.options.onBlock(block, rows);
+    }
+
+    /**
+     * One text-protocol row packet: `buf[start..end)` holds the length-coded values in column order.
+     * The hot path of a backup; kept free of allocations.
+     */
+    encodePacket(buf: Buffer, start: number, end: number): void {
+      const kinds = this.kinds;
+      const n = kinds.length;
+      // Worst case: every byte escaped or hex-encoded (2x), plus quotes, commas and NULLs.
+      this.reserve((end - start) * 2 + n * 12 + this.head.length + 8);
+      this.openRow();
+      const o = this.out;
+      let pos = this.pos;
+      let p = start;
+      for (let i = 0; i < n; i++) {
+        if (i > 0) o[pos++] = 0x2c;
+        let len = buf[p++] as number;
+        if (len === 0xfb) {
+          o[pos++] = 0x4e; // NULL
+          o[pos++] = 0x55;
+          o[pos++] = 0x4c;
+          o[pos++] = 0x4c;
+          continue;
+        }
+        if (len >= 0xfc) {
+          if (len === 0xfc) {
+            len = (buf[p] as number) | ((buf[p + 1] as number) << 8);
+            p += 2;
+          } else if (len === 0xfd) {
+            len = (buf[p] as number) | ((buf[p + 1] as number) << 8) | ((buf[p + 2] as number) << 16);
+            p += 3;
+          } else {
+            len = buf.readUInt32LE(p) + buf.readUInt32LE(p + 4) * 4294967296;
+            p += 8;
+          }
+        }
+        pos = writeValue(kinds[i] as number, buf, p, p + len, o, pos);
+        p += len;
+      }
+      if (p !== end) throw new Error(`row packet has ${end - p} unexpected trailing bytes (column count mismatch)`);
+      this.pos = pos;
+      this.closeRow();
+    }
+
+    /** Fallback when rows arrive as arrays of Buffers (driver internals changed): same output. */
+    encodeRow(values: ReadonlyArray<Buffer | null>): void {
+      const kinds = this.kinds;
+      let need = kinds.length * 12 + this.head.length + 8;
+      for (const v of values) if (v) need += v.length * 2;
+      this.reserve(need);
+      this.openRow();
+      const o = this.out;
+      let pos = this.pos;
+      for (let i = 0; i < kinds.length; i++) {
+        if (i > 0) o[pos++] = 0x2c;
+        const v = values[i];
+        if (v === null || v === undefined) {
+          pos += o.write('NULL', pos, 'latin1');
+          continue;
+        }
+        pos = writeValue(kinds[i] as number, v, 0, v.length, o, pos);
+      }
+      this.pos = pos;
+      this.closeRow();
+    }
+
+    /** A block handed to `onBlock` is no longer needed (compressed and written): reuse its memory. */
+    recycle(block: Buffer): void {
+      const full = this.owners.get(block);
+      if (full) this.adopt(full);
+    }
+
+    /** Reuse `full` (a whole output buffer whose block is written) for a later block, if it is big enough. */
+    adopt(full: Buffer): void {
+      if (this.spare.length < 2 && full.length >= this.out.length) this.spare.push(full);
+    }
+
+    /** End the open statement and hand over the last block. */
+    finish(): void {
       this.endStatement();
-      if (this.pos >= this.options.blockLimit) this.emitBlock();
+      this.emitBlock();
     }
-  }
-
-  private endStatement(): void {
-    if (this.stmtStart < 0) return;
-    this.out[this.pos++] = 0x3b; // ;
-    this.out[this.pos++] = 0x0a;
-    this.stmtStart = -1;
-  }
-
-  private emitBlock(): void {
-    if (this.pos === 0) return;
-    const block = this.out.subarray(0, this.pos);
-    this.owners.set(block, this.out);
-    const rows = this.blockRows;
-    this.rawBytes += this.pos;
-    this.out = this.spare.pop() ?? Buffer.allocUnsafe(this.out.length);
-    this.pos = 0;
-    this.blockRows = 0;
-    this.options.onBlock(block, rows);
   }
 
   /**
-   * One text-protocol row packet: `buf[start..end)` holds the length-coded values in column order.
-   * The hot path of a backup; kept free of allocations.
+   * Write one non-NULL value `src[p..e)` as SQL into `o` at `pos`; returns the new position. One small
+   * function per kind (text first: the common case) keeps each loop monomorphic for the JIT (~10% faster
+   * than one function holding every loop).
    */
-  encodePacket(buf: Buffer, start: number, end: number): void {
-    const kinds = this.kinds;
-    const n = kinds.length;
-    // Worst case: every byte escaped or hex-encoded (2x), plus quotes, commas and NULLs.
-    this.reserve((end - start) * 2 + n * 12 + this.head.length + 8);
-    this.openRow();
-    const o = this.out;
-    let pos = this.pos;
-    let p = start;
-    for (let i = 0; i < n; i++) {
-      if (i > 0) o[pos++] = 0x2c;
-      let len = buf[p++] as number;
-      if (len === 0xfb) {
-        o[pos++] = 0x4e; // NULL
-        o[pos++] = 0x55;
-        o[pos++] = 0x4c;
-        o[pos++] = 0x4c;
-        continue;
-      }
-      if (len >= 0xfc) {
-        if (len === 0xfc) {
-          len = (buf[p] as number) | ((buf[p + 1] as number) << 8);
-          p += 2;
-        } else if (len === 0xfd) {
-          len = (buf[p] as number) | ((buf[p + 1] as number) << 8) | ((buf[p + 2] as number) << 16);
-          p += 3;
-        } else {
-          len = buf.readUInt32LE(p) + buf.readUInt32LE(p + 4) * 4294967296;
-          p += 8;
-        }
-      }
-      pos = writeValue(kinds[i] as number, buf, p, p + len, o, pos);
-      p += len;
+  function writeValue(kind: number, src: Buffer, p: number, e: number, o: Buffer, pos: number): number {
+    if (kind === TEXT) {
+      o[pos++] = 0x27;
+      pos = writeEscaped(src, p, e, o, pos);
+      o[pos++] = 0x27;
+      return pos;
     }
-    if (p !== end) throw new Error(`row packet has ${end - p} unexpected trailing bytes (column count mismatch)`);
-    this.pos = pos;
-    this.closeRow();
+    if (kind === NUMBER) return copyBytes(src, p, e, o, pos);
+    if (kind === TEMPORAL) {
+      o[pos++] = 0x27;
+      pos = copyBytes(src, p, e, o, pos);
+      o[pos++] = 0x27;
+      return pos;
+    }
+    return writeBinary(src, p, e, o, pos);
   }
 
-  /** Fallback when rows arrive as arrays of Buffers (driver internals changed): same output. */
-  encodeRow(values: ReadonlyArray<Buffer | null>): void {
-    const kinds = this.kinds;
-    let need = kinds.length * 12 + this.head.length + 8;
-    for (const v of values) if (v) need += v.length * 2;
-    this.reserve(need);
-    this.openRow();
-    const o = this.out;
-    let pos = this.pos;
-    for (let i = 0; i < kinds.length; i++) {
-      if (i > 0) o[pos++] = 0x2c;
-      const v = values[i];
-      if (v === null || v === undefined) {
-        pos += o.write('NULL', pos, 'latin1');
-        continue;
+  /** Values are short (numbers, dates): a byte loop beats Buffer.copy's call overhead. */
+  function copyBytes(src: Buffer, p: number, e: number, o: Buffer, pos: number): number {
+    while (p < e) o[pos++] = src[p++] as number;
+    return pos;
+  }
+
+  function writeBinary(src: Buffer, p: number, e: number, o: Buffer, pos: number): number {
+    const len = e - p;
+    if (len === 0) {
+      o[pos++] = 0x27;
+      o[pos++] = 0x27;
+      return pos;
+    }
+    if (len > largeBinaryBytes) {
+      pos += BASE64_OPEN.copy(o, pos);
+      pos += o.write(src.toString('base64', p, e), pos, 'latin1');
+      o[pos++] = 0x27;
+      o[pos++] = 0x29;
+      return pos;
+    }
+    o[pos++] = 0x30; // 0x
+    o[pos++] = 0x78;
+    for (; p < e; p++) {
+      const pair = HEX_PAIRS[src[p] as number] as number;
+      o[pos++] = pair & 0xff;
+      o[pos++] = pair >> 8;
+    }
+    return pos;
+  }
+
+  function writeEscaped(src: Buffer, p: number, e: number, o: Buffer, pos: number): number {
+    for (; p < e; p++) {
+      const c = src[p] as number;
+      if (c <= 0x5c && NEEDS_ESCAPE[c] === 1) {
+        o[pos++] = 0x5c;
+        o[pos++] = ESCAPE_CHAR[c] as number;
+      } else {
+        o[pos++] = c;
       }
-      pos = writeValue(kinds[i] as number, v, 0, v.length, o, pos);
     }
-    this.pos = pos;
-    this.closeRow();
-  }
-
-  /** A block handed to `onBlock` is no longer needed (compressed and written): reuse its memory. */
-  recycle(block: Buffer): void {
-    const full = this.owners.get(block);
-    if (full && this.spare.length < 2 && full.length >= this.out.length) this.spare.push(full);
-  }
-
-  /** End the open statement and hand over the last block. */
-  finish(): void {
-    this.endStatement();
-    this.emitBlock();
-  }
-}
-
-/**
- * Write one non-NULL value `src[p..e)` as SQL into `o` at `pos`; returns the new position. One small
- * function per kind (text first: the common case) keeps each loop monomorphic for the JIT (~10% faster
- * than one function holding every loop).
- */
-function writeValue(kind: number, src: Buffer, p: number, e: number, o: Buffer, pos: number): number {
-  if (kind === KIND_TEXT) {
-    o[pos++] = 0x27;
-    pos = writeEscaped(src, p, e, o, pos);
-    o[pos++] = 0x27;
     return pos;
   }
-  if (kind === KIND_NUMBER) return copyBytes(src, p, e, o, pos);
-  if (kind === KIND_TEMPORAL) {
-    o[pos++] = 0x27;
-    pos = copyBytes(src, p, e, o, pos);
-    o[pos++] = 0x27;
-    return pos;
-  }
-  return writeBinary(src, p, e, o, pos);
+
+  return { InsertEncoder };
 }
 
-/** Values are short (numbers, dates): a byte loop beats Buffer.copy's call overhead. */
-function copyBytes(src: Buffer, p: number, e: number, o: Buffer, pos: number): number {
-  while (p < e) o[pos++] = src[p++] as number;
-  return pos;
-}
-
-function writeBinary(src: Buffer, p: number, e: number, o: Buffer, pos: number): number {
-  const len = e - p;
-  if (len === 0) {
-    o[pos++] = 0x27;
-    o[pos++] = 0x27;
-    return pos;
-  }
-  if (len > LARGE_BINARY_BYTES) {
-    pos += BASE64_OPEN.copy(o, pos);
-    pos += o.write(src.toString('base64', p, e), pos, 'latin1');
-    o[pos++] = 0x27;
-    o[pos++] = 0x29;
-    return pos;
-  }
-  o[pos++] = 0x30; // 0x
-  o[pos++] = 0x78;
-  for (; p < e; p++) {
-    const pair = HEX_PAIRS[src[p] as number] as number;
-    o[pos++] = pair & 0xff;
-    o[pos++] = pair >> 8;
-  }
-  return pos;
-}
-
-function writeEscaped(src: Buffer, p: number, e: number, o: Buffer, pos: number): number {
-  for (; p < e; p++) {
-    const c = src[p] as number;
-    if (c <= 0x5c && NEEDS_ESCAPE[c] === 1) {
-      o[pos++] = 0x5c;
-      o[pos++] = ESCAPE_CHAR[c] as number;
-    } else {
-      o[pos++] = c;
-    }
-  }
-  return pos;
-}
+const runtime = insertEncoderRuntime(LARGE_BINARY_BYTES);
+/** The main thread's encoder class (the worker builds its own from the same source). */
+export const InsertEncoder = runtime.InsertEncoder;
+export type InsertEncoder = InstanceType<typeof InsertEncoder>;

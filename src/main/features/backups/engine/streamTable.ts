@@ -1,8 +1,9 @@
 import type { Connection as CoreConnection, Query } from 'mysql2';
 import { AppError } from '../../../core/AppError';
+import type { WorkerPool } from '../../../platform/workers/WorkerPool';
 import { installRowParser, type RowPacket } from '../../connections/mysql/driverInternals';
 import type { TablePlan } from './columns';
-import { InsertEncoder } from './InsertEncoder';
+import { inlineEncoder, pooledEncoder, type RowEncoder } from './rowEncoders';
 
 /**
  * Row bytes encoded in one turn of the event loop before the connection is paused until the next turn
@@ -27,6 +28,8 @@ export interface StreamTableOptions {
   onRows?: (rowsSoFar: number) => void;
   /** Row bytes encoded in each turn of the event loop that encoded any (the turn budget's bound; tests). */
   onTurn?: (rowBytes: number) => void;
+  /** Encode in a worker of this pool (encoderWorker.ts); without one, on this thread. */
+  encoderPool?: WorkerPool | null;
 }
 
 /**
@@ -35,8 +38,11 @@ export interface StreamTableOptions {
  * no JS value is built per field. If a future mysql2 ignores it, rows arrive as arrays of Buffers
  * (`typeCast: false`) and go through `encodeRow` instead — same output, slower.
  *
- * Backpressure: when `maxInFlight` blocks wait for compression/writing, the connection is paused (mysql2
- * stops reading the socket, TCP/SSH flow control holds the server back) and resumed when one completes.
+ * With `encoderPool` the rows are only copied here and encoded in a worker thread (rowEncoders.ts).
+ *
+ * Backpressure: when `maxInFlight` blocks wait for compression/writing, or the worker's backlog of rows is
+ * full, the connection is paused (mysql2 stops reading the socket, TCP/SSH flow control holds the server
+ * back) and resumed when one completes.
  * Turn budget: after TURN_BUDGET_BYTES of rows in one turn it is paused until the next one (mysql2 queues
  * the rest of the chunk it holds), which bounds the event-loop delay a backup causes.
  */
@@ -46,12 +52,14 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
     let inFlight = 0;
     /** Held by backpressure (blocks in flight) or by the turn budget; the connection is paused while either holds. */
     let paused = false;
+    let encoderHeld = false;
     let yielding = false;
     let connPaused = false;
     let turnBytes = 0;
     let failed: Error | null = null;
     let ended = false;
     const pending = new Set<Promise<unknown>>();
+    let encoder: RowEncoder | null = null;
 
     // mysql2 tells a query without a callback nothing when its connection dies: the error only goes to the
     // connection's 'error' event. Without these listeners a dump whose tunnel dropped would wait forever.
@@ -63,7 +71,7 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
       o.conn.off('end', onConnEnd);
     };
     const syncPause = () => {
-      const hold = (paused || yielding) && !ended && !failed;
+      const hold = (paused || encoderHeld || yielding) && !ended && !failed;
       if (hold && !connPaused) {
         connPaused = true;
         o.conn.pause();
@@ -75,6 +83,7 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
     const fail = (err: Error) => {
       if (failed) return;
       failed = err;
+      encoder?.close();
       unwatch();
       syncPause();
       reject(err);
@@ -99,12 +108,11 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
     };
     o.conn.on('error', onConnError);
     o.conn.once('end', onConnEnd);
-    const encoder = new InsertEncoder({
-      head: o.plan.head,
-      kinds: o.plan.kinds,
+    const encoderOptions = {
+      plan: o.plan,
       statementLimit: o.statementLimit,
       blockLimit: o.blockLimit,
-      onBlock: (block, rows) => {
+      onBlock: (block: Buffer, rows: number) => {
         const p = o.sink(block, rows, chunk++);
         inFlight++;
         pending.add(p);
@@ -114,19 +122,30 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
         }
         p.then(
           () => {
-            encoder.recycle(block);
+            encoder?.recycle(block);
             inFlight--;
             pending.delete(p);
             if (paused && inFlight < o.maxInFlight) {
               paused = false;
               syncPause();
             }
-            o.onRows?.(encoder.rows);
+            o.onRows?.(encoder?.rows ?? 0);
           },
           (err: Error) => fail(err),
         );
       },
-    });
+      onHold: (held: boolean) => {
+        encoderHeld = held;
+        syncPause();
+      },
+      onError: fail,
+    };
+    try {
+      encoder = o.encoderPool ? pooledEncoder(o.encoderPool, encoderOptions) : inlineEncoder(encoderOptions);
+    } catch (err) {
+      return fail(err as Error);
+    }
+    const rowEncoder = encoder;
 
     const onAbort = () => fail(new AppError('CANCELLED', 'Backup cancelled.'));
     if (o.signal.aborted) return onAbort();
@@ -141,10 +160,14 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
           if (typeof packet.offset !== 'number' || !Buffer.isBuffer(packet.buffer)) {
             throw new Error('unexpected mysql2 row packet shape');
           }
-          encoder.encodePacket(packet.buffer, packet.offset, packet.end);
+          rowEncoder.encodePacket(packet.buffer, packet.offset, packet.end);
           countTurn(packet.end - packet.offset);
         } catch (err) {
-          fail(new AppError('INTERNAL', `Encoding a row of ${o.plan.select.slice(-80)} failed: ${(err as Error).message}`));
+          fail(
+            new AppError('BACKUP_INCOMPLETE', `Encoding a row of ${o.plan.select.slice(-80)} failed: ${(err as Error).message}`, {
+              reason: 'ROW_ENCODING_FAILED',
+            }),
+          );
         }
         return undefined;
       },
@@ -153,7 +176,7 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
     query.on('result', (row: unknown) => {
       if (failed || row === undefined) return;
       try {
-        encoder.encodeRow(row as Array<Buffer | null>);
+        rowEncoder.encodeRow(row as Array<Buffer | null>);
       } catch (err) {
         fail(err as Error);
       }
@@ -164,17 +187,15 @@ export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawB
       syncPause(); // never leave the connection paused for the next query
       o.signal.removeEventListener('abort', onAbort);
       if (failed) return;
-      try {
-        encoder.finish();
-      } catch (err) {
-        return fail(err as Error);
-      }
-      // The rows are all read; what remains is local writing, which a later connection loss does not affect.
+      // The rows are all read; what remains is local work, which a later connection loss does not affect.
       unwatch();
-      Promise.all([...pending]).then(
-        () => resolve({ rows: encoder.rows, rawBytes: encoder.rawBytes, chunks: chunk }),
-        (err: Error) => fail(err),
-      );
+      rowEncoder
+        .finish()
+        .then(async (totals) => {
+          await Promise.all([...pending]);
+          if (!failed) resolve({ ...totals, chunks: chunk });
+        })
+        .catch((err: Error) => fail(err));
     });
   });
 }

@@ -1,0 +1,204 @@
+import { AppError } from '../../../core/AppError';
+import type { ChannelMessage, WorkerChannel, WorkerExitedError, WorkerPool } from '../../../platform/workers/WorkerPool';
+import type { TablePlan } from './columns';
+import { InsertEncoder } from './InsertEncoder';
+
+/** What streamTable feeds a table's rows to: the encoder on this thread, or one in a worker (issue 16). */
+export interface RowEncoder {
+  /** One text-protocol row packet, `buf[start..end)`; the bytes may be reused once this returns. */
+  encodePacket(buf: Buffer, start: number, end: number): void;
+  /** The same row as an array of values (mysql2 ignoring our row parser). */
+  encodeRow(values: ReadonlyArray<Buffer | null>): void;
+  /** Ends the table; resolves with its totals once every block was handed to `onBlock`. */
+  finish(): Promise<{ rows: number; rawBytes: number }>;
+  /** A block handed to `onBlock` is compressed and written: its memory may be reused. */
+  recycle(block: Buffer): void;
+  /** Rows in the blocks handed over so far. */
+  readonly rows: number;
+  /** Stop (cancel or failure): nothing more is handed over. */
+  close(): void;
+}
+
+export interface RowEncoderOptions {
+  plan: TablePlan;
+  statementLimit: number;
+  blockLimit: number;
+  onBlock: (block: Buffer, rows: number) => void;
+  /** The encoder's backlog is full (true: stop reading rows) or has room again (false). */
+  onHold: (held: boolean) => void;
+  onError: (err: Error) => void;
+}
+
+export function inlineEncoder(o: RowEncoderOptions): RowEncoder {
+  const encoder = new InsertEncoder({
+    head: o.plan.head,
+    kinds: o.plan.kinds,
+    statementLimit: o.statementLimit,
+    blockLimit: o.blockLimit,
+    onBlock: o.onBlock,
+  });
+  return {
+    encodePacket: (buf, start, end) => encoder.encodePacket(buf, start, end),
+    encodeRow: (values) => encoder.encodeRow(values),
+    finish: async () => {
+      encoder.finish();
+      return { rows: encoder.rows, rawBytes: encoder.rawBytes };
+    },
+    recycle: (block) => encoder.recycle(block),
+    get rows() {
+      return encoder.rows;
+    },
+    close: () => undefined,
+  };
+}
+
+/** Framed row packets sent to the worker per message; a few of them in flight keep it busy. */
+export const BATCH_BYTES = 256 << 10;
+/** Batches sent but not yet encoded; above this the table stream stops reading rows (memory stays flat). */
+export const MAX_BATCHES_IN_FLIGHT = 4;
+
+/**
+ * A table encoded by a worker of `pool` (encoderWorker.ts). Row packets are copied into batches (a memcpy
+ * per row: what remains of a row on the main thread) and transferred, not cloned; blocks come back the
+ * same way and their buffers go back to the worker once written, so neither side allocates per block.
+ */
+export function pooledEncoder(pool: WorkerPool, o: RowEncoderOptions): RowEncoder {
+  const free: Buffer[] = [];
+  let batch: Buffer = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  let used = 0;
+  let inFlight = 0;
+  let held = false;
+  let rows = 0;
+  let closed = false;
+  let done: ((totals: { rows: number; rawBytes: number }) => void) | null = null;
+
+  const stop = (err: Error) => {
+    if (closed) return;
+    closed = true;
+    channel.close();
+    o.onError(err);
+  };
+  const onMessage = (m: ChannelMessage) => {
+    if (closed) return;
+    if (m.t === 'block') {
+      rows += m.rows as number;
+      o.onBlock(Buffer.from(m.buf as ArrayBuffer, m.off as number, m.len as number), m.rows as number);
+    } else if (m.t === 'consumed') {
+      inFlight--;
+      if (free.length < MAX_BATCHES_IN_FLIGHT) free.push(Buffer.from(m.buf as ArrayBuffer));
+      if (held && inFlight < MAX_BATCHES_IN_FLIGHT) {
+        held = false;
+        o.onHold(false);
+      }
+    } else if (m.t === 'done') {
+      closed = true;
+      channel.close();
+      done?.({ rows: m.rows as number, rawBytes: m.rawBytes as number });
+    } else if (m.t === 'error') {
+      stop(
+        new AppError('BACKUP_INCOMPLETE', `Encoding a row of ${o.plan.select.slice(-80)} failed: ${String(m.message)}`, {
+          reason: 'ROW_ENCODING_FAILED',
+        }),
+      );
+    }
+  };
+  const onFailure = (err: WorkerExitedError) =>
+    stop(
+      new AppError('BACKUP_INCOMPLETE', `The backup stopped: the ${err.message}; the partial file was removed.`, {
+        reason: 'ENCODER_WORKER_EXITED',
+        exitCode: err.exitCode,
+      }),
+    );
+  let channel: WorkerChannel;
+  try {
+    channel = pool.open({ onMessage, onFailure });
+  } catch (err) {
+    throw new AppError('BACKUP_INCOMPLETE', `The backup stopped: ${(err as Error).message}.`, {
+      reason: 'ENCODER_WORKER_EXITED',
+    });
+  }
+  channel.post({
+    t: 'open',
+    head: new Uint8Array(o.plan.head),
+    kinds: o.plan.kinds,
+    statementLimit: o.statementLimit,
+    blockLimit: o.blockLimit,
+  });
+
+  const send = () => {
+    if (used === 0 || closed) return;
+    const ab = batch.buffer as ArrayBuffer;
+    channel.post({ t: 'rows', buf: ab, len: used }, [ab]);
+    inFlight++;
+    used = 0;
+    batch = free.pop() ?? Buffer.allocUnsafeSlow(BATCH_BYTES);
+    if (!held && inFlight >= MAX_BATCHES_IN_FLIGHT) {
+      held = true;
+      o.onHold(true);
+    }
+  };
+  /** Room for a framed row of `size` bytes in the open batch (a bigger row gets a batch of its own size). */
+  const room = (size: number) => {
+    if (used + 4 + size <= batch.length) return;
+    send();
+    if (4 + size > batch.length) batch = Buffer.allocUnsafeSlow(4 + size);
+  };
+
+  return {
+    encodePacket(buf, start, end) {
+      room(end - start);
+      batch.writeUInt32LE(end - start, used);
+      used += 4 + buf.copy(batch, used + 4, start, end);
+      if (used >= BATCH_BYTES) send();
+    },
+    encodeRow(values) {
+      const packet = packetOf(values);
+      this.encodePacket(packet, 0, packet.length);
+    },
+    finish() {
+      send();
+      return new Promise((resolve) => {
+        done = resolve;
+        channel.post({ t: 'finish' });
+      });
+    },
+    recycle(block) {
+      if (closed) return;
+      const ab = block.buffer as ArrayBuffer;
+      channel.post({ t: 'spare', buf: ab }, [ab]);
+    },
+    get rows() {
+      return rows;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      channel.post({ t: 'close' });
+      channel.close();
+    },
+  };
+}
+
+/** Values back into a text-protocol row packet (length-coded strings; 0xfb for NULL). */
+export function packetOf(values: ReadonlyArray<Buffer | null>): Buffer {
+  const parts: Buffer[] = [];
+  for (const v of values) {
+    if (v === null || v === undefined) {
+      parts.push(Buffer.from([0xfb]));
+      continue;
+    }
+    const n = v.length;
+    if (n < 0xfb) parts.push(Buffer.from([n]));
+    else if (n < 1 << 16) parts.push(Buffer.from([0xfc, n & 0xff, n >> 8]));
+    else if (n < 1 << 24) parts.push(Buffer.from([0xfd, n & 0xff, (n >> 8) & 0xff, n >> 16]));
+    else {
+      const h = Buffer.alloc(9);
+      h[0] = 0xfe;
+      h.writeUInt32LE(n % 2 ** 32, 1);
+      h.writeUInt32LE(Math.floor(n / 2 ** 32), 5);
+      parts.push(h);
+    }
+    parts.push(v);
+  }
+  return Buffer.concat(parts);
+}
