@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Empty, IsoDate } from './common';
+import { Empty, IsoDate, listLimit } from './common';
 import { op } from './define';
 
 /**
@@ -31,7 +31,7 @@ const AuditFilter = z
     action: z.string().max(100).optional(),
     profileId: z.string().max(200).optional(),
     result: AuditResult.optional(),
-    limit: z.number().int().min(1).max(100_000).default(500),
+    limit: listLimit(100_000, 500),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common';
+import { FilePath, Id, listLimit } from './common';
 import { op } from './define';
 import { JobSnapshot } from './jobs';
 import { RESTORE_CONFIRMATION } from './restore';
@@ -73,7 +73,7 @@ export const backupDiffOperations = {
       .object({
         profileId: Id,
         /** Local path of the backup (ours or a mysqldump / mariadb-dump file). */
-        file: z.string().min(1).max(4096),
+        file: FilePath,
         table: z.string().min(1).max(64),
       })
       .strict(),
@@ -88,14 +88,14 @@ export const backupDiffOperations = {
         diffId: Id,
         kind: DiffKind,
         after: KeyValues.optional(),
-        limit: z.number().int().min(1).max(1000).default(100),
+        limit: listLimit(1000, 100),
       })
       .strict(),
     z.object({ rows: z.array(DiffRow), next: KeyValues.nullable() }),
   ),
   'backups.diff.export': op(
     'The selected rows of the backup as SQL (INSERT … ON DUPLICATE KEY UPDATE): into a file, or returned (up to 10,000 rows)',
-    z.object({ ...Selection, file: z.string().min(1).max(4096).optional() }).strict(),
+    z.object({ ...Selection, file: FilePath.optional() }).strict(),
     z.object({
       rows: z.number().int().nonnegative(),
       bytes: z.number().int().nonnegative(),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ErrorCodeSchema } from '../errors';
-import { Empty, Id, IsoDate, ProfileRef } from './common';
+import { Empty, HostName, Id, IsoDate, Port, ProfileRef } from './common';
 import { op } from './define';
 import { ConnectionState } from './events';
-import { Environment, Profile, ProfileInput, SecretName } from './profiles';
+import { Environment, MysqlSettings, Profile, ProfileInput, SecretName } from './profiles';
 
 /** `SHA256:` + unpadded base64 of the SHA-256 of the host key blob: the form `ssh-keygen -lf` prints. */
 export const HostKeyFingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'expected SHA256:<43 base64 characters>');
@@ -169,8 +169,8 @@ export const connectionOperations = {
     'Pin an SSH host key (after a person compared the fingerprint)',
     z
       .object({
-        host: z.string().min(1).max(255),
-        port: z.number().int().min(1).max(65535),
+        host: HostName,
+        port: Port,
         keyType: z.string().min(1).max(100),
         fingerprint: HostKeyFingerprint,
       })
@@ -185,7 +185,7 @@ export const connectionOperations = {
   ),
   'connections.knownHosts.forget': op(
     "Forget the app's pinned keys for a host and port (OpenSSH's own file is never edited)",
-    z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65535) }).strict(),
+    z.object({ host: HostName, port: Port }).strict(),
     z.object({ removed: z.number().int() }),
     { risk: 'destructive' },
   ),
@@ -203,15 +203,8 @@ export const connectionOperations = {
         /** Aliases to import; all importable ones when omitted. */
         aliases: z.array(z.string().min(1).max(255)).max(500).optional(),
         environment: Environment.default('development'),
-        mysql: z
-          .object({
-            host: z.string().min(1).max(255).default('127.0.0.1'),
-            port: z.number().int().min(1).max(65535).default(3306),
-            user: z.string().min(1).max(128),
-            database: z.string().max(64).optional(),
-          })
-          .strict()
-          .optional(),
+        /** The MySQL side of every imported profile (TLS off, as a new profile starts). */
+        mysql: MysqlSettings.pick({ host: true, port: true, user: true, database: true }).optional(),
       })
       .strict(),
     z.object({ path: z.string(), hosts: z.array(SshConfigHost), created: z.array(Profile) }),

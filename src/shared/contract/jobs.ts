@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Empty, Id, IsoDate } from './common';
+import { ById, Empty, ErrorInfo, Id, IsoDate, listLimit } from './common';
 import { op } from './define';
 
 export const JobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -60,7 +60,7 @@ export const JobSnapshot = z.object({
   state: JobState,
   progress: JobProgress,
   result: z.unknown().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: ErrorInfo.nullable(),
   createdAt: IsoDate,
   startedAt: IsoDate.nullable(),
   finishedAt: IsoDate.nullable(),
@@ -86,14 +86,14 @@ export const jobOperations = {
         kind: JobKind.optional(),
         profileId: z.string().optional(),
         state: JobState.optional(),
-        limit: z.number().int().min(1).max(1000).default(200),
+        limit: listLimit(1000, 200),
       })
       .strict(),
     z.array(JobSnapshot),
   ),
-  'jobs.get': op('One job', z.object({ id: Id }).strict(), JobSnapshot),
+  'jobs.get': op('One job', ById, JobSnapshot),
   'jobs.log': op("A job's log lines", z.object({ id: Id, afterSeq: z.number().int().default(0) }).strict(), z.array(JobLogLine)),
-  'jobs.cancel': op('Ask a running job to stop', z.object({ id: Id }).strict(), JobSnapshot, { risk: 'write' }),
+  'jobs.cancel': op('Ask a running job to stop', ById, JobSnapshot, { risk: 'write' }),
   'jobs.wait': op(
     'Wait until a job ends (or the timeout passes) and return its snapshot',
     z.object({ id: Id, timeoutMs: z.number().int().min(0).max(3_600_000).default(60_000) }).strict(),

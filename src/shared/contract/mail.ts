@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Empty, Id, IsoDate } from './common';
+import { Empty, Id, IsoDate, listLimit } from './common';
 import { op } from './define';
 import { MailWatchState } from './events';
 import { JobSnapshot } from './jobs';
@@ -176,10 +176,8 @@ export const MailMessageView = z.object({
 export type MailMessageView = z.output<typeof MailMessageView>;
 
 const SourceArg = { source: MailSource };
-const MessageIds = z
-  .array(z.string().min(1).max(200))
-  .min(1, 'Give at least one message id (an empty list would mean "all").')
-  .max(1000);
+const MessageId = z.string().min(1).max(200);
+const MessageIds = z.array(MessageId).min(1, 'Give at least one message id (an empty list would mean "all").').max(1000);
 
 export const mailOperations = {
   'mail.test': op(
@@ -229,24 +227,24 @@ export const mailOperations = {
         ...SourceArg,
         query: z.string().max(1000).optional(),
         start: z.number().int().min(0).default(0),
-        limit: z.number().int().min(1).max(1000).default(50),
+        limit: listLimit(1000, 50),
       })
       .strict(),
     MessagesSummary,
   ),
   'mail.messages.get': op(
     'One message with headers and a preview-ready HTML body (Mailpit marks it read); remote images only on request',
-    z.object({ ...SourceArg, id: z.string().min(1).max(200), loadRemoteImages: z.boolean().default(false) }).strict(),
+    z.object({ ...SourceArg, id: MessageId, loadRemoteImages: z.boolean().default(false) }).strict(),
     MailMessageView,
   ),
   'mail.messages.raw': op(
     'The raw source of a message',
-    z.object({ ...SourceArg, id: z.string().min(1).max(200) }).strict(),
+    z.object({ ...SourceArg, id: MessageId }).strict(),
     z.object({ raw: z.string(), size: z.number() }),
   ),
   'mail.messages.part': op(
     'One attachment or inline part, base64-encoded',
-    z.object({ ...SourceArg, id: z.string().min(1).max(200), partId: z.string().min(1).max(100) }).strict(),
+    z.object({ ...SourceArg, id: MessageId, partId: z.string().min(1).max(100) }).strict(),
     z.object({ contentType: z.string(), size: z.number(), base64: z.string() }),
   ),
   'mail.messages.delete': op(

@@ -14,21 +14,26 @@ const list = <T extends z.ZodType>(item: T) =>
 export const MailAddress = z.object({ Name: z.string().default(''), Address: z.string().default('') });
 export type MailAddress = z.infer<typeof MailAddress>;
 
-export const MessageSummary = z.object({
+/** What a message in a listing and a whole message both carry: ids, addresses, subject, tags, size. */
+const Envelope = {
   ID: z.string(),
   MessageID: z.string().default(''),
-  Read: z.boolean().default(false),
   From: MailAddress.nullish().transform((v) => v ?? { Name: '', Address: '' }),
   To: list(MailAddress),
   Cc: list(MailAddress),
   Bcc: list(MailAddress),
   ReplyTo: list(MailAddress),
   Subject: z.string().default(''),
+  Tags: list(z.string()),
+  Username: z.string().default(''),
+  Size: z.number().default(0),
+};
+
+export const MessageSummary = z.object({
+  ...Envelope,
+  Read: z.boolean().default(false),
   /** When the server received it (RFC 3339). */
   Created: z.string(),
-  Username: z.string().default(''),
-  Tags: list(z.string()),
-  Size: z.number().default(0),
   /** Number of attachments. */
   Attachments: z.number().default(0),
   Snippet: z.string().default(''),
@@ -56,22 +61,12 @@ export const MailAttachment = z.object({
 export type MailAttachment = z.output<typeof MailAttachment>;
 
 export const MailMessage = z.object({
-  ID: z.string(),
-  MessageID: z.string().default(''),
-  From: MailAddress.nullish().transform((v) => v ?? { Name: '', Address: '' }),
-  To: list(MailAddress),
-  Cc: list(MailAddress),
-  Bcc: list(MailAddress),
-  ReplyTo: list(MailAddress),
+  ...Envelope,
   ReturnPath: z.string().default(''),
-  Subject: z.string().default(''),
   Date: z.string().default(''),
-  Tags: list(z.string()),
-  Username: z.string().default(''),
   Text: z.string().default(''),
   /** Raw, unsanitised HTML: never render it outside the sandboxed preview. */
   HTML: z.string().default(''),
-  Size: z.number().default(0),
   Inline: list(MailAttachment),
   Attachments: list(MailAttachment),
 });

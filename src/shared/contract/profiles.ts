@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BackupEncryptionDefault } from './backupEncryptionDefault';
-import { ConfirmValue, Empty, Id, IsoDate, Void } from './common';
+import { ById, ConfirmValue, Empty, HostName, Id, IsoDate, Port, Void } from './common';
 import { op } from './define';
 
 export { AGE_RECIPIENT, BackupEncryptionDefault } from './backupEncryptionDefault';
@@ -33,8 +33,8 @@ export const SshAuth = z.enum(['agent', 'key', 'password']);
 
 export const SshHopSettings = z
   .object({
-    host: z.string().min(1).max(255),
-    port: z.number().int().min(1).max(65535).default(22),
+    host: HostName,
+    port: Port.default(22),
     user: z.string().min(1).max(128),
     auth: SshAuth.default('key'),
     privateKeyPath: z.string().max(4096).optional(),
@@ -53,8 +53,8 @@ export const TlsMode = z.enum(['off', 'required', 'verify']);
 
 export const MysqlSettings = z
   .object({
-    host: z.string().min(1).max(255).default('127.0.0.1'),
-    port: z.number().int().min(1).max(65535).default(3306),
+    host: HostName.default('127.0.0.1'),
+    port: Port.default(3306),
     user: z.string().min(1).max(128),
     database: z.string().max(64).optional(),
     tls: TlsMode.default('off'),
@@ -66,8 +66,8 @@ export type MysqlSettings = z.infer<typeof MysqlSettings>;
 export const SmtpSecurity = z.enum(['none', 'starttls', 'tls']);
 export const SmtpSettings = z
   .object({
-    host: z.string().min(1).max(255),
-    port: z.number().int().min(1).max(65535),
+    host: HostName,
+    port: Port,
     security: SmtpSecurity.default('none'),
     user: z.string().max(256).optional(),
     from: z.string().max(320).default('noreply@sysndd.local'),
@@ -137,7 +137,7 @@ export const SecretValues = z.partialRecord(SecretName, z.string().max(4096));
 
 export const profileOperations = {
   'profiles.list': op('List saved connection profiles', Empty, z.array(Profile)),
-  'profiles.get': op('Show one profile', z.object({ id: Id }).strict(), Profile),
+  'profiles.get': op('Show one profile', ById, Profile),
   'profiles.create': op(
     'Create a profile (secrets go to the secret store, never to disk in plaintext)',
     z
@@ -171,5 +171,5 @@ export const profileOperations = {
     Profile,
     { risk: 'write' },
   ),
-  'profiles.remove': op('Delete a profile and its secrets', z.object({ id: Id }).strict(), Void, { risk: 'destructive' }),
+  'profiles.remove': op('Delete a profile and its secrets', ById, Void, { risk: 'destructive' }),
 } as const;

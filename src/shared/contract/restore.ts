@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDate } from './common';
+import { ById, ErrorInfo, FilePath, Id, IsoDate, listLimit, ProfileRef } from './common';
 import { op } from './define';
 import { JobSnapshot } from './jobs';
 
@@ -17,6 +17,9 @@ export const ROLLBACK_CONFIRMATION = 'ROLLBACK';
 /** Discarding the previous tables is a DROP that cannot be undone: the word says so. */
 export const DISCARD_CONFIRMATION = 'DROP';
 
+/** How long to wait for GET_LOCK('sysndd_migration') before refusing; 0 refuses at once. */
+const LockTimeoutSeconds = z.number().int().min(0).max(3600).default(30);
+
 export const RestoreOptions = z
   .object({
     /** `keep` the DEFINER of views, triggers, routines and events (needs SUPER / SET USER when it is another
@@ -30,7 +33,7 @@ export const RestoreOptions = z
     allowMissingCompletionMarker: z.boolean().default(false),
     /** How long a restore waits for GET_LOCK('sysndd_migration') (server-wide: a migration or another restore
      * on the same server holds it) before it is refused; 0 refuses at once. Same default as `migrate`. */
-    lockTimeoutSeconds: z.number().int().min(0).max(3600).default(30),
+    lockTimeoutSeconds: LockTimeoutSeconds,
     /** `server`: the file is loaded by a temporary account whose only grants are on the shadow schema (needs
      * CREATE USER and GRANT OPTION). `parser-only`: loaded by the profile's own account, confined by the
      * statement allowlist alone (rows must be literals) — an explicit, audited choice for accounts without
@@ -53,7 +56,7 @@ const RestoreTarget = z
   .object({
     profileId: Id,
     /** Local path of a backup file (`.sql.gz` of ours, or a foreign `.sql` / `.sql.gz`). */
-    file: z.string().min(1).max(4096),
+    file: FilePath,
     /** Restore into this database instead of the profile's (created when missing). */
     targetDatabase: z.string().min(1).max(64).optional(),
     options: RestoreOptions.default({
@@ -213,7 +216,7 @@ export const RestoreRecord = z.object({
   prevSchema: z.string().nullable(),
   preRestoreBackup: z.string().nullable(),
   phase: RestorePhase,
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: ErrorInfo.nullable(),
   jobId: z.string().nullable(),
   stats: RestoreStats.nullable(),
   /** The previous tables are still in `prevSchema`: rollback and discard are possible. */
@@ -249,7 +252,7 @@ export const restoreOperations = {
   ),
   'restore.rollback': op(
     'Start a job that swaps the previous tables (kept in __prev) back into place; needs confirm: "ROLLBACK"',
-    z.object({ restoreId: Id, lockTimeoutSeconds: z.number().int().min(0).max(3600).default(30), ...Via, ...Confirmed }).strict(),
+    z.object({ restoreId: Id, lockTimeoutSeconds: LockTimeoutSeconds, ...Via, ...Confirmed }).strict(),
     JobSnapshot,
     { risk: 'destructive', confirm: { kind: 'word', word: ROLLBACK_CONFIRMATION } },
   ),
@@ -261,13 +264,13 @@ export const restoreOperations = {
   ),
   'restore.list': op(
     'Restore records, newest first: phase, previous-tables schema, pre-restore backup',
-    z.object({ profileId: Id.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    z.object({ profileId: Id.optional(), limit: listLimit(1000, 100) }).strict(),
     z.array(RestoreRecord),
   ),
-  'restore.get': op('One restore record', z.object({ id: Id }).strict(), RestoreRecord),
+  'restore.get': op('One restore record', ById, RestoreRecord),
   'restore.cleanupLeftovers': op(
     'Find what crashed restores left behind (shadow schemas, half-done swaps) and clean it up',
-    z.object({ profileId: Id }).strict(),
+    ProfileRef,
     CleanupReport,
     { risk: 'destructive' },
   ),

@@ -11,35 +11,28 @@ export type SandboxEngine = z.infer<typeof SandboxEngine>;
 export const SandboxRef = z.object({ engine: SandboxEngine.optional() }).strict();
 export type SandboxRef = z.infer<typeof SandboxRef>;
 
-export const SandboxStartArgs = z
-  .object({
-    /** Default: the engine of `fromProfileId`'s server, else as SandboxRef. */
-    engine: SandboxEngine.optional(),
-    /** The profile the user works with (or restores from): its recorded server engine picks the default. */
-    fromProfileId: Id.optional(),
-  })
-  .strict();
+/** Which sandbox to start: `engine`, by default the engine of `fromProfileId`'s server, else as SandboxRef. */
+export const SandboxStartArgs = SandboxRef.extend({
+  /** The profile the user works with (or restores from): its recorded server engine picks the default. */
+  fromProfileId: Id.optional(),
+});
 export type SandboxStartArgs = z.infer<typeof SandboxStartArgs>;
 
+/** One engine on this machine: are its server binaries found (else what to install), is its sandbox running. */
 export const SandboxEngineAvailability = z.object({
   engine: SandboxEngine,
+  /** This engine's server binaries were found on this machine. */
   available: z.boolean(),
+  /** Why the sandbox cannot run here (what to install); null when available. */
   unavailableReason: z.string().nullable(),
   running: z.boolean(),
 });
 export type SandboxEngineAvailability = z.infer<typeof SandboxEngineAvailability>;
 
 /** The local sandbox: a private MariaDB or MySQL in the app-data folder with a `development` profile and sample data. */
-export const SandboxStatus = z.object({
-  /** The engine this status describes. */
-  engine: SandboxEngine,
+export const SandboxStatus = SandboxEngineAvailability.extend({
   /** Both engines: found on this machine, running. */
   engines: z.array(SandboxEngineAvailability),
-  /** This engine's server binaries were found on this machine. */
-  available: z.boolean(),
-  /** Why the sandbox cannot run here (what to install); null when available. */
-  unavailableReason: z.string().nullable(),
-  running: z.boolean(),
   /** The loopback port (kept across restarts); null before the first start. */
   port: z.number().int().nullable(),
   pid: z.number().int().nullable(),
