@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { Download } from 'lucide-react';
 import type { AuditResult } from '../../../shared/contract/index';
 import { call } from '../../api';
-import { downloadFile } from '../../components/common/downloadFile';
+import { downloadBlob } from '../../components/common/downloadBlob';
 import { useBusyAction } from '../../components/common/useBusyAction';
 
 export interface AuditFilters {
@@ -28,7 +28,7 @@ export function AuditExportButton({ format, filters }: { format: 'csv' | 'json';
   const run = () =>
     exporting.run(async () => {
       const r = await call('audit.export', { format, limit: EXPORT_LIMIT, ...auditFilterArgs(filters) });
-      downloadFile(r.filename, r.content, format === 'csv' ? 'text/csv' : 'application/json');
+      downloadBlob(r.filename, new Blob([r.content], { type: format === 'csv' ? 'text/csv' : 'application/json' }));
       notifications.show({ color: 'green', message: `Exported the audit log as ${r.filename}.` });
     });
   return (

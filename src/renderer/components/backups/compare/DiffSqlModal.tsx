@@ -1,6 +1,6 @@
 import { Button, CopyButton, Group, Modal, Stack, Textarea } from '@mantine/core';
 import { Download } from 'lucide-react';
-import { downloadFile } from '../../common/downloadFile';
+import { downloadBlob } from '../../common/downloadBlob';
 
 export interface DiffSqlModalProps {
   /** The exported statements; null keeps the modal closed. */
@@ -35,7 +35,7 @@ export function DiffSqlModal({ sql, filename, onClose }: DiffSqlModalProps) {
           <Button
             size="xs"
             leftSection={<Download size={14} />}
-            onClick={() => sql !== null && downloadFile(filename, sql, 'application/sql')}
+            onClick={() => sql !== null && downloadBlob(filename, new Blob([sql], { type: 'application/sql' }))}
             data-testid="diff-sql-download"
           >
             Download .sql
