@@ -65,6 +65,8 @@ export class BackupCopies {
       kind: 'backup.saveCopy',
       title: `Save a copy of ${name}`,
       profileId,
+      // Two copies to one path would share its partial file: the second is refused (CONFLICT) while one runs.
+      exclusiveKey: `backup-save-copy:${target}`,
       run: async (ctx): Promise<SavedBackupCopy> => {
         const run = {
           signal: ctx.signal,
