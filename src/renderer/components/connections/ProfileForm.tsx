@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
-import type { Profile } from '../../../shared/contract/profiles';
+import { type Profile, SECRET_LABELS } from '../../../shared/contract/profiles';
 import type { FormValues } from './formModel';
 import {
   FoldersSection,
@@ -8,7 +8,6 @@ import {
   MailSection,
   MysqlSection,
   SavedSecretsSection,
-  SECRET_LABELS,
   SshSection,
 } from './ProfileFormSections';
 import type { ProfileFormBinding } from './profileFormFields';

@@ -1,19 +1,16 @@
-import { Checkbox, ColorInput, Fieldset, Group, PasswordInput, Select, Stack } from '@mantine/core';
-import type { SecretName } from '../../../shared/contract/profiles';
+import { Checkbox, ColorInput, Fieldset, Group, PasswordInput, Stack } from '@mantine/core';
+import { SECRET_LABELS, type SecretName } from '../../../shared/contract/profiles';
 import { BackupEncryptionFields } from '../backups/BackupEncryptionFields';
 import { LabeledSegmentedControl } from '../common/LabeledSegmentedControl';
-import type { FormValues } from './formModel';
 import { HopFields } from './HopFields';
-import { type ProfileFormBinding, ProfileTextField, SAVED_SECRET_HINT, SwitchedFields, TextFieldRow } from './profileFormFields';
-
-export const SECRET_LABELS: Record<SecretName, string> = {
-  'mysql.password': 'MySQL password',
-  'ssh.password': 'SSH password',
-  'ssh.passphrase': 'SSH key passphrase',
-  'jump.password': 'Jump host password',
-  'jump.passphrase': 'Jump host key passphrase',
-  'smtp.password': 'SMTP password',
-};
+import {
+  type ProfileFormBinding,
+  ProfileSelectField,
+  ProfileTextField,
+  SAVED_SECRET_HINT,
+  SwitchedFields,
+  TextFieldRow,
+} from './profileFormFields';
 
 type Section = { form: ProfileFormBinding };
 
@@ -49,14 +46,12 @@ export function IdentitySection({ form }: Section) {
     <Fieldset legend="Profile">
       <Group grow align="flex-start">
         <ProfileTextField form={form} field={{ key: 'name', label: 'Name', path: 'name' }} />
-        <Select
+        <ProfileSelectField
+          form={form}
+          field="environment"
           label="Environment"
-          data-testid="profile-form-environment"
-          value={v.environment}
-          allowDeselect={false}
-          onChange={(e) => e && set('environment', e as FormValues['environment'])}
-          data={['development', 'staging', 'production']}
-          comboboxProps={{ withinPortal: true }}
+          testId="profile-form-environment"
+          options={['development', 'staging', 'production']}
         />
         <ColorInput
           label="Colour"
@@ -193,7 +188,6 @@ export function FoldersSection({ form }: Section) {
 }
 
 export function MailSection({ form }: Section) {
-  const { values: v, set } = form;
   return (
     <Fieldset legend="Mail">
       <Stack gap="xs">
@@ -205,14 +199,12 @@ export function MailSection({ form }: Section) {
               { key: 'smtpPort', label: 'Port', path: 'smtp.port' },
             ]}
           >
-            <Select
+            <ProfileSelectField
+              form={form}
+              field="smtpSecurity"
               label="Security"
-              data-testid="profile-form-smtp-security"
-              value={v.smtpSecurity}
-              allowDeselect={false}
-              onChange={(s) => s && set('smtpSecurity', s as FormValues['smtpSecurity'])}
-              data={['none', 'starttls', 'tls']}
-              comboboxProps={{ withinPortal: true }}
+              testId="profile-form-smtp-security"
+              options={['none', 'starttls', 'tls']}
             />
           </TextFieldRow>
           <Group grow align="flex-start">

@@ -1,8 +1,10 @@
-import { Alert, Button, FileButton, Group, Modal, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Alert, Button, FileButton, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { Download, Upload } from 'lucide-react';
 import { useState } from 'react';
 import { call, errorMessage } from '../../api';
+import { downloadBlob } from '../common/downloadBlob';
+import { LabeledSegmentedControl } from '../common/LabeledSegmentedControl';
 
 /** Export every profile as a JSON file (no secrets: only the names of secrets to enter again). */
 export function ExportProfilesButton() {
@@ -11,12 +13,10 @@ export function ExportProfilesButton() {
     setBusy(true);
     try {
       const doc = await call('profiles.export', {});
-      const url = URL.createObjectURL(new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `sysndd-admin-profiles-${doc.exportedAt.slice(0, 10)}.json`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadBlob(
+        `sysndd-admin-profiles-${doc.exportedAt.slice(0, 10)}.json`,
+        new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' }),
+      );
       notifications.show({ color: 'green', message: `Exported ${doc.profiles.length} profile(s), without secrets.` });
     } catch (err) {
       notifications.show({ color: 'red', message: errorMessage(err) });
@@ -37,10 +37,18 @@ export function ExportProfilesButton() {
   );
 }
 
+type ConflictChoice = 'fail' | 'skip' | 'rename';
+
+const CONFLICT_OPTIONS = [
+  { value: 'skip', label: 'Skip it' },
+  { value: 'rename', label: 'Import renamed' },
+  { value: 'fail', label: 'Import nothing' },
+] as const;
+
 /** Import an export file; the whole file is checked before anything is created. */
 export function ImportProfilesModal({ onClose, onImported }: { onClose(): void; onImported(): void }) {
   const [file, setFile] = useState<File | null>(null);
-  const [onConflict, setOnConflict] = useState<'fail' | 'skip' | 'rename'>('skip');
+  const [onConflict, setOnConflict] = useState<ConflictChoice>('skip');
   const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -76,20 +84,12 @@ export function ImportProfilesModal({ onClose, onImported }: { onClose(): void; 
           </FileButton>
           <Text size="sm">{file?.name ?? 'No file chosen'}</Text>
         </Group>
-        <div>
-          <Text size="sm" fw={500} mb={4}>
-            When a name already exists
-          </Text>
-          <SegmentedControl
-            value={onConflict}
-            onChange={(v) => setOnConflict(v as typeof onConflict)}
-            data={[
-              { value: 'skip', label: 'Skip it' },
-              { value: 'rename', label: 'Import renamed' },
-              { value: 'fail', label: 'Import nothing' },
-            ]}
-          />
-        </div>
+        <LabeledSegmentedControl
+          label="When a name already exists"
+          value={onConflict}
+          onChange={(choice) => setOnConflict(choice)}
+          options={CONFLICT_OPTIONS}
+        />
         <Text size="sm" c="dimmed">
           Exports hold no passwords: enter them in each imported profile.
         </Text>

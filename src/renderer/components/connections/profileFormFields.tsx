@@ -1,4 +1,4 @@
-import { Group, Switch, TextInput } from '@mantine/core';
+import { Group, Select, Switch, TextInput } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { SecretName } from '../../../shared/contract/profiles';
 import type { FormValues } from './formModel';
@@ -40,6 +40,36 @@ export function ProfileTextField({ form, field }: { form: ProfileFormBinding; fi
       onChange={(e) => form.set(key, e.currentTarget.value)}
       placeholder={placeholder}
       description={description}
+    />
+  );
+}
+
+/** Form fields that hold one of a fixed list of words, picked from a menu. */
+type ChoiceKey = 'environment' | 'smtpSecurity';
+
+export function ProfileSelectField<K extends ChoiceKey>({
+  form,
+  field,
+  label,
+  testId,
+  options,
+}: {
+  form: ProfileFormBinding;
+  field: K;
+  label: string;
+  testId: string;
+  options: ReadonlyArray<FormValues[K]>;
+}) {
+  return (
+    <Select
+      label={label}
+      data-testid={testId}
+      value={form.values[field]}
+      allowDeselect={false}
+      // The menu offers only the options given, so a picked value is one of them.
+      onChange={(next) => next && form.set(field, next as FormValues[K])}
+      data={[...options]}
+      comboboxProps={{ withinPortal: true }}
     />
   );
 }
