@@ -1,83 +1,20 @@
 import { z } from 'zod';
-import { Id, IsoDate } from './common';
+import { BackupManifest, Sha256Hex } from './backupManifest';
+import { Empty, FilePath, Id, IsoDate } from './common';
 import { op } from './define';
 import { JobSnapshot } from './jobs';
 
 /**
- * Backups: the manifest that ends every SysNDD Admin backup file (docs/backup-format.md), the catalog entries
- * the UI and CLI list, and the operations. The manifest schema lives here (not in src/main) because the
- * renderer's details drawer and the CLI `--json` output show it verbatim.
+ * Backups: the catalog entries the UI and CLI list, and the operations. The manifest that ends every backup
+ * file is in backupManifest.ts (re-exported here).
  */
 
-export const BackupMemberKind = z.enum(['preamble', 'schema', 'table-data', 'objects', 'epilogue']);
-export type BackupMemberKind = z.infer<typeof BackupMemberKind>;
-
-export const BackupMember = z.object({
-  kind: BackupMemberKind,
-  table: z.string().optional(),
-  chunk: z.number().int().nonnegative().optional(),
-  /** Byte position of the gzip member in the file, and its length: seek, hash and inflate it alone. */
-  offset: z.number().int().nonnegative(),
-  length: z.number().int().positive(),
-  /** SHA-256 (hex) of the compressed member bytes. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  /** Size of the SQL text once inflated. */
-  rawBytes: z.number().int().nonnegative(),
-  rows: z.number().int().nonnegative().optional(),
-});
-export type BackupMember = z.infer<typeof BackupMember>;
-
-export const BackupTableInfo = z.object({
-  name: z.string(),
-  rows: z.number().int().nonnegative(),
-  rawBytes: z.number().int().nonnegative(),
-  engine: z.string().nullable(),
-  /** CHECKSUM TABLE inside the snapshot, as a decimal string (it can exceed 2^53); null when not taken. */
-  checksum: z.string().nullable(),
-  /** 'table' for base tables, 'sequence' for MariaDB sequences (their state is a SETVAL). */
-  type: z.enum(['table', 'sequence']).default('table'),
-});
-export type BackupTableInfo = z.infer<typeof BackupTableInfo>;
-
-export const BackupManifest = z.object({
-  format: z.literal('sysndd-admin-backup'),
-  version: z.literal(1),
-  createdAt: IsoDate,
-  tool: z.object({ name: z.string(), version: z.string() }),
-  source: z.object({
-    profileName: z.string(),
-    host: z.string(),
-    database: z.string(),
-    serverVersion: z.string(),
-    /** The source server's family; absent in backups made before it was recorded (see serverEngineOf). */
-    engine: z.enum(['mariadb', 'mysql']).optional(),
-    binlog: z.object({ file: z.string(), position: z.number().int().nonnegative() }).nullable(),
-    gtid: z.string().nullable(),
-    charset: z.string(),
-    collation: z.string(),
-    sqlMode: z.string(),
-    /** How the snapshot was made consistent across worker connections (docs/backups.md). */
-    consistency: z.enum(['single-snapshot', 'global-lock', 'binlog-verified']).default('single-snapshot'),
-  }),
-  schemaVersionHead: z.string().nullable(),
-  members: z.array(BackupMember),
-  tables: z.array(BackupTableInfo),
-  counts: z.object({
-    tables: z.number().int().nonnegative(),
-    views: z.number().int().nonnegative(),
-    routines: z.number().int().nonnegative(),
-    triggers: z.number().int().nonnegative(),
-    events: z.number().int().nonnegative(),
-    sequences: z.number().int().nonnegative().default(0),
-  }),
-  /** Things a person should know about this backup (non-transactional tables, history rows not included, ...). */
-  warnings: z.array(z.string()).default([]),
-  durationMs: z.number().int().nonnegative().optional(),
-});
-export type BackupManifest = z.infer<typeof BackupManifest>;
+export * from './backupManifest';
 
 export const BackupLocation = z.enum(['local', 'remote', 'both']);
 export type BackupLocation = z.infer<typeof BackupLocation>;
+/** One of the profile's two backup folders. */
+const BackupFolder = z.enum(['local', 'remote']);
 
 export const VerifyLevel = z.enum(['structure', 'restore']);
 export type VerifyLevel = z.infer<typeof VerifyLevel>;
@@ -202,7 +139,7 @@ export type BackupEncryption = z.input<typeof BackupEncryption>;
 
 /** What opens an encrypted backup: an age identity file (its path; read in the main process) or the passphrase. */
 export const BackupDecryption = z
-  .object({ identityFile: z.string().min(1).max(4096).optional(), passphrase: z.string().min(1).max(1024).optional() })
+  .object({ identityFile: FilePath.optional(), passphrase: z.string().min(1).max(1024).optional() })
   .strict();
 export type BackupDecryption = z.input<typeof BackupDecryption>;
 
@@ -215,7 +152,7 @@ export const CreateBackupOptions = z
       .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _ only')
       .optional(),
     /** Write into this folder instead of the profile's local backup folder (CLI `--dir`). */
-    dir: z.string().min(1).max(4096).optional(),
+    dir: FilePath.optional(),
     compressionLevel: z.number().int().min(1).max(9).default(1),
     /** CHECKSUM TABLE for every table inside the snapshot (one more read of the data, lets verify compare content). */
     checksums: z.boolean().default(true),
@@ -231,7 +168,7 @@ export const RetentionRule = z
   .object({
     keepLast: z.number().int().min(1).max(100_000).optional(),
     keepDays: z.number().int().min(1).max(36_500).optional(),
-    location: z.enum(['local', 'remote']).default('local'),
+    location: BackupFolder.default('local'),
     /** Pre-restore and pre-migration backups are their own class, kept this many days (not by keepLast). */
     safetyKeepDays: z.number().int().min(1).max(36_500).default(7),
   })
@@ -252,7 +189,7 @@ const PlannedFile = z.object({
 });
 
 export const PrunePlan = z.object({
-  location: z.enum(['local', 'remote']),
+  location: BackupFolder,
   keep: z.array(PlannedFile),
   remove: z.array(PlannedFile),
   bytesFreed: z.number().int().nonnegative(),
@@ -289,13 +226,11 @@ export const CreateBackupResult = z.object({
 export type CreateBackupResult = z.infer<typeof CreateBackupResult>;
 
 /** A backup is addressed by profile + name (inside the profile's folders) or, for the CLI, by a local path. */
-const FileRef = z
-  .object({ profileId: Id.optional(), name: BackupFileName.optional(), path: z.string().min(1).max(4096).optional() })
-  .strict()
-  .refine(
-    (r) => (r.path !== undefined) !== (r.profileId !== undefined && r.name !== undefined),
-    'Give either path, or profileId and name.',
-  );
+const FileRefFields = z.object({ profileId: Id.optional(), name: BackupFileName.optional(), path: FilePath.optional() }).strict();
+const FileRef = FileRefFields.refine(
+  (r) => (r.path !== undefined) !== (r.profileId !== undefined && r.name !== undefined),
+  'Give either path, or profileId and name.',
+);
 
 /**
  * A copy saved by the desktop "Save as…" (docs/backups.md, "Save a copy"), verified before it got its name:
@@ -305,7 +240,7 @@ const FileRef = z
 export const SavedBackupCopy = z.object({
   path: z.string(),
   size: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sha256: Sha256Hex,
   check: z.enum(['manifest', 'gzip', 'sha256']),
   members: z.number().int().nonnegative(),
 });
@@ -318,6 +253,11 @@ export type SaveCopyStart = z.infer<typeof SaveCopyStart>;
 /** `backups.showInFolder`: the file and its folder; `shown` when the door opened its file manager there. */
 export const ShowInFolderResult = z.object({ path: z.string(), folder: z.string(), shown: z.boolean() });
 export type ShowInFolderResult = z.infer<typeof ShowInFolderResult>;
+
+/** A backup in one of the profile's folders, to be copied somewhere else (saved as, downloaded by the browser). */
+const CopySource = z.object({ profileId: Id, name: BackupFileName, location: BackupFolder.default('local') }).strict();
+/** Deleting backups: audited, and the word DELETE typed. */
+const deleteRisk = { risk: 'destructive', confirm: { kind: 'word', word: 'DELETE' } } as const;
 
 export const backupOperations = {
   'backups.list': op(
@@ -335,16 +275,11 @@ export const backupOperations = {
   ),
   'backups.verify': op(
     'Start a verify job: member hashes and end marker; optionally a test restore into a scratch schema',
-    z
-      .object({
-        profileId: Id.optional(),
-        name: BackupFileName.optional(),
-        path: z.string().min(1).max(4096).optional(),
-        scratchRestore: z.boolean().default(false),
-        /** For an encrypted (.age) file: what opens it. */
-        decrypt: BackupDecryption.optional(),
-      })
-      .strict()
+    FileRefFields.extend({
+      scratchRestore: z.boolean().default(false),
+      /** For an encrypted (.age) file: what opens it. */
+      decrypt: BackupDecryption.optional(),
+    })
       .refine(
         (r) => r.path !== undefined || (r.profileId !== undefined && r.name !== undefined),
         'Give path, or profileId and name.',
@@ -366,7 +301,7 @@ export const backupOperations = {
     'Delete a backup file (local, remote or both); needs confirm: "DELETE"',
     z.object({ profileId: Id, name: BackupFileName, location: BackupLocation.default('local'), confirm: Confirm }).strict(),
     z.object({ deleted: z.array(z.string()) }),
-    { risk: 'destructive', confirm: { kind: 'word', word: 'DELETE' } },
+    deleteRisk,
   ),
   'backups.prunePreview': op(
     'Which backups a retention rule would delete (nothing is deleted)',
@@ -377,11 +312,11 @@ export const backupOperations = {
     'Apply a retention rule (keep last N and/or N days); needs confirm: "DELETE"',
     z.object({ profileId: Id, rule: RetentionRule, confirm: Confirm }).strict(),
     z.object({ plan: PrunePlan, deleted: z.array(z.string()) }),
-    { risk: 'destructive', confirm: { kind: 'word', word: 'DELETE' } },
+    deleteRisk,
   ),
   'backups.keys': op(
     "This installation's seal key (fingerprint, public key) and the colleagues' keys trusted here",
-    z.object({}).strict(),
+    Empty,
     z.object({
       own: SealKeyInfo.extend({
         publicKeyPem: z.string(),
@@ -408,7 +343,7 @@ export const backupOperations = {
   ),
   'backups.keys.useFile': op(
     'Seal with a team key file (PKCS#8 PEM Ed25519 private key; only its path is saved), or null for the own key',
-    z.object({ path: z.string().min(1).max(4096).nullable() }).strict(),
+    z.object({ path: FilePath.nullable() }).strict(),
     z.object({ keyFile: z.string().nullable(), fingerprint: z.string() }),
     { risk: 'write' },
   ),
@@ -419,19 +354,19 @@ export const backupOperations = {
   ),
   'backups.saveTicket': op(
     'Browser mode "Save as…": a single-use address (60 s) from which the loopback server streams the file as a download',
-    z.object({ profileId: Id, name: BackupFileName, location: z.enum(['local', 'remote']).default('local') }).strict(),
+    CopySource,
     z.object({ url: z.string(), fileName: z.string(), size: z.number().int().nonnegative(), expiresAt: IsoDate }),
   ),
   'backups.saveCopy': op(
     'Desktop "Save as…": the door asks where (native dialog), then a job copies the backup there and verifies the copy; nothing when cancelled',
-    z.object({ profileId: Id, name: BackupFileName, location: z.enum(['local', 'remote']).default('local') }).strict(),
+    CopySource,
     SaveCopyStart,
     { risk: 'write' },
   ),
   'backups.showInFolder': op(
     'The folder of a local backup, or of a copy saved this session: opened in the file manager (desktop) or returned to show',
     z
-      .object({ profileId: Id.optional(), name: BackupFileName.optional(), savedPath: z.string().min(1).max(4096).optional() })
+      .object({ profileId: Id.optional(), name: BackupFileName.optional(), savedPath: FilePath.optional() })
       .strict()
       .refine(
         (r) => (r.savedPath !== undefined) !== (r.profileId !== undefined && r.name !== undefined),
