@@ -1,5 +1,6 @@
-import { Drawer, Stack, Table, Text } from '@mantine/core';
+import { Drawer, Stack, Text } from '@mantine/core';
 import type { AuditEntry } from '../../../shared/contract/index';
+import { KeyValueTable } from '../../components/common/KeyValueTable';
 import { StructuredFields } from '../../components/details/StructuredFields';
 import { formatDateTime } from '../../format';
 import { AuditResultBadge } from './AuditResultBadge';
@@ -26,27 +27,28 @@ export function AuditDetails({
       {entry && (
         <Stack gap="md">
           <AuditResultBadge result={entry.result} />
-          <Table withRowBorders={false} verticalSpacing={2}>
-            <Table.Tbody>
-              {(
+          <KeyValueTable
+            labelWidth={90}
+            verticalSpacing={2}
+            rows={(
+              [
+                ['When', formatDateTime(entry.at)],
+                ['Actor', entry.actor],
+                ['Door', entry.door ?? 'app'],
+                ['Action', entry.action],
+                ['Profile', profileName(entry.profileId)],
+                ['Target', entry.target ?? '—'],
+              ] as const
+            ).map(
+              ([label, value]) =>
                 [
-                  ['When', formatDateTime(entry.at)],
-                  ['Actor', entry.actor],
-                  ['Door', entry.door ?? 'app'],
-                  ['Action', entry.action],
-                  ['Profile', profileName(entry.profileId)],
-                  ['Target', entry.target ?? '—'],
-                ] as const
-              ).map(([label, value]) => (
-                <Table.Tr key={label}>
-                  <Table.Td c="dimmed" w={90}>
-                    {label}
-                  </Table.Td>
-                  <Table.Td style={{ wordBreak: 'break-all' }}>{value}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+                  label,
+                  <span key={label} style={{ wordBreak: 'break-all' }}>
+                    {value}
+                  </span>,
+                ] as const,
+            )}
+          />
           {entry.details === null || entry.details === undefined ? (
             <Text size="sm" c="dimmed">
               No details were recorded.
