@@ -18,15 +18,19 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
-export async function openLocalSource(file: string): Promise<ByteSource> {
-  let handle: fs.promises.FileHandle;
+/** Open `file` for reading: NOT_FOUND when it is missing (named as `what`), else PRECONDITION_FAILED. */
+export async function openReadHandle(file: string, what: string): Promise<fs.promises.FileHandle> {
   try {
-    handle = await fs.promises.open(file, 'r');
+    return await fs.promises.open(file, 'r');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') throw new AppError('NOT_FOUND', `No such backup file: ${file}`);
+    if (e.code === 'ENOENT') throw new AppError('NOT_FOUND', `No such ${what}: ${file}`);
     throw new AppError('PRECONDITION_FAILED', `Cannot open ${file}: ${e.message}`);
   }
+}
+
+export async function openLocalSource(file: string): Promise<ByteSource> {
+  const handle = await openReadHandle(file, 'backup file');
   const { size } = await handle.stat();
   const plain = plainSource(file, handle, size);
   // An age-encrypted backup reads as its plaintext with the keys given for it (age/keyRegistry.ts).
@@ -57,21 +61,33 @@ function plainSource(file: string, handle: fs.promises.FileHandle, size: number)
   return {
     name: file,
     size,
-    async read(position, length) {
-      const buf = Buffer.allocUnsafe(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await handle.read(buf, done, length - done, position + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return done === length ? buf : buf.subarray(0, done);
-    },
+    read: (position, length) =>
+      readFully(position, length, length, async (buf, offset, n, at) => (await handle.read(buf, offset, n, at)).bytesRead),
     stream(start = 0, end = size) {
       return fs.createReadStream(file, { start, end: Math.max(start, end) - 1, highWaterMark: 1 << 20 });
     },
     close: () => handle.close(),
   };
+}
+
+/**
+ * `length` bytes from `position`, or fewer at the end of the file: reads of at most `maxRead` bytes each,
+ * repeated until satisfied or one returns nothing (a file handle and an SFTP server may both return less).
+ */
+export async function readFully(
+  position: number,
+  length: number,
+  maxRead: number,
+  readAt: (buf: Buffer, offset: number, length: number, position: number) => Promise<number>,
+): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = await readAt(buf, done, Math.min(length - done, maxRead), position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done === length ? buf : buf.subarray(0, done);
 }
 
 /** Run `fn` with a source and always close it. */

@@ -1,6 +1,6 @@
 import type { SFTPWrapper } from 'ssh2';
 import { AppError } from '../../../core/AppError';
-import type { ByteSource } from '../format/byteSource';
+import { type ByteSource, readFully } from '../format/byteSource';
 
 /** Small promise wrappers over ssh2's SFTP client for the remote backup folder. */
 
@@ -64,17 +64,8 @@ export async function openSftpSource(sftp: SFTPWrapper, file: string, size: numb
   return {
     name: file,
     size,
-    async read(position, length) {
-      const buf = Buffer.allocUnsafe(length);
-      let done = 0;
-      while (done < length) {
-        // SFTP servers cap one read (OpenSSH: 256 KiB); loop until satisfied or EOF.
-        const n = await readOnce(buf, done, Math.min(length - done, 1 << 18), position + done);
-        if (n === 0) break;
-        done += n;
-      }
-      return done === length ? buf : buf.subarray(0, done);
-    },
+    // SFTP servers cap one read (OpenSSH: 256 KiB).
+    read: (position, length) => readFully(position, length, 1 << 18, readOnce),
     stream(start = 0, end = size) {
       return sftp.createReadStream(file, { start, end: Math.max(start, end) - 1, highWaterMark: 1 << 18 });
     },

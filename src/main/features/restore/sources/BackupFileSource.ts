@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { BackupManifest, BackupMember } from '../../../../shared/contract/backups';
 import { AppError } from '../../../core/AppError';
-import { DEFAULT_STATEMENT_LIMIT, type StatementLimit, statementTooLarge } from '../../../core/statementLimit';
+import { type StatementLimit, statementTooLarge } from '../../../core/statementLimit';
 import type { SplitStatement } from '../../../platform/sql/dumpSplitter';
 import {
   openLocalSource,
@@ -12,8 +12,8 @@ import {
   verifyBackupFile,
   WHOLE_MEMBER_MAX_BYTES,
 } from '../../backups/format/index';
-import type { RestoreSource } from './ForeignDumpSource';
 import { DumpScanner, emptyInventory, type SourceInventory } from './inventory';
+import { FileSource, type RestoreSource } from './RestoreSource';
 import { readError, type StatementBatch, type StreamEnd, scanReadable, splitReadable } from './statementStream';
 
 /**
@@ -22,21 +22,9 @@ import { readError, type StatementBatch, type StreamEnd, scanReadable, splitRead
  * anything is written, and each member is hashed again while it is replayed (a file changed in between
  * fails the load, before the swap).
  */
-export class BackupFileSource implements RestoreSource {
+export class BackupFileSource extends FileSource implements RestoreSource {
   readonly format = 'sysndd-admin' as const;
   private manifest: BackupManifest | null = null;
-  private size = 0;
-
-  constructor(
-    readonly path: string,
-    private readonly serverVersion: number,
-    /** The target's statement limit: a longer statement stops the read with STATEMENT_TOO_LARGE. */
-    private readonly limit: StatementLimit = DEFAULT_STATEMENT_LIMIT,
-  ) {}
-
-  totalBytes(): number {
-    return this.size;
-  }
 
   async inventory(signal?: AbortSignal, onProgress?: (position: number, size: number) => void): Promise<SourceInventory> {
     this.size = (await fs.promises.stat(this.path)).size;
@@ -71,13 +59,9 @@ export class BackupFileSource implements RestoreSource {
       serverVersion: m.source.serverVersion,
       createdAt: m.createdAt,
       tables: m.tables.map((t) => ({ name: t.name, rows: t.rows, rawBytes: t.rawBytes, checksum: t.checksum })),
-      objects: scanner.objects,
-      definers: [...scanner.definers],
+      ...scanner.findings(),
       rawBytes: m.members.reduce((a, x) => a + x.rawBytes, 0),
-      maxStatementBytes: scanner.maxStatementBytes,
       warnings: [...m.warnings],
-      refused: scanner.refused(),
-      objectQualifiers: [...scanner.objectQualifiers],
       manifest: m,
     };
   }

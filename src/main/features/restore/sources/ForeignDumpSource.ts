@@ -1,47 +1,21 @@
 import { AppError } from '../../../core/AppError';
-import { DEFAULT_STATEMENT_LIMIT, type StatementLimit } from '../../../core/statementLimit';
 import { DumpScanner, type SourceInventory } from './inventory';
 import { quickInventory } from './quickCheck';
+import { FileSource, type RestoreSource } from './RestoreSource';
 import { fileIdentity, StatementIndex } from './StatementIndex';
 import { openDumpFile, readError, type StatementBatch, type StreamEnd, scanReadable, splitReadable } from './statementStream';
 
-export interface RestoreSource {
-  readonly path: string;
-  readonly format: 'sysndd-admin' | 'foreign';
-  /** Read (and for ours, verify) the whole file without writing anything. `quick`: for a foreign dump only
-   * what must be known before writing (gzip CRC, the completion trailer), not every statement. */
-  inventory(
-    signal?: AbortSignal,
-    onProgress?: (position: number, size: number) => void,
-    depth?: 'full' | 'quick',
-  ): Promise<SourceInventory>;
-  /** The statements to replay, in file order; `position` is in file bytes (see `totalBytes`). */
-  statements(signal?: AbortSignal): AsyncGenerator<StatementBatch, StreamEnd, void>;
-  /** File bytes the progress `position` runs up to. */
-  totalBytes(): number;
-}
+export type { RestoreSource } from './RestoreSource';
 
 /**
  * A plain mysqldump / mariadb-dump (or mydumper single-file) `.sql` or `.sql.gz`. No manifest: the
  * preflight reads the whole file once, which is also the only way to check a gzip's CRC and to know
  * that the file was not cut short (last statement terminated, `-- Dump completed` trailer present).
  */
-export class ForeignDumpSource implements RestoreSource {
+export class ForeignDumpSource extends FileSource implements RestoreSource {
   readonly format = 'foreign' as const;
-  private size = 0;
   private cached: SourceInventory | null = null;
   private index: StatementIndex | null = null;
-
-  constructor(
-    readonly path: string,
-    private readonly serverVersion: number,
-    /** The target's statement limit: the scan and the load refuse a longer statement (STATEMENT_TOO_LARGE). */
-    private readonly limit: StatementLimit = DEFAULT_STATEMENT_LIMIT,
-  ) {}
-
-  totalBytes(): number {
-    return this.size;
-  }
 
   async inventory(
     signal?: AbortSignal,
@@ -108,13 +82,9 @@ export class ForeignDumpSource implements RestoreSource {
       serverVersion: null,
       createdAt: null,
       tables: scanner.tableList(),
-      objects: scanner.objects,
-      definers: [...scanner.definers],
+      ...scanner.findings(),
       rawBytes: scanner.rawBytes,
-      maxStatementBytes: scanner.maxStatementBytes,
       warnings,
-      refused: scanner.refused(),
-      objectQualifiers: [...scanner.objectQualifiers],
       manifest: null,
       scanned: true,
     };

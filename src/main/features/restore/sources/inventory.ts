@@ -200,6 +200,17 @@ export class DumpScanner {
     return [...this.otherHeads.map((h) => `"${h}`), ...(more > 0 ? [`and ${more} more`] : [])];
   }
 
+  /** What it learned of objects and statements, as an inventory holds it (for ours and foreign dumps alike). */
+  findings(): Pick<SourceInventory, 'objects' | 'definers' | 'maxStatementBytes' | 'refused' | 'objectQualifiers'> {
+    return {
+      objects: this.objects,
+      definers: [...this.definers],
+      maxStatementBytes: this.maxStatementBytes,
+      refused: this.refused(),
+      objectQualifiers: [...this.objectQualifiers],
+    };
+  }
+
   /** Base tables only: a name that ends up a view was a mysqldump placeholder table. */
   tableList(): SourceTable[] {
     return [...this.tables.values()]

@@ -4,6 +4,7 @@ import { AppError } from '../../../core/AppError';
 import { createGunzipStream } from '../../../core/inflate';
 import type { StatementLimit } from '../../../core/statementLimit';
 import { DumpSplitter, type SplitStatement } from '../../../platform/sql/dumpSplitter';
+import { openReadHandle } from '../../backups/format/byteSource';
 
 /** What a restore source yields: statements in file order, in batches (one per input chunk). */
 export interface StatementBatch {
@@ -37,6 +38,38 @@ function followSqlMode(splitter: DumpSplitter, s: SplitStatement): void {
 }
 
 /**
+ * The loop every reader below shares: each chunk of `input` through one splitter that follows the file's
+ * sql_mode, `onStatement` as each statement is split. Yields after each chunk, returns the end facts, and
+ * destroys `input` when it ends, fails or is closed early.
+ */
+async function* splitChunks(
+  input: Readable,
+  onStatement: (s: SplitStatement) => void,
+  options: { signal?: AbortSignal; limit?: StatementLimit },
+): AsyncGenerator<void, StreamEnd, void> {
+  const splitter = new DumpSplitter({ limit: options.limit });
+  let bytes = 0;
+  const emit = (s: SplitStatement) => {
+    onStatement(s);
+    followSqlMode(splitter, s);
+  };
+  try {
+    for await (const chunk of input) {
+      if (options.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
+      bytes += (chunk as Buffer).length;
+      splitter.push(chunk as Buffer, emit);
+      yield;
+    }
+  } catch (err) {
+    throw readError(err);
+  } finally {
+    input.destroy();
+  }
+  const tail = splitter.end(emit);
+  return { tail, sawDumpCompleted: splitter.sawDumpCompleted, bytes };
+}
+
+/**
  * Split a readable of SQL bytes into statement batches (one per input chunk). Returns the end facts when
  * done. A statement longer than `limit` fails the iteration with STATEMENT_TOO_LARGE as soon as it passes it.
  */
@@ -46,31 +79,20 @@ export async function* splitReadable(
   signal?: AbortSignal,
   limit?: StatementLimit,
 ): AsyncGenerator<StatementBatch, StreamEnd, void> {
-  const splitter = new DumpSplitter({ limit });
   let batch: SplitStatement[] = [];
-  let bytes = 0;
-  const emit = (s: SplitStatement) => {
-    batch.push(s);
-    followSqlMode(splitter, s);
-  };
+  const chunks = splitChunks(input, (s) => batch.push(s), { signal, limit });
   try {
-    for await (const chunk of input) {
-      if (signal?.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
-      bytes += (chunk as Buffer).length;
-      splitter.push(chunk as Buffer, emit);
+    for (;;) {
+      const r = await chunks.next();
       if (batch.length) {
         yield { statements: batch, position: position() };
         batch = [];
       }
+      if (r.done) return r.value;
     }
-  } catch (err) {
-    throw readError(err);
   } finally {
     input.destroy();
   }
-  const tail = splitter.end(emit);
-  if (batch.length) yield { statements: batch, position: position() };
-  return { tail, sawDumpCompleted: splitter.sawDumpCompleted, bytes };
 }
 
 /**
@@ -84,26 +106,16 @@ export async function scanReadable(
   onStatement: (s: SplitStatement) => void,
   options: { signal?: AbortSignal; limit?: StatementLimit; onChunk?: () => void } = {},
 ): Promise<StreamEnd> {
-  const splitter = new DumpSplitter({ limit: options.limit });
-  let bytes = 0;
-  const emit = (s: SplitStatement) => {
-    onStatement(s);
-    followSqlMode(splitter, s);
-  };
+  const chunks = splitChunks(input, onStatement, options);
   try {
-    for await (const chunk of input) {
-      if (options.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
-      bytes += (chunk as Buffer).length;
-      splitter.push(chunk as Buffer, emit);
+    for (;;) {
+      const r = await chunks.next();
+      if (r.done) return r.value;
       options.onChunk?.();
     }
-  } catch (err) {
-    throw readError(err);
   } finally {
     input.destroy();
   }
-  const tail = splitter.end(emit);
-  return { tail, sawDumpCompleted: splitter.sawDumpCompleted, bytes };
 }
 
 /**
@@ -116,27 +128,22 @@ export async function* filterReadable(
   keep: (s: SplitStatement) => boolean,
   options: { signal?: AbortSignal; limit?: StatementLimit } = {},
 ): AsyncGenerator<SplitStatement, StreamEnd, void> {
-  const splitter = new DumpSplitter({ limit: options.limit });
-  let bytes = 0;
   let kept: SplitStatement[] = [];
-  const emit = (s: SplitStatement) => {
-    if (keep(s)) kept.push(s);
-    followSqlMode(splitter, s);
-  };
+  const chunks = splitChunks(
+    input,
+    (s) => {
+      if (keep(s)) kept.push(s);
+    },
+    options,
+  );
   try {
-    for await (const chunk of input) {
-      if (options.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
-      bytes += (chunk as Buffer).length;
-      splitter.push(chunk as Buffer, emit);
+    for (;;) {
+      const r = await chunks.next();
       const out = kept;
       kept = [];
       yield* out;
+      if (r.done) return r.value;
     }
-    const tail = splitter.end(emit);
-    yield* kept;
-    return { tail, sawDumpCompleted: splitter.sawDumpCompleted, bytes };
-  } catch (err) {
-    throw readError(err);
   } finally {
     input.destroy();
   }
@@ -184,14 +191,7 @@ export interface OpenedDumpFile {
 
 /** Open a .sql or .sql.gz (gzip detected by its magic bytes, not the name), counting file bytes read. */
 export async function openDumpFile(file: string): Promise<OpenedDumpFile> {
-  let handle: fs.promises.FileHandle;
-  try {
-    handle = await fs.promises.open(file, 'r');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') throw new AppError('NOT_FOUND', `No such file: ${file}`);
-    throw new AppError('PRECONDITION_FAILED', `Cannot open ${file}: ${e.message}`);
-  }
+  const handle = await openReadHandle(file, 'file');
   const magic = Buffer.alloc(2);
   let size: number;
   try {
