@@ -5,18 +5,10 @@ import { readManifestDetailed } from '../format/BackupFileReader';
 import type { ByteSource } from '../format/byteSource';
 import { scanForeignFrom } from '../format/foreignDump';
 import type { SealInfo } from '../format/seal';
-import type { CachedFile, FileLocation, VerificationLookup } from './CatalogCache';
+import type { CachedFile, VerificationLookup } from './CatalogCache';
 
-export interface FileFacts {
-  profileId: string;
-  location: FileLocation;
-  name: string;
-  path: string;
-  size: number;
-  mtimeMs: number;
-  /** fileVersion.ts: what a cached description and a verification are bound to. */
-  version: string | null;
-}
+/** What a listing knows of a file before reading it: where it is, its size and mtime, and its version. */
+export type FileFacts = Pick<CachedFile, 'profileId' | 'location' | 'name' | 'path' | 'size' | 'mtimeMs' | 'version'>;
 
 /**
  * What a backup file is: our format (manifest → tables, rows, schema version) or a foreign dump (tables
@@ -74,11 +66,6 @@ export async function describeFile(facts: FileFacts, open: () => Promise<ByteSou
   }
 }
 
-/**
- * Reuse the cached description while the file is the same version (and it was fully read). Size and mtime
- * alone are not enough: an edit of the same size with its mtime put back would keep the old description —
- * and the old manifest's badge.
- */
 /** What a complete backup's manifest says about it: the same for a file read back and one just written. */
 export function describedByManifest(manifest: BackupManifest, jsonSha256: string, seal: SealInfo | null) {
   return {
@@ -97,6 +84,11 @@ export function describedByManifest(manifest: BackupManifest, jsonSha256: string
   };
 }
 
+/**
+ * Reuse the cached description while the file is the same version (and it was fully read). Size and mtime
+ * alone are not enough: an edit of the same size with its mtime put back would keep the old description —
+ * and the old manifest's badge.
+ */
 export function reusable(cached: CachedFile | null, facts: FileFacts, scanForeign: boolean): cached is CachedFile {
   if (!cached?.version || cached.version !== facts.version) return false;
   return cached.status !== 'unknown' || !scanForeign;

@@ -1,4 +1,4 @@
-import type { StageId, TestStage } from '../../../../shared/contract/connections';
+import { StageId, type TestStage } from '../../../../shared/contract/connections';
 import type { Profile } from '../../../../shared/contract/profiles';
 import type { ErrorCode } from '../../../../shared/errors';
 
@@ -21,23 +21,24 @@ const LABELS: Record<StageId, string> = {
   'mysql.migrations': 'schema_version and pending migrations',
 };
 
+/** The contract lists the stages in the order they run: each hop's, then the database's. */
+const stagesOf = (hop: 'jump' | 'ssh' | 'mysql') => StageId.options.filter((id) => id.startsWith(`${hop}.`));
+const [, ...SSH_THROUGH_JUMP] = stagesOf('ssh');
+const [MYSQL_TCP, ...MYSQL_AFTER_TCP] = stagesOf('mysql') as [StageId, ...StageId[]];
+
 /** Every stage this profile will go through, in order; the runner fills them in, the rest stay skipped. */
 export function planStages(profile: Profile): TestStage[] {
-  const ids: StageId[] = [];
-  if (profile.ssh?.jump)
-    ids.push('jump.tcp', 'jump.handshake', 'jump.auth', 'jump.forward', 'ssh.handshake', 'ssh.auth', 'ssh.forward');
-  else if (profile.ssh) ids.push('ssh.tcp', 'ssh.handshake', 'ssh.auth', 'ssh.forward');
-  else ids.push('mysql.tcp');
-  ids.push(
-    'mysql.handshake',
-    'mysql.auth',
-    'mysql.select1',
-    'mysql.version',
-    'mysql.grants',
-    'mysql.database',
-    'mysql.migrations',
-  );
-  return ids.map((id) => ({ id, label: LABELS[id], status: 'skipped', latencyMs: null, detail: null, code: null, cause: null }));
+  // Through a jump host the SSH host is reached by the jump's forward, not by our own TCP connect.
+  const connect = profile.ssh?.jump ? [...stagesOf('jump'), ...SSH_THROUGH_JUMP] : profile.ssh ? stagesOf('ssh') : [MYSQL_TCP];
+  return [...connect, ...MYSQL_AFTER_TCP].map((id) => ({
+    id,
+    label: LABELS[id],
+    status: 'skipped',
+    latencyMs: null,
+    detail: null,
+    code: null,
+    cause: null,
+  }));
 }
 
 /** One line a person can act on, per failure code (the error message says what exactly was seen). */

@@ -18,26 +18,15 @@ export interface ObjectNames {
 
 /** What schema-level objects `db` has (information_schema; the account sees what it may use). */
 export async function listObjects(conn: DbConnection, db: string): Promise<ObjectNames> {
-  const triggers = await rows<Row>(
-    conn,
+  const names = (sql: string) => rows<Row>(conn, sql, [db]);
+  const triggers = await names(
     'SELECT TRIGGER_NAME AS n, EVENT_OBJECT_TABLE AS t FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER',
-    [db],
   );
-  const views = await rows<Row>(
-    conn,
-    'SELECT TABLE_NAME AS n FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
-    [db],
-  );
-  const routines = await rows<Row>(
-    conn,
+  const views = await names('SELECT TABLE_NAME AS n FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME');
+  const routines = await names(
     "SELECT ROUTINE_NAME AS n, ROUTINE_TYPE AS t FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE IN ('PROCEDURE', 'FUNCTION') ORDER BY ROUTINE_NAME",
-    [db],
   );
-  const events = await rows<Row>(
-    conn,
-    'SELECT EVENT_NAME AS n FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME',
-    [db],
-  );
+  const events = await names('SELECT EVENT_NAME AS n FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME');
   return {
     triggers: triggers.map((r) => ({ name: str(r.n), table: str(r.t) })),
     views: views.map((r) => str(r.n)),
@@ -65,39 +54,17 @@ export async function captureLiveObjects(conn: DbConnection, db: string): Promis
   for (const p of names.procedures) out.push(await routine(conn, db, 'procedure', p));
   for (const v of names.views) {
     const r = await showCreate(conn, 'VIEW', db, v);
-    out.push({
-      type: 'view',
-      name: v,
-      table: null,
-      sql: bytesOf(str(r['Create View'])),
-      context: {
-        sqlMode: '',
-        characterSetClient: str(r.character_set_client),
-        collationConnection: str(r.collation_connection),
-        timeZone: null,
-        databaseCollation: null,
-      },
-    });
+    // SHOW CREATE VIEW reports no sql_mode and no database collation.
+    const context = { ...contextOf(r, null), sqlMode: '', databaseCollation: null };
+    out.push(captured('view', v, null, r['Create View'], context));
   }
   for (const t of names.triggers) {
     const r = await showCreate(conn, 'TRIGGER', db, t.name);
-    out.push({
-      type: 'trigger',
-      name: t.name,
-      table: t.table,
-      sql: bytesOf(str(r['SQL Original Statement'])),
-      context: contextOf(r, null),
-    });
+    out.push(captured('trigger', t.name, t.table, r['SQL Original Statement'], contextOf(r, null)));
   }
   for (const e of names.events) {
     const r = await showCreate(conn, 'EVENT', db, e);
-    out.push({
-      type: 'event',
-      name: e,
-      table: null,
-      sql: bytesOf(str(r['Create Event'])),
-      context: contextOf(r, str(r.time_zone)),
-    });
+    out.push(captured('event', e, null, r['Create Event'], contextOf(r, str(r.time_zone))));
   }
   return out;
 }
@@ -111,7 +78,17 @@ async function routine(conn: DbConnection, db: string, type: 'function' | 'proce
       `Cannot read the definition of ${type} ${db}.${name} (the account needs SHOW CREATE ROUTINE or to be its definer); a rollback could not put it back.`,
     );
   }
-  return { type, name, table: null, sql: bytesOf(str(create)), context: contextOf(r, null) };
+  return captured(type, name, null, create, contextOf(r, null));
+}
+
+function captured(
+  type: ObjectType,
+  name: string,
+  table: string | null,
+  create: unknown,
+  context: CapturedObject['context'],
+): CapturedObject {
+  return { type, name, table, sql: bytesOf(str(create)), context };
 }
 
 function contextOf(r: Row, timeZone: string | null): CapturedObject['context'] {
