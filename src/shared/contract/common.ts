@@ -17,6 +17,9 @@ export const ConfirmValue = z
   .optional()
   .describe('what the confirmation rule asks for: RESTORE, DELETE, the database name, or true');
 
+/** The profile a report is about: its id, and its name when the report was made. */
+export const ReportedProfile = { profileId: Id, profileName: z.string() };
+
 /** One record addressed by its id (a job, a profile, a restore). */
 export const ById = z.object({ id: Id }).strict();
 

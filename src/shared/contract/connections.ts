@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorCodeSchema } from '../errors';
-import { Empty, HostName, Id, IsoDate, Port, ProfileRef } from './common';
+import { Empty, HostName, Id, IsoDate, Port, ProfileRef, ReportedProfile } from './common';
 import { op } from './define';
 import { ConnectionState } from './events';
 import { Environment, MysqlSettings, Profile, ProfileInput, SecretName } from './profiles';
@@ -90,8 +90,7 @@ export const TestStage = z.object({
 export type TestStage = z.infer<typeof TestStage>;
 
 export const ConnectionTestReport = z.object({
-  profileId: Id,
-  profileName: z.string(),
+  ...ReportedProfile,
   ok: z.boolean(),
   startedAt: IsoDate,
   totalMs: z.number(),

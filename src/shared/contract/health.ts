@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDate } from './common';
+import { Id, IsoDate, ReportedProfile } from './common';
 import { op } from './define';
 import { Environment } from './profiles';
 
@@ -80,8 +80,7 @@ export type ReadinessOptions = z.output<typeof ReadinessOptions>;
 export type ReadinessOptionsInput = z.input<typeof ReadinessOptions>;
 
 export const ReadinessReport = z.object({
-  profileId: Id,
-  profileName: z.string(),
+  ...ReportedProfile,
   environment: Environment,
   /** No check failed. */
   ready: z.boolean(),

@@ -4,7 +4,7 @@ import { op } from './define';
 import { MailWatchState } from './events';
 import { JobSnapshot } from './jobs';
 import { MailHeaders, MailMessage, MessagesSummary } from './mailpit';
-import { SmtpSettings } from './profiles';
+import { SmtpSecurity, SmtpSettings } from './profiles';
 
 /**
  * Which SMTP server to talk to: a saved profile's `smtp` settings (password from its `smtp.password`
@@ -93,7 +93,7 @@ export type SmtpFailure = z.infer<typeof SmtpFailure>;
 export const SmtpEndpoint = z.object({
   host: z.string(),
   port: z.number(),
-  security: z.enum(['none', 'starttls', 'tls']),
+  security: SmtpSecurity,
   user: z.string().nullable(),
   from: z.string(),
 });

@@ -138,15 +138,13 @@ export const MigrationLockState = z.object({
 });
 export type MigrationLockState = z.infer<typeof MigrationLockState>;
 
-export const MigrationCounts = z.object({
-  files: z.number().int(),
-  applied: z.number().int(),
-  pending: z.number().int(),
-  failed: z.number().int(),
-  drifted: z.number().int(),
-  noChecksum: z.number().int(),
-  missing: z.number().int(),
-});
+/** The groups `migrations.status` sorts files into; each group is counted and listed by file name. */
+const FILE_GROUPS = ['applied', 'pending', 'failed', 'drifted', 'noChecksum', 'missing'] as const;
+function perFileGroup<S extends z.ZodType>(schema: S): Record<(typeof FILE_GROUPS)[number], S> {
+  return Object.fromEntries(FILE_GROUPS.map((group) => [group, schema])) as Record<(typeof FILE_GROUPS)[number], S>;
+}
+
+export const MigrationCounts = z.object({ files: z.number().int(), ...perFileGroup(z.number().int()) });
 
 export const MigrationStatus = z.object({
   profileId: z.string(),
@@ -156,13 +154,8 @@ export const MigrationStatus = z.object({
   journalTable: z.boolean(),
   files: z.array(MigrationFileStatus),
   counts: MigrationCounts,
-  /** Files that would run (pending, failed and interrupted), in order. */
-  pending: z.array(z.string()),
-  applied: z.array(z.string()),
-  failed: z.array(z.string()),
-  drifted: z.array(z.string()),
-  noChecksum: z.array(z.string()),
-  missing: z.array(z.string()),
+  /** File names per group; `pending` holds the files that would run (pending, failed and interrupted), in order. */
+  ...perFileGroup(z.array(z.string())),
   latestApplied: z.string().nullable(),
   upToDate: z.boolean(),
   lock: MigrationLockState,

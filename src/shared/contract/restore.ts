@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ById, ErrorInfo, FilePath, Id, IsoDate, listLimit, ProfileRef } from './common';
+import { ById, ErrorInfo, FilePath, Id, IsoDate, listLimit, ProfileRef, ReportedProfile } from './common';
 import { op } from './define';
 import { JobSnapshot } from './jobs';
 
@@ -121,8 +121,7 @@ export const PreflightReport = z.object({
     scanned: z.boolean(),
   }),
   target: z.object({
-    profileId: Id,
-    profileName: z.string(),
+    ...ReportedProfile,
     environment: z.string(),
     host: z.string(),
     port: z.number().int(),
