@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useAppStore } from '../../src/renderer/state/appStore';
+import { whenJobEnds } from '../../src/renderer/state/jobEnd';
 import type { JobSnapshot } from '../../src/shared/contract/index';
 
 const running: JobSnapshot = {
@@ -35,5 +36,30 @@ describe('jobs in the renderer store (upsertJob)', () => {
     expect(useAppStore.getState().jobs['job-1']).toEqual(later);
     upsertJob(succeeded);
     expect(useAppStore.getState().jobs['job-1']).toEqual(succeeded);
+  });
+});
+
+describe('whenJobEnds (a job whose starter may be gone, e.g. a closed drawer)', () => {
+  beforeEach(() => useAppStore.setState({ jobs: {} }));
+
+  it('reports the end once, not the running updates before it or snapshots after it', () => {
+    const ends: JobSnapshot[] = [];
+    const { upsertJob } = useAppStore.getState();
+    upsertJob(running);
+    whenJobEnds('job-1', (job) => ends.push(job));
+    upsertJob({ ...running, progress: { ...running.progress, done: 5 } });
+    expect(ends).toEqual([]);
+    upsertJob(succeeded);
+    upsertJob({ ...succeeded, title: 'again' });
+    expect(ends).toEqual([succeeded]);
+  });
+
+  it('reports at once for a job that already ended, and never for another job', () => {
+    const ends: string[] = [];
+    useAppStore.getState().upsertJob(succeeded);
+    whenJobEnds('job-1', (job) => ends.push(job.id));
+    whenJobEnds('job-2', (job) => ends.push(job.id));
+    useAppStore.getState().upsertJob({ ...succeeded, id: 'job-3' });
+    expect(ends).toEqual(['job-1']);
   });
 });

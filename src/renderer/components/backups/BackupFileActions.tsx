@@ -2,9 +2,10 @@ import { Button, Code, CopyButton, Group, Popover, Stack, Text } from '@mantine/
 import { notifications } from '@mantine/notifications';
 import { FolderOpen, Save } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import { type BackupEntry, SavedBackupCopy, type ShowInFolderResult } from '../../../shared/contract/index';
+import { type BackupEntry, type JobSnapshot, SavedBackupCopy, type ShowInFolderResult } from '../../../shared/contract/index';
 import { call, errorMessage } from '../../api';
 import { useAppStore } from '../../state/appStore';
+import { whenJobEnds } from '../../state/jobEnd';
 
 /** Browser mode: the page came from the loopback server (Electron loads its own app:// origin). */
 export function isBrowserMode(): boolean {
@@ -87,22 +88,7 @@ function DesktopSaveAs({ profileId, name, location }: SaveProps) {
   const upsertJob = useAppStore((s) => s.upsertJob);
   const [asking, setAsking] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
-  const job = useAppStore((s) => (jobId ? s.jobs[jobId] : undefined));
-
-  // The copy job's end (from job.updated events): say where the verified copy is, or why there is none.
-  useEffect(() => {
-    if (!job?.finishedAt) return;
-    setJobId(null);
-    const saved = SavedBackupCopy.safeParse(job.result);
-    if (job.state === 'succeeded' && saved.success) notifySaved(saved.data);
-    else
-      notifications.show({
-        color: job.state === 'cancelled' ? 'gray' : 'red',
-        title: job.state === 'cancelled' ? 'Saving the copy was cancelled' : 'The copy was not saved',
-        message: job.error ? `${job.error.code}: ${job.error.message}` : `The job ended ${job.state}.`,
-        autoClose: false,
-      });
-  }, [job]);
+  const running = useAppStore((s) => (jobId ? !s.jobs[jobId]?.finishedAt : false));
 
   async function saveAs() {
     setAsking(true);
@@ -111,6 +97,8 @@ function DesktopSaveAs({ profileId, name, location }: SaveProps) {
       if (started.job) {
         upsertJob(started.job);
         setJobId(started.job.id);
+        // Outside this drawer's lifetime: closing it while the copy runs must not swallow the outcome.
+        whenJobEnds(started.job.id, notifyCopyEnded);
       }
     } catch (err) {
       notifications.show({ color: 'red', title: 'Could not save the backup', message: errorMessage(err) });
@@ -118,7 +106,20 @@ function DesktopSaveAs({ profileId, name, location }: SaveProps) {
       setAsking(false);
     }
   }
-  return <SaveAsButton onClick={saveAs} busy={asking || jobId !== null} />;
+  return <SaveAsButton onClick={saveAs} busy={asking || running} />;
+}
+
+/** The copy job's end: where the verified copy is, or why there is none. */
+function notifyCopyEnded(job: JobSnapshot): void {
+  const saved = SavedBackupCopy.safeParse(job.result);
+  if (job.state === 'succeeded' && saved.success) notifySaved(saved.data);
+  else
+    notifications.show({
+      color: job.state === 'cancelled' ? 'gray' : 'red',
+      title: job.state === 'cancelled' ? 'Saving the copy was cancelled' : 'The copy was not saved',
+      message: job.error ? `${job.error.code}: ${job.error.message}` : `The job ended ${job.state}.`,
+      autoClose: false,
+    });
 }
 
 function notifySaved(copy: SavedBackupCopy): void {
