@@ -59,30 +59,10 @@ function useCaptureCountLive(status: CaptureStatus | undefined, onStatus: (s: Ca
   }, [url, onStatus]);
 }
 
-/**
- * Mail: check a profile's SMTP server (staged diagnosis, real test mail, round trip), preview and send
- * SysNDD's user mails, and read what was captured in the profile's Mailpit or the built-in capture.
- */
-export function MailPage() {
-  const profile = useCurrentProfile();
-  const statusCall = useCall('mail.capture.status', {});
-  const [capture, setCapture] = useState<CaptureStatus | undefined>(undefined);
-  const status = capture ?? statusCall.data;
-
-  useCaptureCountLive(status, setCapture);
-  const [smtpKind, setSmtpKind] = useState<SmtpKind>('profile');
+/** Where the Mailbox tab reads from: the profile's Mailpit when it has one, else the capture, or a typed URL. */
+function useMailSource(profile: Profile | null, status: CaptureStatus | undefined) {
   const [sourceKind, setSourceKind] = useState<SourceKind>('capture');
-  const [urlInput, setUrlInput] = useState('http://127.0.0.1:8025');
   const [url, setUrl] = useState('http://127.0.0.1:8025');
-  const [allowUnverifiedTls, setAllowUnverifiedTls] = useState(false);
-
-  // Prefer what this profile has: its SMTP server and its Mailpit; fall back to the capture.
-  useEffect(() => {
-    setSmtpKind(profile?.smtp ? 'profile' : 'capture');
-    setSourceKind(profile?.mailpit ? 'profile' : 'capture');
-  }, [profile]);
-
-  const target = smtpKind === 'profile' ? profileTarget(profile) : captureTarget(status);
   const profileId = profile?.id ?? null;
   const source = useMemo<MailSource>(() => {
     if (sourceKind === 'profile' && profileId) return { kind: 'profile', profileId };
@@ -95,7 +75,117 @@ export function MailPage() {
       : sourceKind === 'url'
         ? url
         : 'built-in capture';
-  const sourceUsable = sourceKind !== 'capture' || Boolean(status?.running);
+  const usable = sourceKind !== 'capture' || Boolean(status?.running);
+  return { sourceKind, setSourceKind, setUrl, source, sourceLabel, usable };
+}
+
+type MailSourceChoice = ReturnType<typeof useMailSource>;
+
+function SendThroughChoice({
+  profile,
+  status,
+  value,
+  onChange,
+}: {
+  profile: Profile | null;
+  status: CaptureStatus | undefined;
+  value: SmtpKind;
+  onChange(kind: SmtpKind): void;
+}) {
+  return (
+    <Group gap="sm" mt="sm">
+      <Text size="sm">Send through</Text>
+      <SegmentedControl
+        size="xs"
+        value={value}
+        onChange={(v) => onChange(v as SmtpKind)}
+        data={[
+          {
+            value: 'profile',
+            label: profile?.smtp ? `Profile SMTP (${profile.name})` : 'Profile SMTP (not set)',
+            disabled: !profile?.smtp,
+          },
+          {
+            value: 'capture',
+            label: status?.running ? 'Built-in capture' : 'Built-in capture (stopped)',
+            disabled: !status?.running,
+          },
+        ]}
+        data-testid="mail-smtp-choice"
+      />
+    </Group>
+  );
+}
+
+/** The Mailbox tab: choose the source (a typed URL applies on Enter or leaving the field), then its viewer. */
+function MailboxTab({ profile, choice }: { profile: Profile | null; choice: MailSourceChoice }) {
+  const [urlInput, setUrlInput] = useState('http://127.0.0.1:8025');
+  return (
+    <Stack gap="sm">
+      <Group gap="sm" align="flex-end">
+        <SegmentedControl
+          size="xs"
+          value={choice.sourceKind}
+          onChange={(v) => choice.setSourceKind(v as SourceKind)}
+          data={[
+            { value: 'capture', label: 'Built-in capture' },
+            {
+              value: 'profile',
+              label: profile?.mailpit ? "Profile's Mailpit" : "Profile's Mailpit (not set)",
+              disabled: !profile?.mailpit,
+            },
+            { value: 'url', label: 'Mailpit URL' },
+          ]}
+          data-testid="mail-source-choice"
+        />
+        {choice.sourceKind === 'url' && (
+          <TextInput
+            size="xs"
+            w={300}
+            value={urlInput}
+            onChange={(e) => setUrlInput(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') choice.setUrl(urlInput.trim());
+            }}
+            onBlur={() => choice.setUrl(urlInput.trim())}
+            data-testid="mail-source-url"
+          />
+        )}
+      </Group>
+      {choice.usable ? (
+        <MailViewer source={choice.source} label={choice.sourceLabel} />
+      ) : (
+        <Card withBorder data-testid="mail-viewer-idle">
+          <Text size="sm" c="dimmed">
+            The built-in capture is stopped. Switch it on (top right) to receive mail on 127.0.0.1, or choose a Mailpit.
+          </Text>
+        </Card>
+      )}
+    </Stack>
+  );
+}
+
+/**
+ * Mail: check a profile's SMTP server (staged diagnosis, real test mail, round trip), preview and send
+ * SysNDD's user mails, and read what was captured in the profile's Mailpit or the built-in capture.
+ */
+export function MailPage() {
+  const profile = useCurrentProfile();
+  const statusCall = useCall('mail.capture.status', {});
+  const [capture, setCapture] = useState<CaptureStatus | undefined>(undefined);
+  const status = capture ?? statusCall.data;
+  useCaptureCountLive(status, setCapture);
+  const [smtpKind, setSmtpKind] = useState<SmtpKind>('profile');
+  const mailbox = useMailSource(profile, status);
+  const { setSourceKind } = mailbox;
+  const [allowUnverifiedTls, setAllowUnverifiedTls] = useState(false);
+
+  // Prefer what this profile has: its SMTP server and its Mailpit; fall back to the capture.
+  useEffect(() => {
+    setSmtpKind(profile?.smtp ? 'profile' : 'capture');
+    setSourceKind(profile?.mailpit ? 'profile' : 'capture');
+  }, [profile, setSourceKind]);
+  const target = smtpKind === 'profile' ? profileTarget(profile) : captureTarget(status);
 
   return (
     <Stack gap="md">
@@ -115,31 +205,11 @@ export function MailPage() {
             Mailbox
           </Tabs.Tab>
         </Tabs.List>
-        <Group gap="sm" mt="sm">
-          <Text size="sm">Send through</Text>
-          <SegmentedControl
-            size="xs"
-            value={smtpKind}
-            onChange={(v) => setSmtpKind(v as SmtpKind)}
-            data={[
-              {
-                value: 'profile',
-                label: profile?.smtp ? `Profile SMTP (${profile.name})` : 'Profile SMTP (not set)',
-                disabled: !profile?.smtp,
-              },
-              {
-                value: 'capture',
-                label: status?.running ? 'Built-in capture' : 'Built-in capture (stopped)',
-                disabled: !status?.running,
-              },
-            ]}
-            data-testid="mail-smtp-choice"
-          />
-        </Group>
+        <SendThroughChoice profile={profile} status={status} value={smtpKind} onChange={setSmtpKind} />
         <Tabs.Panel value="smtp" pt="sm">
           <SmtpPanel
             target={target}
-            roundtripSource={sourceUsable ? source : null}
+            roundtripSource={mailbox.usable ? mailbox.source : null}
             allowUnverifiedTls={allowUnverifiedTls}
             onAllowUnverifiedTls={setAllowUnverifiedTls}
           />
@@ -148,47 +218,7 @@ export function MailPage() {
           <TemplatesPanel target={target} allowUnverifiedTls={allowUnverifiedTls} />
         </Tabs.Panel>
         <Tabs.Panel value="mailbox" pt="sm">
-          <Stack gap="sm">
-            <Group gap="sm" align="flex-end">
-              <SegmentedControl
-                size="xs"
-                value={sourceKind}
-                onChange={(v) => setSourceKind(v as SourceKind)}
-                data={[
-                  { value: 'capture', label: 'Built-in capture' },
-                  {
-                    value: 'profile',
-                    label: profile?.mailpit ? "Profile's Mailpit" : "Profile's Mailpit (not set)",
-                    disabled: !profile?.mailpit,
-                  },
-                  { value: 'url', label: 'Mailpit URL' },
-                ]}
-                data-testid="mail-source-choice"
-              />
-              {sourceKind === 'url' && (
-                <TextInput
-                  size="xs"
-                  w={300}
-                  value={urlInput}
-                  onChange={(e) => setUrlInput(e.currentTarget.value)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter') setUrl(urlInput.trim());
-                  }}
-                  onBlur={() => setUrl(urlInput.trim())}
-                  data-testid="mail-source-url"
-                />
-              )}
-            </Group>
-            {sourceUsable ? (
-              <MailViewer source={source} label={sourceLabel} />
-            ) : (
-              <Card withBorder data-testid="mail-viewer-idle">
-                <Text size="sm" c="dimmed">
-                  The built-in capture is stopped. Switch it on (top right) to receive mail on 127.0.0.1, or choose a Mailpit.
-                </Text>
-              </Card>
-            )}
-          </Stack>
+          <MailboxTab profile={profile} choice={mailbox} />
         </Tabs.Panel>
       </Tabs>
     </Stack>
