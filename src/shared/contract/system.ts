@@ -14,11 +14,11 @@ export const SystemInfo = z.object({
 });
 export type SystemInfo = z.infer<typeof SystemInfo>;
 
+/** The main process answered, and when. */
+export const Pong = z.object({ pong: z.literal(true), at: z.string() });
+export type Pong = z.infer<typeof Pong>;
+
 export const systemOperations = {
   'system.info': op('Version, door, app-data folder, secret backend, event-loop lag', Empty, SystemInfo),
-  'system.ping': op(
-    'Liveness of the main process (no database access)',
-    Empty,
-    z.object({ pong: z.literal(true), at: z.string() }),
-  ),
+  'system.ping': op('Liveness of the main process (no database access)', Empty, Pong),
 } as const;
