@@ -1,9 +1,10 @@
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { TriangleAlert } from 'lucide-react';
 import { type ReactNode, useState } from 'react';
 import type { ArgsIn, OperationName, ResultOf } from '../../shared/contract/index';
 import { call, errorMessage } from '../api';
+import { ModalActions } from './common/ModalActions';
 
 interface Pending {
   title: string;
@@ -91,14 +92,11 @@ export function useConfirmedAction(options: ConfirmedActionOptions = {}): {
               data-testid="confirm-type"
             />
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setPending(null)} data-testid="confirm-cancel">
-              Cancel
-            </Button>
+          <ModalActions onCancel={() => setPending(null)} cancelTestId="confirm-cancel">
             <Button color="red" onClick={confirm} loading={busy} disabled={blocked} data-testid="confirm-proceed">
               Proceed
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       )}
     </Modal>

@@ -1,8 +1,9 @@
-import { Alert, Button, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { TriangleAlert } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { BackupEntry, BackupLocation } from '../../../shared/contract/index';
 import { call, errorMessage } from '../../api';
+import { ModalActions } from '../common/ModalActions';
 
 /** Deleting a backup needs the word DELETE typed out (as in SysNDD's own admin page). */
 export function DeleteBackupModal({
@@ -72,14 +73,11 @@ export function DeleteBackupModal({
               {error}
             </Alert>
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Keep it
-            </Button>
+          <ModalActions onCancel={onClose} cancelLabel="Keep it">
             <Button color="red" disabled={word !== 'DELETE'} loading={busy} onClick={remove} data-testid="backup-delete-submit">
               Delete
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       )}
     </Modal>

@@ -1,9 +1,10 @@
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Button, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { CloudDownload } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { BackupEntry, JobSnapshot } from '../../../shared/contract/index';
 import { call, errorMessage } from '../../api';
+import { ModalActions } from '../common/ModalActions';
 import { type EncryptChoice, EncryptFields, encryptionOf, NO_ENCRYPTION } from './EncryptFields';
 
 /** Download a remote backup into the local folder, optionally encrypted on the way (`NAME.age`). */
@@ -60,10 +61,7 @@ export function DownloadBackupModal({
             No plaintext is written to this computer. An encrypted copy cannot resume: an interrupted one starts over.
           </Text>
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
+        <ModalActions onCancel={onClose}>
           <Button
             leftSection={<CloudDownload size={16} />}
             onClick={start}
@@ -73,7 +71,7 @@ export function DownloadBackupModal({
           >
             {choice.on ? 'Download encrypted' : 'Download'}
           </Button>
-        </Group>
+        </ModalActions>
       </Stack>
     </Modal>
   );

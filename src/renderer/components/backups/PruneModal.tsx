@@ -3,6 +3,7 @@ import { TriangleAlert } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { PrunePlan } from '../../../shared/contract/index';
 import { call, errorMessage } from '../../api';
+import { ModalActions } from '../common/ModalActions';
 import { PrunePlanView } from './PrunePlanView';
 
 /**
@@ -139,10 +140,7 @@ export function PruneModal({
             {error}
           </Alert>
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Close
-          </Button>
+        <ModalActions onCancel={onClose} cancelLabel="Close">
           <Button
             color="red"
             disabled={!plan || plan.remove.length === 0 || word !== 'DELETE'}
@@ -152,7 +150,7 @@ export function PruneModal({
           >
             Delete {plan?.remove.length ?? 0} backup(s)
           </Button>
-        </Group>
+        </ModalActions>
       </Stack>
     </Modal>
   );

@@ -1,9 +1,10 @@
-import { Button, Group, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { ShieldCheck } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { BackupDecryption, BackupEntry, JobSnapshot } from '../../../shared/contract/index';
 import { call, errorMessage } from '../../api';
+import { ModalActions } from '../common/ModalActions';
 
 export interface VerifyRequest {
   entry: BackupEntry;
@@ -98,10 +99,7 @@ export function VerifyEncryptedModal({
             data-testid="backup-verify-passphrase"
           />
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
+        <ModalActions onCancel={onClose}>
           <Button
             leftSection={<ShieldCheck size={16} />}
             onClick={start}
@@ -111,7 +109,7 @@ export function VerifyEncryptedModal({
           >
             {request?.scratchRestore ? 'Decrypt and test-restore' : 'Decrypt and verify'}
           </Button>
-        </Group>
+        </ModalActions>
       </Stack>
     </Modal>
   );

@@ -1,6 +1,7 @@
-import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Modal, Stack, TextInput } from '@mantine/core';
 import { TriangleAlert } from 'lucide-react';
 import { type ReactNode, useEffect, useState } from 'react';
+import { ModalActions } from '../common/ModalActions';
 
 export interface TypedConfirmModalProps {
   opened: boolean;
@@ -43,10 +44,7 @@ export function TypedConfirmModal({
           spellCheck={false}
           data-testid="restore-typed-input"
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
+        <ModalActions onCancel={onClose}>
           <Button
             color="red"
             disabled={typed !== word}
@@ -56,7 +54,7 @@ export function TypedConfirmModal({
           >
             {actionLabel}
           </Button>
-        </Group>
+        </ModalActions>
       </Stack>
     </Modal>
   );
