@@ -3,28 +3,106 @@ import { useState } from 'react';
 import type { SshConfigHost } from '../../../shared/contract/connections';
 import { call, errorMessage } from '../../api';
 
-/** Preview host aliases of ~/.ssh/config (or another file) and create profiles for the chosen ones. */
-export function SshConfigImportModal({ onClose, onImported }: { onClose(): void; onImported(count: number): void }) {
+/** What an SSH alias does not say: the MySQL side, the same for every imported profile. */
+interface MysqlDefaults {
+  user: string;
+  host: string;
+  port: string;
+  database: string;
+  environment: 'development' | 'staging' | 'production';
+}
+
+const MYSQL_TEXT_FIELDS: ReadonlyArray<{ key: Exclude<keyof MysqlDefaults, 'environment'>; label: string; testId?: string }> = [
+  { key: 'user', label: 'MySQL user', testId: 'sshconfig-mysql-user' },
+  { key: 'host', label: 'MySQL host (from the SSH host)' },
+  { key: 'port', label: 'Port' },
+  { key: 'database', label: 'Database' },
+];
+
+function MysqlDefaultsFields({ value, onChange }: { value: MysqlDefaults; onChange(next: MysqlDefaults): void }) {
+  return (
+    <Group grow>
+      {MYSQL_TEXT_FIELDS.map((f) => (
+        <TextInput
+          key={f.key}
+          label={f.label}
+          value={value[f.key]}
+          onChange={(e) => onChange({ ...value, [f.key]: e.currentTarget.value })}
+          data-testid={f.testId}
+        />
+      ))}
+      <Select
+        label="Environment"
+        value={value.environment}
+        allowDeselect={false}
+        onChange={(v) => v && onChange({ ...value, environment: v as MysqlDefaults['environment'] })}
+        data={['development', 'staging', 'production']}
+        comboboxProps={{ withinPortal: true }}
+      />
+    </Group>
+  );
+}
+
+/** The aliases found, a box each; only new ones can be chosen. */
+function AliasTable({ hosts, chosen, onChosen }: { hosts: SshConfigHost[]; chosen: string[]; onChosen(next: string[]): void }) {
+  return (
+    <Table withTableBorder data-testid="sshconfig-hosts">
+      <Table.Tbody>
+        {hosts.map((h) => (
+          <Table.Tr key={h.alias}>
+            <Table.Td w={32}>
+              <Checkbox
+                aria-label={`Import ${h.alias}`}
+                disabled={h.status !== 'new'}
+                checked={chosen.includes(h.alias)}
+                onChange={(e) => onChosen(e.currentTarget.checked ? [...chosen, h.alias] : chosen.filter((a) => a !== h.alias))}
+              />
+            </Table.Td>
+            <Table.Td fw={500}>{h.alias}</Table.Td>
+            <Table.Td>
+              {h.user ? `${h.user}@` : ''}
+              {h.hostName}:{h.port}
+              {h.proxyJump ? ` via ${h.proxyJump.host}` : ''}
+            </Table.Td>
+            <Table.Td>{h.identityFile ?? 'agent'}</Table.Td>
+            <Table.Td>
+              <Badge variant="light" color={h.status === 'new' ? 'blue' : 'gray'}>
+                {h.status}
+              </Badge>
+              {h.note && (
+                <Text size="xs" c="dimmed">
+                  {h.note}
+                </Text>
+              )}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/** The aliases read from the file, the chosen ones and the MySQL defaults; reading and importing share one busy flag and error. */
+function useSshConfigImport(onImported: (count: number) => void) {
   const [path, setPath] = useState('');
-  const [hosts, setHosts] = useState<SshConfigHost[] | null>(null);
-  const [file, setFile] = useState('');
+  const [found, setFound] = useState<{ file: string; hosts: SshConfigHost[] } | null>(null);
   const [chosen, setChosen] = useState<string[]>([]);
-  const [mysqlUser, setMysqlUser] = useState('');
-  const [mysqlHost, setMysqlHost] = useState('127.0.0.1');
-  const [mysqlPort, setMysqlPort] = useState('3306');
-  const [database, setDatabase] = useState('');
-  const [environment, setEnvironment] = useState<'development' | 'staging' | 'production'>('development');
+  const [mysql, setMysql] = useState<MysqlDefaults>({
+    user: '',
+    host: '127.0.0.1',
+    port: '3306',
+    database: '',
+    environment: 'development',
+  });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const file = () => path.trim() || undefined;
 
-  async function preview() {
+  async function guarded(work: () => Promise<void>) {
     setBusy(true);
     setError(null);
     try {
-      const r = await call('connections.importSshConfig', { path: path.trim() || undefined, apply: false });
-      setHosts(r.hosts);
-      setFile(r.path);
-      setChosen(r.hosts.filter((h) => h.status === 'new').map((h) => h.alias));
+      await work();
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -32,30 +110,37 @@ export function SshConfigImportModal({ onClose, onImported }: { onClose(): void;
     }
   }
 
-  async function importChosen() {
-    setBusy(true);
-    setError(null);
-    try {
+  const preview = () =>
+    guarded(async () => {
+      const r = await call('connections.importSshConfig', { path: file(), apply: false });
+      setFound({ file: r.path, hosts: r.hosts });
+      setChosen(r.hosts.filter((h) => h.status === 'new').map((h) => h.alias));
+    });
+
+  const importChosen = () =>
+    guarded(async () => {
       const r = await call('connections.importSshConfig', {
-        path: path.trim() || undefined,
+        path: file(),
         apply: true,
         aliases: chosen,
-        environment,
+        environment: mysql.environment,
         mysql: {
-          host: mysqlHost.trim(),
-          port: Number(mysqlPort),
-          user: mysqlUser.trim(),
-          database: database.trim() || undefined,
+          host: mysql.host.trim(),
+          port: Number(mysql.port),
+          user: mysql.user.trim(),
+          database: mysql.database.trim() || undefined,
         },
       });
       onImported(r.created.length);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
+  return { path, setPath, found, chosen, setChosen, mysql, setMysql, error, busy, preview, importChosen };
+}
+
+/** Preview host aliases of ~/.ssh/config (or another file) and create profiles for the chosen ones. */
+export function SshConfigImportModal({ onClose, onImported }: { onClose(): void; onImported(count: number): void }) {
+  const { path, setPath, found, chosen, setChosen, mysql, setMysql, error, busy, preview, importChosen } =
+    useSshConfigImport(onImported);
   return (
     <Modal opened onClose={onClose} title="Import from ~/.ssh/config" size="xl" data-testid="sshconfig-modal">
       <Stack>
@@ -68,80 +153,24 @@ export function SshConfigImportModal({ onClose, onImported }: { onClose(): void;
             onChange={(e) => setPath(e.currentTarget.value)}
             data-testid="sshconfig-path"
           />
-          <Button variant="default" onClick={preview} loading={busy && !hosts} data-testid="sshconfig-preview">
+          <Button variant="default" onClick={preview} loading={busy && !found} data-testid="sshconfig-preview">
             Read aliases
           </Button>
         </Group>
         {error && <Alert color="red">{error}</Alert>}
-        {hosts && (
+        {found && (
           <>
             <Text size="sm" c="dimmed">
-              {file}: {hosts.length} alias(es). Wildcard patterns are defaults, not hosts, and are not listed.
+              {found.file}: {found.hosts.length} alias(es). Wildcard patterns are defaults, not hosts, and are not listed.
             </Text>
-            <Table withTableBorder data-testid="sshconfig-hosts">
-              <Table.Tbody>
-                {hosts.map((h) => (
-                  <Table.Tr key={h.alias}>
-                    <Table.Td w={32}>
-                      <Checkbox
-                        aria-label={`Import ${h.alias}`}
-                        disabled={h.status !== 'new'}
-                        checked={chosen.includes(h.alias)}
-                        onChange={(e) =>
-                          setChosen(e.currentTarget.checked ? [...chosen, h.alias] : chosen.filter((a) => a !== h.alias))
-                        }
-                      />
-                    </Table.Td>
-                    <Table.Td fw={500}>{h.alias}</Table.Td>
-                    <Table.Td>
-                      {h.user ? `${h.user}@` : ''}
-                      {h.hostName}:{h.port}
-                      {h.proxyJump ? ` via ${h.proxyJump.host}` : ''}
-                    </Table.Td>
-                    <Table.Td>{h.identityFile ?? 'agent'}</Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={h.status === 'new' ? 'blue' : 'gray'}>
-                        {h.status}
-                      </Badge>
-                      {h.note && (
-                        <Text size="xs" c="dimmed">
-                          {h.note}
-                        </Text>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+            <AliasTable hosts={found.hosts} chosen={chosen} onChosen={setChosen} />
             <Text size="sm">An SSH alias says nothing about MySQL: these settings apply to every imported profile.</Text>
-            <Group grow>
-              <TextInput
-                label="MySQL user"
-                value={mysqlUser}
-                onChange={(e) => setMysqlUser(e.currentTarget.value)}
-                data-testid="sshconfig-mysql-user"
-              />
-              <TextInput
-                label="MySQL host (from the SSH host)"
-                value={mysqlHost}
-                onChange={(e) => setMysqlHost(e.currentTarget.value)}
-              />
-              <TextInput label="Port" value={mysqlPort} onChange={(e) => setMysqlPort(e.currentTarget.value)} />
-              <TextInput label="Database" value={database} onChange={(e) => setDatabase(e.currentTarget.value)} />
-              <Select
-                label="Environment"
-                value={environment}
-                allowDeselect={false}
-                onChange={(v) => v && setEnvironment(v as typeof environment)}
-                data={['development', 'staging', 'production']}
-                comboboxProps={{ withinPortal: true }}
-              />
-            </Group>
+            <MysqlDefaultsFields value={mysql} onChange={setMysql} />
             <Group justify="flex-end">
               <Button
                 onClick={importChosen}
                 loading={busy}
-                disabled={chosen.length === 0 || !mysqlUser.trim()}
+                disabled={chosen.length === 0 || !mysql.user.trim()}
                 data-testid="sshconfig-import"
               >
                 Import {chosen.length} profile(s)
