@@ -12,7 +12,7 @@ import type {
   MigrationStatus,
   MigrationValidateReport,
 } from '../../../shared/contract/migrations';
-import { AppError, toFailure } from '../../core/AppError';
+import { AppError } from '../../core/AppError';
 import type { JobContext } from '../../platform/jobs/JobRunner';
 import { bundledMigrationsDir } from '../../platform/paths';
 import { APP_VERSION, TOOL_NAME } from '../../platform/version';
@@ -252,31 +252,33 @@ export class MigrationService {
     });
   }
 
-  async baseline(
-    profileId: string,
-    opts: { migrationsDir?: string; upTo: string; reason?: string; lockTimeoutSeconds: number },
-  ): Promise<MigrationRepairResult> {
-    return this.withSession(profileId, opts.migrationsDir, (s) => baselineCommand(s, opts, silentReporter));
+  baseline(profileId: string, opts: RepairOptions<typeof baselineCommand>): Promise<MigrationRepairResult> {
+    return this.repair(profileId, opts, baselineCommand);
   }
 
-  async markApplied(
-    profileId: string,
-    opts: { migrationsDir?: string; filename: string; reason: string; lockTimeoutSeconds: number },
-  ): Promise<MigrationRepairResult> {
-    return this.withSession(profileId, opts.migrationsDir, (s) => markAppliedCommand(s, opts, silentReporter));
+  markApplied(profileId: string, opts: RepairOptions<typeof markAppliedCommand>): Promise<MigrationRepairResult> {
+    return this.repair(profileId, opts, markAppliedCommand);
   }
 
-  async acceptChecksum(
-    profileId: string,
-    opts: { migrationsDir?: string; filename: string; reason?: string; lockTimeoutSeconds: number },
-  ): Promise<MigrationRepairResult> {
-    return this.withSession(profileId, opts.migrationsDir, (s) => acceptChecksumCommand(s, opts, silentReporter));
+  acceptChecksum(profileId: string, opts: RepairOptions<typeof acceptChecksumCommand>): Promise<MigrationRepairResult> {
+    return this.repair(profileId, opts, acceptChecksumCommand);
   }
 
-  async adopt(
+  adopt(profileId: string, opts: RepairOptions<typeof adoptCommand>): Promise<MigrationRepairResult> {
+    return this.repair(profileId, opts, adoptCommand);
+  }
+
+  /** A repair command in a session of its own, without a job (it only writes schema_version rows). */
+  private repair<O extends { migrationsDir?: string }>(
     profileId: string,
-    opts: { migrationsDir?: string; filenames?: string[]; lockTimeoutSeconds: number },
+    opts: O,
+    command: (s: MigrationSession, opts: O, reporter: Reporter) => Promise<MigrationRepairResult>,
   ): Promise<MigrationRepairResult> {
-    return this.withSession(profileId, opts.migrationsDir, (s) => adoptCommand(s, opts, silentReporter));
+    return this.withSession(profileId, opts.migrationsDir, (s) => command(s, opts, silentReporter));
   }
 }
+
+/** A repair command's options, plus the migrations folder it runs against (default: the profile's). */
+type RepairOptions<C extends (s: MigrationSession, opts: never, reporter: Reporter) => unknown> = Parameters<C>[1] & {
+  migrationsDir?: string;
+};

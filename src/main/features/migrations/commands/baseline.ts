@@ -1,7 +1,7 @@
 import type { MigrationRepairResult } from '../../../../shared/contract/migrations';
 import type { LoadedState, MigrationSession, Reporter } from '../MigrationSession';
 import { prefixOf } from './migrate';
-import { repairRow } from './repair';
+import { repairRow, repairSelection } from './repair';
 
 /** Baseline: mark files up to N applied without running them (writes schema_version rows as SysNDD would + journal). */
 export async function baselineCommand(
@@ -19,26 +19,14 @@ export async function baselineCommand(
     const skipped = inRange
       .filter((f) => !mark.includes(f.filename))
       .map((f) => ({ filename: f.filename, reason: f.state === 'running' ? 'being applied right now' : 'already applied' }));
-    return { mark, skipped };
+    return { changed: mark, skipped };
   };
-  const preview = select(await session.load());
-  if (preview.mark.length === 0) {
-    return {
-      action: 'baseline',
-      changed: [],
-      skipped: preview.skipped,
-      message: `Nothing to baseline: every file up to ${opts.upTo} is already applied.`,
-    };
-  }
-  const { value } = await session.withLock(opts.lockTimeoutSeconds, reporter, async () => {
-    const sel = select(await session.load());
-    for (const name of sel.mark) await repairRow(session, name, 'baseline', opts.reason ?? null, true);
-    return sel;
-  });
-  return {
+  return repairSelection(session, reporter, {
     action: 'baseline',
-    changed: value.mark,
-    skipped: value.skipped,
-    message: `Baselined ${value.mark.length} file(s) up to ${String(limit).padStart(3, '0')} (recorded as applied, not run).`,
-  };
+    lockTimeoutSeconds: opts.lockTimeoutSeconds,
+    select,
+    writeRow: (name) => repairRow(session, name, 'baseline', opts.reason ?? null, true),
+    nothing: `Nothing to baseline: every file up to ${opts.upTo} is already applied.`,
+    done: (n) => `Baselined ${n} file(s) up to ${String(limit).padStart(3, '0')} (recorded as applied, not run).`,
+  });
 }

@@ -159,7 +159,7 @@ export async function markAppliedCommand(
     session.fileByName(opts.filename);
     return s;
   };
-  const s = check(await session.load());
+  check(await session.load());
   await session.withLock(opts.lockTimeoutSeconds, reporter, async () => {
     check(await session.load());
     await repairRow(session, opts.filename, 'mark-applied', opts.reason, true);
@@ -186,7 +186,7 @@ export async function acceptChecksumCommand(
       );
     return s;
   };
-  const s = check(await session.load());
+  check(await session.load());
   await session.withLock(opts.lockTimeoutSeconds, reporter, async () => {
     check(await session.load());
     await repairRow(session, opts.filename, 'accept-checksum', opts.reason ?? null, false);
@@ -206,7 +206,7 @@ export async function adoptCommand(
 ): Promise<MigrationRepairResult> {
   const select = (loaded: LoadedState) => {
     const candidates = loaded.files.filter((f) => f.state === 'applied-no-checksum');
-    if (!opts.filenames?.length) return { adopt: candidates.map((f) => f.filename), skipped: [] };
+    if (!opts.filenames?.length) return { changed: candidates.map((f) => f.filename), skipped: [] };
     const skipped: MigrationRepairResult['skipped'] = [];
     const adopt: string[] = [];
     for (const name of opts.filenames) {
@@ -215,21 +215,41 @@ export async function adoptCommand(
       else if (f.state !== 'applied-no-checksum') skipped.push({ filename: name, reason: `it is ${f.state}` });
       else adopt.push(name);
     }
-    return { adopt, skipped };
+    return { changed: adopt, skipped };
   };
-  const preview = select(await session.load());
-  if (preview.adopt.length === 0) {
-    return {
-      action: 'adopt',
-      changed: [],
-      skipped: preview.skipped,
-      message: 'Nothing to adopt: no applied file lacks a checksum.',
-    };
-  }
-  const { value } = await session.withLock(opts.lockTimeoutSeconds, reporter, async () => {
-    const sel = select(await session.load());
-    for (const name of sel.adopt) await repairRow(session, name, 'adopt', null, false);
+  return repairSelection(session, reporter, {
+    action: 'adopt',
+    lockTimeoutSeconds: opts.lockTimeoutSeconds,
+    select,
+    writeRow: (name) => repairRow(session, name, 'adopt', null, false),
+    nothing: 'Nothing to adopt: no applied file lacks a checksum.',
+    done: (n) => `Adopted ${n} file(s).`,
+  });
+}
+
+/**
+ * A repair of the files `select` picks (`changed`): previewed without the lock, so nothing to do takes no
+ * lock; picked again under it (another runner may have moved on meanwhile), then one row written for each.
+ */
+export async function repairSelection(
+  session: MigrationSession,
+  reporter: Reporter,
+  r: {
+    action: JournalAction;
+    lockTimeoutSeconds: number;
+    select: (loaded: LoadedState) => Pick<MigrationRepairResult, 'changed' | 'skipped'>;
+    writeRow: (filename: string) => Promise<void>;
+    /** The message when there is nothing to do, and when `n` files were repaired. */
+    nothing: string;
+    done: (n: number) => string;
+  },
+): Promise<MigrationRepairResult> {
+  const preview = r.select(await session.load());
+  if (preview.changed.length === 0) return { action: r.action, changed: [], skipped: preview.skipped, message: r.nothing };
+  const { value } = await session.withLock(r.lockTimeoutSeconds, reporter, async () => {
+    const sel = r.select(await session.load());
+    for (const name of sel.changed) await r.writeRow(name);
     return sel;
   });
-  return { action: 'adopt', changed: value.adopt, skipped: value.skipped, message: `Adopted ${value.adopt.length} file(s).` };
+  return { action: r.action, changed: value.changed, skipped: value.skipped, message: r.done(value.changed.length) };
 }
