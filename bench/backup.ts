@@ -7,7 +7,9 @@
  * One more in-process run (App + createBackup under tsx) reports the event-loop delay of the process doing the
  * backup, since the UI door shares it.
  *
- * Run: node --import tsx bench/backup.ts [--rows 2000000] [--tables 4] [--repeat 1]
+ * Run: node --import tsx bench/backup.ts [--rows 2000000] [--tables 4] [--repeat 1] [--quick]
+ * --quick runs only mariadb-dump | gzip, mydumper -c, our CLI direct with 1 worker (encoder workers on and off)
+ * and the in-process run (loop delay).
  * --repeat N runs every configuration N times, round-robin, and reports each one's fastest wall time (and
  * highest peak RSS): on a shared machine the load then hits every tool alike.
  * Uses a private mariadbd (src/main/features/sandbox/MariaDbServer.ts, 1 GB buffer pool, data warmed before timing).
@@ -42,7 +44,20 @@ interface Row {
   wallS: number;
   bytes: number;
   rssMB: number;
+  /** User + system CPU seconds of the tool's process tree (GNU time), and of mariadbd during the run. */
+  cpuS: number;
+  serverCpuS?: number;
   lag?: string;
+}
+
+/** CPU seconds used so far by process `pid` (utime + stime from /proc; NaN without /proc). */
+function processCpuS(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const SELF = fileURLToPath(import.meta.url);
@@ -108,7 +123,7 @@ function timed(
   cmd: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ wallS: number; rssMB: number; stdout: string }> {
+): Promise<{ wallS: number; rssMB: number; cpuS: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(TIME, ['-v', cmd, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -119,8 +134,11 @@ function timed(
       if (code !== 0) return reject(new Error(`${cmd} exited ${code}: ${out.slice(-1500)} ${err.slice(0, 1500)}`));
       const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(err);
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+      const user = /User time \(seconds\): ([\d.]+)/.exec(err);
+      const sys = /System time \(seconds\): ([\d.]+)/.exec(err);
+      const cpuS = user && sys ? Number(user[1]) + Number(sys[1]) : Number.NaN;
       const wallS = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : Number.NaN;
-      resolve({ wallS, rssMB: rss ? Number(rss[1]) / 1024 : Number.NaN, stdout: out });
+      resolve({ wallS, rssMB: rss ? Number(rss[1]) / 1024 : Number.NaN, cpuS, stdout: out });
     });
   });
 }
@@ -207,7 +225,7 @@ async function main(): Promise<void> {
         ]);
         const bytes = fs.statSync(dumpFile).size;
         fs.rmSync(dumpFile);
-        return { wallS: md.wallS, bytes, rssMB: md.rssMB };
+        return { wallS: md.wallS, bytes, rssMB: md.rssMB, cpuS: md.cpuS };
       },
     });
 
@@ -238,7 +256,7 @@ async function main(): Promise<void> {
           ]);
           const bytes = dirBytes(out);
           fs.rmSync(out, { recursive: true, force: true });
-          return { wallS: r.wallS, bytes, rssMB: r.rssMB };
+          return { wallS: r.wallS, bytes, rssMB: r.rssMB, cpuS: r.cpuS };
         },
       });
     }
@@ -279,7 +297,7 @@ async function main(): Promise<void> {
           const out = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as { path: string };
           const bytes = fs.statSync(out.path).size;
           fs.rmSync(home, { recursive: true, force: true });
-          return { wallS: r.wallS, bytes, rssMB: r.rssMB };
+          return { wallS: r.wallS, bytes, rssMB: r.rssMB, cpuS: r.cpuS };
         },
       });
     cliRunner('sysndd-admin CLI, direct, 1 worker, --no-checksums', ['--workers', '1', '--no-checksums']);
@@ -333,20 +351,29 @@ async function main(): Promise<void> {
           wallS: line.ms / 1000,
           bytes: line.bytes,
           rssMB: r.rssMB,
+          cpuS: r.cpuS,
           lag: `p99 ${line.lagP99.toFixed(0)} ms, max ${line.lagMax.toFixed(0)} ms`,
         };
       },
     });
 
+    const quick = /^(mariadb-dump|mydumper -t 2 -c|sysndd-admin CLI, direct, 1 worker, --no-checksums|sysndd-admin in-process)/;
+    const chosen = process.argv.includes('--quick') ? runners.filter((r) => quick.test(r.tool)) : runners;
     for (let round = 1; round <= repeat; round++) {
-      for (const r of runners) {
-        const got = await r.run();
-        if (repeat > 1) console.log(`round ${round}: ${r.tool}: ${got.wallS.toFixed(2)} s, ${got.rssMB.toFixed(0)} MB`);
+      for (const r of chosen) {
+        const serverCpu0 = processCpuS(info.pid);
+        const got: Omit<Row, 'tool'> = await r.run();
+        got.serverCpuS = processCpuS(info.pid) - serverCpu0;
+        if (repeat > 1)
+          console.log(
+            `round ${round}: ${r.tool}: ${got.wallS.toFixed(2)} s, CPU ${got.cpuS.toFixed(1)} + server ${got.serverCpuS?.toFixed(1)} s, ${got.rssMB.toFixed(0)} MB`,
+          );
         const best = results.find((x) => x.tool === r.tool);
         if (!best) results.push({ tool: r.tool, ...got });
         else {
           best.rssMB = Math.max(best.rssMB, got.rssMB);
-          if (got.wallS < best.wallS) Object.assign(best, { wallS: got.wallS, bytes: got.bytes, lag: got.lag });
+          if (got.wallS < best.wallS)
+            Object.assign(best, { wallS: got.wallS, bytes: got.bytes, lag: got.lag, cpuS: got.cpuS, serverCpuS: got.serverCpuS });
         }
       }
     }
@@ -358,11 +385,11 @@ async function main(): Promise<void> {
   const ref = results[0] as Row;
   const direct = results.find((r) => r.tool.startsWith('sysndd-admin CLI, direct, 1 worker, --no'));
   const lines = [
-    `| tool | wall (s) | × mariadb-dump\\|gzip | output (MB) | peak RSS (MB) | event-loop delay |`,
-    '|---|---:|---:|---:|---:|---|',
+    `| tool | wall (s) | × mariadb-dump\\|gzip | CPU (s) | server CPU (s) | output (MB) | peak RSS (MB) | event-loop delay |`,
+    '|---|---:|---:|---:|---:|---:|---:|---|',
     ...results.map(
       (r) =>
-        `| ${r.tool} | ${r.wallS.toFixed(2)} | ${(r.wallS / ref.wallS).toFixed(2)} | ${(r.bytes / 1e6).toFixed(1)} | ${r.rssMB.toFixed(0)} | ${r.lag ?? ''} |`,
+        `| ${r.tool} | ${r.wallS.toFixed(2)} | ${(r.wallS / ref.wallS).toFixed(2)} | ${r.cpuS.toFixed(1)} | ${r.serverCpuS?.toFixed(1) ?? ''} | ${(r.bytes / 1e6).toFixed(1)} | ${r.rssMB.toFixed(0)} | ${r.lag ?? ''} |`,
     ),
   ];
   const tunnel = results.find((r) => r.tool.includes('SSH tunnel'));

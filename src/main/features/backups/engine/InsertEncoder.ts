@@ -36,6 +36,15 @@ export interface EncoderOptions {
   blockLimit: number;
   /** Receives a finished block; the encoder never touches that buffer again. */
   onBlock: (block: Buffer, rows: number) => void;
+  /** The first output buffer (at least `encoderBufferBytes(blockLimit)`); default: allocated. */
+  output?: Buffer;
+  /** Written buffers kept for reuse (`adopt`); default 2. */
+  maxSpare?: number;
+}
+
+/** The size of the encoder's output buffer: a block plus room for the row that ends it. */
+export function encoderBufferBytes(blockLimit: number): number {
+  return blockLimit + (blockLimit >> 3) + 65536;
 }
 
 /**
@@ -88,7 +97,8 @@ export function insertEncoderRuntime(largeBinaryBytes: number) {
     constructor(private readonly options: EncoderOptions) {
       this.kinds = Uint8Array.from(options.kinds);
       this.head = options.head;
-      this.out = Buffer.allocUnsafe(options.blockLimit + (options.blockLimit >> 3) + 65536);
+      // encoderBufferBytes(), inlined: this class may not see module scope.
+      this.out = options.output ?? Buffer.allocUnsafe(options.blockLimit + (options.blockLimit >> 3) + 65536);
     }
 
     /** Make room for `need` more bytes (a row can be larger than a block). */
@@ -214,7 +224,7 @@ export function insertEncoderRuntime(largeBinaryBytes: number) {
 
     /** Reuse `full` (a whole output buffer whose block is written) for a later block, if it is big enough. */
     adopt(full: Buffer): void {
-      if (this.spare.length < 2 && full.length >= this.out.length) this.spare.push(full);
+      if (this.spare.length < (this.options.maxSpare ?? 2) && full.length >= this.out.length) this.spare.push(full);
     }
 
     /** End the open statement and hand over the last block. */

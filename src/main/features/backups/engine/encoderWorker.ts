@@ -3,67 +3,95 @@ import { WorkerPool } from '../../../platform/workers/WorkerPool';
 import { insertEncoderRuntime, LARGE_BINARY_BYTES } from './InsertEncoder';
 
 /**
- * The INSERT encoder as a worker thread (issue 16): the main thread copies row packets into batches and
- * transfers them here; blocks of SQL text are transferred back for gzip (libuv's pool) and writing.
+ * The INSERT encoder as a worker thread (issue 16): the main thread copies row packets into batches for the
+ * worker; blocks of SQL text come back for gzip (libuv's pool) and writing.
+ *
+ * Memory is shared, not moved: each table gets a few SharedArrayBuffer slots for row batches and for output
+ * blocks, and messages name slots. Transferring fresh ArrayBuffers instead cost a full mark-compact every few
+ * blocks on the main thread (V8 counts every arriving buffer as new external memory: --trace-gc showed 15
+ * of them for 300k rows, each a long event-loop pause). A row or block that does not fit its slot travels as
+ * a transferred buffer (`buf` instead of `slot`).
  *
  * Protocol (every message carries the channel id `ch`, one channel per table):
- *   → open {head, kinds, statementLimit, blockLimit}   start a table
- *   → rows {buf, len}     `len` bytes of framed row packets: [u32 LE length][packet bytes]…
- *   → spare {buf}         an output buffer whose block is written: reuse it (memory stays flat)
- *   → finish              end the table: the last block, then `done`
- *   → close               forget the table (cancelled or failed)
- *   ← block {buf, off, len, rows}   a finished block (whole statements)
- *   ← consumed {buf}      a rows batch is encoded: the main thread refills it
+ *   → open {head, kinds, statementLimit, blockLimit, inSlots, outSlots}   start a table
+ *   → rows {slot | buf, len}   `len` bytes of framed row packets: [u32 LE length][packet bytes]…
+ *   → spare {slot | buf}       an output buffer whose block is written: the encoder may reuse it
+ *   → finish                   end the table: the last block, then `done`
+ *   → close                    forget the table (cancelled or failed)
+ *   ← block {slot | buf, len, rows}   a finished block (whole statements), at offset 0
+ *   ← consumed {slot | buf}    a rows batch is encoded: the main thread refills it
  *   ← done {rows, rawBytes}
- *   ← error {message}     the table's rows could not be encoded
+ *   ← error {message}          the table's rows could not be encoded
  */
 
-/** The worker's script body. Self-contained (see insertEncoderRuntime): it becomes source text. */
-function encoderWorkerMain(port: MessagePort, runtime: ReturnType<typeof insertEncoderRuntime>): void {
-  const tables = new Map<number, InstanceType<typeof runtime.InsertEncoder>>();
+type Runtime = ReturnType<typeof insertEncoderRuntime>;
+interface WorkerTable {
+  encoder: InstanceType<Runtime['InsertEncoder']>;
+  ins: Buffer[];
+  outs: Buffer[];
+}
 
-  const encodeBatch = (encoder: InstanceType<typeof runtime.InsertEncoder>, buf: Buffer, len: number) => {
+/** The worker's script body. Self-contained (see insertEncoderRuntime): it becomes source text. */
+function encoderWorkerMain(port: MessagePort, runtime: Runtime): void {
+  const tables = new Map<number, WorkerTable>();
+
+  const encodeBatch = (t: WorkerTable, buf: Buffer, len: number) => {
     let p = 0;
     while (p < len) {
       const size = buf.readUInt32LE(p);
       p += 4;
-      encoder.encodePacket(buf, p, p + size);
+      t.encoder.encodePacket(buf, p, p + size);
       p += size;
     }
+  };
+  /** `{slot}` when `buf` is one of `slots`, else `{buf}` (its ArrayBuffer listed in `transfer`). */
+  const ref = (slots: Buffer[], buf: Buffer, transfer: ArrayBuffer[]) => {
+    const slot = slots.findIndex((s) => s.buffer === buf.buffer);
+    if (slot >= 0) return { slot };
+    transfer.push(buf.buffer as ArrayBuffer);
+    return { buf: buf.buffer };
+  };
+  const deref = (slots: Buffer[], m: Record<string, unknown>) =>
+    typeof m.slot === 'number' ? (slots[m.slot] as Buffer) : Buffer.from(m.buf as ArrayBuffer);
+
+  const open = (ch: number, m: Record<string, unknown>) => {
+    const outs = (m.outSlots as SharedArrayBuffer[]).map((b) => Buffer.from(b));
+    const encoder = new runtime.InsertEncoder({
+      head: Buffer.from(m.head as Uint8Array),
+      kinds: m.kinds as never,
+      statementLimit: m.statementLimit as number,
+      blockLimit: m.blockLimit as number,
+      output: outs[0],
+      maxSpare: outs.length,
+      onBlock: (block, rows) => {
+        const transfer: ArrayBuffer[] = [];
+        port.postMessage({ ch, t: 'block', ...ref(outs, block, transfer), len: block.length, rows }, transfer);
+      },
+    });
+    for (const b of outs.slice(1)) encoder.adopt(b);
+    tables.set(ch, { encoder, outs, ins: (m.inSlots as SharedArrayBuffer[]).map((b) => Buffer.from(b)) });
   };
 
   port.on('message', (m: { ch: number; t: string; [key: string]: unknown }) => {
     const ch = m.ch;
     try {
-      if (m.t === 'open') {
-        const encoder = new runtime.InsertEncoder({
-          head: Buffer.from(m.head as Uint8Array),
-          kinds: m.kinds as number[] as never,
-          statementLimit: m.statementLimit as number,
-          blockLimit: m.blockLimit as number,
-          onBlock: (block, rows) => {
-            const ab = block.buffer as ArrayBuffer;
-            port.postMessage({ ch, t: 'block', buf: ab, off: block.byteOffset, len: block.length, rows }, [ab]);
-          },
-        });
-        tables.set(ch, encoder);
-        return;
-      }
-      const encoder = tables.get(ch);
-      if (m.t === 'close' || !encoder) {
+      if (m.t === 'open') return open(ch, m);
+      const t = tables.get(ch);
+      if (m.t === 'close' || !t) {
         tables.delete(ch);
         return;
       }
       if (m.t === 'rows') {
-        const ab = m.buf as ArrayBuffer;
-        encodeBatch(encoder, Buffer.from(ab), m.len as number);
-        port.postMessage({ ch, t: 'consumed', buf: ab }, [ab]);
+        const buf = deref(t.ins, m);
+        encodeBatch(t, buf, m.len as number);
+        const transfer: ArrayBuffer[] = [];
+        port.postMessage({ ch, t: 'consumed', ...ref(t.ins, buf, transfer) }, transfer);
       } else if (m.t === 'spare') {
-        encoder.adopt(Buffer.from(m.buf as ArrayBuffer));
+        t.encoder.adopt(deref(t.outs, m));
       } else if (m.t === 'finish') {
-        encoder.finish();
+        t.encoder.finish();
         tables.delete(ch);
-        port.postMessage({ ch, t: 'done', rows: encoder.rows, rawBytes: encoder.rawBytes });
+        port.postMessage({ ch, t: 'done', rows: t.encoder.rows, rawBytes: t.encoder.rawBytes });
       }
     } catch (err) {
       tables.delete(ch);

@@ -1,7 +1,7 @@
 import { AppError } from '../../../core/AppError';
 import type { ChannelMessage, WorkerChannel, WorkerExitedError, WorkerPool } from '../../../platform/workers/WorkerPool';
 import type { TablePlan } from './columns';
-import { InsertEncoder } from './InsertEncoder';
+import { encoderBufferBytes, InsertEncoder } from './InsertEncoder';
 
 /** What streamTable feeds a table's rows to: the encoder on this thread, or one in a worker (issue 16). */
 export interface RowEncoder {
@@ -56,21 +56,33 @@ export function inlineEncoder(o: RowEncoderOptions): RowEncoder {
 export const BATCH_BYTES = 256 << 10;
 /** Batches sent but not yet encoded; above this the table stream stops reading rows (memory stays flat). */
 export const MAX_BATCHES_IN_FLIGHT = 4;
+/**
+ * Shared output buffers per table: the one being filled, blocks waiting for gzip and writing (the stream
+ * pauses at 3, a batch in flight can finish one more) and one to spare. Past them a block travels as a
+ * transferred buffer (correct, only slower).
+ */
+export const OUTPUT_SLOTS = 6;
 
 /**
- * A table encoded by a worker of `pool` (encoderWorker.ts). Row packets are copied into batches (a memcpy
- * per row: what remains of a row on the main thread) and transferred, not cloned; blocks come back the
- * same way and their buffers go back to the worker once written, so neither side allocates per block.
+ * A table encoded by a worker of `pool` (encoderWorker.ts). Row packets are copied into shared batch slots
+ * (a memcpy per row: what remains of a row on the main thread); blocks are read from shared output slots
+ * and the slot goes back to the worker once its block is written, so neither side allocates per block.
  */
 export function pooledEncoder(pool: WorkerPool, o: RowEncoderOptions): RowEncoder {
-  const free: Buffer[] = [];
-  let batch: Buffer = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  const inSlots = Array.from({ length: MAX_BATCHES_IN_FLIGHT + 1 }, () => new SharedArrayBuffer(BATCH_BYTES));
+  const outSlots = Array.from({ length: OUTPUT_SLOTS }, () => new SharedArrayBuffer(encoderBufferBytes(o.blockLimit)));
+  const freeIn = inSlots.map((_, i) => i).reverse();
+  /** The batch being filled and its slot (-1: a buffer of its own, for a row bigger than a slot). */
+  let slot = freeIn.pop() as number;
+  let batch: Buffer = Buffer.from(inSlots[slot] as SharedArrayBuffer);
   let used = 0;
   let inFlight = 0;
   let held = false;
   let rows = 0;
   let closed = false;
   let done: ((totals: { rows: number; rawBytes: number }) => void) | null = null;
+  /** The output slot of each block handed over (absent: the block came in a buffer of its own). */
+  const blockSlot = new WeakMap<Buffer, number>();
 
   const stop = (err: Error) => {
     if (closed) return;
@@ -82,10 +94,13 @@ export function pooledEncoder(pool: WorkerPool, o: RowEncoderOptions): RowEncode
     if (closed) return;
     if (m.t === 'block') {
       rows += m.rows as number;
-      o.onBlock(Buffer.from(m.buf as ArrayBuffer, m.off as number, m.len as number), m.rows as number);
+      const whole = typeof m.slot === 'number' ? (outSlots[m.slot] as SharedArrayBuffer) : (m.buf as ArrayBuffer);
+      const block = Buffer.from(whole, 0, m.len as number);
+      if (typeof m.slot === 'number') blockSlot.set(block, m.slot);
+      o.onBlock(block, m.rows as number);
     } else if (m.t === 'consumed') {
       inFlight--;
-      if (free.length < MAX_BATCHES_IN_FLIGHT) free.push(Buffer.from(m.buf as ArrayBuffer));
+      if (typeof m.slot === 'number') freeIn.push(m.slot);
       if (held && inFlight < MAX_BATCHES_IN_FLIGHT) {
         held = false;
         o.onHold(false);
@@ -123,31 +138,39 @@ export function pooledEncoder(pool: WorkerPool, o: RowEncoderOptions): RowEncode
     kinds: o.plan.kinds,
     statementLimit: o.statementLimit,
     blockLimit: o.blockLimit,
+    inSlots,
+    outSlots,
   });
 
-  const send = () => {
-    if (used === 0 || closed) return;
-    const ab = batch.buffer as ArrayBuffer;
-    channel.post({ t: 'rows', buf: ab, len: used }, [ab]);
-    inFlight++;
-    used = 0;
-    batch = free.pop() ?? Buffer.allocUnsafeSlow(BATCH_BYTES);
-    if (!held && inFlight >= MAX_BATCHES_IN_FLIGHT) {
-      held = true;
-      o.onHold(true);
-    }
+  /** Start a new batch able to hold `need` bytes: a free slot, or a buffer of its own. */
+  const nextBatch = (need: number) => {
+    const free = need <= BATCH_BYTES ? freeIn.pop() : undefined;
+    slot = free ?? -1;
+    batch =
+      free === undefined ? Buffer.allocUnsafeSlow(Math.max(need, BATCH_BYTES)) : Buffer.from(inSlots[free] as SharedArrayBuffer);
   };
-  /** Room for a framed row of `size` bytes in the open batch (a bigger row gets a batch of its own size). */
-  const room = (size: number) => {
-    if (used + 4 + size <= batch.length) return;
-    send();
-    if (4 + size > batch.length) batch = Buffer.allocUnsafeSlow(4 + size);
+  const send = (need = 0) => {
+    if (used > 0 && !closed) {
+      if (slot >= 0) channel.post({ t: 'rows', slot, len: used });
+      else {
+        const ab = batch.buffer as ArrayBuffer;
+        channel.post({ t: 'rows', buf: ab, len: used }, [ab]);
+      }
+      inFlight++;
+      used = 0;
+      if (!held && inFlight >= MAX_BATCHES_IN_FLIGHT) {
+        held = true;
+        o.onHold(true);
+      }
+    }
+    if (used === 0) nextBatch(need);
   };
 
   return {
     encodePacket(buf, start, end) {
-      room(end - start);
-      batch.writeUInt32LE(end - start, used);
+      const size = end - start;
+      if (used + 4 + size > batch.length) send(4 + size);
+      batch.writeUInt32LE(size, used);
       used += 4 + buf.copy(batch, used + 4, start, end);
       if (used >= BATCH_BYTES) send();
     },
@@ -156,7 +179,7 @@ export function pooledEncoder(pool: WorkerPool, o: RowEncoderOptions): RowEncode
       this.encodePacket(packet, 0, packet.length);
     },
     finish() {
-      send();
+      if (used > 0) send();
       return new Promise((resolve) => {
         done = resolve;
         channel.post({ t: 'finish' });
@@ -164,8 +187,12 @@ export function pooledEncoder(pool: WorkerPool, o: RowEncoderOptions): RowEncode
     },
     recycle(block) {
       if (closed) return;
-      const ab = block.buffer as ArrayBuffer;
-      channel.post({ t: 'spare', buf: ab }, [ab]);
+      const s = blockSlot.get(block);
+      if (s !== undefined) channel.post({ t: 'spare', slot: s });
+      else {
+        const ab = block.buffer as ArrayBuffer;
+        channel.post({ t: 'spare', buf: ab }, [ab]);
+      }
     },
     get rows() {
       return rows;
