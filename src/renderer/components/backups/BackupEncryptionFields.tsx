@@ -1,4 +1,5 @@
-import { SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
+import { SegmentedControl, Stack, Text } from '@mantine/core';
+import { AgeRecipientsInput } from './AgeRecipientsInput';
 
 type Mode = 'off' | 'keys' | 'passphrase';
 
@@ -37,14 +38,9 @@ export function BackupEncryptionFields({
         data-testid="profile-form-backup-encrypt"
       />
       {mode === 'keys' && (
-        <Textarea
-          label="age public keys"
-          description="One per line (age-keygen prints them as “public key: age1…”)"
-          placeholder="age1…"
-          autosize
-          minRows={2}
+        <AgeRecipientsInput
           value={recipients}
-          onChange={(e) => onRecipients(e.currentTarget.value)}
+          onChange={onRecipients}
           error={error}
           data-testid="profile-form-backup-recipients"
         />

@@ -1,6 +1,7 @@
-import { PasswordInput, SegmentedControl, Stack, Switch, Textarea } from '@mantine/core';
+import { PasswordInput, SegmentedControl, Stack, Switch } from '@mantine/core';
 import { useState } from 'react';
 import type { BackupEncryption } from '../../../shared/contract/index';
+import { AgeRecipientsInput } from './AgeRecipientsInput';
 
 const RECIPIENT = /^age1[02-9ac-hj-np-z]{20,}$/;
 
@@ -66,14 +67,9 @@ export function EncryptFields({
             data-testid={`${testId}-encrypt-mode`}
           />
           {value.mode === 'keys' ? (
-            <Textarea
-              label="age public keys"
-              description="One per line (age-keygen prints them as “public key: age1…”)"
-              placeholder="age1…"
-              autosize
-              minRows={2}
+            <AgeRecipientsInput
               value={value.recipients}
-              onChange={(e) => onChange({ ...value, recipients: e.currentTarget.value })}
+              onChange={(recipients) => onChange({ ...value, recipients })}
               onBlur={() => setTouched(true)}
               error={touched ? error : undefined}
               data-testid={`${testId}-recipients`}
