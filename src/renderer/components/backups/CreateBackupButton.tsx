@@ -1,9 +1,9 @@
 import { Button, Group, NumberInput, Popover, Stack, Switch, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { Archive } from 'lucide-react';
 import { useState } from 'react';
 import type { JobSnapshot, Profile } from '../../../shared/contract/index';
-import { call, errorMessage } from '../../api';
+import { call } from '../../api';
+import { useBusyAction } from '../common/useBusyAction';
 import { type EncryptChoice, EncryptFields, encryptionOf, NO_ENCRYPTION } from './EncryptFields';
 
 function defaultChoiceOf(profile: Profile): EncryptChoice {
@@ -28,15 +28,14 @@ export function CreateBackupButton({
   const [label, setLabel] = useState('');
   const [checksums, setChecksums] = useState(true);
   const [level, setLevel] = useState<number>(1);
-  const [starting, setStarting] = useState(false);
+  const starting = useBusyAction();
   // The profile's default encryption (profile form) is where the choice starts; this backup may differ.
   const profileChoice = defaultChoiceOf(profile);
   const [encrypt, setEncrypt] = useState<EncryptChoice>(profileChoice);
   const encryption = encryptionOf(encrypt);
 
-  async function start() {
-    setStarting(true);
-    try {
+  const start = () =>
+    starting.run(async () => {
       const job = await call('backups.create', {
         profileId: profile.id,
         options: {
@@ -50,12 +49,7 @@ export function CreateBackupButton({
       setOpened(false);
       setEncrypt(profileChoice);
       onStarted(job);
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not start the backup', message: errorMessage(err) });
-    } finally {
-      setStarting(false);
-    }
-  }
+    }, 'Could not start the backup');
 
   return (
     <Popover opened={opened} onChange={setOpened} position="bottom-end" withArrow trapFocus>
@@ -105,7 +99,7 @@ export function CreateBackupButton({
           <Group justify="flex-end">
             <Button
               onClick={start}
-              loading={starting}
+              loading={starting.busy}
               disabled={!profile.mysql.database || Boolean(encryption.error)}
               data-testid="backup-create-start"
             >

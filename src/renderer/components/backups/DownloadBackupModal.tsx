@@ -1,10 +1,10 @@
 import { Button, Modal, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { CloudDownload } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { BackupEntry, JobSnapshot } from '../../../shared/contract/index';
-import { call, errorMessage } from '../../api';
+import { call } from '../../api';
 import { ModalActions } from '../common/ModalActions';
+import { useBusyAction } from '../common/useBusyAction';
 import { type EncryptChoice, EncryptFields, encryptionOf, NO_ENCRYPTION } from './EncryptFields';
 
 /** Download a remote backup into the local folder, optionally encrypted on the way (`NAME.age`). */
@@ -20,25 +20,20 @@ export function DownloadBackupModal({
   onStarted(job: JobSnapshot): void;
 }) {
   const [choice, setChoice] = useState<EncryptChoice>(NO_ENCRYPTION);
-  const [starting, setStarting] = useState(false);
+  const starting = useBusyAction();
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new entry starts from a clean form.
   useEffect(() => setChoice(NO_ENCRYPTION), [entry?.name]);
   const { value, error } = encryptionOf(choice);
   const target = entry ? (choice.on ? `${entry.name}.age` : entry.name) : '';
 
-  async function start() {
+  function start() {
     if (!entry) return;
-    setStarting(true);
-    try {
+    void starting.run(async () => {
       const job = await call('backups.download', { profileId, name: entry.name, ...(value ? { encrypt: value } : {}) });
       setChoice(NO_ENCRYPTION);
       onClose();
       onStarted(job);
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not start the download', message: errorMessage(err) });
-    } finally {
-      setStarting(false);
-    }
+    }, 'Could not start the download');
   }
 
   return (
@@ -65,7 +60,7 @@ export function DownloadBackupModal({
           <Button
             leftSection={<CloudDownload size={16} />}
             onClick={start}
-            loading={starting}
+            loading={starting.busy}
             disabled={Boolean(error)}
             data-testid="backup-download-start"
           >

@@ -1,10 +1,10 @@
 import { Button, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { ShieldCheck } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { BackupDecryption, BackupEntry, JobSnapshot } from '../../../shared/contract/index';
-import { call, errorMessage } from '../../api';
+import { call } from '../../api';
 import { ModalActions } from '../common/ModalActions';
+import { useBusyAction } from '../common/useBusyAction';
 
 export interface VerifyRequest {
   entry: BackupEntry;
@@ -39,15 +39,14 @@ export function VerifyEncryptedModal({
   const [mode, setMode] = useState<KeyMode>('identity');
   const [identityFile, setIdentityFile] = useState('');
   const [passphrase, setPassphrase] = useState('');
-  const [starting, setStarting] = useState(false);
+  const starting = useBusyAction();
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new request starts without the last key.
   useEffect(() => setPassphrase(''), [request]);
   const decrypt = decryptionOf(mode, identityFile, passphrase);
 
-  async function start() {
+  function start() {
     if (!request || !decrypt) return;
-    setStarting(true);
-    try {
+    void starting.run(async () => {
       const job = await call('backups.verify', {
         profileId,
         name: request.entry.name,
@@ -57,11 +56,7 @@ export function VerifyEncryptedModal({
       setPassphrase('');
       onClose();
       onStarted(job);
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not start the check', message: errorMessage(err) });
-    } finally {
-      setStarting(false);
-    }
+    }, 'Could not start the check');
   }
 
   const what = request?.scratchRestore ? 'Verify with a test restore' : 'Verify hashes and end marker';
@@ -103,7 +98,7 @@ export function VerifyEncryptedModal({
           <Button
             leftSection={<ShieldCheck size={16} />}
             onClick={start}
-            loading={starting}
+            loading={starting.busy}
             disabled={!decrypt}
             data-testid="backup-verify-start"
           >
