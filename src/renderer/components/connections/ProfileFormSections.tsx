@@ -1,44 +1,25 @@
-import { Checkbox, ColorInput, Fieldset, Group, PasswordInput, Stack } from '@mantine/core';
-import { SECRET_LABELS, type SecretName } from '../../../shared/contract/profiles';
+import { Checkbox, ColorInput, Fieldset, Group, Stack } from '@mantine/core';
+import { SECRET_LABELS } from '../../../shared/contract/profiles';
 import { BackupEncryptionFields } from '../backups/BackupEncryptionFields';
 import { LabeledSegmentedControl } from '../common/LabeledSegmentedControl';
 import { HopFields } from './HopFields';
-import {
-  type ProfileFormBinding,
-  ProfileSelectField,
-  ProfileTextField,
-  SAVED_SECRET_HINT,
-  SwitchedFields,
-  TextFieldRow,
-} from './profileFormFields';
+import { FieldRow, type ProfileFormBinding, ProfileSelectField, ProfileTextField, SwitchedFields } from './profileFormFields';
 
 type Section = { form: ProfileFormBinding };
 
-/** A secret input: empty keeps the saved value, which the description says when there is one. */
-function SecretField({
-  form,
-  field,
-  secret,
-  label,
-  testId,
-  unsavedHint,
-}: Section & {
-  field: 'mysqlPassword' | 'smtpPassword';
-  secret: SecretName;
-  label: string;
-  testId: string;
-  unsavedHint?: string;
-}) {
-  return (
-    <PasswordInput
-      label={label}
-      description={form.saved.includes(secret) ? SAVED_SECRET_HINT : unsavedHint}
-      data-testid={testId}
-      value={form.values[field]}
-      onChange={(e) => form.set(field, e.currentTarget.value)}
-    />
-  );
-}
+const ENVIRONMENT_FIELD = {
+  field: 'environment',
+  label: 'Environment',
+  testId: 'profile-form-environment',
+  options: ['development', 'staging', 'production'],
+} as const;
+
+const SMTP_SECURITY_FIELD = {
+  field: 'smtpSecurity',
+  label: 'Security',
+  testId: 'profile-form-smtp-security',
+  options: ['none', 'starttls', 'tls'],
+} as const;
 
 export function IdentitySection({ form }: Section) {
   const { values: v, set } = form;
@@ -46,13 +27,7 @@ export function IdentitySection({ form }: Section) {
     <Fieldset legend="Profile">
       <Group grow align="flex-start">
         <ProfileTextField form={form} field={{ key: 'name', label: 'Name', path: 'name' }} />
-        <ProfileSelectField
-          form={form}
-          field="environment"
-          label="Environment"
-          testId="profile-form-environment"
-          options={['development', 'staging', 'production']}
-        />
+        <ProfileSelectField form={form} {...ENVIRONMENT_FIELD} />
         <ColorInput
           label="Colour"
           data-testid="profile-form-color"
@@ -77,7 +52,7 @@ export function MysqlSection({ form }: Section) {
   return (
     <Fieldset legend="MySQL / MariaDB">
       <Stack gap="xs">
-        <TextFieldRow
+        <FieldRow
           form={form}
           fields={[
             {
@@ -90,17 +65,19 @@ export function MysqlSection({ form }: Section) {
             { key: 'mysqlUser', label: 'User', path: 'mysql.user' },
           ]}
         />
-        <Group grow align="flex-start">
-          <SecretField
-            form={form}
-            field="mysqlPassword"
-            secret="mysql.password"
-            label="Password"
-            testId="profile-form-mysql-password"
-            unsavedHint="Kept in the OS secret store, never in the app database"
-          />
-          <ProfileTextField form={form} field={{ key: 'database', label: 'Default database', path: 'mysql.database' }} />
-        </Group>
+        <FieldRow
+          form={form}
+          fields={[
+            {
+              key: 'mysqlPassword',
+              secret: 'mysql.password',
+              label: 'Password',
+              testId: 'profile-form-mysql-password',
+              unsavedHint: 'Kept in the OS secret store, never in the app database',
+            },
+            { key: 'database', label: 'Default database', path: 'mysql.database' },
+          ]}
+        />
         <Group align="flex-end">
           <LabeledSegmentedControl
             label="TLS"
@@ -120,20 +97,28 @@ export function MysqlSection({ form }: Section) {
   );
 }
 
+/** Where each hop's errors stand in the contract: the jump host is nested in the SSH settings. */
+const HOP_ERROR_PREFIX = { ssh: 'ssh', jump: 'ssh.jump' } as const;
+
+function FormHop({ form, hop }: Section & { hop: 'ssh' | 'jump' }) {
+  return (
+    <HopFields
+      hop={hop}
+      value={form.values[hop]}
+      onChange={(h) => form.set(hop, h)}
+      errors={form.errors}
+      errorPrefix={HOP_ERROR_PREFIX[hop]}
+      savedSecrets={form.saved}
+    />
+  );
+}
+
 export function SshSection({ form }: Section) {
-  const { values: v, set, errors, saved } = form;
   return (
     <Fieldset legend="SSH tunnel">
       <Stack gap="xs">
         <SwitchedFields form={form} flag="sshEnabled" label="Reach MySQL through an SSH host" testId="profile-form-ssh-enabled">
-          <HopFields
-            hop="ssh"
-            value={v.ssh}
-            onChange={(h) => set('ssh', h)}
-            errors={errors}
-            errorPrefix="ssh"
-            savedSecrets={saved}
-          />
+          <FormHop form={form} hop="ssh" />
           <ProfileTextField
             form={form}
             field={{
@@ -149,14 +134,7 @@ export function SshSection({ form }: Section) {
             label="Through a jump host (ProxyJump)"
             testId="profile-form-jump-enabled"
           >
-            <HopFields
-              hop="jump"
-              value={v.jump}
-              onChange={(h) => set('jump', h)}
-              errors={errors}
-              errorPrefix="ssh.jump"
-              savedSecrets={saved}
-            />
+            <FormHop form={form} hop="jump" />
           </SwitchedFields>
         </SwitchedFields>
       </Stack>
@@ -168,7 +146,7 @@ export function FoldersSection({ form }: Section) {
   const { values: v, set, errors } = form;
   return (
     <Fieldset legend="Folders">
-      <TextFieldRow
+      <FieldRow
         form={form}
         fields={[
           { key: 'localBackupDir', label: 'Local backup folder', path: 'localBackupDir' },
@@ -192,32 +170,23 @@ export function MailSection({ form }: Section) {
     <Fieldset legend="Mail">
       <Stack gap="xs">
         <SwitchedFields form={form} flag="smtpEnabled" label="SMTP settings" testId="profile-form-smtp-enabled">
-          <TextFieldRow
+          <FieldRow
             form={form}
             fields={[
               { key: 'smtpHost', label: 'SMTP host', path: 'smtp.host' },
               { key: 'smtpPort', label: 'Port', path: 'smtp.port' },
             ]}
           >
-            <ProfileSelectField
-              form={form}
-              field="smtpSecurity"
-              label="Security"
-              testId="profile-form-smtp-security"
-              options={['none', 'starttls', 'tls']}
-            />
-          </TextFieldRow>
-          <Group grow align="flex-start">
-            <ProfileTextField form={form} field={{ key: 'smtpUser', label: 'SMTP user', path: 'smtp.user' }} />
-            <SecretField
-              form={form}
-              field="smtpPassword"
-              secret="smtp.password"
-              label="SMTP password"
-              testId="profile-form-smtp-password"
-            />
-            <ProfileTextField form={form} field={{ key: 'smtpFrom', label: 'From address', path: 'smtp.from' }} />
-          </Group>
+            <ProfileSelectField form={form} {...SMTP_SECURITY_FIELD} />
+          </FieldRow>
+          <FieldRow
+            form={form}
+            fields={[
+              { key: 'smtpUser', label: 'SMTP user', path: 'smtp.user' },
+              { key: 'smtpPassword', secret: 'smtp.password', label: 'SMTP password', testId: 'profile-form-smtp-password' },
+              { key: 'smtpFrom', label: 'From address', path: 'smtp.from' },
+            ]}
+          />
         </SwitchedFields>
         <ProfileTextField
           form={form}

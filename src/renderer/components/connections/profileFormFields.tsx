@@ -1,4 +1,4 @@
-import { Group, Select, Switch, TextInput } from '@mantine/core';
+import { Group, PasswordInput, Select, Switch, TextInput } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { SecretName } from '../../../shared/contract/profiles';
 import type { FormValues } from './formModel';
@@ -74,21 +74,48 @@ export function ProfileSelectField<K extends ChoiceKey>({
   );
 }
 
-/** Text fields side by side, sharing the row's width. */
-export function TextFieldRow({
+export interface SecretFieldSpec {
+  key: 'mysqlPassword' | 'smtpPassword';
+  /** The saved secret this input replaces. */
+  secret: SecretName;
+  label: string;
+  testId: string;
+  /** The description while nothing is saved. */
+  unsavedHint?: string;
+}
+
+/** A secret input: empty keeps the saved value, which the description says when there is one. */
+export function SecretField({ form, field }: { form: ProfileFormBinding; field: SecretFieldSpec }) {
+  return (
+    <PasswordInput
+      label={field.label}
+      description={form.saved.includes(field.secret) ? SAVED_SECRET_HINT : field.unsavedHint}
+      data-testid={field.testId}
+      value={form.values[field.key]}
+      onChange={(e) => form.set(field.key, e.currentTarget.value)}
+    />
+  );
+}
+
+/** Text and secret fields side by side, sharing the row's width; `children` (a menu) go at the end. */
+export function FieldRow({
   form,
   fields,
   children,
 }: {
   form: ProfileFormBinding;
-  fields: TextFieldSpec[];
+  fields: Array<TextFieldSpec | SecretFieldSpec>;
   children?: ReactNode;
 }) {
   return (
     <Group grow align="flex-start">
-      {fields.map((f) => (
-        <ProfileTextField key={f.key} form={form} field={f} />
-      ))}
+      {fields.map((f) =>
+        'secret' in f ? (
+          <SecretField key={f.key} form={form} field={f} />
+        ) : (
+          <ProfileTextField key={f.key} form={form} field={f} />
+        ),
+      )}
       {children}
     </Group>
   );
