@@ -2,11 +2,17 @@
  * Connections benchmark (not a timed test): what the SSH tunnel costs compared with a direct connection.
  *   round trip: N sequential `SELECT 1` on one pooled connection (mean, p50, p99)
  *   throughput: one ~100 MB result set (100,000 rows × 1 KB) read with mysql2, MB/s
- * Both through `app.connections` exactly as the product uses it: direct TCP, and mysql2 over an ssh2
- * `forwardOut` channel through a real OpenSSH sshd (tests/fixtures/sshd.ts) on loopback. Target: tunnel ≤ 1.3×.
- * Direct and tunnel runs alternate (3 rounds, median) so a busy machine hurts both alike.
+ *   transport: 200 MB from a byte source over plain TCP and over an ssh2 channel (no MySQL)
+ * Through `app.connections` exactly as the product uses it: direct TCP, mysql2 over an ssh2 `forwardOut`
+ * channel through a real OpenSSH sshd (tests/fixtures/sshd.ts) on loopback, and mysql2 through the loopback
+ * listener external tools (mariadb-dump) get. Target (issue #16): tunnel ≤ 1.3× direct.
  *
- * Run: node --import tsx bench/connections.ts [--queries 1000] [--rows 100000] [--rounds 3]
+ * A shared machine makes wall time noisy, so every round measures direct and tunnel back to back and the
+ * ratio is taken per round (median over rounds), next to CPU time: ours (process.cpuUsage, every thread) and
+ * sshd's per-connection processes (/proc). sshd's CPU is only on this machine because the test sshd runs on
+ * loopback: in real use it runs on the bastion.
+ *
+ * Run: node --import tsx bench/connections.ts [--queries 1000] [--rows 100000] [--rounds 5] [--raw-mb 200]
  * Uses a private mariadbd (src/main/features/sandbox/MariaDbServer.ts, 512 MB buffer pool, data warmed before timing).
  */
 import { spawn } from 'node:child_process';
@@ -16,11 +22,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
+import ssh2 from 'ssh2';
 import { App } from '../src/main/app/App';
 import type { MysqlConnection } from '../src/main/features/connections/mysql/mysqlConnect';
 import { MariaDbServer } from '../src/main/features/sandbox/MariaDbServer';
 import { MemorySecretStore } from '../src/main/platform/secrets/SecretStore';
-import { keyAuthHop, startSshd } from '../tests/fixtures/sshd';
+import { keyAuthHop, type SshdFixture, startSshd } from '../tests/fixtures/sshd';
+import { descendantsCpuMs, ownCpuMs, processCpuMs } from './procCpu';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -29,7 +37,8 @@ function arg(name: string, fallback: number): number {
 
 const QUERIES = arg('--queries', 1000);
 const ROWS = arg('--rows', 100_000);
-const ROUNDS = arg('--rounds', 3);
+const ROUNDS = arg('--rounds', 5);
+const RAW_MB = arg('--raw-mb', 200);
 const PAYLOAD = 1000;
 
 function median(xs: number[]): number {
@@ -40,6 +49,32 @@ function median(xs: number[]): number {
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number;
+}
+
+/** Wall and CPU of one timed step: ours, sshd's sessions, mariadbd's. */
+interface Sample {
+  wallMs: number;
+  ourCpuMs: number;
+  sshdCpuMs: number;
+  dbCpuMs: number;
+}
+
+type Probe = () => { our: NodeJS.CpuUsage; sshd: number; db: number; t: number };
+
+function prober(sshdPid: number, dbPid: number): { start: Probe; stop: (from: ReturnType<Probe>) => Sample } {
+  const start: Probe = () => ({
+    our: process.cpuUsage(),
+    sshd: descendantsCpuMs(sshdPid),
+    db: processCpuMs(dbPid),
+    t: performance.now(),
+  });
+  const stop = (from: ReturnType<Probe>): Sample => ({
+    wallMs: performance.now() - from.t,
+    ourCpuMs: ownCpuMs(from.our),
+    sshdCpuMs: descendantsCpuMs(sshdPid) - from.sshd,
+    dbCpuMs: processCpuMs(dbPid) - from.db,
+  });
+  return { start, stop };
 }
 
 async function roundTrips(conn: MysqlConnection): Promise<{ mean: number; p50: number; p99: number }> {
@@ -54,64 +89,136 @@ async function roundTrips(conn: MysqlConnection): Promise<{ mean: number; p50: n
   return { mean: (performance.now() - t0) / QUERIES, p50: pct(times, 50), p99: pct(times, 99) };
 }
 
-async function bulkRead(conn: MysqlConnection): Promise<{ seconds: number; mb: number; rows: number }> {
-  const t0 = performance.now();
+async function bulkRead(conn: MysqlConnection): Promise<number> {
   const [rows] = await conn.query({ sql: 'SELECT id, payload FROM bench_rows', rowsAsArray: true });
-  const seconds = (performance.now() - t0) / 1000;
-  const list = rows as Array<[number, string]>;
   let bytes = 0;
-  for (const r of list) bytes += 4 + r[1].length;
-  return { seconds, mb: bytes / 1e6, rows: list.length };
+  for (const r of rows as Array<[number, string]>) bytes += 4 + r[1].length;
+  return bytes / 1e6;
 }
 
-/**
- * The transport alone, without MySQL: 200 MB from a byte source in another process, read over plain TCP
- * over an ssh2 forwardOut channel, and — as the yardstick — through OpenSSH's own client (`ssh -W`) and the
- * same sshd. Tells whether a gap is our code path or SSH itself on this machine.
- */
-async function rawTransport(
-  app: App,
-  profileId: string,
-  sshd: Awaited<ReturnType<typeof startSshd>>,
-): Promise<{ tcp: number; ssh: number; openssh: number }> {
-  const mb = 200;
+/** A process serving RAW_MB of bytes to every connection, so the reader's side is all we measure. */
+async function byteSource(): Promise<{ port: number; stop(): void }> {
   const src = spawn(
     process.execPath,
     [
       '-e',
-      `const s=require('net').createServer({allowHalfOpen:true},c=>{const b=Buffer.alloc(1<<20,120);let n=0;const w=()=>{while(n<${mb}){n++;if(!c.write(b))return c.once('drain',w)}c.end()};w()}).listen(0,'127.0.0.1',()=>console.log(s.address().port))`,
+      `const s=require('net').createServer({allowHalfOpen:true},c=>{const b=Buffer.alloc(1<<20,120);let n=0;const w=()=>{while(n<${RAW_MB}){n++;if(!c.write(b))return c.once('drain',w)}c.end()};w()}).listen(0,'127.0.0.1',()=>console.log(s.address().port))`,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const port = await new Promise<number>((resolve) =>
     src.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
   );
-  const drain = (s: NodeJS.ReadableStream) =>
-    new Promise<number>((resolve) => {
-      const t0 = performance.now();
-      let n = 0;
-      s.on('data', (d: Buffer) => {
-        n += d.length;
-      });
-      s.on('end', () => resolve(n / 1e6 / ((performance.now() - t0) / 1000)));
+  return { port, stop: () => src.kill() };
+}
+
+function drain(s: NodeJS.ReadableStream): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let n = 0;
+    s.on('data', (d: Buffer) => {
+      n += d.length;
     });
-  try {
-    const tcp = await drain(net.connect(port, '127.0.0.1'));
-    const ssh = await drain(await app.connections.forwardTo(profileId, '127.0.0.1', port));
-    const client = spawn(
-      'ssh',
-      [
-        ...['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'],
-        ...['-i', sshd.privateKeyPath, '-p', String(sshd.port), '-W', `127.0.0.1:${port}`, `${sshd.user}@${sshd.host}`],
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+    s.on('error', reject);
+    s.on('end', () => resolve(n / 1e6));
+  });
+}
+
+/** OpenSSH's own client (`ssh -W`) through the same sshd: the yardstick for "is it SSH or our code". */
+async function opensshMbps(sshd: SshdFixture, port: number): Promise<number> {
+  const client = spawn(
+    'ssh',
+    [
+      ...['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'],
+      ...['-i', sshd.privateKeyPath, '-p', String(sshd.port), '-W', `127.0.0.1:${port}`, `${sshd.user}@${sshd.host}`],
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  // Started after the handshake would be fairer; the ~50 ms login is under 10 % of a 200 MB read.
+  const t0 = performance.now();
+  const mb = await drain(client.stdout);
+  return mb / ((performance.now() - t0) / 1000);
+}
+
+/** What ssh2 (with our defaults: no `algorithms` option) negotiates with this sshd. */
+async function negotiatedCipher(sshd: SshdFixture): Promise<string> {
+  const client = new ssh2.Client();
+  return new Promise((resolve, reject) => {
+    client.on('handshake', (n) => {
+      resolve(`${n.sc.cipher}${n.sc.mac ? ` + ${n.sc.mac}` : ''}`);
+      client.end();
+    });
+    client.on('error', reject);
+    client.connect({
+      host: sshd.host,
+      port: sshd.port,
+      username: sshd.user,
+      privateKey: fs.readFileSync(sshd.privateKeyPath),
+    });
+  });
+}
+
+async function setUpData(info: { host: string; port: number; rootUser: string; rootPassword: string }): Promise<void> {
+  const root = await mysql.createConnection({
+    host: info.host,
+    port: info.port,
+    user: info.rootUser,
+    password: info.rootPassword,
+  });
+  await root.query('CREATE DATABASE bench');
+  // The seq_<from>_to_<to> tables of the sequence engine exist only in a selected database.
+  await root.query('USE bench');
+  await root.query('CREATE TABLE bench.bench_rows (id INT PRIMARY KEY, payload VARCHAR(1000) NOT NULL) ENGINE=InnoDB');
+  // Batches from the built-in sequence engine: no client-side generation to wait for.
+  for (let from = 1; from <= ROWS; from += 20_000) {
+    const to = Math.min(ROWS, from + 19_999);
+    await root.query(
+      `INSERT INTO bench.bench_rows SELECT seq, REPEAT(CHAR(65 + seq % 26), ${PAYLOAD}) FROM seq_${from}_to_${to}`,
     );
-    // Started after the handshake would be fairer; the ~50 ms login is under 10 % of a 200 MB read.
-    const openssh = await drain(client.stdout);
-    return { tcp, ssh, openssh };
-  } finally {
-    src.kill();
   }
+  await root.query('SELECT COUNT(*), SUM(LENGTH(payload)) FROM bench.bench_rows');
+  await root.end();
+}
+
+type Path = 'direct' | 'tunnel' | 'local';
+const PATHS: readonly Path[] = ['direct', 'tunnel', 'local'];
+const PATH_LABEL: Record<Path, string> = {
+  direct: 'direct',
+  tunnel: 'tunnel (channel)',
+  local: 'tunnel (local port)',
+};
+
+interface PathResults {
+  p50: number[];
+  mean: number[];
+  p99: number[];
+  bulk: Sample[];
+  mb: number;
+}
+
+function formatTable(rows: string[][]): string {
+  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+  return rows
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  '))
+    .join('\n');
+}
+
+/** Per round tunnel ÷ direct of wall time, our CPU and our + sshd CPU; median over rounds. */
+function ratios(direct: Sample[], other: Sample[]): { wall: number; our: number; withSshd: number } {
+  const per = (f: (s: Sample) => number) => median(other.map((s, i) => f(s) / f(direct[i] as Sample)));
+  return {
+    wall: per((s) => s.wallMs),
+    our: per((s) => s.ourCpuMs),
+    withSshd: per((s) => s.ourCpuMs + s.sshdCpuMs),
+  };
+}
+
+function cpuCells(samples: Sample[], mb: number): string {
+  const per = (f: (s: Sample) => number) => (median(samples.map(f)) / mb).toFixed(2);
+  return `${per((s) => s.ourCpuMs)} / ${per((s) => s.sshdCpuMs)} / ${per((s) => s.dbCpuMs)}`;
+}
+
+function ratioCells(r: { wall: number; our: number; withSshd: number }): string[] {
+  return [`${r.wall.toFixed(2)}×`, `${r.our.toFixed(2)}×`, `${r.withSshd.toFixed(2)}×`];
 }
 
 async function main(): Promise<void> {
@@ -124,110 +231,96 @@ async function main(): Promise<void> {
   });
   const info = await server.start();
   const sshd = await startSshd();
+  const sshdPid = Number(fs.readFileSync(path.join(sshd.dir, 'sshd.pid'), 'utf8').trim());
+  const probe = prober(sshdPid, info.pid);
   const app = new App({ door: 'test', secrets: new MemorySecretStore(null), home: path.join(work, 'home') });
+  const source = await byteSource();
   try {
-    const root = await mysql.createConnection({
-      host: info.host,
-      port: info.port,
-      user: info.rootUser,
-      password: info.rootPassword,
-    });
-    await root.query('CREATE DATABASE bench');
-    await root.query('USE bench');
-    await root.query('CREATE TABLE bench.bench_rows (id INT PRIMARY KEY, payload VARCHAR(1000) NOT NULL) ENGINE=InnoDB');
-    // Batches from the built-in sequence engine: no client-side generation to wait for.
-    for (let from = 1; from <= ROWS; from += 20_000) {
-      const to = Math.min(ROWS, from + 19_999);
-      await root.query(
-        `INSERT INTO bench.bench_rows SELECT seq, REPEAT(CHAR(65 + seq % 26), ${PAYLOAD}) FROM seq_${from}_to_${to}`,
-      );
-    }
-    await root.query('SELECT COUNT(*), SUM(LENGTH(payload)) FROM bench.bench_rows');
-    await root.end();
-
+    await setUpData(info);
     const mysqlSettings = { host: info.host, port: info.port, user: info.rootUser, database: 'bench' };
-    const direct = await app.profiles.create(
-      { name: 'bench direct', mysql: mysqlSettings },
-      { 'mysql.password': info.rootPassword },
-    );
-    const tunnel = await app.profiles.create(
-      {
-        name: 'bench tunnel',
-        mysql: mysqlSettings,
-        ssh: keyAuthHop(sshd),
-      },
-      { 'mysql.password': info.rootPassword },
-    );
+    const secrets = { 'mysql.password': info.rootPassword };
+    const direct = await app.profiles.create({ name: 'bench direct', mysql: mysqlSettings }, secrets);
+    const tunnel = await app.profiles.create({ name: 'bench tunnel', mysql: mysqlSettings, ssh: keyAuthHop(sshd) }, secrets);
     app.connections.hostKeys.trust(sshd.host, sshd.port, 'ssh-ed25519', sshd.hostKeyFingerprint);
-
-    const results: Record<'direct' | 'tunnel', { rt: number[]; p50: number[]; p99: number[]; mbps: number[]; mb: number }> = {
-      direct: { rt: [], p50: [], p99: [], mbps: [], mb: 0 },
-      tunnel: { rt: [], p50: [], p99: [], mbps: [], mb: 0 },
-    };
-    // Warm the buffer pool and both paths once before timing.
-    for (const p of [direct, tunnel]) await app.connections.withConnection(p.id, bulkRead);
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [kind, p] of [
-        ['direct', direct],
-        ['tunnel', tunnel],
-      ] as const) {
-        const r = results[kind];
-        const rt = await app.connections.withConnection(p.id, roundTrips);
-        r.rt.push(rt.mean);
-        r.p50.push(rt.p50);
-        r.p99.push(rt.p99);
-        const bulk = await app.connections.withConnection(p.id, bulkRead);
-        r.mbps.push(bulk.mb / bulk.seconds);
-        r.mb = bulk.mb;
+    const local = await app.connections.openLocalForward(tunnel.id);
+    const localConnection = () =>
+      mysql.createConnection({ ...mysqlSettings, host: local.host, port: local.port, password: info.rootPassword });
+    const run = async <T>(p: Path, fn: (c: MysqlConnection) => Promise<T>): Promise<T> => {
+      if (p !== 'local') return app.connections.withConnection(p === 'direct' ? direct.id : tunnel.id, fn);
+      const conn = await localConnection();
+      try {
+        return await fn(conn);
+      } finally {
+        await conn.end();
       }
-    }
+    };
 
-    const raw = [];
-    for (let round = 0; round < ROUNDS; round++) raw.push(await rawTransport(app, tunnel.id, sshd));
-    const d = results.direct;
-    const t = results.tunnel;
+    const results = Object.fromEntries(
+      PATHS.map((p) => [p, { p50: [], mean: [], p99: [], bulk: [], mb: 0 } as PathResults]),
+    ) as Record<Path, PathResults>;
+    const raw: Record<'tcp' | 'ssh', Sample[]> = { tcp: [], ssh: [] };
+    const openssh: number[] = [];
+    // Warm the buffer pool and every path once before timing.
+    for (const p of PATHS) await run(p, bulkRead);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const p of PATHS) {
+        const r = results[p];
+        const rt = await run(p, roundTrips);
+        r.p50.push(rt.p50);
+        r.mean.push(rt.mean);
+        r.p99.push(rt.p99);
+        await run(p, async (conn) => {
+          const from = probe.start();
+          r.mb = await bulkRead(conn);
+          r.bulk.push(probe.stop(from));
+        });
+      }
+      let from = probe.start();
+      await drain(net.connect(source.port, '127.0.0.1'));
+      raw.tcp.push(probe.stop(from));
+      const channel = await app.connections.forwardTo(tunnel.id, '127.0.0.1', source.port);
+      from = probe.start();
+      await drain(channel);
+      raw.ssh.push(probe.stop(from));
+      openssh.push(await opensshMbps(sshd, source.port));
+    }
+    await local.close();
+
     const f = (n: number, digits = 3) => n.toFixed(digits);
-    const rows = [
-      ['measure', 'direct', 'SSH tunnel', 'tunnel / direct'],
-      [
-        `round trip mean (${QUERIES}× SELECT 1)`,
-        `${f(median(d.rt))} ms`,
-        `${f(median(t.rt))} ms`,
-        `${f(median(t.rt) / median(d.rt), 2)}×`,
-      ],
-      ['round trip p50', `${f(median(d.p50))} ms`, `${f(median(t.p50))} ms`, `${f(median(t.p50) / median(d.p50), 2)}×`],
-      ['round trip p99', `${f(median(d.p99))} ms`, `${f(median(t.p99))} ms`, `${f(median(t.p99) / median(d.p99), 2)}×`],
-      [
-        `bulk read (${f(d.mb, 0)} MB, ${ROWS} rows)`,
-        `${f(median(d.mbps), 0)} MB/s`,
-        `${f(median(t.mbps), 0)} MB/s`,
-        `${f(median(d.mbps) / median(t.mbps), 2)}× time`,
-      ],
-      [
-        'transport only (200 MB, no MySQL)',
-        `${f(median(raw.map((r) => r.tcp)), 0)} MB/s`,
-        `${f(median(raw.map((r) => r.ssh)), 0)} MB/s`,
-        `${f(median(raw.map((r) => r.tcp)) / median(raw.map((r) => r.ssh)), 2)}× time`,
-      ],
-      ['  same via OpenSSH ssh -W (yardstick)', '', `${f(median(raw.map((r) => r.openssh)), 0)} MB/s`, ''],
-    ];
-    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
-    console.log(`\nConnections benchmark: MariaDB ${info.port}, OpenSSH sshd ${sshd.port} (loopback), ${ROUNDS} rounds, median`);
-    for (const r of rows)
-      console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  '));
-    // The p50 is the fairer round-trip figure on a shared machine: stalls from other processes inflate means.
-    const rtRatio = median(t.p50) / median(d.p50);
-    const bulkRatio = median(d.mbps) / median(t.mbps);
+    const mbps = (samples: Sample[], mb: number) => `${f(median(samples.map((s) => mb / (s.wallMs / 1000))), 0)} MB/s`;
+    const d = results.direct;
+    const timing: string[][] = [['measure', ...PATHS.map((p) => PATH_LABEL[p])]];
+    timing.push([`round trip p50 (${QUERIES}× SELECT 1)`, ...PATHS.map((p) => `${f(median(results[p].p50))} ms`)]);
+    timing.push(['round trip mean', ...PATHS.map((p) => `${f(median(results[p].mean))} ms`)]);
+    timing.push(['round trip p99', ...PATHS.map((p) => `${f(median(results[p].p99))} ms`)]);
+    timing.push([`bulk read (${f(d.mb, 0)} MB)`, ...PATHS.map((p) => mbps(results[p].bulk, results[p].mb))]);
+    timing.push(['bulk CPU ms/MB: ours / sshd / mariadbd', ...PATHS.map((p) => cpuCells(results[p].bulk, results[p].mb))]);
+    timing.push([`transport only (${RAW_MB} MB, no MySQL)`, mbps(raw.tcp, RAW_MB), mbps(raw.ssh, RAW_MB), '']);
+    timing.push(['transport CPU ms/MB: ours / sshd / -', cpuCells(raw.tcp, RAW_MB), cpuCells(raw.ssh, RAW_MB), '']);
+    timing.push(['transport via OpenSSH ssh -W (yardstick)', '', `${f(median(openssh), 0)} MB/s`, '']);
+
+    const perRound: string[][] = [['tunnel ÷ direct, per round (median)', 'wall', 'our CPU', 'our + sshd CPU']];
+    perRound.push(['bulk read, channel', ...ratioCells(ratios(d.bulk, results.tunnel.bulk))]);
+    perRound.push(['bulk read, local port', ...ratioCells(ratios(d.bulk, results.local.bulk))]);
+    perRound.push([`transport only, ${RAW_MB} MB`, ...ratioCells(ratios(raw.tcp, raw.ssh))]);
+    const rtRatio = (p: Path) => median(results[p].p50.map((t, i) => t / (d.p50[i] as number)));
+    perRound.push(['round trip p50, channel', `${f(rtRatio('tunnel'), 2)}×`, '', '']);
+    perRound.push(['round trip p50, local port', `${f(rtRatio('local'), 2)}×`, '', '']);
+
+    console.log(
+      `\nConnections benchmark: MariaDB ${info.port}, OpenSSH sshd ${sshd.port} (loopback), cipher ${await negotiatedCipher(sshd)}, ${ROUNDS} rounds, median`,
+    );
+    console.log(formatTable(timing));
+    console.log('');
+    console.log(formatTable(perRound));
     console.log(
       `Load average at the end: ${os
         .loadavg()
         .map((l) => l.toFixed(1))
-        .join(' ')} on ${os.cpus().length} cores.`,
-    );
-    console.log(
-      `\nTarget tunnel ≤ 1.3× direct: round trip p50 ${rtRatio <= 1.3 ? 'met' : 'NOT met'} (${f(rtRatio, 2)}×, +${f(median(t.p50) - median(d.p50))} ms), bulk ${bulkRatio <= 1.3 ? 'met' : 'NOT met'} (${f(bulkRatio, 2)}×).`,
+        .join(' ')} on ${os.cpus().length} cores. sshd's CPU is here only because the test sshd shares this machine.`,
     );
   } finally {
+    source.stop();
     await app.close();
     await sshd.stop();
     await server.stop();
