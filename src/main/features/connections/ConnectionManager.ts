@@ -14,17 +14,11 @@ import { isConnectionLost, mapMysqlConnectError } from './errors';
 import { HostKeyStore } from './hostKeys/HostKeyStore';
 import { MysqlPool } from './mysql/MysqlPool';
 import type { MigrationCount } from './mysql/migrationCount';
-import {
-  coreStream,
-  destroyQuietly,
-  isClosed,
-  type MysqlConnection,
-  type MysqlConnectionOptions,
-  openMysql,
-} from './mysql/mysqlConnect';
+import { coreStream, isClosed, type MysqlConnection, type MysqlConnectionOptions, openMysql } from './mysql/mysqlConnect';
+import { closeLinks, type Link, linkStatus } from './ProfileLink';
 import { missingSavedSecret, type SecretPrompt, SecretSources } from './secretSources';
 import { expandHome } from './ssh/credentials';
-import { type LocalForward, startLocalForward } from './ssh/LocalForward';
+import { startLocalForward } from './ssh/LocalForward';
 import { RECONNECT_DELAYS_MS, SshTunnel, type TunnelTuning } from './ssh/SshTunnel';
 import { openTcp } from './ssh/sshHop';
 import { runConnectionTest } from './test/ConnectionTester';
@@ -49,18 +43,6 @@ export interface DedicatedOptions {
   /** Another database than the profile's default; null = none (e.g. to CREATE DATABASE). */
   database?: string | null;
   extra?: Partial<MysqlConnectionOptions>;
-}
-
-/** Everything open for one profile. Rebuilt when the profile is edited. */
-interface Link {
-  profile: Profile;
-  tunnel: SshTunnel | null;
-  pool: MysqlPool;
-  dedicated: Set<MysqlConnection>;
-  sftp: Set<SFTPWrapper>;
-  forwards: Set<LocalForward>;
-  direct: { state: ConnectionState; detail: string | null; since: string; lastError: AppError | null };
-  since: string;
 }
 
 /**
@@ -191,30 +173,7 @@ export class ConnectionManager {
   }
 
   state(profileId: string): ConnectionStatus {
-    const profile = this.profiles.get(profileId);
-    const link = this.links.get(profileId);
-    const via = profile.ssh ? (profile.ssh.jump ? 'ssh+jump' : 'ssh') : 'direct';
-    if (!link)
-      return {
-        profileId,
-        state: 'disconnected',
-        detail: null,
-        since: new Date().toISOString(),
-        via,
-        reconnects: 0,
-        lastError: null,
-      };
-    const t = link.tunnel;
-    const err = t ? t.lastError : link.direct.lastError;
-    return {
-      profileId,
-      state: t ? t.state : link.direct.state,
-      detail: t ? (t.lastError?.message ?? null) : link.direct.detail,
-      since: link.since,
-      via,
-      reconnects: t?.reconnects ?? 0,
-      lastError: err ? { code: err.code, message: err.message } : null,
-    };
+    return linkStatus(profileId, this.profiles.get(profileId), this.links.get(profileId));
   }
 
   /** `migrationStatus`: the migrations capability's own pending count, used when given (one rule, one place). */
@@ -385,20 +344,5 @@ export class ConnectionManager {
         await this.closeProfile(id);
       }
     }
-  }
-}
-
-async function closeLinks(links: Link[]): Promise<void> {
-  await Promise.all(
-    links.map(async (l) => {
-      await l.pool.close();
-      for (const c of l.dedicated) destroyQuietly(c);
-      l.dedicated.clear();
-    }),
-  );
-  await Promise.all(links.flatMap((l) => [...l.forwards].map((f) => f.close())));
-  for (const l of links) {
-    for (const s of l.sftp) s.end();
-    await l.tunnel?.close();
   }
 }
