@@ -54,3 +54,13 @@ export interface ReadinessCheckModule {
   timeoutStatus?: 'warn' | 'fail';
   run(ctx: CheckContext): Promise<CheckOutcome>;
 }
+
+/** A check's row on the report: its id, label, where a person fixes it, and when it runs (`after`, `timeoutStatus`). */
+export function checkRow(
+  id: ReadinessCheckId,
+  label: string,
+  fixPage: FixPage,
+  timing: Pick<ReadinessCheckModule, 'after' | 'timeoutStatus'> = {},
+): Omit<ReadinessCheckModule, 'run'> {
+  return { id, label, fixPage, ...timing };
+}

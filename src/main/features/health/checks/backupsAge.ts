@@ -1,6 +1,6 @@
 import type { BackupEntry } from '../../../../shared/contract/backups';
 import { ageText } from '../format';
-import type { ReadinessCheckModule } from '../types';
+import { checkRow, type ReadinessCheckModule } from '../types';
 
 /**
  * Usable backups: complete ones, plus remote foreign dumps whose completeness is unknown until downloaded
@@ -12,10 +12,7 @@ function usable(e: BackupEntry): boolean {
 
 /** Age of the newest backup, local or remote; older than the threshold (default 26 h) is a warning. */
 export const backupsAgeCheck: ReadinessCheckModule = {
-  id: 'backups.age',
-  label: 'Newest backup',
-  fixPage: 'backups',
-  timeoutStatus: 'warn',
+  ...checkRow('backups.age', 'Newest backup', 'backups', { timeoutStatus: 'warn' }),
   async run({ lookups, options }) {
     const list = await lookups.backups();
     const folders = `${list.localDir}${list.remoteDir ? ` and ${list.remoteDir} on the SSH host` : ''}`;

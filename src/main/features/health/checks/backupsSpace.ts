@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bytesText } from '../format';
-import type { ReadinessCheckModule } from '../types';
+import { checkRow, type ReadinessCheckModule } from '../types';
 
 /** Below this much free space the row warns even when no backup exists yet to size the next one by. */
 export const MIN_FREE_BYTES = 1024 ** 3;
@@ -47,9 +47,7 @@ const times = (n: number) => (n === 1 ? 'one' : n === 2 ? 'two' : String(n));
 export function createBackupsSpaceCheck(thresholds: SpaceThresholds = DEFAULT_SPACE_THRESHOLDS): ReadinessCheckModule {
   const { minFreeBytes, failBelowBackups, warnBelowBackups } = thresholds;
   return {
-    id: 'backups.space',
-    label: 'Backup folder space',
-    fixPage: 'backups',
+    ...checkRow('backups.space', 'Backup folder space', 'backups'),
     async run({ services, profile, lookups }) {
       const dir = services.backups.localDir(profile);
       const at = await existingAncestor(dir);

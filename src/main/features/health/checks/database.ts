@@ -1,11 +1,9 @@
 import { toFailure } from '../../../core/AppError';
-import type { ReadinessCheckModule } from '../types';
+import { checkRow, type ReadinessCheckModule } from '../types';
 
 /** Like SysNDD's `/health/ready`: the database answers a ping. Everything that needs a connection waits for it. */
 export const databaseCheck: ReadinessCheckModule = {
-  id: 'database',
-  label: 'Database reachable',
-  fixPage: 'connections',
+  ...checkRow('database', 'Database reachable', 'connections'),
   async run({ profile, lookups }) {
     const m = profile.mysql;
     const target = `${m.user}@${m.host}:${m.port}${m.database ? `/${m.database}` : ''}${profile.ssh ? ` via SSH ${profile.ssh.host}` : ''}`;

@@ -1,16 +1,13 @@
 import { toFailure } from '../../../core/AppError';
 import { MailpitClient } from '../../mail/mailpit/MailpitClient';
-import type { ReadinessCheckModule } from '../types';
+import { checkRow, type ReadinessCheckModule } from '../types';
 
 /**
  * Mailpit's API (the mail viewer's source). Only the viewer needs it — SysNDD itself talks SMTP — so an
  * unreachable Mailpit warns instead of failing.
  */
 export const mailpitCheck: ReadinessCheckModule = {
-  id: 'mailpit',
-  label: 'Mailpit',
-  fixPage: 'mail',
-  timeoutStatus: 'warn',
+  ...checkRow('mailpit', 'Mailpit', 'mail', { timeoutStatus: 'warn' }),
   async run({ profile, options }) {
     if (!profile.mailpit) return { status: 'skipped', summary: 'No Mailpit URL in this profile.' };
     try {

@@ -1,15 +1,12 @@
 import { listText, plural } from '../format';
-import type { ReadinessCheckModule } from '../types';
+import { checkRow, type ReadinessCheckModule } from '../types';
 
 /**
  * Applied files that changed since (SysNDD never notices: it stores only file names), applied files missing
  * from the folder, and folder problems (bad names). None stops SysNDD from starting, hence warnings.
  */
 export const migrationsDriftCheck: ReadinessCheckModule = {
-  id: 'migrations.drift',
-  label: 'Migration drift',
-  fixPage: 'migrations',
-  after: 'reachable-database',
+  ...checkRow('migrations.drift', 'Migration drift', 'migrations', { after: 'reachable-database' }),
   async run({ lookups }) {
     const s = await lookups.migrationStatus();
     const errors = s.problems.filter((p) => p.severity === 'error' && p.code !== 'MIGRATION_DRIFT');

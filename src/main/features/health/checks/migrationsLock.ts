@@ -1,14 +1,11 @@
-import type { CheckOutcome, ReadinessCheckModule } from '../types';
+import { type CheckOutcome, checkRow, type ReadinessCheckModule } from '../types';
 
 /**
  * Who holds GET_LOCK('sysndd_migration') (SysNDD's ready endpoint shows the IS_USED_LOCK holder too). A held
  * lock is normal during a run but blocks every other runner, so it is a warning naming the holder.
  */
 export const migrationsLockCheck: ReadinessCheckModule = {
-  id: 'migrations.lock',
-  label: 'Migration lock',
-  fixPage: 'migrations',
-  after: 'reachable-database',
+  ...checkRow('migrations.lock', 'Migration lock', 'migrations', { after: 'reachable-database' }),
   async run({ lookups }): Promise<CheckOutcome> {
     const { lock } = await lookups.migrationStatus();
     if (!lock.held || !lock.holder) {

@@ -1,15 +1,12 @@
 import { listText, plural } from '../format';
-import type { ReadinessCheckModule } from '../types';
+import { checkRow, type ReadinessCheckModule } from '../types';
 
 /**
  * SysNDD's `/health/ready` answers 503 while files are pending; so do we. Failed and interrupted files
  * count as pending (a run would apply them) and are named separately because they need a person.
  */
 export const migrationsPendingCheck: ReadinessCheckModule = {
-  id: 'migrations.pending',
-  label: 'Pending migrations',
-  fixPage: 'migrations',
-  after: 'reachable-database',
+  ...checkRow('migrations.pending', 'Pending migrations', 'migrations', { after: 'reachable-database' }),
   async run({ lookups }) {
     const s = await lookups.migrationStatus();
     const metrics = {

@@ -1,11 +1,8 @@
-import type { ReadinessCheckModule } from '../types';
+import { checkRow, type ReadinessCheckModule } from '../types';
 
 /** The console's own pool for this profile (SysNDD's ready endpoint reports its pool the same way). */
 export const poolCheck: ReadinessCheckModule = {
-  id: 'pool',
-  label: 'Connection pool',
-  fixPage: 'connections',
-  after: 'reachable-database',
+  ...checkRow('pool', 'Connection pool', 'connections', { after: 'reachable-database' }),
   async run({ services, profile }) {
     const p = services.connections.poolStats(profile.id);
     const { profileId: _id, ...metrics } = p;

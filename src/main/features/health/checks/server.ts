@@ -1,4 +1,4 @@
-import type { ReadinessCheckModule } from '../types';
+import { checkRow, type ReadinessCheckModule } from '../types';
 
 /**
  * Oldest servers we call fine: SysNDD runs on MySQL 8; MariaDB 10.6 is the oldest LTS line the console is
@@ -12,10 +12,7 @@ function below(v: [number, number], min: [number, number]): boolean {
 }
 
 export const serverCheck: ReadinessCheckModule = {
-  id: 'server',
-  label: 'Server version',
-  fixPage: 'connections',
-  after: 'reachable-database',
+  ...checkRow('server', 'Server version', 'connections', { after: 'reachable-database' }),
   async run({ lookups }) {
     const p = await lookups.database();
     const m = /^(\d+)\.(\d+)/.exec(p.version);

@@ -1,5 +1,5 @@
 import { toFailure } from '../../../core/AppError';
-import type { CheckOutcome, ReadinessCheckModule } from '../types';
+import { type CheckOutcome, checkRow, type ReadinessCheckModule } from '../types';
 
 /** Passing results by profile and SMTP settings; only reused when the caller allows it (auto-refresh). */
 const passed = new Map<string, { at: number; outcome: CheckOutcome }>();
@@ -9,9 +9,7 @@ const passed = new Map<string, { at: number; outcome: CheckOutcome }>();
  * mail is sent). SysNDD cannot send registration or password mails without it, so a failure fails.
  */
 export const smtpCheck: ReadinessCheckModule = {
-  id: 'smtp',
-  label: 'SMTP server',
-  fixPage: 'mail',
+  ...checkRow('smtp', 'SMTP server', 'mail'),
   async run({ services, profile, options }) {
     if (!profile.smtp) return { status: 'skipped', summary: 'No SMTP settings in this profile.' };
     const where = `${profile.smtp.host}:${profile.smtp.port} (${profile.smtp.security})`;

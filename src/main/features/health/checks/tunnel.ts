@@ -1,11 +1,8 @@
-import type { ReadinessCheckModule } from '../types';
+import { checkRow, type ReadinessCheckModule } from '../types';
 
 /** The SSH tunnel's state after the database row used it (a failed tunnel explains a failed database). */
 export const tunnelCheck: ReadinessCheckModule = {
-  id: 'tunnel',
-  label: 'SSH tunnel',
-  fixPage: 'connections',
-  after: 'database',
+  ...checkRow('tunnel', 'SSH tunnel', 'connections', { after: 'database' }),
   async run({ services, profile }) {
     if (!profile.ssh) return { status: 'skipped', summary: 'Direct connection: this profile uses no SSH tunnel.' };
     const s = services.connections.state(profile.id);
