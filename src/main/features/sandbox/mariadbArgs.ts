@@ -30,10 +30,11 @@ export function userArgs(): string[] {
   return process.getuid?.() === 0 ? ['--user=root'] : [];
 }
 
-export function innodbArgs(tuning: ServerTuning): string[] {
+/** InnoDB options of both servers; they size the redo log with different options (`redoLog`). */
+export function innodbArgs(tuning: ServerTuning, redoLog = '--innodb-log-file-size=32M'): string[] {
   return [
     `--innodb-buffer-pool-size=${tuning.bufferPoolSize}`,
-    '--innodb-log-file-size=32M',
+    redoLog,
     // Dumping and reloading the buffer pool only slows start and stop of a small private server.
     '--innodb-buffer-pool-dump-at-shutdown=OFF',
     '--innodb-buffer-pool-load-at-startup=OFF',

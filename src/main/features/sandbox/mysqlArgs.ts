@@ -1,5 +1,5 @@
 import type { ServerPaths, ServerTuning } from './mariadbArgs';
-import { userArgs } from './mariadbArgs';
+import { innodbArgs as mariadbInnodbArgs, userArgs } from './mariadbArgs';
 import type { MySqlBinaries } from './mysqlBinaries';
 
 /**
@@ -7,16 +7,8 @@ import type { MySqlBinaries } from './mysqlBinaries';
  * mysqld reads the host's /etc/mysql/my.cnf, which on a MariaDB machine holds MariaDB-only options).
  */
 
-function innodbArgs(tuning: ServerTuning): string[] {
-  return [
-    `--innodb-buffer-pool-size=${tuning.bufferPoolSize}`,
-    // innodb_log_file_size is deprecated since 8.0.30; the smallest redo keeps the template datadir small.
-    '--innodb-redo-log-capacity=8M',
-    '--innodb-buffer-pool-dump-at-shutdown=OFF',
-    '--innodb-buffer-pool-load-at-startup=OFF',
-    ...(tuning.durable ? [] : ['--innodb-flush-log-at-trx-commit=2', '--innodb-doublewrite=OFF', '--sync-binlog=0']),
-  ];
-}
+// innodb_log_file_size is deprecated since 8.0.30; the smallest redo keeps the template datadir small.
+const innodbArgs = (tuning: ServerTuning) => mariadbInnodbArgs(tuning, '--innodb-redo-log-capacity=8M');
 
 /**
  * `mysqld --initialize-insecure`: root@localhost without a password. `initFile` must create a root account
