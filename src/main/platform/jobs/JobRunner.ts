@@ -24,6 +24,13 @@ export interface JobContext {
   throwIfCancelled(): void;
 }
 
+/** What a long step of a job is handed: the job's cancel signal, its progress (amounts of a total) and its log. */
+export interface JobStep {
+  signal: AbortSignal;
+  onProgress: (done: number, total: number) => void;
+  log: (level: 'info' | 'warn', message: string) => void;
+}
+
 export interface JobSpec<T> {
   kind: JobKind;
   title: string;

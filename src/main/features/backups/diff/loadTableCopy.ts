@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import { AppError } from '../../../core/AppError';
+import type { JobStep } from '../../../platform/jobs/JobRunner';
 import { DumpClassifier } from '../../../platform/sql/dumpClassifier';
 import type { ConnectionManager } from '../../connections/ConnectionManager';
 import { createLoadAccount, dropLoadAccount, type LoadAccount } from '../../restore/confinement/loadAccount';
@@ -14,7 +15,7 @@ import { fileSafe, timestampForName } from '../catalog/fileNames';
 
 type Row = RowDataPacket & Record<string, unknown>;
 
-export interface TableCopyInput {
+export interface TableCopyInput extends JobStep {
   app: { readonly connections: ConnectionManager };
   profileId: string;
   /** utf8mb4 connection of the profile's account (creates and drops the scratch schema and the load account). */
@@ -23,9 +24,6 @@ export interface TableCopyInput {
   /** The live database the table is compared with. */
   database: string;
   table: string;
-  signal: AbortSignal;
-  onProgress: (done: number, total: number) => void;
-  log: (level: 'info' | 'warn', message: string) => void;
 }
 
 /** A scratch schema name for a diff of `database`: `<db>__diff_<ts>_<rand>`. */

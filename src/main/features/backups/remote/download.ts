@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SFTPWrapper } from 'ssh2';
 import { AppError } from '../../../core/AppError';
+import type { JobStep } from '../../../platform/jobs/JobRunner';
 import type { CatalogCache } from '../catalog/CatalogCache';
 import { resolveBackupPath, resolveRemotePath } from '../catalog/fileNames';
 import { fileKeyOf, remoteVersionOf } from '../catalog/fileVersion';
@@ -17,16 +18,13 @@ import { statRemote } from './sftpFiles';
 
 export const DOWNLOAD_SUFFIX = '.download.partial';
 
-export interface DownloadInput {
+export interface DownloadInput extends JobStep {
   profileId: string;
   sftp: SFTPWrapper;
   remoteDir: string;
   localDir: string;
   name: string;
   cache: CatalogCache;
-  signal: AbortSignal;
-  onProgress: (done: number, total: number) => void;
-  log: (level: 'info' | 'warn', message: string) => void;
 }
 
 export interface DownloadResult {

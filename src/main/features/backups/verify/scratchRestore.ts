@@ -3,20 +3,18 @@ import type { Connection } from 'mysql2/promise';
 import type { BackupManifest } from '../../../../shared/contract/backups';
 import { AppError } from '../../../core/AppError';
 import { readStatementLimit } from '../../../core/statementLimit';
+import type { JobStep } from '../../../platform/jobs/JobRunner';
 import { assertLoadAccount, createLoadAccount, dropLoadAccount, type LoadAccount } from '../../restore/confinement/loadAccount';
 import { fileSafe, timestampForName } from '../catalog/fileNames';
 import { quoteIdent } from '../engine/columns';
 import { memberStatements } from '../format/memberStatements';
 import { SKIPPED_EVENT, scratchJudge } from './scratchJudge';
 
-export interface ScratchRestoreInput {
+export interface ScratchRestoreInput extends JobStep {
   file: string;
   manifest: BackupManifest;
   /** A dedicated connection; `database` null = none; as `account` instead of the profile's when given. */
   openConnection: (database: string | null, account?: { user: string; password: string }) => Promise<Connection>;
-  signal: AbortSignal;
-  onProgress: (bytesDone: number, bytesTotal: number) => void;
-  log: (level: 'info' | 'warn', message: string) => void;
 }
 
 export interface ScratchRestoreResult {
