@@ -148,19 +148,24 @@ export class SmtpLineClient {
   }
 }
 
-/** tls.connect as a promise, with a handshake timeout and errors in nodemailer's shape. */
-export function connectTls(options: tls.ConnectionOptions, timeoutMs: number, command: string): Promise<tls.TLSSocket> {
+/**
+ * The socket `open` makes, once it emits `ready` ('connect', 'secureConnect'). Rejects with `timedOut()`
+ * after `timeoutMs`, or with `failed(err)` on a socket error (nodemailer's shapes); the socket is destroyed.
+ */
+export function socketReady<S extends net.Socket>(
+  open: () => S,
+  ready: 'connect' | 'secureConnect',
+  timeoutMs: number,
+  timedOut: () => Error,
+  failed: (err: NodeJS.ErrnoException) => Error,
+): Promise<S> {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect(options);
+    const socket = open();
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(
-        new SmtpProtocolError(`TLS handshake timed out after ${timeoutMs} ms`, 'ETIMEDOUT', command, {
-          timeoutType: 'UPGRADE_TIMEOUT',
-        }),
-      );
+      reject(timedOut());
     }, timeoutMs);
-    socket.once('secureConnect', () => {
+    socket.once(ready, () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
       resolve(socket);
@@ -168,12 +173,25 @@ export function connectTls(options: tls.ConnectionOptions, timeoutMs: number, co
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(
-        new SmtpProtocolError(err.message, command === 'CONN' ? 'ESOCKET' : 'ETLS', command, {
-          errno: err.code,
-          syscall: err.syscall,
-        }),
-      );
+      reject(failed(err));
     });
   });
+}
+
+/** tls.connect as a promise, with a handshake timeout and errors in nodemailer's shape. */
+export function connectTls(options: tls.ConnectionOptions, timeoutMs: number, command: string): Promise<tls.TLSSocket> {
+  return socketReady(
+    () => tls.connect(options),
+    'secureConnect',
+    timeoutMs,
+    () =>
+      new SmtpProtocolError(`TLS handshake timed out after ${timeoutMs} ms`, 'ETIMEDOUT', command, {
+        timeoutType: 'UPGRADE_TIMEOUT',
+      }),
+    (err) =>
+      new SmtpProtocolError(err.message, command === 'CONN' ? 'ESOCKET' : 'ETLS', command, {
+        errno: err.code,
+        syscall: err.syscall,
+      }),
+  );
 }

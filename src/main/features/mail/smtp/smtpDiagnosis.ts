@@ -4,7 +4,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type tls from 'node:tls';
 import type { SmtpDiagnosis, SmtpStage, SmtpStageName, SmtpStageStatus } from '../../../../shared/contract/mail';
-import { connectTls, SmtpLineClient, type SmtpReply } from './SmtpLineClient';
+import { connectTls, SmtpLineClient, type SmtpReply, socketReady } from './SmtpLineClient';
 import { classifySmtpError, SmtpProtocolError } from './smtpFailure';
 import { endpointOf, type SmtpTarget } from './smtpTarget';
 import { summarizeTls, tlsDetailsOf } from './tlsInfo';
@@ -48,26 +48,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error)
 }
 
 function connectTcp(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(
-        new SmtpProtocolError(`Connection timeout after ${timeoutMs} ms`, 'ETIMEDOUT', 'CONN', {
-          timeoutType: 'CONNECT_TIMEOUT',
-        }),
-      );
-    }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(new SmtpProtocolError(err.message, 'ESOCKET', 'CONN', { errno: err.code, syscall: err.syscall }));
-    });
-  });
+  return socketReady(
+    () => net.connect({ host, port }),
+    'connect',
+    timeoutMs,
+    () =>
+      new SmtpProtocolError(`Connection timeout after ${timeoutMs} ms`, 'ETIMEDOUT', 'CONN', {
+        timeoutType: 'CONNECT_TIMEOUT',
+      }),
+    (err) => new SmtpProtocolError(err.message, 'ESOCKET', 'CONN', { errno: err.code, syscall: err.syscall }),
+  );
 }
 
 function capabilitiesOf(reply: SmtpReply): string[] {
