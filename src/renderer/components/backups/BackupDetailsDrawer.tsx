@@ -13,11 +13,11 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { CircleAlert, History, TriangleAlert } from 'lucide-react';
+import { History, TriangleAlert } from 'lucide-react';
 import type { BackupEntry, BackupManifest } from '../../../shared/contract/index';
-import { errorMessage } from '../../api';
 import { formatBytes, formatDateTime } from '../../format';
 import { useCall } from '../../hooks/useCall';
+import { LoadErrorAlert } from '../common/LoadErrorAlert';
 import { BackupFileActions } from './BackupFileActions';
 import { LocationBadge, StatusBadge, VerifiedBadge } from './backupBadges';
 
@@ -172,11 +172,7 @@ export function BackupDetailsDrawer({
               <BackupFileActions profileId={profileId} entry={entry} />
             </Group>
             {details.loading && <Loader size="sm" />}
-            {details.error && (
-              <Alert color="red" icon={<CircleAlert size={16} />} title="Could not read this backup">
-                {errorMessage(details.error)}
-              </Alert>
-            )}
+            {details.error && <LoadErrorAlert title="Could not read this backup" error={details.error} />}
             {details.data?.manifest && <ManifestView m={details.data.manifest} />}
             {details.data && !details.data.manifest && entry.format === 'foreign' && (
               <Text size="sm" c="dimmed">

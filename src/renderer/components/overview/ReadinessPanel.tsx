@@ -1,6 +1,6 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, NumberInput, Switch, Table, Text, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { ArrowRight, CircleAlert, CircleCheck, CircleMinus, CircleX, RefreshCw, TriangleAlert } from 'lucide-react';
+import { ArrowRight, CircleCheck, CircleMinus, CircleX, RefreshCw, TriangleAlert } from 'lucide-react';
 import { useState } from 'react';
 import {
   type CheckStatus,
@@ -10,8 +10,8 @@ import {
   type ReadinessReport,
 } from '../../../shared/contract/health';
 import type { Profile } from '../../../shared/contract/profiles';
-import { errorMessage } from '../../api';
 import { formatDateTime } from '../../format';
+import { LoadErrorAlert } from '../common/LoadErrorAlert';
 import { AUTO_REFRESH_MS, useReadiness } from './useReadiness';
 
 const MAX_AGE_KEY = 'sysndd-admin.readiness.backupMaxAgeHours';
@@ -235,11 +235,7 @@ export function ReadinessPanel({ profile }: { profile: Profile }) {
           </Button>
         </Group>
       </Group>
-      {error && (
-        <Alert color="red" icon={<CircleAlert size={16} />} mb="sm" data-testid="readiness-error">
-          {errorMessage(error)}
-        </Alert>
-      )}
+      {error && <LoadErrorAlert mb="sm" data-testid="readiness-error" error={error} />}
       {current && <WhatToDoFirst report={current} />}
       {current ? (
         <Table verticalSpacing={4} layout="fixed" data-testid="readiness-table">

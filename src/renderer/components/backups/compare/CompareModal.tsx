@@ -1,10 +1,11 @@
-import { Alert, Button, Card, Group, Modal, Select, SimpleGrid, Stack, Text } from '@mantine/core';
-import { CircleAlert, GitCompare } from 'lucide-react';
+import { Button, Card, Group, Modal, Select, SimpleGrid, Stack, Text } from '@mantine/core';
+import { GitCompare } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { BackupEntry, DiffCounts, DiffSummary } from '../../../../shared/contract/index';
 import { call, errorMessage } from '../../../api';
 import { useCall } from '../../../hooks/useCall';
 import { isLive, useAppStore } from '../../../state/appStore';
+import { LoadErrorAlert } from '../../common/LoadErrorAlert';
 import { JobProgress } from '../../JobProgress';
 import { DiffRowsPanel } from './DiffRowsPanel';
 
@@ -130,16 +131,8 @@ export function CompareModal({ profileId, entry, onClose }: CompareModalProps) {
             live is written until you put rows back.
           </Text>
         </Group>
-        {manifest.error && (
-          <Alert color="red" icon={<CircleAlert size={16} />} title="Could not read the backup's tables">
-            {errorMessage(manifest.error)}
-          </Alert>
-        )}
-        {error && (
-          <Alert color="red" icon={<CircleAlert size={16} />} title="The comparison failed" data-testid="compare-error">
-            {error}
-          </Alert>
-        )}
+        {manifest.error && <LoadErrorAlert title="Could not read the backup's tables" error={manifest.error} />}
+        {error && <LoadErrorAlert title="The comparison failed" data-testid="compare-error" error={error} />}
         {job && (
           <Card withBorder padding="xs" data-testid="compare-job">
             <JobProgress job={job} />
