@@ -1,7 +1,8 @@
-import { Alert, Badge, Loader, Table, Text } from '@mantine/core';
-import { errorMessage } from '../../api';
+import { Badge, Loader, Table, Text } from '@mantine/core';
 import { formatDateTime } from '../../format';
 import { useCall } from '../../hooks/useCall';
+import { LoadErrorAlert } from '../common/LoadErrorAlert';
+import { PlainTableHead } from '../common/PlainTableHead';
 import { useReloadOn } from './useReloadOn';
 
 const STATE_COLOR = { running: 'blue', succeeded: 'green', failed: 'red', cancelled: 'yellow' } as const;
@@ -10,20 +11,12 @@ const STATE_COLOR = { running: 'blue', succeeded: 'green', failed: 'red', cancel
 export function HistoryList({ profileId, refreshKey }: { profileId: string; refreshKey: number }) {
   const history = useCall('migrations.history', { profileId, limit: 100 });
   useReloadOn(refreshKey, history.reload);
-  if (history.error) return <Alert color="red">{errorMessage(history.error)}</Alert>;
+  if (history.error) return <LoadErrorAlert error={history.error} />;
   if (!history.data) return <Loader />;
   if (history.data.length === 0) return <Text c="dimmed">No journal entries yet: nothing was applied by this console.</Text>;
   return (
     <Table striped data-testid="migration-history">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>When</Table.Th>
-          <Table.Th>File</Table.Th>
-          <Table.Th>Action</Table.Th>
-          <Table.Th>Result</Table.Th>
-          <Table.Th>By</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
+      <PlainTableHead titles={['When', 'File', 'Action', 'Result', 'By']} />
       <Table.Tbody>
         {history.data.map((a) => (
           <Table.Tr key={a.journalId} data-testid="history-row">

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Badge,
   Button,
   Checkbox,
@@ -15,13 +14,14 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { CircleAlert, FileSearch, Search } from 'lucide-react';
+import { FileSearch, Search } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import type { BackupEntry, Profile } from '../../../shared/contract/index';
-import { errorMessage } from '../../api';
 import { formatBytes, formatDateTime } from '../../format';
 import { useCall } from '../../hooks/useCall';
 import { useAppStore } from '../../state/appStore';
+import { LoadErrorAlert } from '../common/LoadErrorAlert';
+import { PlainTableHead } from '../common/PlainTableHead';
 import type { RestoreSelection } from './model';
 
 /** Rows drawn at once: the folder may hold thousands of dumps; the filter narrows them. */
@@ -60,22 +60,10 @@ function BackupPicker({ profile, file, onPick }: { profile: Profile; file: strin
           {matching.length > SHOWN ? `newest ${SHOWN} of ${matching.length} shown` : `${matching.length} backup(s)`}
         </Text>
       </Group>
-      {list.error && (
-        <Alert color="red" icon={<CircleAlert size={16} />} title="Could not list the backups">
-          {errorMessage(list.error)}
-        </Alert>
-      )}
+      {list.error && <LoadErrorAlert title="Could not list the backups" error={list.error} />}
       <ScrollArea.Autosize mah={260}>
         <Table highlightOnHover striped data-testid="restore-backup-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Size</Table.Th>
-              <Table.Th>Format</Table.Th>
-              <Table.Th>Status</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <PlainTableHead titles={['Name', 'Created', 'Size', 'Format', 'Status']} />
           <Table.Tbody>
             {matching.slice(0, SHOWN).map((e) => {
               const selected = e.localPath === file;

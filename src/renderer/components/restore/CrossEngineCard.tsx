@@ -1,5 +1,6 @@
 import { Badge, Card, Stack, Table, Text, Title } from '@mantine/core';
 import type { PreflightReport } from '../../../shared/contract/index';
+import { PlainTableHead } from '../common/PlainTableHead';
 
 /**
  * What a restore across engines (MySQL ↔ MariaDB) changes or refuses: collations mapped to the target's
@@ -17,12 +18,7 @@ export function CrossEngineCard({ report }: { report: PreflightReport }) {
       <Stack gap="xs">
         {x.collations.length > 0 && (
           <Table data-testid="preflight-collations">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Collation in the file</Table.Th>
-                <Table.Th>Created on this server as</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <PlainTableHead titles={['Collation in the file', 'Created on this server as']} />
             <Table.Tbody>
               {x.collations.map((m) => (
                 <Table.Tr key={m.from} data-testid="preflight-collation" data-from={m.from} data-to={m.to}>
@@ -35,14 +31,7 @@ export function CrossEngineCard({ report }: { report: PreflightReport }) {
         )}
         {x.generatedColumns.length > 0 && (
           <Table data-testid="preflight-generated">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Generated column</Table.Th>
-                <Table.Th>Expression</Table.Th>
-                <Table.Th>Server says</Table.Th>
-                <Table.Th>Here</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <PlainTableHead titles={['Generated column', 'Expression', 'Server says', 'Here']} />
             <Table.Tbody>
               {x.generatedColumns.map((g) => (
                 <Table.Tr key={`${g.table}.${g.column}`} data-testid="preflight-generated-column" data-action={g.action}>
@@ -71,12 +60,7 @@ export function CrossEngineCard({ report }: { report: PreflightReport }) {
         )}
         {x.ddlRejected.length > 0 && (
           <Table data-testid="preflight-ddl-rejected">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Statement the server rejects</Table.Th>
-                <Table.Th>Server says</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <PlainTableHead titles={['Statement the server rejects', 'Server says']} />
             <Table.Tbody>
               {x.ddlRejected.map((d) => (
                 <Table.Tr key={`${d.statement}:${d.serverMessage}`}>

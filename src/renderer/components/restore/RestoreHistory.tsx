@@ -1,9 +1,10 @@
-import { ActionIcon, Alert, Badge, Card, Group, ScrollArea, Table, Text, Title, Tooltip } from '@mantine/core';
-import { CircleAlert, RefreshCw, Trash2, Undo2 } from 'lucide-react';
+import { ActionIcon, Badge, Card, Group, ScrollArea, Table, Text, Title, Tooltip } from '@mantine/core';
+import { RefreshCw, Trash2, Undo2 } from 'lucide-react';
 import type { RestorePhase, RestoreRecord } from '../../../shared/contract/index';
-import { errorMessage } from '../../api';
 import { formatDateTime } from '../../format';
 import type { CallState } from '../../hooks/useCall';
+import { LoadErrorAlert } from '../common/LoadErrorAlert';
+import { PlainTableHead } from '../common/PlainTableHead';
 import { fileName } from './model';
 
 const PHASE_COLOR: Partial<Record<RestorePhase, string>> = {
@@ -31,11 +32,7 @@ export function RestoreHistory({ list, onRollback, onDiscard }: RestoreHistoryPr
           <RefreshCw size={16} />
         </ActionIcon>
       </Group>
-      {list.error && (
-        <Alert color="red" icon={<CircleAlert size={16} />}>
-          {errorMessage(list.error)}
-        </Alert>
-      )}
+      {list.error && <LoadErrorAlert error={list.error} />}
       {records.length === 0 ? (
         <Text size="sm" c="dimmed">
           No restores with this profile yet.
@@ -43,16 +40,7 @@ export function RestoreHistory({ list, onRollback, onDiscard }: RestoreHistoryPr
       ) : (
         <ScrollArea.Autosize mah={240}>
           <Table striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Database</Table.Th>
-                <Table.Th>From</Table.Th>
-                <Table.Th>Outcome</Table.Th>
-                <Table.Th>By</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
+            <PlainTableHead titles={['When', 'Database', 'From', 'Outcome', 'By', '']} />
             <Table.Tbody>
               {records.map((r) => (
                 <Table.Tr key={r.id} data-testid="restore-history-row" data-phase={r.phase}>
