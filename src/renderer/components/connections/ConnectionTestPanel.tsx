@@ -13,8 +13,8 @@ function blockingKey(r: ConnectionTestReport): HostKeyCheck | null {
   return r.hostKeys.find((k) => k.status !== 'trusted') ?? null;
 }
 
-/** "Test connection" with the staged report and the first-contact host key dialog. */
-export function ConnectionTestPanel({ profile }: { profile: Profile }) {
+/** The staged test of one profile, and the host key a person is asked about when the test stops at it. */
+function useConnectionTest(profile: Profile) {
   const [report, setReport] = useState<ConnectionTestReport | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -43,6 +43,7 @@ export function ConnectionTestPanel({ profile }: { profile: Profile }) {
     }
   }
 
+  /** Trust or forget the asked-about key, then test again. */
   async function act(fn: () => Promise<unknown>) {
     setBusy(true);
     try {
@@ -57,6 +58,12 @@ export function ConnectionTestPanel({ profile }: { profile: Profile }) {
     }
   }
 
+  return { report, running, error, hostKey, setHostKey, busy, run, act };
+}
+
+/** "Test connection" with the staged report and the first-contact host key dialog. */
+export function ConnectionTestPanel({ profile }: { profile: Profile }) {
+  const { report, running, error, hostKey, setHostKey, busy, run, act } = useConnectionTest(profile);
   return (
     <Stack gap="sm">
       <Group>

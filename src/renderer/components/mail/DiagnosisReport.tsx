@@ -26,6 +26,42 @@ function TlsFacts({ stage }: { stage: SmtpStage }) {
   return <KeyValueTable rows={rows} labelWidth={100} fz="xs" mt={4} testId="mail-diagnosis-tls" />;
 }
 
+function StageRow({ stage: s }: { stage: SmtpStage }) {
+  const st = STATUS[s.status];
+  const Icon = st.icon;
+  return (
+    <Table.Tr data-testid={`mail-stage-${s.stage}`} data-status={s.status}>
+      <Table.Td>
+        <Group gap={6} wrap="nowrap">
+          <Icon size={16} color={`var(--mantine-color-${st.color}-6)`} />
+          <Text size="sm">{s.title}</Text>
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        <Badge color={st.color} variant="light" size="sm">
+          {st.label}
+        </Badge>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{s.latencyMs === null ? '—' : `${s.latencyMs.toFixed(1)} ms`}</Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" style={{ wordBreak: 'break-word' }}>
+          {s.summary}
+        </Text>
+        {s.capabilities && s.capabilities.length > 0 && (
+          <Group gap={4} mt={4}>
+            {s.capabilities.map((c) => (
+              <Code key={c}>{c}</Code>
+            ))}
+          </Group>
+        )}
+        <TlsFacts stage={s} />
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
 /** The staged SMTP report: one row per stage with status, latency and what happened; the cause and hint on failure. */
 export function DiagnosisReport({ report }: { report: SmtpDiagnosis }) {
   return (
@@ -64,41 +100,9 @@ export function DiagnosisReport({ report }: { report: SmtpDiagnosis }) {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {report.stages.map((s) => {
-            const st = STATUS[s.status];
-            const Icon = st.icon;
-            return (
-              <Table.Tr key={s.title} data-testid={`mail-stage-${s.stage}`} data-status={s.status}>
-                <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    <Icon size={16} color={`var(--mantine-color-${st.color}-6)`} />
-                    <Text size="sm">{s.title}</Text>
-                  </Group>
-                </Table.Td>
-                <Table.Td>
-                  <Badge color={st.color} variant="light" size="sm">
-                    {st.label}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{s.latencyMs === null ? '—' : `${s.latencyMs.toFixed(1)} ms`}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" style={{ wordBreak: 'break-word' }}>
-                    {s.summary}
-                  </Text>
-                  {s.capabilities && s.capabilities.length > 0 && (
-                    <Group gap={4} mt={4}>
-                      {s.capabilities.map((c) => (
-                        <Code key={c}>{c}</Code>
-                      ))}
-                    </Group>
-                  )}
-                  <TlsFacts stage={s} />
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
+          {report.stages.map((s) => (
+            <StageRow key={s.title} stage={s} />
+          ))}
         </Table.Tbody>
       </Table>
     </Stack>

@@ -23,6 +23,13 @@ function withPage(list: ListState, page: { messages: MessageSummary[]; messages_
   };
 }
 
+/** The list with one message marked read or unread; the same object when nothing changes (no re-render). */
+function withRead(list: ListState, id: string, read: boolean): ListState {
+  const m = list.messages.find((x) => x.ID === id);
+  if (!m || m.Read === read) return list;
+  return { ...list, messages: list.messages.map((x) => (x.ID === id ? { ...x, Read: read } : x)) };
+}
+
 function toggled(ids: ReadonlySet<string>, id: string, on: boolean): Set<string> {
   const next = new Set(ids);
   if (on) next.add(id);
@@ -90,13 +97,7 @@ export function useMailList(source: MailSource, query: string) {
     }
   }
 
-  const onRead = useCallback((id: string, read: boolean) => {
-    setList((l) => {
-      const m = l.messages.find((x) => x.ID === id);
-      if (!m || m.Read === read) return l;
-      return { ...l, messages: l.messages.map((x) => (x.ID === id ? { ...x, Read: read } : x)) };
-    });
-  }, []);
+  const onRead = useCallback((id: string, read: boolean) => setList((l) => withRead(l, id, read)), []);
   const toggle = useCallback((id: string, on: boolean) => setChecked((c) => toggled(c, id, on)), []);
 
   return {
