@@ -1,10 +1,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, onMySql, rootConnection, type TestDatabase } from '../../fixtures/mysql';
-import { dropSchemas, jobErrors, mariadbDump, query, restoreAndWait, sideSchemas, snapshot } from './restoreHelpers';
+import {
+  dropSchemas,
+  jobErrors,
+  mariadbDump,
+  query,
+  restoreAndWait,
+  sideSchemas,
+  snapshot,
+  TEST_LOCK_TIMEOUT_SECONDS,
+} from './restoreHelpers';
 
 /**
  * Issue 16: a restore creates each table without its secondary indexes and adds them back after the rows
@@ -137,5 +147,68 @@ describe('restore builds secondary indexes after the rows', () => {
     expect(log).toContain(`Built ${deferredCount()} secondary index(es) of 2 table(s) after their rows`);
     expect(await showCreate(db)).toEqual(before.create);
     expect((await snapshot(db)).checksums).toEqual(before.data.checksums);
+  });
+
+  it('a cancel stops an index build that is waiting: cancelled, nothing swapped, shadow dropped', async () => {
+    // A big table whose key is built after its rows; a reader holding the table open in a transaction
+    // makes that ALTER wait for its metadata lock, so only the cancel's KILL QUERY can end it.
+    const c = await rootConnection({ database: src.name });
+    // Last in the file: its build is queued when the whole file is read.
+    await c.query('CREATE TABLE zz_big (id INT NOT NULL, v INT NOT NULL, PRIMARY KEY (id), KEY k_v (v)) ENGINE=InnoDB');
+    await c.query('INSERT INTO zz_big VALUES (1, 7)');
+    for (let k = 0; k < 17; k++) {
+      await c.query('SET @m = (SELECT MAX(id) FROM zz_big)');
+      await c.query('INSERT INTO zz_big SELECT id + @m, (id * 7919) % 10007 FROM zz_big');
+    }
+    await c.end();
+    const backup = await t.app.backups.createBackup(profileId, { dir }, {});
+    const db = `${src.name}_cancel`;
+    targets.push(db);
+    const job = await t.ok('restore.start', {
+      profileId,
+      file: backup.path,
+      targetDatabase: db,
+      confirm: 'RESTORE',
+      options: { lockTimeoutSeconds: TEST_LOCK_TIMEOUT_SECONDS },
+    });
+    const reader = await rootConnection();
+    try {
+      // The load's shadow schema (the preflight's DDL rehearsal uses a scratch schema of the same pattern first).
+      while (!(t.app.jobs.get(job.id).progress.stage ?? '').startsWith('loading')) {
+        expect(t.app.jobs.get(job.id).state).toBe('running');
+        await sleep(5);
+      }
+      let shadow: string | undefined;
+      while (!shadow) {
+        expect(t.app.jobs.get(job.id).state).toBe('running');
+        const found = await query<{ s: string }>(
+          reader,
+          "SELECT TABLE_SCHEMA AS s FROM information_schema.TABLES WHERE TABLE_SCHEMA LIKE ? AND TABLE_NAME = 'zz_big'",
+          [`${db}\\_\\_restore\\_%`],
+        );
+        shadow = found[0]?.s;
+        if (!shadow) await sleep(5);
+      }
+      await reader.query('START TRANSACTION');
+      await reader.query(`SELECT 1 FROM \`${shadow}\`.zz_big LIMIT 1`);
+      while (!(t.app.jobs.get(job.id).progress.stage ?? '').startsWith('building secondary indexes')) {
+        expect(t.app.jobs.get(job.id).state).toBe('running');
+        await sleep(10);
+      }
+      const builds = async () =>
+        query(reader, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'ALTER TABLE%zz\\_big%ADD KEY%'");
+      while ((await builds()).length === 0) await sleep(10); // the build waits for the reader's lock
+      t.app.jobs.cancel(job.id);
+      // Ended by the cancel's KILL QUERY while the reader still holds its lock.
+      while ((await builds()).length > 0) await sleep(10);
+      await reader.query('ROLLBACK');
+      const final = await t.app.jobs.wait(job.id, 600_000);
+      expect(final.state, await jobErrors(t, final)).toBe('cancelled');
+    } finally {
+      await reader.end();
+    }
+    expect(await sideSchemas(db)).toEqual([]);
+    const record = (await t.ok('restore.list', { profileId, limit: 1 }))[0];
+    expect(record?.phase).toBe('cancelled');
   });
 });

@@ -11,9 +11,11 @@ export interface IndexBuildProgress {
 
 /**
  * The deferred secondary indexes of a load (restore/deferredIndexes.ts): a table's CREATE runs without
- * them, and once the file has moved on to another table (its rows are all read) the ALTER TABLE … ADD
- * INDEX statements are queued behind its rows. A file that comes back to a table later stays correct (its
- * rows wait for the ALTER like after any DDL), only slower. A DROP TABLE forgets what was pending.
+ * them, and the ALTER TABLE … ADD INDEX statements are queued behind its rows when the file creates the
+ * next table after some of its rows (mysqldump's order: CREATE, rows, CREATE, rows), before the file's own
+ * ALTER of it, or at the end of the file (our backups: every CREATE first, then the tables' rows
+ * interleaved). A file that comes back to a table later stays correct (its rows wait for the ALTER like
+ * after any DDL), only slower. A DROP TABLE forgets what was pending.
  */
 export class IndexBuilds {
   private readonly pending = new Map<string, DeferredSplit>();
@@ -59,10 +61,9 @@ export class IndexBuilds {
     if (n !== undefined) this.rowBytes.set(table, n + bytes);
   }
 
-  /** The file reached a statement of `table`: every other pending table's rows are read, so its build is queued. */
-  moveTo(table: string): void {
-    if (this.pending.size === 0 || (this.pending.size === 1 && this.pending.has(table))) return;
-    for (const t of [...this.pending.keys()]) if (t !== table) this.flush(t);
+  /** The file creates `table`: every other pending table that had rows has them all (mysqldump's order). */
+  nextTable(table: string): void {
+    for (const [t, bytes] of [...this.rowBytes]) if (t !== table && bytes > 0) this.flush(t);
   }
 
   /** DDL of `table` from the file (ALTER, ENABLE KEYS): the indexes it had are built first. */

@@ -9,6 +9,8 @@ interface Task {
   /** What the task weighs in choosing the least busy connection: its bytes, or more for an index build. */
   cost: number;
   deps: Promise<unknown>[];
+  /** Rows (an INSERT): run inside the connection's open transaction, done when it commits. */
+  rows: boolean;
   /** Runs before the task counts as done (so drain() sees its effect). */
   after?: (result: unknown) => void;
   done: Promise<unknown>;
@@ -26,6 +28,12 @@ interface Task {
  * - anything else is a barrier: it waits for everything before it.
  * All waits point to statements queued earlier, and each connection runs its queue in order, so the
  * oldest unfinished statement can always run: no deadlock. The first failure stops everything.
+ *
+ * Consecutive INSERTs on a connection share one transaction of up to `txnBytes` (issue 16: a durable
+ * server syncs its log at every commit, and a dump's ~1 MB INSERTs meant one sync per MB, where myloader
+ * commits per file). An INSERT counts as done when its transaction commits; the transaction commits before
+ * any other statement on that connection, before the connection waits for another statement, and when its
+ * queue runs empty, so nothing ever waits on rows a waiting connection holds uncommitted.
  */
 export class LoadScheduler {
   private readonly queues: Task[][];
@@ -35,6 +43,11 @@ export class LoadScheduler {
   private readonly lastDdl = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
   private readonly all = new Set<Promise<unknown>>();
+  /** Statements that have finished (a dependency already met needs no commit first). */
+  private readonly settled = new WeakSet<Promise<unknown>>();
+  /** Per connection: INSERTs run in its open transaction, not yet committed. */
+  private readonly uncommitted: Task[][];
+  private readonly txnBytes: number[];
   private failure: unknown = null;
   private waiters: Array<() => void> = [];
 
@@ -42,8 +55,11 @@ export class LoadScheduler {
     private readonly conns: DbConnection[],
     private readonly maxPendingBytes = conns.length * 8 * 1024 * 1024,
     private readonly maxPendingTasks = conns.length * 2048,
+    private readonly maxTxnBytes = 16 * 1024 * 1024,
   ) {
     this.queues = conns.map(() => []);
+    this.uncommitted = conns.map(() => []);
+    this.txnBytes = conns.map(() => 0);
     this.running = conns.map(() => false);
     this.pendingBytes = conns.map(() => 0);
     this.pendingCost = conns.map(() => 0);
@@ -62,7 +78,7 @@ export class LoadScheduler {
   insert(table: string, sql: string, onRows: (affected: number) => void): void {
     const w = this.leastBusy();
     const ddl = this.lastDdl.get(table);
-    const p = this.enqueue(w, sql, ddl ? [ddl] : [], (r) => onRows(Number((r as ResultSetHeader).affectedRows ?? 0)));
+    const p = this.enqueue(w, sql, ddl ? [ddl] : [], (r) => onRows(Number((r as ResultSetHeader).affectedRows ?? 0)), sql.length, true);
     this.track(table, p);
   }
 
@@ -145,6 +161,7 @@ export class LoadScheduler {
     deps: Promise<unknown>[],
     after?: (result: unknown) => void,
     cost = sql.length,
+    rows = false,
   ): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     let resolve!: (v: unknown) => void;
@@ -155,9 +172,12 @@ export class LoadScheduler {
     });
     // Callers may ignore a statement's promise (session statements): the failure is reported by drain().
     done.catch(() => undefined);
-    const task: Task = { sql, bytes: sql.length, cost: Math.max(cost, sql.length), deps, after, done, resolve, reject };
+    const task: Task = { sql, bytes: sql.length, cost: Math.max(cost, sql.length), deps, rows, after, done, resolve, reject };
     this.all.add(done);
-    const forget = () => this.all.delete(done);
+    const forget = () => {
+      this.all.delete(done);
+      this.settled.add(done);
+    };
     done.then(forget, forget);
     (this.queues[w] as Task[]).push(task);
     this.pendingBytes[w] = (this.pendingBytes[w] as number) + task.bytes;
@@ -174,14 +194,21 @@ export class LoadScheduler {
       const task = queue[0] as Task;
       try {
         if (this.failure) throw this.failure;
+        if (!task.rows || task.deps.some((d) => !this.settled.has(d))) await this.commit(w);
         if (task.deps.length) await Promise.all(task.deps);
         if (this.failure) throw this.failure;
+        if (task.rows && !this.uncommitted[w]?.length) await conn.query('START TRANSACTION');
         const [result] = await conn.query(task.sql);
         task.after?.(result);
-        task.resolve(result);
+        if (task.rows) {
+          this.uncommitted[w]?.push(task);
+          this.txnBytes[w] = (this.txnBytes[w] as number) + task.bytes;
+          if ((this.txnBytes[w] as number) >= this.maxTxnBytes || queue.length === 1) await this.commit(w);
+        } else task.resolve(result);
       } catch (err) {
         if (!this.failure) this.failure = describeFailure(err, task.sql);
         task.reject(this.failure);
+        for (const t of this.uncommitted[w]?.splice(0) ?? []) t.reject(this.failure);
       }
       queue.shift();
       this.pendingBytes[w] = (this.pendingBytes[w] as number) - task.bytes;
@@ -191,6 +218,15 @@ export class LoadScheduler {
       for (const wake of waiters) wake();
     }
     this.running[w] = false;
+  }
+
+  /** Commits the connection's open transaction: its INSERTs count as done. */
+  private async commit(w: number): Promise<void> {
+    const open = this.uncommitted[w] as Task[];
+    if (!open.length) return;
+    await (this.conns[w] as DbConnection).query('COMMIT');
+    this.txnBytes[w] = 0;
+    for (const t of open.splice(0)) t.resolve(undefined);
   }
 }
 

@@ -98,7 +98,6 @@ export class StatementRouter {
     const tuples = topLevelParens - (st.hasColumnList ? 1 : 0);
     this.tally.countRows(t, st.verb !== 'INSERT' || tuples <= 0 ? null : tuples);
     this.current = st.table;
-    this.indexes.moveTo(st.table);
     this.indexes.rows(st.table, text.length);
     this.input.scheduler.insert(st.table, text, (n) => {
       t.affectedRows += n;
@@ -113,7 +112,7 @@ export class StatementRouter {
         const text = this.scope.intoShadow(sql, st.qualifiers, `CREATE TABLE ${st.table}`);
         if (!this.wanted(st.table)) return;
         this.tally.table(st.table);
-        this.indexes.moveTo(st.table);
+        this.indexes.nextTable(st.table);
         this.indexes.create(st.table, text);
         return;
       }
@@ -121,7 +120,7 @@ export class StatementRouter {
         const text = this.scope.intoShadow(sql, st.qualifiers, `DROP TABLE ${st.tables.join(', ')}`);
         if (!st.tables.some((n) => this.wanted(n))) return;
         for (const name of st.tables) this.indexes.forget(name);
-        if (st.tables.length === 1) this.indexes.moveTo(st.tables[0] as string);
+        if (st.tables.length === 1) this.indexes.nextTable(st.tables[0] as string);
         if (st.tables.length === 1) void scheduler.tableDdl(st.tables[0] as string, text);
         else void scheduler.barrier(text);
         for (const name of st.tables) this.tally.forgetEmpty(name);
@@ -135,7 +134,6 @@ export class StatementRouter {
           const text = this.scope.intoShadow(sql, st.qualifiers, `ALTER TABLE ${st.table}`);
           if (!this.wanted(st.table)) return;
           // The file's ALTER may name an index: the deferred ones exist before it runs.
-          this.indexes.moveTo(st.table);
           this.indexes.flush(st.table);
           void scheduler.tableDdl(st.table, text);
         }
