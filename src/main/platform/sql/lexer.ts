@@ -127,9 +127,9 @@ export function* lexSql(sql: string, o: LexOptions): Generator<Token, void, unde
       space = true;
       continue;
     }
-    if (c === 0x23 || (c === 0x2d && sql.charCodeAt(i + 1) === 0x2d && (i + 2 >= n || sql.charCodeAt(i + 2) <= 32))) {
-      const eol = sql.indexOf('\n', i);
-      i = eol < 0 ? n : eol + 1;
+    const afterLineComment = lineCommentEnd(sql, i);
+    if (afterLineComment >= 0) {
+      i = afterLineComment;
       space = true;
       continue;
     }
@@ -192,6 +192,18 @@ export function* lexSql(sql: string, o: LexOptions): Generator<Token, void, unde
     yield { kind: 'punct', value: text, start, end: i, spaceBefore };
   }
   if (inExec) throw new LexRefusal('an unterminated executable comment');
+}
+
+/**
+ * Past the end of the line when a line comment starts at `i`: `#`, or `--` followed by whitespace, a control
+ * character or the end of the text (MySQL's rule); -1 when none starts there.
+ */
+function lineCommentEnd(sql: string, i: number): number {
+  const c = sql.charCodeAt(i);
+  const n = sql.length;
+  if (c !== 0x23 && !(c === 0x2d && sql.charCodeAt(i + 1) === 0x2d && (i + 2 >= n || sql.charCodeAt(i + 2) <= 32))) return -1;
+  const eol = sql.indexOf('\n', i);
+  return eol < 0 ? n : eol + 1;
 }
 
 function readQuoted(sql: string, at: number, quote: number, backslash: boolean): { value: string; end: number } {
@@ -303,9 +315,9 @@ export function effectiveText(sql: string, o: LexOptions): string {
       last = i;
       continue;
     }
-    if (c === 0x23 || (c === 0x2d && sql.charCodeAt(i + 1) === 0x2d && (i + 2 >= n || sql.charCodeAt(i + 2) <= 32))) {
-      const eol = sql.indexOf('\n', i);
-      i = eol < 0 ? n : eol + 1;
+    const afterLineComment = lineCommentEnd(sql, i);
+    if (afterLineComment >= 0) {
+      i = afterLineComment;
       continue;
     }
     i++;
