@@ -6,6 +6,118 @@ import { call, errorMessage } from '../../api';
 import { ModalActions } from '../common/ModalActions';
 import { PrunePlanView } from './PrunePlanView';
 
+/** The retention rule as the fields hold it ('' for a field left empty: that rule is off). */
+interface RuleFieldsValue {
+  keepLast: number | '';
+  keepDays: number | '';
+  safetyDays: number | '';
+  location: 'local' | 'remote';
+}
+
+const DEFAULT_RULE: RuleFieldsValue = { keepLast: 10, keepDays: '', safetyDays: 7, location: 'local' };
+
+/** The contract's rule from the fields: an empty field is a rule not given. */
+function ruleOf(r: RuleFieldsValue) {
+  return {
+    location: r.location,
+    ...(r.keepLast === '' ? {} : { keepLast: Number(r.keepLast) }),
+    ...(r.keepDays === '' ? {} : { keepDays: Number(r.keepDays) }),
+    ...(r.safetyDays === '' ? {} : { safetyKeepDays: Number(r.safetyDays) }),
+  };
+}
+
+const numberOrEmpty = (v: string | number): number | '' => (v === '' ? '' : Number(v));
+
+/** Which folder (when there is a remote one), how many and how recent backups to keep, and the safety copies' days. */
+function RuleFields({
+  value,
+  hasRemote,
+  onChange,
+}: {
+  value: RuleFieldsValue;
+  hasRemote: boolean;
+  onChange(value: RuleFieldsValue): void;
+}) {
+  const set = (patch: Partial<RuleFieldsValue>) => onChange({ ...value, ...patch });
+  return (
+    <>
+      {hasRemote && (
+        <SegmentedControl
+          value={value.location}
+          onChange={(v) => set({ location: v as 'local' | 'remote' })}
+          data={[
+            { value: 'local', label: 'Local folder' },
+            { value: 'remote', label: 'Folder on the SSH host' },
+          ]}
+        />
+      )}
+      <Group grow>
+        <NumberInput
+          label="Keep the last"
+          suffix=" backups"
+          min={1}
+          value={value.keepLast}
+          onChange={(v) => set({ keepLast: numberOrEmpty(v) })}
+          data-testid="backup-prune-keep-last"
+        />
+        <NumberInput
+          label="Keep backups younger than"
+          suffix=" days"
+          min={1}
+          value={value.keepDays}
+          onChange={(v) => set({ keepDays: numberOrEmpty(v) })}
+          data-testid="backup-prune-keep-days"
+        />
+      </Group>
+      <NumberInput
+        label="Keep pre-restore and pre-migration backups for"
+        description="Their own class: never counted in “the last N”, so copies of a broken state cannot push good backups out."
+        suffix=" days"
+        min={1}
+        value={value.safetyDays}
+        onChange={(v) => set({ safetyDays: numberOrEmpty(v) })}
+        data-testid="backup-prune-safety-days"
+      />
+    </>
+  );
+}
+
+/**
+ * The preview of a rule and its application (with the typed word), and why either failed. Opening the
+ * dialog again starts without the last preview, word and error.
+ */
+function usePrune(profileId: string, rule: RuleFieldsValue, opened: boolean, onPruned: () => void) {
+  const [plan, setPlan] = useState<PrunePlan | null>(null);
+  const [word, setWord] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (opened) {
+      setPlan(null);
+      setWord('');
+      setError(null);
+    }
+  }, [opened]);
+
+  async function run(apply: boolean) {
+    setBusy(true);
+    setError(null);
+    try {
+      if (apply) {
+        await call('backups.prune', { profileId, rule: ruleOf(rule), confirm: word });
+        onPruned();
+      } else setPlan(await call('backups.prunePreview', { profileId, rule: ruleOf(rule) }));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return { plan, setPlan, word, setWord, error, busy, run };
+}
+
 /**
  * Retention: keep the last N backups and/or those younger than N days; pre-restore and pre-migration backups
  * for their own number of days. "Preview" shows exactly which files would go and why each other file is
@@ -24,87 +136,21 @@ export function PruneModal({
   onClose(): void;
   onPruned(): void;
 }) {
-  const [keepLast, setKeepLast] = useState<number | ''>(10);
-  const [keepDays, setKeepDays] = useState<number | ''>('');
-  const [safetyDays, setSafetyDays] = useState<number | ''>(7);
-  const [location, setLocation] = useState<'local' | 'remote'>('local');
-  const [plan, setPlan] = useState<PrunePlan | null>(null);
-  const [word, setWord] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (opened) {
-      setPlan(null);
-      setWord('');
-      setError(null);
-    }
-  }, [opened]);
-
-  const rule = () => ({
-    location,
-    ...(keepLast === '' ? {} : { keepLast: Number(keepLast) }),
-    ...(keepDays === '' ? {} : { keepDays: Number(keepDays) }),
-    ...(safetyDays === '' ? {} : { safetyKeepDays: Number(safetyDays) }),
-  });
-
-  async function run(apply: boolean) {
-    setBusy(true);
-    setError(null);
-    try {
-      if (apply) {
-        await call('backups.prune', { profileId, rule: rule(), confirm: word });
-        onPruned();
-      } else setPlan(await call('backups.prunePreview', { profileId, rule: rule() }));
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const [rule, setRule] = useState<RuleFieldsValue>(DEFAULT_RULE);
+  const prune = usePrune(profileId, rule, opened, onPruned);
+  const { plan, word, busy, error } = prune;
 
   return (
     <Modal opened={opened} onClose={onClose} title="Retention" size="lg" data-testid="backup-prune-modal">
       <Stack gap="sm">
-        {hasRemote && (
-          <SegmentedControl
-            value={location}
-            onChange={(v) => {
-              setLocation(v as 'local' | 'remote');
-              setPlan(null);
-            }}
-            data={[
-              { value: 'local', label: 'Local folder' },
-              { value: 'remote', label: 'Folder on the SSH host' },
-            ]}
-          />
-        )}
-        <Group grow>
-          <NumberInput
-            label="Keep the last"
-            suffix=" backups"
-            min={1}
-            value={keepLast}
-            onChange={(v) => (setKeepLast(v === '' ? '' : Number(v)), setPlan(null))}
-            data-testid="backup-prune-keep-last"
-          />
-          <NumberInput
-            label="Keep backups younger than"
-            suffix=" days"
-            min={1}
-            value={keepDays}
-            onChange={(v) => (setKeepDays(v === '' ? '' : Number(v)), setPlan(null))}
-            data-testid="backup-prune-keep-days"
-          />
-        </Group>
-        <NumberInput
-          label="Keep pre-restore and pre-migration backups for"
-          description="Their own class: never counted in “the last N”, so copies of a broken state cannot push good backups out."
-          suffix=" days"
-          min={1}
-          value={safetyDays}
-          onChange={(v) => (setSafetyDays(v === '' ? '' : Number(v)), setPlan(null))}
-          data-testid="backup-prune-safety-days"
+        <RuleFields
+          value={rule}
+          hasRemote={hasRemote}
+          onChange={(r) => {
+            // A changed rule makes the shown preview stale.
+            setRule(r);
+            prune.setPlan(null);
+          }}
         />
         <Text size="xs" c="dimmed">
           A backup is kept when either rule keeps it. Incomplete or corrupt files do not count toward “the last N”. Whatever the
@@ -114,9 +160,9 @@ export function PruneModal({
         <Group>
           <Button
             variant="light"
-            onClick={() => run(false)}
+            onClick={() => prune.run(false)}
             loading={busy && !plan}
-            disabled={keepLast === '' && keepDays === ''}
+            disabled={rule.keepLast === '' && rule.keepDays === ''}
             data-testid="backup-prune-preview"
           >
             Preview
@@ -129,7 +175,7 @@ export function PruneModal({
               <TextInput
                 label="Type DELETE to apply"
                 value={word}
-                onChange={(e) => setWord(e.currentTarget.value)}
+                onChange={(e) => prune.setWord(e.currentTarget.value)}
                 data-testid="backup-prune-confirm"
               />
             )}
@@ -145,7 +191,7 @@ export function PruneModal({
             color="red"
             disabled={!plan || plan.remove.length === 0 || word !== 'DELETE'}
             loading={busy && plan !== null}
-            onClick={() => run(true)}
+            onClick={() => prune.run(true)}
             data-testid="backup-prune-apply"
           >
             Delete {plan?.remove.length ?? 0} backup(s)
