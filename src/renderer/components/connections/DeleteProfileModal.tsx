@@ -1,7 +1,8 @@
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { Profile } from '../../../shared/contract/profiles';
 import { call, errorMessage } from '../../api';
+import { ModalActions } from '../common/ModalActions';
 
 /** Remove a profile; a production one only after typing its name. */
 export function DeleteProfileModal({ profile, onClose, onDeleted }: { profile: Profile; onClose(): void; onDeleted(): void }) {
@@ -33,10 +34,7 @@ export function DeleteProfileModal({ profile, onClose, onDeleted }: { profile: P
           />
         )}
         {error && <Alert color="red">{error}</Alert>}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
+        <ModalActions onCancel={onClose}>
           <Button
             color="red"
             onClick={remove}
@@ -46,7 +44,7 @@ export function DeleteProfileModal({ profile, onClose, onDeleted }: { profile: P
           >
             Delete
           </Button>
-        </Group>
+        </ModalActions>
       </Stack>
     </Modal>
   );

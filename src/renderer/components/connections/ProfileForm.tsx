@@ -1,6 +1,7 @@
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Modal, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { type Profile, SECRET_LABELS } from '../../../shared/contract/profiles';
+import { ModalActions } from '../common/ModalActions';
 import type { FormValues } from './formModel';
 import {
   FoldersSection,
@@ -56,14 +57,11 @@ export function ProfileForm({ initial, editing, duplicateOf = null, title, onClo
             {saveError}
           </Alert>
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} data-testid="profile-form-cancel">
-            Cancel
-          </Button>
+        <ModalActions onCancel={onClose} cancelTestId="profile-form-cancel">
           <Button onClick={() => save(values)} loading={saving} data-testid="profile-form-save">
             Save profile
           </Button>
-        </Group>
+        </ModalActions>
       </Stack>
     </Modal>
   );

@@ -5,25 +5,21 @@ import { useState } from 'react';
 import { call, errorMessage } from '../../api';
 import { downloadBlob } from '../common/downloadBlob';
 import { LabeledSegmentedControl } from '../common/LabeledSegmentedControl';
+import { ModalActions } from '../common/ModalActions';
+import { useBusyAction } from '../common/useBusyAction';
 
 /** Export every profile as a JSON file (no secrets: only the names of secrets to enter again). */
 export function ExportProfilesButton() {
-  const [busy, setBusy] = useState(false);
-  async function exportAll() {
-    setBusy(true);
-    try {
+  const { busy, run } = useBusyAction();
+  const exportAll = () =>
+    run(async () => {
       const doc = await call('profiles.export', {});
       downloadBlob(
         `sysndd-admin-profiles-${doc.exportedAt.slice(0, 10)}.json`,
         new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' }),
       );
       notifications.show({ color: 'green', message: `Exported ${doc.profiles.length} profile(s), without secrets.` });
-    } catch (err) {
-      notifications.show({ color: 'red', message: errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
   return (
     <Button
       variant="default"
@@ -99,14 +95,11 @@ export function ImportProfilesModal({ onClose, onImported }: { onClose(): void; 
             {result}
           </Alert>
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Close
-          </Button>
+        <ModalActions onCancel={onClose} cancelLabel="Close">
           <Button onClick={run} disabled={!file} loading={busy} data-testid="profiles-import-run">
             Import
           </Button>
-        </Group>
+        </ModalActions>
       </Stack>
     </Modal>
   );
