@@ -48,14 +48,142 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
   );
 }
 
+/** Every check with its outcome; ids repeat (one per leftover kind, per file problem), the message does not. */
+function ChecksCard({ report }: { report: PreflightReport }) {
+  return (
+    <Card withBorder padding="sm">
+      <Title order={5} mb="xs">
+        Checks
+      </Title>
+      <List spacing={6} center>
+        {report.checks.map((c) => (
+          // Ids repeat (one per leftover kind, per file problem); with the message a line is unique.
+          <CheckLine key={`${c.id}:${c.message}`} check={c} />
+        ))}
+      </List>
+    </Card>
+  );
+}
+
+/** What the file is and holds: format, size, source server, counts (when the file was scanned). */
+function BackupFacts({ report }: { report: PreflightReport }) {
+  const s = report.source;
+  const o = s.objects;
+  return (
+    <Card withBorder padding="sm">
+      <Title order={5} mb="xs">
+        Backup
+      </Title>
+      <Fact label="File">
+        <span style={{ wordBreak: 'break-all' }}>{report.file.path}</span>
+      </Fact>
+      <SimpleGrid cols={2} spacing="xs" mt="xs">
+        <Fact label="Format">
+          {report.file.format === 'sysndd-admin' ? 'SysNDD Admin backup' : 'mysqldump / mariadb-dump'}
+          {report.file.compressed ? ', gzip' : ''} · {formatBytes(report.file.size)}
+        </Fact>
+        <Fact label="Database in the file">{s.database ?? '—'}</Fact>
+        <Fact label="Made on">
+          {s.serverVersion ?? '—'}
+          {s.createdAt ? ` · ${formatDateTime(s.createdAt)}` : ''}
+        </Fact>
+        <Fact label="Tables · rows" testId="preflight-source-counts">
+          {s.scanned ? `${s.tables} · ${rows(s.rows)}` : 'read while loading'}
+        </Fact>
+        <Fact label="Views · triggers · routines · events">
+          {s.scanned ? `${o.views} · ${o.triggers} · ${o.routines} · ${o.events}` : 'read while loading'}
+        </Fact>
+      </SimpleGrid>
+    </Card>
+  );
+}
+
+/** Where it goes: profile, server, database (new, replaced whole, or some tables), account, objects, space. */
+function TargetFacts({ report }: { report: PreflightReport }) {
+  const live = report.replace.liveObjects;
+  return (
+    <Card withBorder padding="sm">
+      <Title order={5} mb="xs">
+        Target
+      </Title>
+      <SimpleGrid cols={2} spacing="xs">
+        <Fact label="Profile">
+          {report.target.profileName}{' '}
+          <Badge size="xs" variant="light">
+            {report.target.environment}
+          </Badge>
+        </Fact>
+        <Fact label="Server">
+          {report.target.host}:{report.target.port} · {report.target.serverVersion}
+        </Fact>
+        <Fact label="Database" testId="preflight-target-db">
+          {report.target.database}{' '}
+          {report.target.exists
+            ? report.scope
+              ? `(exists: only ${report.scope.length} table(s) replaced)`
+              : '(exists: replaced as a whole)'
+            : '(new: created)'}
+        </Fact>
+        <Fact label="As">{report.target.account}</Fact>
+        <Fact label="Live objects replaced">
+          {live.views} views · {live.triggers} triggers · {live.routines} routines · {live.events} events
+        </Fact>
+        <Fact label="Space">
+          needs ~{formatBytes(report.space.neededBytes)}; live {formatBytes(report.space.liveBytes)} kept in __prev
+        </Fact>
+      </SimpleGrid>
+      <Text size="xs" c="dimmed" mt="xs">
+        {report.space.note}
+      </Text>
+    </Card>
+  );
+}
+
+/** The tables replaced, created or removed, with live and backup row counts. */
+function ReplacedTables({ report }: { report: PreflightReport }) {
+  return (
+    <Card withBorder padding="sm">
+      <Group justify="space-between" mb="xs">
+        <Title order={5}>What will be replaced</Title>
+        <Text size="xs" c="dimmed">
+          {report.replace.tables.length} table(s); the current ones move to a __prev schema for rollback
+        </Text>
+      </Group>
+      <ScrollArea.Autosize mah={280}>
+        <Table striped data-testid="preflight-tables">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Table</Table.Th>
+              <Table.Th>Action</Table.Th>
+              <Table.Th ta="right">Live rows</Table.Th>
+              <Table.Th ta="right">Rows in the backup</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {report.replace.tables.map((t) => (
+              <Table.Tr key={t.name} data-testid="preflight-table" data-name={t.name} data-action={t.action}>
+                <Table.Td>{t.name}</Table.Td>
+                <Table.Td>
+                  <Badge size="sm" variant="light" color={ACTION_COLOR[t.action]}>
+                    {t.action}
+                  </Badge>
+                </Table.Td>
+                <Table.Td ta="right">{rows(t.liveRows, t.liveRowsExact)}</Table.Td>
+                <Table.Td ta="right">{rows(t.backupRows)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea.Autosize>
+    </Card>
+  );
+}
+
 /**
  * Step 2: everything checked before any write (restore.preflight): the file, privileges, locks, space,
  * leftovers, and which tables and objects of the target are replaced.
  */
 export function PreflightView({ report }: { report: PreflightReport }) {
-  const s = report.source;
-  const o = s.objects;
-  const live = report.replace.liveObjects;
   return (
     <Stack gap="md" data-testid="preflight-report" data-ok={report.ok}>
       <Alert
@@ -68,113 +196,13 @@ export function PreflightView({ report }: { report: PreflightReport }) {
           ? 'Nothing has been written yet. Check the target and the tables below, then continue to confirm.'
           : 'Nothing has been written. Fix what is marked in red (or choose another file or target) and check again.'}
       </Alert>
-      <Card withBorder padding="sm">
-        <Title order={5} mb="xs">
-          Checks
-        </Title>
-        <List spacing={6} center>
-          {report.checks.map((c) => (
-            // Ids repeat (one per leftover kind, per file problem); with the message a line is unique.
-            <CheckLine key={`${c.id}:${c.message}`} check={c} />
-          ))}
-        </List>
-      </Card>
+      <ChecksCard report={report} />
       <CrossEngineCard report={report} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Card withBorder padding="sm">
-          <Title order={5} mb="xs">
-            Backup
-          </Title>
-          <Fact label="File">
-            <span style={{ wordBreak: 'break-all' }}>{report.file.path}</span>
-          </Fact>
-          <SimpleGrid cols={2} spacing="xs" mt="xs">
-            <Fact label="Format">
-              {report.file.format === 'sysndd-admin' ? 'SysNDD Admin backup' : 'mysqldump / mariadb-dump'}
-              {report.file.compressed ? ', gzip' : ''} · {formatBytes(report.file.size)}
-            </Fact>
-            <Fact label="Database in the file">{s.database ?? '—'}</Fact>
-            <Fact label="Made on">
-              {s.serverVersion ?? '—'}
-              {s.createdAt ? ` · ${formatDateTime(s.createdAt)}` : ''}
-            </Fact>
-            <Fact label="Tables · rows" testId="preflight-source-counts">
-              {s.scanned ? `${s.tables} · ${rows(s.rows)}` : 'read while loading'}
-            </Fact>
-            <Fact label="Views · triggers · routines · events">
-              {s.scanned ? `${o.views} · ${o.triggers} · ${o.routines} · ${o.events}` : 'read while loading'}
-            </Fact>
-          </SimpleGrid>
-        </Card>
-        <Card withBorder padding="sm">
-          <Title order={5} mb="xs">
-            Target
-          </Title>
-          <SimpleGrid cols={2} spacing="xs">
-            <Fact label="Profile">
-              {report.target.profileName}{' '}
-              <Badge size="xs" variant="light">
-                {report.target.environment}
-              </Badge>
-            </Fact>
-            <Fact label="Server">
-              {report.target.host}:{report.target.port} · {report.target.serverVersion}
-            </Fact>
-            <Fact label="Database" testId="preflight-target-db">
-              {report.target.database}{' '}
-              {report.target.exists
-                ? report.scope
-                  ? `(exists: only ${report.scope.length} table(s) replaced)`
-                  : '(exists: replaced as a whole)'
-                : '(new: created)'}
-            </Fact>
-            <Fact label="As">{report.target.account}</Fact>
-            <Fact label="Live objects replaced">
-              {live.views} views · {live.triggers} triggers · {live.routines} routines · {live.events} events
-            </Fact>
-            <Fact label="Space">
-              needs ~{formatBytes(report.space.neededBytes)}; live {formatBytes(report.space.liveBytes)} kept in __prev
-            </Fact>
-          </SimpleGrid>
-          <Text size="xs" c="dimmed" mt="xs">
-            {report.space.note}
-          </Text>
-        </Card>
+        <BackupFacts report={report} />
+        <TargetFacts report={report} />
       </SimpleGrid>
-      <Card withBorder padding="sm">
-        <Group justify="space-between" mb="xs">
-          <Title order={5}>What will be replaced</Title>
-          <Text size="xs" c="dimmed">
-            {report.replace.tables.length} table(s); the current ones move to a __prev schema for rollback
-          </Text>
-        </Group>
-        <ScrollArea.Autosize mah={280}>
-          <Table striped data-testid="preflight-tables">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Table</Table.Th>
-                <Table.Th>Action</Table.Th>
-                <Table.Th ta="right">Live rows</Table.Th>
-                <Table.Th ta="right">Rows in the backup</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {report.replace.tables.map((t) => (
-                <Table.Tr key={t.name} data-testid="preflight-table" data-name={t.name} data-action={t.action}>
-                  <Table.Td>{t.name}</Table.Td>
-                  <Table.Td>
-                    <Badge size="sm" variant="light" color={ACTION_COLOR[t.action]}>
-                      {t.action}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td ta="right">{rows(t.liveRows, t.liveRowsExact)}</Table.Td>
-                  <Table.Td ta="right">{rows(t.backupRows)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollArea.Autosize>
-      </Card>
+      <ReplacedTables report={report} />
       {report.leftovers.length > 0 && (
         <Alert color="yellow" icon={<TriangleAlert size={16} />} title="Schemas left by earlier restores">
           {report.leftovers.map((l) => `${l.schema} (${l.kind}${l.known ? '' : ', not in this app’s records'})`).join(', ')}
