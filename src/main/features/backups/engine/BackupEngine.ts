@@ -12,7 +12,7 @@ import type { Sealer } from '../format/seal';
 import { planTable, quoteIdent } from './columns';
 import { createdUnderStrictMode, normalizeTableDdl, objectsText, schemaText, sequenceDdl, tableDdl } from './ddl';
 import { createEncoderPool, encoderThreadCount } from './encoderWorker';
-import { type Inventory, readInventory, type TableEntry } from './inventory';
+import { type Inventory, inventoryWarnings, readInventory, type TableEntry } from './inventory';
 import { DUMP_SESSION_SQL, epilogueText, preambleText } from './sessionSql';
 import { startSharedSnapshot } from './snapshot';
 import { streamTable } from './streamTable';
@@ -296,20 +296,6 @@ async function readSchemaVersionHead(conn: Connection, inv: Inventory): Promise<
   } catch {
     return null;
   }
-}
-
-function inventoryWarnings(inv: Inventory): string[] {
-  const out: string[] = [];
-  const nonTx = inv.tables.filter((t) => t.engine && !/^(innodb|xtradb|rocksdb|tokudb)$/i.test(t.engine));
-  if (nonTx.length) {
-    out.push(
-      `Tables on non-transactional engines are not covered by the snapshot (rows written during the backup may or may not be included): ${nonTx.map((t) => `${t.name} (${t.engine})`).join(', ')}.`,
-    );
-  }
-  const versioned = inv.tables.filter((t) => t.systemVersioned);
-  if (versioned.length)
-    out.push(`System-versioned tables: only current rows are included, not history: ${versioned.map((t) => t.name).join(', ')}.`);
-  return out;
 }
 
 interface DumpDataInput extends Omit<RunBackupInput, 'workers'> {

@@ -150,3 +150,18 @@ export function orderViews(views: ViewEntry[]): ViewEntry[] {
   for (const v of views) visit(v.name, new Set());
   return ordered;
 }
+
+/** What the manifest and the log warn about before any row is read. */
+export function inventoryWarnings(inv: Inventory): string[] {
+  const out: string[] = [];
+  const nonTx = inv.tables.filter((t) => t.engine && !/^(innodb|xtradb|rocksdb|tokudb)$/i.test(t.engine));
+  if (nonTx.length) {
+    out.push(
+      `Tables on non-transactional engines are not covered by the snapshot (rows written during the backup may or may not be included): ${nonTx.map((t) => `${t.name} (${t.engine})`).join(', ')}.`,
+    );
+  }
+  const versioned = inv.tables.filter((t) => t.systemVersioned);
+  if (versioned.length)
+    out.push(`System-versioned tables: only current rows are included, not history: ${versioned.map((t) => t.name).join(', ')}.`);
+  return out;
+}
