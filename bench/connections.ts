@@ -77,7 +77,10 @@ function prober(sshdPid: number, dbPid: number): { start: Probe; stop: (from: Re
   return { start, stop };
 }
 
-async function roundTrips(conn: MysqlConnection): Promise<{ mean: number; p50: number; p99: number }> {
+/** A reply of ~60 KB: two SSH packets, the case sshd's Nagle stalls for 40 ms without ackNudge.ts. */
+const MEDIUM_QUERY = 'SELECT id, payload FROM bench_rows LIMIT 60';
+
+async function roundTrips(conn: MysqlConnection): Promise<{ mean: number; p50: number; p99: number; medium: number }> {
   for (let i = 0; i < 50; i++) await conn.query('SELECT 1');
   const times: number[] = [];
   const t0 = performance.now();
@@ -86,7 +89,14 @@ async function roundTrips(conn: MysqlConnection): Promise<{ mean: number; p50: n
     await conn.query('SELECT 1');
     times.push(performance.now() - s);
   }
-  return { mean: (performance.now() - t0) / QUERIES, p50: pct(times, 50), p99: pct(times, 99) };
+  const mean = (performance.now() - t0) / QUERIES;
+  const medium: number[] = [];
+  for (let i = 0; i < QUERIES / 5; i++) {
+    const s = performance.now();
+    await conn.query(MEDIUM_QUERY);
+    medium.push(performance.now() - s);
+  }
+  return { mean, p50: pct(times, 50), p99: pct(times, 99), medium: pct(medium, 50) };
 }
 
 async function bulkRead(conn: MysqlConnection): Promise<number> {
@@ -188,6 +198,7 @@ const PATH_LABEL: Record<Path, string> = {
 };
 
 interface PathResults {
+  medium: number[];
   p50: number[];
   mean: number[];
   p99: number[];
@@ -256,7 +267,7 @@ async function main(): Promise<void> {
     };
 
     const results = Object.fromEntries(
-      PATHS.map((p) => [p, { p50: [], mean: [], p99: [], bulk: [], mb: 0 } as PathResults]),
+      PATHS.map((p) => [p, { medium: [], p50: [], mean: [], p99: [], bulk: [], mb: 0 } as PathResults]),
     ) as Record<Path, PathResults>;
     const raw: Record<'tcp' | 'ssh', Sample[]> = { tcp: [], ssh: [] };
     const openssh: number[] = [];
@@ -269,6 +280,7 @@ async function main(): Promise<void> {
         r.p50.push(rt.p50);
         r.mean.push(rt.mean);
         r.p99.push(rt.p99);
+        r.medium.push(rt.medium);
         await run(p, async (conn) => {
           const from = probe.start();
           r.mb = await bulkRead(conn);
@@ -293,6 +305,7 @@ async function main(): Promise<void> {
     timing.push([`round trip p50 (${QUERIES}× SELECT 1)`, ...PATHS.map((p) => `${f(median(results[p].p50))} ms`)]);
     timing.push(['round trip mean', ...PATHS.map((p) => `${f(median(results[p].mean))} ms`)]);
     timing.push(['round trip p99', ...PATHS.map((p) => `${f(median(results[p].p99))} ms`)]);
+    timing.push([`60-row reply p50 (${QUERIES / 5}×, ~60 KB)`, ...PATHS.map((p) => `${f(median(results[p].medium))} ms`)]);
     timing.push([`bulk read (${f(d.mb, 0)} MB)`, ...PATHS.map((p) => mbps(results[p].bulk, results[p].mb))]);
     timing.push(['bulk CPU ms/MB: ours / sshd / mariadbd', ...PATHS.map((p) => cpuCells(results[p].bulk, results[p].mb))]);
     timing.push([`transport only (${RAW_MB} MB, no MySQL)`, mbps(raw.tcp, RAW_MB), mbps(raw.ssh, RAW_MB), '']);
@@ -303,9 +316,11 @@ async function main(): Promise<void> {
     perRound.push(['bulk read, channel', ...ratioCells(ratios(d.bulk, results.tunnel.bulk))]);
     perRound.push(['bulk read, local port', ...ratioCells(ratios(d.bulk, results.local.bulk))]);
     perRound.push([`transport only, ${RAW_MB} MB`, ...ratioCells(ratios(raw.tcp, raw.ssh))]);
-    const rtRatio = (p: Path) => median(results[p].p50.map((t, i) => t / (d.p50[i] as number)));
-    perRound.push(['round trip p50, channel', `${f(rtRatio('tunnel'), 2)}×`, '', '']);
-    perRound.push(['round trip p50, local port', `${f(rtRatio('local'), 2)}×`, '', '']);
+    const rtRatio = (p: Path, k: 'p50' | 'medium') => median(results[p][k].map((t, i) => t / (d[k][i] as number)));
+    perRound.push(['round trip p50, channel', `${f(rtRatio('tunnel', 'p50'), 2)}×`, '', '']);
+    perRound.push(['round trip p50, local port', `${f(rtRatio('local', 'p50'), 2)}×`, '', '']);
+    perRound.push(['60-row reply p50, channel', `${f(rtRatio('tunnel', 'medium'), 2)}×`, '', '']);
+    perRound.push(['60-row reply p50, local port', `${f(rtRatio('local', 'medium'), 2)}×`, '', '']);
 
     console.log(
       `\nConnections benchmark: MariaDB ${info.port}, OpenSSH sshd ${sshd.port} (loopback), cipher ${await negotiatedCipher(sshd)}, ${ROUNDS} rounds, median`,

@@ -17,6 +17,9 @@ export function startLocalForward(openChannel: () => Promise<Duplex>, onError: (
   const sockets = new Set<net.Socket>();
   const server = net.createServer((sock) => {
     sockets.add(sock);
+    // Replies come off the SSH channel in ≤ 32 KiB pieces; with Nagle each short piece after the first would
+    // wait for the client's delayed ACK (40 ms per multi-packet reply). OpenSSH's own -L does the same.
+    sock.setNoDelay(true);
     sock.on('close', () => sockets.delete(sock));
     sock.on('error', () => sock.destroy());
     sock.pause();

@@ -6,7 +6,7 @@ import { AppError } from '../../../core/AppError';
 import { keyTypeLabel } from '../hostKeys/fingerprint';
 import type { HostKeyStore } from '../hostKeys/HostKeyStore';
 import { type HopRole, resolveCredentials, type SecretLookup } from './credentials';
-import { forwardOut, openTcp, SshHopError, sshConnect } from './sshHop';
+import { describeAlgorithms, forwardOut, type NegotiatedAlgorithms, openTcp, SshHopError, sshConnect } from './sshHop';
 
 /** Failure of one stage of a connect, so the staged test can point at it. */
 export class StageError extends AppError {
@@ -42,6 +42,8 @@ export interface SshChain {
   client: Client;
   jump: Client | null;
   hostKeys: HostKeyCheck[];
+  /** Cipher and MAC of each hop (bench/connections.ts and the tunnel tests check they stay the fast ones). */
+  algorithms: { ssh: NegotiatedAlgorithms; jump: NegotiatedAlgorithms | null };
   end(): void;
 }
 
@@ -81,6 +83,7 @@ export async function connectChain(ssh: SshSettings, deps: ChainDeps, report?: S
   const keepaliveMs = ssh.keepaliveSeconds * 1000;
   try {
     let jump: Client | null = null;
+    let jumpAlgorithms: NegotiatedAlgorithms | null = null;
     let transport: import('node:stream').Duplex;
     if (ssh.jump) {
       const j = ssh.jump;
@@ -90,7 +93,7 @@ export async function connectChain(ssh: SshSettings, deps: ChainDeps, report?: S
         () => `${j.host}:${j.port}`,
         () => openTcp(j.host, j.port, 'jump host'),
       );
-      jump = await hop(j, 'jump', sock, deps, keepaliveMs, keys, report);
+      ({ client: jump, algorithms: jumpAlgorithms } = await hop(j, 'jump', sock, deps, keepaliveMs, keys, report));
       opened.push(jump);
       const viaJump = jump;
       transport = await stage(
@@ -107,12 +110,13 @@ export async function connectChain(ssh: SshSettings, deps: ChainDeps, report?: S
         () => openTcp(ssh.host, ssh.port, 'SSH server'),
       );
     }
-    const client = await hop(ssh, 'ssh', transport, deps, keepaliveMs, keys, report);
+    const { client, algorithms } = await hop(ssh, 'ssh', transport, deps, keepaliveMs, keys, report);
     opened.push(client);
     return {
       client,
       jump,
       hostKeys: keys,
+      algorithms: { ssh: algorithms, jump: jumpAlgorithms },
       end: () => {
         client.end();
         jump?.end();
@@ -157,7 +161,7 @@ async function hop(
   keepaliveMs: number,
   keys: HostKeyCheck[],
   report: StageReport | undefined,
-): Promise<Client> {
+): Promise<{ client: Client; algorithms: NegotiatedAlgorithms }> {
   const prefix = role === 'jump' ? 'jump' : 'ssh';
   // Credentials problems (missing key file, passphrase not saved) are auth failures, but the handshake and
   // host key check still run first so the report shows them; the server then refuses the "none" login.
@@ -177,13 +181,13 @@ async function hop(
     });
     keys.push(r.hostKey);
     deps.onHostKey?.(r.hostKey);
-    report?.(`${prefix}.handshake`, r.handshakeMs, describeHostKey(r.hostKey));
+    report?.(`${prefix}.handshake`, r.handshakeMs, `${describeHostKey(r.hostKey)}; ${describeAlgorithms(r.algorithms)}`);
     if (credsError) {
       r.client.end();
       throw new StageError(`${prefix}.auth`, credsError);
     }
     report?.(`${prefix}.auth`, r.authMs, `${settings.user} with ${creds.describe}`);
-    return r.client;
+    return { client: r.client, algorithms: r.algorithms };
   } catch (err) {
     if (err instanceof StageError) throw err;
     if (err instanceof SshHopError) {

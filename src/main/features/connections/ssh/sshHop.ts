@@ -8,6 +8,7 @@ import { AppError } from '../../../core/AppError';
 import { mapForwardError, mapSocketError, mapSshError } from '../errors';
 import { keyTypeLabel } from '../hostKeys/fingerprint';
 import type { HostKeyStore } from '../hostKeys/HostKeyStore';
+import { ackChannelData } from './ackNudge';
 import type { HopCredentials, HopRole } from './credentials';
 
 export interface HopTarget {
@@ -30,11 +31,29 @@ export interface HopOptions {
   unknownKeyAdvice?: (check: HostKeyCheck) => string;
 }
 
+/** What the handshake settled on for the server → client direction (the bulk of a tunnel's bytes). */
+export interface NegotiatedAlgorithms {
+  kex: string;
+  cipher: string;
+  /** null for an AEAD cipher (aes-gcm, chacha20-poly1305), which authenticates without a separate MAC. */
+  mac: string | null;
+}
+
 export interface HopResult {
   client: Client;
   hostKey: HostKeyCheck;
+  algorithms: NegotiatedAlgorithms;
   handshakeMs: number;
   authMs: number;
+}
+
+/**
+ * "aes128-gcm@openssh.com" or "aes128-ctr + hmac-sha2-256-etm@openssh.com". We pass no `algorithms` option:
+ * ssh2's default order puts aes128-gcm first on CPUs with AES-NI and chacha20-poly1305 first without, which
+ * bench/connections.ts confirmed is the cheapest for both ends (docs/connections.md, Performance).
+ */
+export function describeAlgorithms(a: NegotiatedAlgorithms): string {
+  return a.mac ? `${a.cipher} + ${a.mac}` : a.cipher;
 }
 
 /** A failed hop, telling in which phase it failed and what host key it saw, for the staged test. */
@@ -89,8 +108,10 @@ export function forwardOut(client: Client, via: string, host: string, port: numb
     try {
       client.forwardOut('127.0.0.1', 0, host, port, (err, channel) => {
         clearTimeout(timer);
-        if (err) reject(mapForwardError(err, via, host, port));
-        else resolve(channel);
+        if (err) return reject(mapForwardError(err, via, host, port));
+        // Replies over ~32 KB would otherwise wait 40 ms on sshd's Nagle and our delayed ACK (ackNudge.ts).
+        ackChannelData(channel);
+        resolve(channel);
       });
     } catch (err) {
       clearTimeout(timer);
@@ -147,6 +168,7 @@ export function sshConnect(sock: Duplex, target: HopTarget, creds: HopCredential
   let hostKey: HostKeyCheck | null = null;
   const t0 = performance.now();
   let tHandshake: number | null = null;
+  let algorithms: NegotiatedAlgorithms | null = null;
   return new Promise((resolve, reject) => {
     let settled = false;
     const keyError = (check: HostKeyCheck) => hostKeyError(check, opts.acceptFingerprint, opts.unknownKeyAdvice);
@@ -159,15 +181,23 @@ export function sshConnect(sock: Duplex, target: HopTarget, creds: HopCredential
         new SshHopError(err, tHandshake === null ? 'handshake' : 'auth', hostKey, tHandshake === null ? null : tHandshake - t0),
       );
     };
-    client.on('handshake', () => {
+    client.on('handshake', (negotiated) => {
       tHandshake = performance.now();
+      algorithms = { kex: negotiated.kex, cipher: negotiated.sc.cipher, mac: negotiated.sc.mac || null };
     });
     client.on('ready', () => {
       if (settled) return;
       settled = true;
       const now = performance.now();
       const hs = tHandshake ?? now;
-      resolve({ client, hostKey: hostKey as HostKeyCheck, handshakeMs: hs - t0, authMs: now - hs });
+      resolve({
+        client,
+        hostKey: hostKey as HostKeyCheck,
+        // 'ready' always follows 'handshake'; the fallback only satisfies the type.
+        algorithms: algorithms ?? { kex: 'unknown', cipher: 'unknown', mac: null },
+        handshakeMs: hs - t0,
+        authMs: now - hs,
+      });
     });
     // Stays attached for the client's life: an 'error' without a listener would crash the process.
     client.on('error', (err: Error & { level?: string }) => {
