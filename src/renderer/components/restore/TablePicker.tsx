@@ -23,6 +23,77 @@ export interface TablePickerProps {
   onApply(tables: string[] | null): void;
 }
 
+/** The filter, "Select shown" / "Clear", how many are chosen, and one checkbox per shown table. */
+function TableChecklist(props: {
+  shown: string[];
+  chosen: string[];
+  onChosen(chosen: string[]): void;
+  filter: string;
+  onFilter(filter: string): void;
+}) {
+  const { shown, chosen, filter } = props;
+  const setChosen = props.onChosen;
+  const setFilter = props.onFilter;
+  return (
+    <>
+      <Group gap="xs">
+        <TextInput
+          size="xs"
+          placeholder="filter tables"
+          leftSection={<Search size={12} />}
+          value={filter}
+          onChange={(e) => setFilter(e.currentTarget.value)}
+          w={220}
+          data-testid="restore-tables-filter"
+        />
+        <Button size="compact-xs" variant="subtle" onClick={() => setChosen(Array.from(new Set([...chosen, ...shown])))}>
+          Select shown
+        </Button>
+        <Button size="compact-xs" variant="subtle" onClick={() => setChosen([])}>
+          Clear
+        </Button>
+        <Text size="xs" c="dimmed" ml="auto" data-testid="restore-tables-count">
+          {chosen.length} chosen
+        </Text>
+      </Group>
+      <ScrollArea.Autosize mah={200}>
+        <Checkbox.Group value={chosen} onChange={setChosen}>
+          <SimpleGrid cols={{ base: 2, md: 4 }} spacing={4} verticalSpacing={4}>
+            {shown.map((t) => (
+              <Checkbox key={t} size="xs" value={t} label={t} data-testid="restore-table-option" data-name={t} />
+            ))}
+          </SimpleGrid>
+        </Checkbox.Group>
+      </ScrollArea.Autosize>
+    </>
+  );
+}
+
+/** When the chosen set would break a foreign key: the preflight's words, and a button adding the linked tables. */
+function LinkedTablesAlert({ report, checking, onApply }: TablePickerProps) {
+  const fkCheck = report.checks.find((c) => c.id === 'tables' && c.status === 'fail' && report.suggestedTables.length > 0);
+  if (!fkCheck) return null;
+  const linked = report.suggestedTables.filter((t) => !(report.scope ?? []).includes(t));
+  return (
+    <Alert color="orange" icon={<Link2 size={16} />} title="Linked by foreign keys" data-testid="restore-tables-fk">
+      <Stack gap="xs">
+        <Text size="sm">{fkCheck.message}</Text>
+        <Group>
+          <Button
+            size="xs"
+            color="orange"
+            loading={checking}
+            onClick={() => onApply(report.suggestedTables)}
+            data-testid="restore-tables-include-linked"
+          >
+            Include {linked.length} linked table{linked.length === 1 ? '' : 's'}
+          </Button>
+        </Group>
+      </Stack>
+    </Alert>
+  );
+}
+
 /**
  * Which tables of the file to restore: all of them (a whole-database restore, the default) or a chosen set
  * (a table restore: only those are swapped in). Choosing re-runs the preflight with `options.tables`; when
@@ -47,8 +118,6 @@ export function TablePicker({ report, checking, onApply }: TablePickerProps) {
   }, [report.fileTables, filter]);
   if (report.fileTables.length === 0) return null;
 
-  const fkCheck = report.checks.find((c) => c.id === 'tables' && c.status === 'fail' && report.suggestedTables.length > 0);
-  const linked = report.suggestedTables.filter((t) => !(scope ?? []).includes(t));
   const ordered = [...chosen].sort(byFileOrder(report));
   const applied = mode === 'all' ? scope === null : scopeKey === ordered.join('\n');
 
@@ -72,56 +141,9 @@ export function TablePicker({ report, checking, onApply }: TablePickerProps) {
           </Group>
         </Radio.Group>
         {mode === 'some' && (
-          <>
-            <Group gap="xs">
-              <TextInput
-                size="xs"
-                placeholder="filter tables"
-                leftSection={<Search size={12} />}
-                value={filter}
-                onChange={(e) => setFilter(e.currentTarget.value)}
-                w={220}
-                data-testid="restore-tables-filter"
-              />
-              <Button size="compact-xs" variant="subtle" onClick={() => setChosen(Array.from(new Set([...chosen, ...shown])))}>
-                Select shown
-              </Button>
-              <Button size="compact-xs" variant="subtle" onClick={() => setChosen([])}>
-                Clear
-              </Button>
-              <Text size="xs" c="dimmed" ml="auto" data-testid="restore-tables-count">
-                {chosen.length} chosen
-              </Text>
-            </Group>
-            <ScrollArea.Autosize mah={200}>
-              <Checkbox.Group value={chosen} onChange={setChosen}>
-                <SimpleGrid cols={{ base: 2, md: 4 }} spacing={4} verticalSpacing={4}>
-                  {shown.map((t) => (
-                    <Checkbox key={t} size="xs" value={t} label={t} data-testid="restore-table-option" data-name={t} />
-                  ))}
-                </SimpleGrid>
-              </Checkbox.Group>
-            </ScrollArea.Autosize>
-          </>
+          <TableChecklist shown={shown} chosen={chosen} onChosen={setChosen} filter={filter} onFilter={setFilter} />
         )}
-        {fkCheck && (
-          <Alert color="orange" icon={<Link2 size={16} />} title="Linked by foreign keys" data-testid="restore-tables-fk">
-            <Stack gap="xs">
-              <Text size="sm">{fkCheck.message}</Text>
-              <Group>
-                <Button
-                  size="xs"
-                  color="orange"
-                  loading={checking}
-                  onClick={() => onApply(report.suggestedTables)}
-                  data-testid="restore-tables-include-linked"
-                >
-                  Include {linked.length} linked table{linked.length === 1 ? '' : 's'}
-                </Button>
-              </Group>
-            </Stack>
-          </Alert>
-        )}
+        <LinkedTablesAlert report={report} checking={checking} onApply={onApply} />
         <Group justify="flex-end">
           <Button
             size="xs"
