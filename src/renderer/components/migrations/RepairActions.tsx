@@ -13,12 +13,90 @@ interface Props {
   onJob(job: JobSnapshot): void;
 }
 
+type ConfirmedRun = ReturnType<typeof useConfirmedAction>['run'];
+/** What every repair of one file names: the profile, the folder, the file. */
+type FileRef = { profileId: string; migrationsDir?: string; filename: string };
+
+/** A half-applied file: run it again from a chosen statement (the failed one by default). */
+function ResumeRepair({
+  file,
+  base,
+  run,
+  onJob,
+}: {
+  file: MigrationFileStatus;
+  base: FileRef;
+  run: ConfirmedRun;
+  onJob(job: JobSnapshot): void;
+}) {
+  const upsertJob = useAppStore((s) => s.upsertJob);
+  const [from, setFrom] = useState<number>(file.lastAttempt?.resumeFrom ?? 1);
+  return (
+    <Group align="flex-end" gap="xs">
+      <NumberInput
+        label="Resume from statement"
+        min={1}
+        max={(file.lastAttempt?.statementTotal ?? 1) + 1}
+        value={from}
+        onChange={(v) => setFrom(Number(v) || 1)}
+        w={220}
+        data-testid="resume-from"
+      />
+      <Button
+        leftSection={<Play size={14} />}
+        onClick={() =>
+          run('migrations.repair.resume', { ...base, fromStatement: from }, `Resume ${file.filename}`, (job) => {
+            upsertJob(job);
+            onJob(job);
+          })
+        }
+        data-testid="repair-resume"
+      >
+        Resume
+      </Button>
+    </Group>
+  );
+}
+
+/** Record a file as applied without running it (its changes were made by hand): a reason is required. */
+function MarkAppliedRepair({
+  file,
+  base,
+  run,
+  onDone,
+}: {
+  file: MigrationFileStatus;
+  base: FileRef;
+  run: ConfirmedRun;
+  onDone(): void;
+}) {
+  const [reason, setReason] = useState('');
+  return (
+    <Group align="flex-end" gap="xs">
+      <TextInput
+        label="Reason (required to mark applied)"
+        placeholder="e.g. column added by hand on 2026-05-01"
+        value={reason}
+        onChange={(e) => setReason(e.currentTarget.value)}
+        w={320}
+        data-testid="mark-applied-reason"
+      />
+      <Button
+        variant="light"
+        leftSection={<Stamp size={14} />}
+        disabled={!reason.trim()}
+        onClick={() => run('migrations.repair.markApplied', { ...base, reason }, `Mark ${file.filename} applied`, onDone)}
+        data-testid="repair-mark-applied"
+      >
+        Mark applied
+      </Button>
+    </Group>
+  );
+}
+
 /** Repairs for one file, offered only where they make sense for its state. */
 export function FileRepairActions({ profile, file, migrationsDir, onChanged, onJob }: Props & { file: MigrationFileStatus }) {
   const { run, modal } = useConfirmedAction();
-  const upsertJob = useAppStore((s) => s.upsertJob);
-  const [from, setFrom] = useState<number>(file.lastAttempt?.resumeFrom ?? 1);
-  const [reason, setReason] = useState('');
   const base = { profileId: profile.id, migrationsDir, filename: file.filename };
   const done = (message: string) => () => {
     notifications.show({ color: 'green', message });
@@ -31,58 +109,9 @@ export function FileRepairActions({ profile, file, migrationsDir, onChanged, onJ
       <Text fw={600} size="sm">
         Repair
       </Text>
-      {halfApplied && (
-        <Group align="flex-end" gap="xs">
-          <NumberInput
-            label="Resume from statement"
-            min={1}
-            max={(file.lastAttempt?.statementTotal ?? 1) + 1}
-            value={from}
-            onChange={(v) => setFrom(Number(v) || 1)}
-            w={220}
-            data-testid="resume-from"
-          />
-          <Button
-            leftSection={<Play size={14} />}
-            onClick={() =>
-              run('migrations.repair.resume', { ...base, fromStatement: from }, `Resume ${file.filename}`, (job) => {
-                upsertJob(job);
-                onJob(job);
-              })
-            }
-            data-testid="repair-resume"
-          >
-            Resume
-          </Button>
-        </Group>
-      )}
+      {halfApplied && <ResumeRepair file={file} base={base} run={run} onJob={onJob} />}
       {(halfApplied || file.state === 'pending') && (
-        <Group align="flex-end" gap="xs">
-          <TextInput
-            label="Reason (required to mark applied)"
-            placeholder="e.g. column added by hand on 2026-05-01"
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            w={320}
-            data-testid="mark-applied-reason"
-          />
-          <Button
-            variant="light"
-            leftSection={<Stamp size={14} />}
-            disabled={!reason.trim()}
-            onClick={() =>
-              run(
-                'migrations.repair.markApplied',
-                { ...base, reason },
-                `Mark ${file.filename} applied`,
-                done(`${file.filename} marked applied.`),
-              )
-            }
-            data-testid="repair-mark-applied"
-          >
-            Mark applied
-          </Button>
-        </Group>
+        <MarkAppliedRepair file={file} base={base} run={run} onDone={done(`${file.filename} marked applied.`)} />
       )}
       {file.state === 'drifted' && (
         <Button
