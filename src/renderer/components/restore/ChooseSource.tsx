@@ -101,6 +101,69 @@ function BackupPicker({ profile, file, onPick }: { profile: Profile; file: strin
   );
 }
 
+/** How the load runs: DEFINERs, connections, checksum comparison, and the allowances for foreign dumps. */
+function LoadOptionsFields({
+  options,
+  onChange,
+}: {
+  options: RestoreSelection['options'];
+  onChange(options: RestoreSelection['options']): void;
+}) {
+  const setOption = (patch: Partial<RestoreSelection['options']>) => onChange({ ...options, ...patch });
+  return (
+    <Fieldset legend="Options" variant="filled">
+      <Group gap="xl" align="flex-end">
+        <Stack gap={4}>
+          <Text size="sm" fw={500}>
+            DEFINER of views, triggers, routines, events
+          </Text>
+          <SegmentedControl
+            data={[
+              { value: 'keep', label: 'Keep' },
+              { value: 'strip', label: 'Strip (restoring account)' },
+            ]}
+            value={options.definer}
+            onChange={(v) => setOption({ definer: v === 'strip' ? 'strip' : 'keep' })}
+            data-testid="restore-definer"
+          />
+        </Stack>
+        <NumberInput
+          label="Loader connections"
+          min={1}
+          max={8}
+          w={170}
+          value={options.workers}
+          onChange={(v) => setOption({ workers: Math.min(8, Math.max(1, Number(v) || 1)) })}
+        />
+        <Switch
+          label="Compare CHECKSUM TABLE (our backups)"
+          checked={options.verifyChecksums}
+          onChange={(e) => setOption({ verifyChecksums: e.currentTarget.checked })}
+        />
+        <Checkbox
+          label='Accept a dump without "-- Dump completed"'
+          checked={options.allowMissingCompletionMarker}
+          onChange={(e) => setOption({ allowMissingCompletionMarker: e.currentTarget.checked })}
+        />
+        <Checkbox
+          label="Without a temporary load account (allowlist only; for accounts without CREATE USER)"
+          description="The restore is audited as parser-only confinement."
+          checked={options.confinement === 'parser-only'}
+          onChange={(e) => setOption({ confinement: e.currentTarget.checked ? 'parser-only' : 'server' })}
+          data-testid="restore-parser-only"
+        />
+        <Checkbox
+          label="Store generated columns this server rejects as plain columns"
+          description="Across engines: named in the preflight; they keep the file's values (NULL when the dump left them out)."
+          checked={options.storeGeneratedAsPlain}
+          onChange={(e) => setOption({ storeGeneratedAsPlain: e.currentTarget.checked })}
+          data-testid="restore-generated-as-plain"
+        />
+      </Group>
+    </Fieldset>
+  );
+}
+
 export interface ChooseSourceProps {
   profile: Profile;
   value: RestoreSelection;
@@ -118,7 +181,6 @@ export function ChooseSource({ profile, value, onChange, checking, onNext }: Cho
   const profiles = useAppStore((s) => s.profiles);
   const target = profiles.find((p) => p.id === value.targetProfileId) ?? null;
   const set = (patch: Partial<RestoreSelection>) => onChange({ ...value, ...patch });
-  const setOption = (patch: Partial<RestoreSelection['options']>) => set({ options: { ...value.options, ...patch } });
   return (
     <Stack gap="md">
       <BackupPicker profile={profile} file={value.file} onPick={(file) => set({ file })} />
@@ -149,56 +211,7 @@ export function ChooseSource({ profile, value, onChange, checking, onNext }: Cho
           data-testid="restore-target-db"
         />
       </Group>
-      <Fieldset legend="Options" variant="filled">
-        <Group gap="xl" align="flex-end">
-          <Stack gap={4}>
-            <Text size="sm" fw={500}>
-              DEFINER of views, triggers, routines, events
-            </Text>
-            <SegmentedControl
-              data={[
-                { value: 'keep', label: 'Keep' },
-                { value: 'strip', label: 'Strip (restoring account)' },
-              ]}
-              value={value.options.definer}
-              onChange={(v) => setOption({ definer: v === 'strip' ? 'strip' : 'keep' })}
-              data-testid="restore-definer"
-            />
-          </Stack>
-          <NumberInput
-            label="Loader connections"
-            min={1}
-            max={8}
-            w={170}
-            value={value.options.workers}
-            onChange={(v) => setOption({ workers: Math.min(8, Math.max(1, Number(v) || 1)) })}
-          />
-          <Switch
-            label="Compare CHECKSUM TABLE (our backups)"
-            checked={value.options.verifyChecksums}
-            onChange={(e) => setOption({ verifyChecksums: e.currentTarget.checked })}
-          />
-          <Checkbox
-            label='Accept a dump without "-- Dump completed"'
-            checked={value.options.allowMissingCompletionMarker}
-            onChange={(e) => setOption({ allowMissingCompletionMarker: e.currentTarget.checked })}
-          />
-          <Checkbox
-            label="Without a temporary load account (allowlist only; for accounts without CREATE USER)"
-            description="The restore is audited as parser-only confinement."
-            checked={value.options.confinement === 'parser-only'}
-            onChange={(e) => setOption({ confinement: e.currentTarget.checked ? 'parser-only' : 'server' })}
-            data-testid="restore-parser-only"
-          />
-          <Checkbox
-            label="Store generated columns this server rejects as plain columns"
-            description="Across engines: named in the preflight; they keep the file's values (NULL when the dump left them out)."
-            checked={value.options.storeGeneratedAsPlain}
-            onChange={(e) => setOption({ storeGeneratedAsPlain: e.currentTarget.checked })}
-            data-testid="restore-generated-as-plain"
-          />
-        </Group>
-      </Fieldset>
+      <LoadOptionsFields options={value.options} onChange={(options) => set({ options })} />
       <Group justify="flex-end">
         <Button
           leftSection={<FileSearch size={16} />}
