@@ -167,6 +167,102 @@ function CheckRow({ check }: { check: ReadinessCheck }) {
   );
 }
 
+/** The verdict, a spinner while checking, and the counts with when the report was made. */
+function ReadinessSummary({ report: current, loading }: { report: ReadinessReport | null; loading: boolean }) {
+  return (
+    <Group gap="sm">
+      <Text fw={600}>Readiness</Text>
+      {current && <Verdict report={current} />}
+      {loading && <Loader size="xs" data-testid="readiness-loading" />}
+      {current && (
+        <Text size="xs" c="dimmed" data-testid="readiness-checked-at" data-checked-at={current.checkedAt}>
+          {current.counts.ok} ok · {plural(current.counts.warn, 'warning')} · {current.counts.fail} failing · checked{' '}
+          {formatDateTime(current.checkedAt)} in {Math.round(current.durationMs)} ms
+        </Text>
+      )}
+    </Group>
+  );
+}
+
+/** The backup-age threshold and auto-refresh (both remembered), and "Check now". */
+function ReadinessControls(props: {
+  maxAge: number;
+  onMaxAge(hours: number): void;
+  auto: boolean;
+  onAuto(on: boolean): void;
+  loading: boolean;
+  onRefresh(): void;
+}) {
+  const { maxAge, onMaxAge, auto, onAuto, loading, onRefresh } = props;
+  return (
+    <Group gap="sm">
+      <Tooltip label="Warn when the newest backup is older than this many hours">
+        <NumberInput
+          size="xs"
+          w={150}
+          min={1}
+          max={24 * 366}
+          suffix=" h backup age"
+          value={maxAge}
+          onChange={(v) => {
+            const n = Number(v);
+            if (Number.isFinite(n) && n >= 1) {
+              onMaxAge(n);
+              store(MAX_AGE_KEY, String(n));
+            }
+          }}
+          data-testid="readiness-max-age"
+        />
+      </Tooltip>
+      <Switch
+        size="sm"
+        label={`Auto-refresh (${AUTO_REFRESH_MS / 1000} s)`}
+        checked={auto}
+        onChange={(e) => {
+          const on = e.currentTarget.checked;
+          onAuto(on);
+          store(AUTO_KEY, on ? 'on' : 'off');
+        }}
+        data-testid="readiness-auto"
+      />
+      <Button
+        size="compact-sm"
+        variant="light"
+        leftSection={<RefreshCw size={14} />}
+        onClick={onRefresh}
+        loading={loading}
+        data-testid="readiness-refresh"
+      >
+        Check now
+      </Button>
+    </Group>
+  );
+}
+
+/** One row per check. */
+function ChecksTable({ report }: { report: ReadinessReport }) {
+  return (
+    <Table verticalSpacing={4} layout="fixed" data-testid="readiness-table">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th w={32} />
+          <Table.Th w={170}>Check</Table.Th>
+          <Table.Th>Result</Table.Th>
+          <Table.Th w={70} ta="right">
+            Took
+          </Table.Th>
+          <Table.Th w={130}>Where to fix</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {report.checks.map((c) => (
+          <CheckRow key={c.id} check={c} />
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
 /**
  * The Overview's readiness card: the console's version of SysNDD's `/health/ready` for the current profile.
  * One row per check with a coloured icon, what was found, and a link to the page that fixes it.
@@ -182,80 +278,20 @@ export function ReadinessPanel({ profile }: { profile: Profile }) {
   return (
     <Card withBorder data-testid="readiness-panel">
       <Group justify="space-between" mb="sm" wrap="wrap" gap="sm">
-        <Group gap="sm">
-          <Text fw={600}>Readiness</Text>
-          {current && <Verdict report={current} />}
-          {loading && <Loader size="xs" data-testid="readiness-loading" />}
-          {current && (
-            <Text size="xs" c="dimmed" data-testid="readiness-checked-at" data-checked-at={current.checkedAt}>
-              {current.counts.ok} ok · {plural(current.counts.warn, 'warning')} · {current.counts.fail} failing · checked{' '}
-              {formatDateTime(current.checkedAt)} in {Math.round(current.durationMs)} ms
-            </Text>
-          )}
-        </Group>
-        <Group gap="sm">
-          <Tooltip label="Warn when the newest backup is older than this many hours">
-            <NumberInput
-              size="xs"
-              w={150}
-              min={1}
-              max={24 * 366}
-              suffix=" h backup age"
-              value={maxAge}
-              onChange={(v) => {
-                const n = Number(v);
-                if (Number.isFinite(n) && n >= 1) {
-                  setMaxAge(n);
-                  store(MAX_AGE_KEY, String(n));
-                }
-              }}
-              data-testid="readiness-max-age"
-            />
-          </Tooltip>
-          <Switch
-            size="sm"
-            label={`Auto-refresh (${AUTO_REFRESH_MS / 1000} s)`}
-            checked={auto}
-            onChange={(e) => {
-              const on = e.currentTarget.checked;
-              setAuto(on);
-              store(AUTO_KEY, on ? 'on' : 'off');
-            }}
-            data-testid="readiness-auto"
-          />
-          <Button
-            size="compact-sm"
-            variant="light"
-            leftSection={<RefreshCw size={14} />}
-            onClick={refresh}
-            loading={loading}
-            data-testid="readiness-refresh"
-          >
-            Check now
-          </Button>
-        </Group>
+        <ReadinessSummary report={current} loading={loading} />
+        <ReadinessControls
+          maxAge={maxAge}
+          onMaxAge={setMaxAge}
+          auto={auto}
+          onAuto={setAuto}
+          loading={loading}
+          onRefresh={refresh}
+        />
       </Group>
       {error && <LoadErrorAlert mb="sm" data-testid="readiness-error" error={error} />}
       {current && <WhatToDoFirst report={current} />}
       {current ? (
-        <Table verticalSpacing={4} layout="fixed" data-testid="readiness-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={32} />
-              <Table.Th w={170}>Check</Table.Th>
-              <Table.Th>Result</Table.Th>
-              <Table.Th w={70} ta="right">
-                Took
-              </Table.Th>
-              <Table.Th w={130}>Where to fix</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {current.checks.map((c) => (
-              <CheckRow key={c.id} check={c} />
-            ))}
-          </Table.Tbody>
-        </Table>
+        <ChecksTable report={current} />
       ) : (
         !error && (
           <Text size="sm" c="dimmed">
