@@ -14,6 +14,42 @@ function defaultChoiceOf(profile: Profile): EncryptChoice {
     : { ...NO_ENCRYPTION, on: true, mode: 'keys', recipients: d.recipients.join('\n') };
 }
 
+/** The backup's label (letters, digits, - and _ only), CHECKSUM TABLE in the snapshot, and the gzip level. */
+function BackupOptionsFields(props: {
+  label: string;
+  onLabel(label: string): void;
+  checksums: boolean;
+  onChecksums(on: boolean): void;
+  level: number;
+  onLevel(level: number): void;
+}) {
+  return (
+    <>
+      <TextInput
+        label="Label (optional)"
+        placeholder="before-release"
+        value={props.label}
+        onChange={(e) => props.onLabel(e.currentTarget.value.replace(/[^A-Za-z0-9_-]/g, ''))}
+        data-testid="backup-create-label"
+      />
+      <Switch
+        label="CHECKSUM TABLE inside the snapshot (lets a test restore compare content)"
+        checked={props.checksums}
+        onChange={(e) => props.onChecksums(e.currentTarget.checked)}
+        data-testid="backup-create-checksums"
+      />
+      <NumberInput
+        label="gzip level"
+        description="1 = fastest"
+        min={1}
+        max={9}
+        value={props.level}
+        onChange={(v) => props.onLevel(Number(v) || 1)}
+      />
+    </>
+  );
+}
+
 /** "Create backup" with its few options; starts the job and hands it to the page to follow. */
 export function CreateBackupButton({
   profile,
@@ -68,26 +104,13 @@ export function CreateBackupButton({
           <Text size="sm">
             Back up <b>{profile.mysql.database ?? '(no database)'}</b> from one consistent snapshot into the local backup folder.
           </Text>
-          <TextInput
-            label="Label (optional)"
-            placeholder="before-release"
-            value={label}
-            onChange={(e) => setLabel(e.currentTarget.value.replace(/[^A-Za-z0-9_-]/g, ''))}
-            data-testid="backup-create-label"
-          />
-          <Switch
-            label="CHECKSUM TABLE inside the snapshot (lets a test restore compare content)"
-            checked={checksums}
-            onChange={(e) => setChecksums(e.currentTarget.checked)}
-            data-testid="backup-create-checksums"
-          />
-          <NumberInput
-            label="gzip level"
-            description="1 = fastest"
-            min={1}
-            max={9}
-            value={level}
-            onChange={(v) => setLevel(Number(v) || 1)}
+          <BackupOptionsFields
+            label={label}
+            onLabel={setLabel}
+            checksums={checksums}
+            onChecksums={setChecksums}
+            level={level}
+            onLevel={setLevel}
           />
           <EncryptFields value={encrypt} onChange={setEncrypt} label="Encrypt the backup" testId="backup-create" />
           {profile.backupEncryption && (
