@@ -1,10 +1,11 @@
 import { Alert, Badge, Button, Card, Grid, Group, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
-import { RefreshCw, Search, Trash2 } from 'lucide-react';
+import { Search, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import type { MailWatchState } from '../../../shared/contract/events';
 import { type MailSource, mailSourceKey } from '../../../shared/contract/index';
 import { call, errorMessage } from '../../api';
 import { ActionButtons } from '../common/ActionButtons';
+import { RefreshButton } from '../common/RefreshButton';
 import { MessageList } from './MessageList';
 import { MessageView } from './MessageView';
 import { type ListState, useMailList } from './useMailList';
@@ -66,15 +67,7 @@ function MailSearchBar({ onSearch, onRefresh, loading }: { onSearch(query: strin
       <Button variant="default" onClick={() => onSearch(query.trim())} data-testid="mail-search-go">
         Search
       </Button>
-      <Button
-        variant="default"
-        leftSection={<RefreshCw size={14} />}
-        onClick={onRefresh}
-        loading={loading}
-        data-testid="mail-refresh"
-      >
-        Refresh
-      </Button>
+      <RefreshButton iconSize={14} onClick={onRefresh} loading={loading} testId="mail-refresh" />
     </Group>
   );
 }
