@@ -1,26 +1,20 @@
 import { Alert, Button, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { Profile } from '../../../shared/contract/profiles';
-import { call, errorMessage } from '../../api';
+import { call } from '../../api';
 import { ModalActions } from '../common/ModalActions';
+import { useInlineErrorAction } from '../common/useInlineErrorAction';
 
 /** Remove a profile; a production one only after typing its name. */
 export function DeleteProfileModal({ profile, onClose, onDeleted }: { profile: Profile; onClose(): void; onDeleted(): void }) {
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useInlineErrorAction();
   const needsName = profile.environment === 'production';
-  async function remove() {
-    setBusy(true);
-    try {
+  const remove = () =>
+    run(async () => {
       await call('profiles.remove', { id: profile.id });
       onDeleted();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
   return (
     <Modal opened onClose={onClose} title={`Delete "${profile.name}"?`} data-testid="profile-delete-modal">
       <Stack>

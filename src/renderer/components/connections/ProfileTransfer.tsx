@@ -2,11 +2,12 @@ import { Alert, Button, FileButton, Group, Modal, Stack, Text } from '@mantine/c
 import { notifications } from '@mantine/notifications';
 import { Download, Upload } from 'lucide-react';
 import { useState } from 'react';
-import { call, errorMessage } from '../../api';
+import { call } from '../../api';
 import { downloadBlob } from '../common/downloadBlob';
 import { LabeledSegmentedControl } from '../common/LabeledSegmentedControl';
 import { ModalActions } from '../common/ModalActions';
 import { useBusyAction } from '../common/useBusyAction';
+import { useInlineErrorAction } from '../common/useInlineErrorAction';
 
 /** Export every profile as a JSON file (no secrets: only the names of secrets to enter again). */
 export function ExportProfilesButton() {
@@ -46,26 +47,18 @@ export function ImportProfilesModal({ onClose, onImported }: { onClose(): void; 
   const [file, setFile] = useState<File | null>(null);
   const [onConflict, setOnConflict] = useState<ConflictChoice>('skip');
   const [result, setResult] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useInlineErrorAction();
 
-  async function run() {
-    if (!file) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const importFile = () =>
+    run(async () => {
+      if (!file) return;
       const r = await call('profiles.import', { document: await file.text(), onConflict });
       const skipped = r.skipped.map((s) => `${s.name} (${s.reason})`).join(', ');
       setResult(
         `Created ${r.created.length}: ${r.created.map((p) => p.name).join(', ') || 'none'}.${skipped ? ` Skipped: ${skipped}.` : ''}`,
       );
       onImported();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <Modal opened onClose={onClose} title="Import profiles from JSON" data-testid="profiles-import-modal">
@@ -96,7 +89,7 @@ export function ImportProfilesModal({ onClose, onImported }: { onClose(): void; 
           </Alert>
         )}
         <ModalActions onCancel={onClose} cancelLabel="Close">
-          <Button onClick={run} disabled={!file} loading={busy} data-testid="profiles-import-run">
+          <Button onClick={importFile} disabled={!file} loading={busy} data-testid="profiles-import-run">
             Import
           </Button>
         </ModalActions>

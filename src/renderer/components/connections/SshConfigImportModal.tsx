@@ -1,7 +1,8 @@
 import { Alert, Badge, Button, Checkbox, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { SshConfigHost } from '../../../shared/contract/connections';
-import { call, errorMessage } from '../../api';
+import { call } from '../../api';
+import { useInlineErrorAction } from '../common/useInlineErrorAction';
 
 /** What an SSH alias does not say: the MySQL side, the same for every imported profile. */
 interface MysqlDefaults {
@@ -94,21 +95,8 @@ function useSshConfigImport(onImported: (count: number) => void) {
     database: '',
     environment: 'development',
   });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run: guarded } = useInlineErrorAction();
   const file = () => path.trim() || undefined;
-
-  async function guarded(work: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const preview = () =>
     guarded(async () => {

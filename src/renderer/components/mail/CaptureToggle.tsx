@@ -1,7 +1,8 @@
 import { Alert, Badge, Group, NumberInput, Switch, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { CaptureStatus } from '../../../shared/contract/index';
-import { call, errorMessage } from '../../api';
+import { call } from '../../api';
+import { useInlineErrorAction } from '../common/useInlineErrorAction';
 
 interface Props {
   status: CaptureStatus | undefined;
@@ -40,21 +41,13 @@ function PortInput({
 export function CaptureToggle({ status, onChange }: Props) {
   const [smtpPort, setSmtpPort] = useState<number>(1025);
   const [httpPort, setHttpPort] = useState<number>(8025);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useInlineErrorAction();
   const running = Boolean(status?.running);
 
-  async function toggle(on: boolean) {
-    setBusy(true);
-    setError(null);
-    try {
+  const toggle = (on: boolean) =>
+    run(async () => {
       onChange(on ? await call('mail.capture.start', { smtpPort, httpPort }) : await call('mail.capture.stop', {}));
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <Group gap="sm" align="center" data-testid="mail-capture">
