@@ -1,4 +1,3 @@
-import { mailSourceKey } from '../../../shared/contract/mail';
 import type { HandlerGroup } from '../../core/dispatch';
 import type { MailService } from './MailService';
 import { listTemplates, renderTemplate } from './templates/templates';

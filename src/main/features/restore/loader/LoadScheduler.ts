@@ -78,7 +78,14 @@ export class LoadScheduler {
   insert(table: string, sql: string, onRows: (affected: number) => void): void {
     const w = this.leastBusy();
     const ddl = this.lastDdl.get(table);
-    const p = this.enqueue(w, sql, ddl ? [ddl] : [], (r) => onRows(Number((r as ResultSetHeader).affectedRows ?? 0)), sql.length, true);
+    const p = this.enqueue(
+      w,
+      sql,
+      ddl ? [ddl] : [],
+      (r) => onRows(Number((r as ResultSetHeader).affectedRows ?? 0)),
+      sql.length,
+      true,
+    );
     this.track(table, p);
   }
 
