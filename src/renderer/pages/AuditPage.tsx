@@ -1,6 +1,6 @@
-import { Button, Group, Stack, Text, Title } from '@mantine/core';
+import { Group, Stack, Text, Title } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
-import { RefreshCw, ScrollText } from 'lucide-react';
+import { ScrollText } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { type AuditEntry, AuditResult } from '../../shared/contract/index';
 import { api } from '../api';
@@ -9,6 +9,7 @@ import { FilteredEmptyState } from '../components/common/FilteredEmptyState';
 import { FilterSelect, ProfileFilterSelect } from '../components/common/FilterSelect';
 import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
 import { badgeColumn, dateColumn } from '../components/common/listColumns';
+import { RefreshButton } from '../components/common/RefreshButton';
 import { type TableFilters, useTableFilters } from '../components/common/useTableFilters';
 import { DataTable } from '../components/table/DataTable';
 import { DensityToggle } from '../components/table/DensityToggle';
@@ -116,9 +117,7 @@ export function AuditPage() {
         <Group gap="xs">
           <AuditExportButton format="csv" filters={filters} />
           <AuditExportButton format="json" filters={filters} />
-          <Button variant="default" leftSection={<RefreshCw size={16} />} onClick={reload} loading={entries.loading}>
-            Refresh
-          </Button>
+          <RefreshButton onClick={reload} loading={entries.loading} />
         </Group>
       </Group>
       <Text size="sm" c="dimmed">

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
-import { Archive, Eraser, RefreshCw, WifiOff } from 'lucide-react';
+import { Archive, Eraser, WifiOff } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { BackupEntry, BackupList, JobSnapshot, Profile } from '../../shared/contract/index';
 import { BackupDialogs, useBackupDialogs } from '../components/backups/BackupDialogs';
@@ -9,6 +9,7 @@ import { FilterBar } from '../components/common/FilterBar';
 import { FilteredEmptyState } from '../components/common/FilteredEmptyState';
 import { FilterSelect } from '../components/common/FilterSelect';
 import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
+import { RefreshButton } from '../components/common/RefreshButton';
 import { type TableFilters, useTableFilters } from '../components/common/useTableFilters';
 import { JobProgress } from '../components/JobProgress';
 import { RequireProfile } from '../components/RequireProfile';
@@ -114,15 +115,7 @@ function BackupsHeader({
         <Button variant="default" leftSection={<Eraser size={16} />} onClick={onPrune} data-testid="backup-prune-open">
           Retention…
         </Button>
-        <Button
-          variant="default"
-          leftSection={<RefreshCw size={16} />}
-          loading={loading}
-          onClick={onRefresh}
-          data-testid="backups-refresh"
-        >
-          Refresh
-        </Button>
+        <RefreshButton loading={loading} onClick={onRefresh} testId="backups-refresh" />
         <CreateBackupButton profile={profile} disabled={creating} onStarted={onStarted} />
       </Group>
     </Group>

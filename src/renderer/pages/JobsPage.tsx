@@ -1,6 +1,6 @@
-import { Button, Group, Progress, Stack, Text, Title } from '@mantine/core';
+import { Group, Progress, Stack, Text, Title } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
-import { ListChecks, RefreshCw } from 'lucide-react';
+import { ListChecks } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { JobKind, type JobSnapshot, JobState } from '../../shared/contract/index';
 import { FilterBar } from '../components/common/FilterBar';
@@ -8,6 +8,7 @@ import { FilteredEmptyState } from '../components/common/FilteredEmptyState';
 import { FilterSelect, ProfileFilterSelect } from '../components/common/FilterSelect';
 import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
 import { badgeColumn, dateColumn } from '../components/common/listColumns';
+import { RefreshButton } from '../components/common/RefreshButton';
 import { type TableFilters, useTableFilters } from '../components/common/useTableFilters';
 import { JOB_STATE_COLOR, JobStateBadge } from '../components/JobProgress';
 import { DataTable } from '../components/table/DataTable';
@@ -140,9 +141,7 @@ export function JobsPage() {
     <Stack gap="md">
       <Group justify="space-between">
         <Title order={2}>Jobs</Title>
-        <Button variant="default" leftSection={<RefreshCw size={16} />} onClick={history.reload} loading={history.loading}>
-          Refresh
-        </Button>
+        <RefreshButton onClick={history.reload} loading={history.loading} />
       </Group>
       <JobFilterBar table={table} />
       {history.error && <LoadErrorAlert title="Could not load the job history" error={history.error} />}

@@ -1,9 +1,10 @@
 import { Alert, Button, Card, Group, Loader, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
-import { Info, Play, RefreshCw, TriangleAlert } from 'lucide-react';
+import { Info, Play, TriangleAlert } from 'lucide-react';
 import { useCallback, useEffect, useState } from 'react';
 import type { JobSnapshot, MigrationStatus, Profile } from '../../shared/contract/index';
 import { useConfirmedAction } from '../components/ConfirmAction';
 import { LoadErrorAlert } from '../components/common/LoadErrorAlert';
+import { RefreshButton } from '../components/common/RefreshButton';
 import { useBusyAction } from '../components/common/useBusyAction';
 import { JobProgress } from '../components/JobProgress';
 import { DryRunView } from '../components/migrations/DryRunView';
@@ -126,15 +127,7 @@ function MigrationsHeader(props: {
         )}
       </div>
       <Group gap="xs">
-        <Button
-          variant="default"
-          leftSection={<RefreshCw size={16} />}
-          onClick={props.onRefresh}
-          loading={props.loading}
-          data-testid="migrations-refresh"
-        >
-          Refresh
-        </Button>
+        <RefreshButton onClick={props.onRefresh} loading={props.loading} testId="migrations-refresh" />
         <Button
           leftSection={<Play size={16} />}
           onClick={props.onRunPending}

@@ -12,6 +12,7 @@ interface RefreshButtonProps {
   /** 14 beside compact controls and inside cards, 16 in a page header. */
   iconSize?: number;
   variant?: ButtonProps['variant'];
+  style?: ButtonProps['style'];
 }
 
 /** Reloads what a page or panel shows: the same icon and spinner wherever a list or a check can be fetched again. */
@@ -23,6 +24,7 @@ export function RefreshButton({
   size,
   iconSize = 16,
   variant = 'default',
+  style,
 }: RefreshButtonProps) {
   return (
     <Button
@@ -31,6 +33,7 @@ export function RefreshButton({
       leftSection={<RefreshCw size={iconSize} />}
       onClick={onClick}
       loading={loading}
+      style={style}
       data-testid={testId}
     >
       {label}

@@ -1,8 +1,9 @@
-import { Alert, Button, Card, Group, Text } from '@mantine/core';
-import { Lock, LockOpen, RefreshCw } from 'lucide-react';
+import { Alert, Card, Group, Text } from '@mantine/core';
+import { Lock, LockOpen } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { MigrationLockState } from '../../../shared/contract/index';
 import { call, errorMessage } from '../../api';
+import { RefreshButton } from '../common/RefreshButton';
 
 /** GET_LOCK('sysndd_migration'): free, or who holds it (a SysNDD API replica, another console...). */
 export function LockCard({
@@ -56,17 +57,16 @@ export function LockCard({
               : `Migration lock ${shown.name} is free`}
           </Text>
         </Group>
-        <Button
+        <RefreshButton
           size="compact-sm"
           variant="subtle"
-          leftSection={<RefreshCw size={14} />}
+          iconSize={14}
           loading={busy}
           onClick={refresh}
           style={{ flexShrink: 0 }}
-          data-testid="lock-refresh"
-        >
-          Check
-        </Button>
+          testId="lock-refresh"
+          label="Check"
+        />
       </Group>
       {shown.clusterWarning && (
         <Alert color="yellow" mt="xs">

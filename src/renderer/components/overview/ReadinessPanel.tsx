@@ -1,6 +1,6 @@
-import { Alert, Anchor, Badge, Button, Card, Group, Loader, NumberInput, Switch, Table, Text, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Card, Group, Loader, NumberInput, Switch, Table, Text, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { ArrowRight, CircleCheck, CircleMinus, CircleX, RefreshCw, TriangleAlert } from 'lucide-react';
+import { ArrowRight, CircleCheck, CircleMinus, CircleX, TriangleAlert } from 'lucide-react';
 import { useState } from 'react';
 import {
   type CheckStatus,
@@ -12,6 +12,7 @@ import {
 import type { Profile } from '../../../shared/contract/profiles';
 import { formatDateTime } from '../../format';
 import { LoadErrorAlert } from '../common/LoadErrorAlert';
+import { RefreshButton } from '../common/RefreshButton';
 import { AUTO_REFRESH_MS, useReadiness } from './useReadiness';
 
 const MAX_AGE_KEY = 'sysndd-admin.readiness.backupMaxAgeHours';
@@ -225,16 +226,15 @@ function ReadinessControls(props: {
         }}
         data-testid="readiness-auto"
       />
-      <Button
+      <RefreshButton
         size="compact-sm"
         variant="light"
-        leftSection={<RefreshCw size={14} />}
+        iconSize={14}
         onClick={onRefresh}
         loading={loading}
-        data-testid="readiness-refresh"
-      >
-        Check now
-      </Button>
+        testId="readiness-refresh"
+        label="Check now"
+      />
     </Group>
   );
 }
