@@ -74,27 +74,25 @@ export function schemaText(
   return parts.join('');
 }
 
-interface ObjectContext {
-  sqlMode?: string;
-  charsetClient: string;
-  collationConnection: string;
-  timeZone?: string;
-}
-
-function contextSql(c: ObjectContext): string {
+/**
+ * The session an object was defined in, as its SHOW CREATE row reports it: character set and collation
+ * always; sql_mode for routines, triggers and events; time_zone for events (their schedule depends on it).
+ */
+function contextSql(row: Row, settings: { sqlMode?: boolean; timeZone?: boolean } = {}): string {
+  const charsetClient = sqlString(String(row.character_set_client));
   const lines = [
-    `SET character_set_client = ${sqlString(c.charsetClient)};`,
-    `SET character_set_results = ${sqlString(c.charsetClient)};`,
-    `SET collation_connection = ${sqlString(c.collationConnection)};`,
+    `SET character_set_client = ${charsetClient};`,
+    `SET character_set_results = ${charsetClient};`,
+    `SET collation_connection = ${sqlString(String(row.collation_connection))};`,
   ];
-  if (c.sqlMode !== undefined) lines.push(`SET SESSION sql_mode = ${sqlString(c.sqlMode)};`);
-  if (c.timeZone !== undefined) lines.push(`SET time_zone = ${sqlString(c.timeZone)};`);
+  if (settings.sqlMode) lines.push(`SET SESSION sql_mode = ${sqlString(String(row.sql_mode))};`);
+  if (settings.timeZone) lines.push(`SET time_zone = ${sqlString(String(row.time_zone))};`);
   return `${lines.join('\n')}\n`;
 }
 
-/** A compound statement between `DELIMITER ;;` lines (bodies contain `;`). */
-function delimited(statement: string): string {
-  return `DELIMITER ;;\n${statement}\n;;\nDELIMITER ;\n`;
+/** Drop and create a routine, trigger or event; the CREATE is a compound statement between `DELIMITER ;;` lines (bodies contain `;`). */
+function recreated(type: string, name: string, create: unknown): string {
+  return `DROP ${type} IF EXISTS ${quoteIdent(name)};\nDELIMITER ;;\n${String(create)}\n;;\nDELIMITER ;\n\n`;
 }
 
 const RESET_CONTEXT = "SET NAMES utf8mb4;\nSET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO';\nSET time_zone = '+00:00';\n";
@@ -114,9 +112,7 @@ export async function objectsText(conn: Connection, inv: Inventory): Promise<Obj
   for (const v of inv.views) {
     const row = await showCreate(conn, `SHOW CREATE VIEW ${quoteIdent(v.name)}`);
     const create = String(row['Create View']).replace(/^CREATE /, 'CREATE OR REPLACE ');
-    parts.push(
-      contextSql({ charsetClient: String(row.character_set_client), collationConnection: String(row.collation_connection) }),
-    );
+    parts.push(contextSql(row));
     parts.push(`${create};\n\n`);
     counts.views++;
   }
@@ -134,41 +130,19 @@ export async function objectsText(conn: Connection, inv: Inventory): Promise<Obj
       );
       continue;
     }
-    parts.push(
-      contextSql({
-        sqlMode: String(row.sql_mode),
-        charsetClient: String(row.character_set_client),
-        collationConnection: String(row.collation_connection),
-      }),
-    );
-    parts.push(`DROP ${type} IF EXISTS ${quoteIdent(name)};\n${delimited(String(create))}\n`);
+    parts.push(contextSql(row, { sqlMode: true }), recreated(type, name, create));
     counts.routines++;
   }
   if (inv.triggers.length) parts.push('-- Triggers (after the data, so restoring rows does not fire them)\n');
   for (const name of inv.triggers) {
     const row = await showCreate(conn, `SHOW CREATE TRIGGER ${quoteIdent(name)}`);
-    parts.push(
-      contextSql({
-        sqlMode: String(row.sql_mode),
-        charsetClient: String(row.character_set_client),
-        collationConnection: String(row.collation_connection),
-      }),
-    );
-    parts.push(`DROP TRIGGER IF EXISTS ${quoteIdent(name)};\n${delimited(String(row['SQL Original Statement']))}\n`);
+    parts.push(contextSql(row, { sqlMode: true }), recreated('TRIGGER', name, row['SQL Original Statement']));
     counts.triggers++;
   }
   if (inv.events.length) parts.push('-- Events\n');
   for (const name of inv.events) {
     const row = await showCreate(conn, `SHOW CREATE EVENT ${quoteIdent(name)}`);
-    parts.push(
-      contextSql({
-        sqlMode: String(row.sql_mode),
-        charsetClient: String(row.character_set_client),
-        collationConnection: String(row.collation_connection),
-        timeZone: String(row.time_zone),
-      }),
-    );
-    parts.push(`DROP EVENT IF EXISTS ${quoteIdent(name)};\n${delimited(String(row['Create Event']))}\n`);
+    parts.push(contextSql(row, { sqlMode: true, timeZone: true }), recreated('EVENT', name, row['Create Event']));
     counts.events++;
   }
   for (const r of inv.skippedRoutines) warnings.push(`${r} was left out (package routines are not supported).`);

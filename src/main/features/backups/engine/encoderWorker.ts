@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { WorkerPool } from '../../../platform/workers/WorkerPool';
-import { insertEncoderRuntime, LARGE_BINARY_BYTES } from './InsertEncoder';
+import { InsertEncoderBase, insertEncoderRuntime, LARGE_BINARY_BYTES, sqlByteTables, sqlValueWriter } from './InsertEncoder';
 
 /**
  * The INSERT encoder as a worker thread (issue 16): the main thread copies row packets into batches for the
@@ -101,15 +101,16 @@ function encoderWorkerMain(port: MessagePort, runtime: Runtime): void {
 }
 
 /**
- * The worker's source: the runtime and the message loop from their own text. `require` appears only in this
+ * The worker's source: the encoder's parts and the message loop from their own text. `require` appears only in this
  * string (a bundler would rewrite it in code). `__name` is the helper that esbuild's keepNames (tsx) calls
  * inside functions; the worker defines it since it sees no module scope.
  */
 export function encoderWorkerSource(): string {
   return [
     'var __name = (target) => target;',
-    `const insertEncoderRuntime = ${insertEncoderRuntime.toString()};`,
-    `(${encoderWorkerMain.toString()})(require('node:worker_threads').parentPort, insertEncoderRuntime(${LARGE_BINARY_BYTES}));`,
+    `const parts = { sqlByteTables: ${sqlByteTables}, sqlValueWriter: ${sqlValueWriter}, InsertEncoderBase: ${InsertEncoderBase} };`,
+    `const runtime = (${insertEncoderRuntime})(${LARGE_BINARY_BYTES}, parts);`,
+    `(${encoderWorkerMain})(require('node:worker_threads').parentPort, runtime);`,
   ].join('\n');
 }
 

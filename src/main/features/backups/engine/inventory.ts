@@ -33,51 +33,37 @@ export interface ViewEntry {
 
 type Row = Record<string, unknown>;
 
-async function rows(conn: Connection, sql: string, params: unknown[]): Promise<Row[]> {
-  const [result] = await conn.query(sql, params);
-  return result as Row[];
-}
-
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
 export async function readInventory(conn: Connection, database: string): Promise<Inventory> {
-  const schema = await rows(
-    conn,
+  /** Every information_schema query here takes one parameter: the database read. */
+  const query = async (sql: string): Promise<Row[]> => {
+    const [result] = await conn.query(sql, [database]);
+    return result as Row[];
+  };
+  const schema = await query(
     'SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
-    [database],
   );
-  const tableRows = await rows(
-    conn,
+  const tableRows = await query(
     `SELECT TABLE_NAME AS name, TABLE_TYPE AS type, ENGINE AS engine, TABLE_ROWS AS est, DATA_LENGTH AS len
        FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME`,
-    [database],
   );
-  const columnRows = await rows(
-    conn,
+  const columnRows = await query(
     `SELECT TABLE_NAME AS t, COLUMN_NAME AS name, DATA_TYPE AS dataType, CHARACTER_SET_NAME AS charset, EXTRA AS extra
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
-    [database],
   );
-  const viewRows = await rows(
-    conn,
+  const viewRows = await query(
     'SELECT TABLE_NAME AS name, VIEW_DEFINITION AS def FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
-    [database],
   );
-  const triggerRows = await rows(
-    conn,
+  const triggerRows = await query(
     `SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?
       ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER`,
-    [database],
   );
-  const routineRows = await rows(
-    conn,
+  const routineRows = await query(
     'SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_TYPE, ROUTINE_NAME',
-    [database],
   );
-  const eventRows = await rows(
-    conn,
+  const eventRows = await query(
     'SELECT EVENT_NAME AS name FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME',
-    [database],
   );
 
   const columnsByTable = new Map<string, ColumnInfo[]>();

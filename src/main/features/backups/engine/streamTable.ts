@@ -46,156 +46,201 @@ export interface StreamTableOptions {
  * Turn budget: after TURN_BUDGET_BYTES of rows in one turn it is paused until the next one (mysql2 queues
  * the rest of the chunk it holds), which bounds the event-loop delay a backup causes.
  */
-export function streamTable(o: StreamTableOptions): Promise<{ rows: number; rawBytes: number; chunks: number }> {
-  return new Promise((resolve, reject) => {
-    let chunk = 0;
-    let inFlight = 0;
-    /** Held by backpressure (blocks in flight) or by the turn budget; the connection is paused while either holds. */
-    let paused = false;
-    let encoderHeld = false;
-    let yielding = false;
-    let connPaused = false;
-    let turnBytes = 0;
-    let failed: Error | null = null;
-    let ended = false;
-    const pending = new Set<Promise<unknown>>();
-    let encoder: RowEncoder | null = null;
+export function streamTable(o: StreamTableOptions): Promise<TableTotals> {
+  return new Promise((resolve, reject) => new TableStream(o, resolve, reject).start());
+}
 
-    // mysql2 tells a query without a callback nothing when its connection dies: the error only goes to the
-    // connection's 'error' event. Without these listeners a dump whose tunnel dropped would wait forever.
-    const onConnError = (err: Error) => fail(err);
-    const onConnEnd = () =>
-      fail(Object.assign(new Error('Connection lost: the server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' }));
-    const unwatch = () => {
-      o.conn.off('error', onConnError);
-      o.conn.off('end', onConnEnd);
-    };
-    const syncPause = () => {
-      const hold = (paused || encoderHeld || yielding) && !ended && !failed;
-      if (hold && !connPaused) {
-        connPaused = true;
-        o.conn.pause();
-      } else if (!hold && connPaused) {
-        connPaused = false;
-        o.conn.resume();
-      }
-    };
-    const fail = (err: Error) => {
-      if (failed) return;
-      failed = err;
-      encoder?.close();
-      unwatch();
-      syncPause();
-      reject(err);
-    };
-    // A turn's rows are counted from its first packet to the check phase after it (setImmediate); past the
-    // budget the connection waits there, so the rest of the chunk mysql2 holds goes to the next turn.
-    const endTurn = () => {
-      o.onTurn?.(turnBytes);
-      turnBytes = 0;
-      if (yielding) {
-        yielding = false;
-        syncPause();
-      }
-    };
-    const countTurn = (bytes: number) => {
-      if (turnBytes === 0) setImmediate(endTurn);
-      turnBytes += bytes;
-      if (turnBytes >= TURN_BUDGET_BYTES && !yielding) {
-        yielding = true;
-        syncPause();
-      }
-    };
-    o.conn.on('error', onConnError);
-    o.conn.once('end', onConnEnd);
-    const encoderOptions = {
-      plan: o.plan,
-      statementLimit: o.statementLimit,
-      blockLimit: o.blockLimit,
-      onBlock: (block: Buffer, rows: number) => {
-        const p = o.sink(block, rows, chunk++);
-        inFlight++;
-        pending.add(p);
-        if (inFlight >= o.maxInFlight && !paused && !ended) {
-          paused = true;
-          syncPause();
-        }
-        p.then(
-          () => {
-            encoder?.recycle(block);
-            inFlight--;
-            pending.delete(p);
-            if (paused && inFlight < o.maxInFlight) {
-              paused = false;
-              syncPause();
-            }
-            o.onRows?.(encoder?.rows ?? 0);
-          },
-          (err: Error) => fail(err),
-        );
-      },
+type TableTotals = { rows: number; rawBytes: number; chunks: number };
+
+/** One table's stream: the phases (watch, encoder, query, finish) and the pause state they share. */
+class TableStream {
+  private chunk = 0;
+  private inFlight = 0;
+  /** Holds on the connection: blocks in flight (backpressure), the encoder's backlog, the turn budget. */
+  private paused = false;
+  private encoderHeld = false;
+  private yielding = false;
+  private connPaused = false;
+  private turnBytes = 0;
+  private failed: Error | null = null;
+  private ended = false;
+  private readonly pending = new Set<Promise<unknown>>();
+  private encoder: RowEncoder | null = null;
+
+  constructor(
+    private readonly o: StreamTableOptions,
+    private readonly resolve: (totals: TableTotals) => void,
+    private readonly reject: (err: Error) => void,
+  ) {}
+
+  start(): void {
+    this.watchConnection();
+    const encoder = this.createEncoder();
+    if (!encoder) return;
+    if (this.o.signal.aborted) {
+      this.onAbort();
+      return;
+    }
+    this.o.signal.addEventListener('abort', this.onAbort, { once: true });
+    this.runQuery(encoder);
+  }
+
+  // mysql2 tells a query without a callback nothing when its connection dies: the error only goes to the
+  // connection's 'error' event. Without these listeners a dump whose tunnel dropped would wait forever.
+  private readonly onConnError = (err: Error) => this.fail(err);
+  private readonly onConnEnd = () =>
+    this.fail(
+      Object.assign(new Error('Connection lost: the server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' }),
+    );
+  private readonly onAbort = () => this.fail(new AppError('CANCELLED', 'Backup cancelled.'));
+
+  private watchConnection(): void {
+    this.o.conn.on('error', this.onConnError);
+    this.o.conn.once('end', this.onConnEnd);
+  }
+
+  private unwatch(): void {
+    this.o.conn.off('error', this.onConnError);
+    this.o.conn.off('end', this.onConnEnd);
+  }
+
+  /** Pauses the connection while any hold is on, resumes it when none is. */
+  private syncPause(): void {
+    const hold = (this.paused || this.encoderHeld || this.yielding) && !this.ended && !this.failed;
+    if (hold && !this.connPaused) {
+      this.connPaused = true;
+      this.o.conn.pause();
+    } else if (!hold && this.connPaused) {
+      this.connPaused = false;
+      this.o.conn.resume();
+    }
+  }
+
+  private readonly fail = (err: Error): void => {
+    if (this.failed) return;
+    this.failed = err;
+    this.encoder?.close();
+    this.unwatch();
+    this.syncPause();
+    this.reject(err);
+  };
+
+  // A turn's rows are counted from its first packet to the check phase after it (setImmediate); past the
+  // budget the connection waits there, so the rest of the chunk mysql2 holds goes to the next turn.
+  private readonly endTurn = (): void => {
+    this.o.onTurn?.(this.turnBytes);
+    this.turnBytes = 0;
+    if (this.yielding) {
+      this.yielding = false;
+      this.syncPause();
+    }
+  };
+
+  private countTurn(bytes: number): void {
+    if (this.turnBytes === 0) setImmediate(this.endTurn);
+    this.turnBytes += bytes;
+    if (this.turnBytes >= TURN_BUDGET_BYTES && !this.yielding) {
+      this.yielding = true;
+      this.syncPause();
+    }
+  }
+
+  private createEncoder(): RowEncoder | null {
+    const options = {
+      plan: this.o.plan,
+      statementLimit: this.o.statementLimit,
+      blockLimit: this.o.blockLimit,
+      onBlock: (block: Buffer, rows: number) => this.sendBlock(block, rows),
       onHold: (held: boolean) => {
-        encoderHeld = held;
-        syncPause();
+        this.encoderHeld = held;
+        this.syncPause();
       },
-      onError: fail,
+      onError: this.fail,
     };
     try {
-      encoder = o.encoderPool ? pooledEncoder(o.encoderPool, encoderOptions) : inlineEncoder(encoderOptions);
+      this.encoder = this.o.encoderPool ? pooledEncoder(this.o.encoderPool, options) : inlineEncoder(options);
+      return this.encoder;
     } catch (err) {
-      return fail(err as Error);
+      this.fail(err as Error);
+      return null;
     }
-    const rowEncoder = encoder;
+  }
 
-    const onAbort = () => fail(new AppError('CANCELLED', 'Backup cancelled.'));
-    if (o.signal.aborted) return onAbort();
-    o.signal.addEventListener('abort', onAbort, { once: true });
-
-    const query: Query = o.conn.query({ sql: o.plan.select, rowsAsArray: true, typeCast: false });
-    const parser = {
-      next(packet: RowPacket): undefined {
-        if (failed) return undefined;
-        // Errors are ours to report: thrown here, mysql2 would end the query in an odd state.
-        try {
-          if (typeof packet.offset !== 'number' || !Buffer.isBuffer(packet.buffer)) {
-            throw new Error('unexpected mysql2 row packet shape');
-          }
-          rowEncoder.encodePacket(packet.buffer, packet.offset, packet.end);
-          countTurn(packet.end - packet.offset);
-        } catch (err) {
-          fail(
-            new AppError('BACKUP_INCOMPLETE', `Encoding a row of ${o.plan.select.slice(-80)} failed: ${(err as Error).message}`, {
-              reason: 'ROW_ENCODING_FAILED',
-            }),
-          );
+  /** A finished block goes to the sink; too many in flight pause the connection until one is written. */
+  private sendBlock(block: Buffer, rows: number): void {
+    const p = this.o.sink(block, rows, this.chunk++);
+    this.inFlight++;
+    this.pending.add(p);
+    if (this.inFlight >= this.o.maxInFlight && !this.paused && !this.ended) {
+      this.paused = true;
+      this.syncPause();
+    }
+    p.then(
+      () => {
+        this.encoder?.recycle(block);
+        this.inFlight--;
+        this.pending.delete(p);
+        if (this.paused && this.inFlight < this.o.maxInFlight) {
+          this.paused = false;
+          this.syncPause();
         }
-        return undefined;
+        this.o.onRows?.(this.encoder?.rows ?? 0);
       },
-    };
-    installRowParser(query, parser);
+      (err: Error) => this.fail(err),
+    );
+  }
+
+  private runQuery(encoder: RowEncoder): void {
+    const query: Query = this.o.conn.query({ sql: this.o.plan.select, rowsAsArray: true, typeCast: false });
+    installRowParser(query, { next: (packet: RowPacket) => this.onPacket(encoder, packet) });
     query.on('result', (row: unknown) => {
-      if (failed || row === undefined) return;
+      if (this.failed || row === undefined) return;
       try {
-        rowEncoder.encodeRow(row as Array<Buffer | null>);
+        encoder.encodeRow(row as Array<Buffer | null>);
       } catch (err) {
-        fail(err as Error);
+        this.fail(err as Error);
       }
     });
-    query.on('error', (err: Error) => fail(err));
-    query.on('end', () => {
-      ended = true;
-      syncPause(); // never leave the connection paused for the next query
-      o.signal.removeEventListener('abort', onAbort);
-      if (failed) return;
-      // The rows are all read; what remains is local work, which a later connection loss does not affect.
-      unwatch();
-      rowEncoder
-        .finish()
-        .then(async (totals) => {
-          await Promise.all([...pending]);
-          if (!failed) resolve({ ...totals, chunks: chunk });
-        })
-        .catch((err: Error) => fail(err));
-    });
-  });
+    query.on('error', (err: Error) => this.fail(err));
+    query.on('end', () => this.onQueryEnd(encoder));
+  }
+
+  /** One row packet (the hot path). Errors are ours to report: thrown here, mysql2 would end the query in an odd state. */
+  private onPacket(encoder: RowEncoder, packet: RowPacket): undefined {
+    if (this.failed) return undefined;
+    try {
+      if (typeof packet.offset !== 'number' || !Buffer.isBuffer(packet.buffer)) {
+        throw new Error('unexpected mysql2 row packet shape');
+      }
+      encoder.encodePacket(packet.buffer, packet.offset, packet.end);
+      this.countTurn(packet.end - packet.offset);
+    } catch (err) {
+      this.fail(
+        new AppError(
+          'BACKUP_INCOMPLETE',
+          `Encoding a row of ${this.o.plan.select.slice(-80)} failed: ${(err as Error).message}`,
+          {
+            reason: 'ROW_ENCODING_FAILED',
+          },
+        ),
+      );
+    }
+    return undefined;
+  }
+
+  private onQueryEnd(encoder: RowEncoder): void {
+    this.ended = true;
+    this.syncPause(); // never leave the connection paused for the next query
+    this.o.signal.removeEventListener('abort', this.onAbort);
+    if (this.failed) return;
+    // The rows are all read; what remains is local work, which a later connection loss does not affect.
+    this.unwatch();
+    encoder
+      .finish()
+      .then(async (totals) => {
+        await Promise.all([...this.pending]);
+        if (!this.failed) this.resolve({ ...totals, chunks: this.chunk });
+      })
+      .catch((err: Error) => this.fail(err));
+  }
 }
