@@ -2,7 +2,8 @@ import { Alert, Button, Code, Group, Popover, Stack, Text, TextInput } from '@ma
 import { UserRound } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { ActorSettings } from '../../shared/contract/index';
-import { call, errorMessage } from '../api';
+import { call } from '../api';
+import { useInlineErrorAction } from '../components/common/useInlineErrorAction';
 
 /**
  * Who the audit log names for actions from this machine: the OS account and host (what every door runs
@@ -13,8 +14,7 @@ export function ActorMenu() {
   const [actor, setActor] = useState<ActorSettings | null>(null);
   const [name, setName] = useState('');
   const [opened, setOpened] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run, clearError } = useInlineErrorAction();
 
   useEffect(() => {
     call('settings.actor', {})
@@ -24,22 +24,15 @@ export function ActorMenu() {
 
   function open() {
     setName(actor?.displayName ?? '');
-    setError(null);
+    clearError();
     setOpened((o) => !o);
   }
 
-  async function save(displayName: string | null) {
-    setBusy(true);
-    setError(null);
-    try {
+  const save = (displayName: string | null) =>
+    run(async () => {
       setActor(await call('settings.setDisplayName', { displayName }));
       setOpened(false);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   const trimmed = name.trim();
   return (

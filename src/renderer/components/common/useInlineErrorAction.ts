@@ -20,5 +20,7 @@ export function useInlineErrorAction() {
       setBusy(false);
     }
   }, []);
-  return { busy, error, run };
+  /** For a form that opens afresh (a popover shown again): the last failure no longer applies. */
+  const clearError = useCallback(() => setError(null), []);
+  return { busy, error, run, clearError };
 }

@@ -2,8 +2,9 @@ import { Alert, Card, Group, Text } from '@mantine/core';
 import { Lock, LockOpen } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { MigrationLockState } from '../../../shared/contract/index';
-import { call, errorMessage } from '../../api';
+import { call } from '../../api';
 import { RefreshButton } from '../common/RefreshButton';
+import { useInlineErrorAction } from '../common/useInlineErrorAction';
 
 /** GET_LOCK('sysndd_migration'): free, or who holds it (a SysNDD API replica, another console...). */
 export function LockCard({
@@ -16,20 +17,9 @@ export function LockCard({
   live?: boolean;
 }) {
   const [lock, setLock] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useInlineErrorAction();
   const shown = lock.checkedAt > initial.checkedAt ? lock : initial;
-  async function refresh() {
-    setBusy(true);
-    try {
-      setLock(await call('migrations.lockState', { profileId }));
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const refresh = () => run(async () => setLock(await call('migrations.lockState', { profileId })));
   // While a run is going on the holder changes (ours, then free): keep the card current.
   useEffect(() => {
     if (!live) return;
