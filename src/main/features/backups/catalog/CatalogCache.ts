@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { BackupManifest, BackupVerification, VerifyLevel } from '../../../../shared/contract/backups';
 import type { AppDatabase } from '../../../platform/store/AppDatabase';
+import { camelCaseColumns } from '../../../platform/store/columns';
 import type { SealInfo } from '../format/seal';
 import { fileKeyOf } from './fileVersion';
 
@@ -103,26 +104,12 @@ interface Row {
 }
 
 function fromRow(r: Row): CachedFile {
+  const { database_name, manifest, seal, ...columns } = r;
   return {
-    profileId: r.profile_id,
-    location: r.location,
-    name: r.name,
-    path: r.path,
-    size: r.size,
-    mtimeMs: r.mtime_ms,
-    version: r.version,
-    fingerprint: r.fingerprint,
-    format: r.format,
-    status: r.status,
-    tableCount: r.table_count,
-    rowCount: r.row_count,
-    schemaVersion: r.schema_version,
-    database: r.database_name,
-    serverVersion: r.server_version,
-    createdAt: r.created_at,
-    manifest: r.manifest ? (JSON.parse(r.manifest) as BackupManifest) : null,
-    seal: r.seal ? (JSON.parse(r.seal) as SealInfo) : null,
-    serverEngine: r.server_engine,
+    ...camelCaseColumns(columns),
+    database: database_name,
+    manifest: manifest ? (JSON.parse(manifest) as BackupManifest) : null,
+    seal: seal ? (JSON.parse(seal) as SealInfo) : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { HostKeyCheck, KnownHost } from '../../../../shared/contract/connections';
 import type { AppDatabase } from '../../../platform/store/AppDatabase';
+import { camelCaseColumns } from '../../../platform/store/columns';
 import { fingerprintOf, keyTypeOf, normaliseHost } from './fingerprint';
 import { KnownHostsFile } from './KnownHostsFile';
 
@@ -101,13 +102,7 @@ export class HostKeyStore {
   }
 }
 
+/** The table's columns are the contract's fields, snake_cased. */
 function toKnownHost(r: KnownHostRow): KnownHost {
-  return {
-    host: r.host,
-    port: r.port,
-    keyType: r.key_type,
-    fingerprint: r.fingerprint,
-    addedAt: r.added_at,
-    lastSeenAt: r.last_seen_at,
-  };
+  return camelCaseColumns(r);
 }
