@@ -17,20 +17,16 @@ import { History, TriangleAlert } from 'lucide-react';
 import type { BackupEntry, BackupManifest } from '../../../shared/contract/index';
 import { formatBytes, formatDateTime } from '../../format';
 import { useCall } from '../../hooks/useCall';
+import { LabeledValue } from '../common/LabeledValue';
 import { LoadErrorAlert } from '../common/LoadErrorAlert';
 import { BackupFileActions } from './BackupFileActions';
 import { LocationBadge, StatusBadge, VerifiedBadge } from './backupBadges';
 
 function Fact({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" style={{ wordBreak: 'break-all' }} data-testid={testId}>
-        {value}
-      </Text>
-    </div>
+    <LabeledValue label={label} testId={testId} breakAll>
+      {value}
+    </LabeledValue>
   );
 }
 

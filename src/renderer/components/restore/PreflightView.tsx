@@ -2,6 +2,7 @@ import { Alert, Badge, Card, Group, List, ScrollArea, SimpleGrid, Stack, Table, 
 import { CircleCheck, CircleX, TriangleAlert } from 'lucide-react';
 import type { PreflightCheck, PreflightReport, ReplacedTable } from '../../../shared/contract/index';
 import { formatBytes, formatDateTime } from '../../format';
+import { LabeledValue } from '../common/LabeledValue';
 import { CrossEngineCard } from './CrossEngineCard';
 
 const STATUS = {
@@ -35,19 +36,6 @@ function rows(n: number | null, exact = true): string {
   return `${exact ? '' : '~'}${n.toLocaleString()}`;
 }
 
-function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" data-testid={testId}>
-        {children}
-      </Text>
-    </div>
-  );
-}
-
 /** Every check with its outcome; ids repeat (one per leftover kind, per file problem), the message does not. */
 function ChecksCard({ report }: { report: PreflightReport }) {
   return (
@@ -74,25 +62,25 @@ function BackupFacts({ report }: { report: PreflightReport }) {
       <Title order={5} mb="xs">
         Backup
       </Title>
-      <Fact label="File">
+      <LabeledValue label="File">
         <span style={{ wordBreak: 'break-all' }}>{report.file.path}</span>
-      </Fact>
+      </LabeledValue>
       <SimpleGrid cols={2} spacing="xs" mt="xs">
-        <Fact label="Format">
+        <LabeledValue label="Format">
           {report.file.format === 'sysndd-admin' ? 'SysNDD Admin backup' : 'mysqldump / mariadb-dump'}
           {report.file.compressed ? ', gzip' : ''} · {formatBytes(report.file.size)}
-        </Fact>
-        <Fact label="Database in the file">{s.database ?? '—'}</Fact>
-        <Fact label="Made on">
+        </LabeledValue>
+        <LabeledValue label="Database in the file">{s.database ?? '—'}</LabeledValue>
+        <LabeledValue label="Made on">
           {s.serverVersion ?? '—'}
           {s.createdAt ? ` · ${formatDateTime(s.createdAt)}` : ''}
-        </Fact>
-        <Fact label="Tables · rows" testId="preflight-source-counts">
+        </LabeledValue>
+        <LabeledValue label="Tables · rows" testId="preflight-source-counts">
           {s.scanned ? `${s.tables} · ${rows(s.rows)}` : 'read while loading'}
-        </Fact>
-        <Fact label="Views · triggers · routines · events">
+        </LabeledValue>
+        <LabeledValue label="Views · triggers · routines · events">
           {s.scanned ? `${o.views} · ${o.triggers} · ${o.routines} · ${o.events}` : 'read while loading'}
-        </Fact>
+        </LabeledValue>
       </SimpleGrid>
     </Card>
   );
@@ -107,30 +95,30 @@ function TargetFacts({ report }: { report: PreflightReport }) {
         Target
       </Title>
       <SimpleGrid cols={2} spacing="xs">
-        <Fact label="Profile">
+        <LabeledValue label="Profile">
           {report.target.profileName}{' '}
           <Badge size="xs" variant="light">
             {report.target.environment}
           </Badge>
-        </Fact>
-        <Fact label="Server">
+        </LabeledValue>
+        <LabeledValue label="Server">
           {report.target.host}:{report.target.port} · {report.target.serverVersion}
-        </Fact>
-        <Fact label="Database" testId="preflight-target-db">
+        </LabeledValue>
+        <LabeledValue label="Database" testId="preflight-target-db">
           {report.target.database}{' '}
           {report.target.exists
             ? report.scope
               ? `(exists: only ${report.scope.length} table(s) replaced)`
               : '(exists: replaced as a whole)'
             : '(new: created)'}
-        </Fact>
-        <Fact label="As">{report.target.account}</Fact>
-        <Fact label="Live objects replaced">
+        </LabeledValue>
+        <LabeledValue label="As">{report.target.account}</LabeledValue>
+        <LabeledValue label="Live objects replaced">
           {live.views} views · {live.triggers} triggers · {live.routines} routines · {live.events} events
-        </Fact>
-        <Fact label="Space">
+        </LabeledValue>
+        <LabeledValue label="Space">
           needs ~{formatBytes(report.space.neededBytes)}; live {formatBytes(report.space.liveBytes)} kept in __prev
-        </Fact>
+        </LabeledValue>
       </SimpleGrid>
       <Text size="xs" c="dimmed" mt="xs">
         {report.space.note}

@@ -3,6 +3,7 @@ import { CircleCheck, CircleX, RotateCcw, Trash2, TriangleAlert, Undo2 } from 'l
 import type { JobSnapshot, RestoreRecord } from '../../../shared/contract/index';
 import { formatBytes, formatDuration } from '../../format';
 import { navigate } from '../../router';
+import { LabeledValue } from '../common/LabeledValue';
 import type { RestoreJobResult } from './model';
 
 export interface RestoreResultProps {
@@ -16,14 +17,9 @@ export interface RestoreResultProps {
 
 function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" fw={500} data-testid={testId}>
-        {value}
-      </Text>
-    </div>
+    <LabeledValue label={label} testId={testId} fw={500}>
+      {value}
+    </LabeledValue>
   );
 }
 
