@@ -17,6 +17,7 @@ import { sizeColumns, useClientWidth, useContentWidths } from './columnWidths';
 import { FONT_SIZE, ROW_HEIGHT, type TableDensity, useTableDensity } from './density';
 import { HeaderCell } from './HeaderCell';
 import { MiddleEllipsis } from './MiddleEllipsis';
+import { useRowKeyboard } from './rowKeyboard';
 import { useVirtualRows } from './virtualRows';
 import './dataTable.css';
 
@@ -163,24 +164,15 @@ export function DataTable<T>(props: DataTableProps<T>) {
   // The measuring pass sizes columns from the first rows whatever the virtualizer shows: on the first
   // render it has not seen its scroll box yet and would offer no rows, leaving only the headers to size by.
   const shownIndexes = measuring ? rows.slice(0, MEASURED_ROWS).map((_, i) => i) : items.map((item) => item.index);
-  // One row is in the Tab order (roving tabindex): Tab enters the table, ↑/↓ move inside it.
-  const [activeIndex, setActiveIndex] = useState(0);
-  const tabbable = items.some((i) => i.index === activeIndex) ? activeIndex : (items[0]?.index ?? 0);
-
-  /** ↑/↓ move between rows (scrolling virtual ones into the DOM first), Enter opens a row. */
-  function onRowKeyDown(e: KeyboardEvent<HTMLTableRowElement>, index: number, row: T) {
-    if (e.target !== e.currentTarget) return; // a button inside the row handles its own keys
-    if (e.key === 'Enter' && onRowClick) {
-      e.preventDefault();
-      onRowClick(row);
-      return;
-    }
-    const next = e.key === 'ArrowDown' ? index + 1 : e.key === 'ArrowUp' ? index - 1 : null;
-    if (next === null || next < 0 || next >= rows.length) return;
-    e.preventDefault();
-    virtualizer.scrollToIndex(next);
-    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`tr[data-index="${next}"]`)?.focus());
-  }
+  const { tabbable, onRowFocus, onRowKeyDown } = useRowKeyboard({
+    count: rows.length,
+    visible: items,
+    scrollToIndex: (index: number) => virtualizer.scrollToIndex(index),
+    scrollRef,
+    rowSelector: 'tr',
+    openKeys: ['Enter'],
+    onOpen: onRowClick,
+  });
 
   return (
     <Box
@@ -232,7 +224,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
                 tabbable={index === tabbable}
                 selected={selectedId === row.id}
                 onOpen={onRowClick}
-                onFocus={() => setActiveIndex(index)}
+                onFocus={() => onRowFocus(index)}
                 onKeyDown={(e) => onRowKeyDown(e, index, row.original)}
                 extra={rowProps?.(row.original)}
               />

@@ -1,4 +1,5 @@
-import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
+import { type ReactNode, useRef } from 'react';
+import { useRowKeyboard } from './rowKeyboard';
 import { useVirtualRows } from './virtualRows';
 import './dataTable.css';
 
@@ -29,22 +30,15 @@ export function ListScaffold<T>(props: ListScaffoldProps<T>) {
   const { items, getKey, rowHeight, renderRow, selectedKey, onOpen, height, maxHeight, rowProps } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const { virtualizer, items: visible, totalSize } = useVirtualRows(items.length, rowHeight, scrollRef);
-  const [activeIndex, setActiveIndex] = useState(0);
-  const tabbable = visible.some((v) => v.index === activeIndex) ? activeIndex : (visible[0]?.index ?? 0);
-
-  function onKeyDown(e: KeyboardEvent<HTMLLIElement>, index: number, item: T) {
-    if (e.target !== e.currentTarget) return; // a checkbox or button inside the row keeps its keys
-    if ((e.key === 'Enter' || e.key === ' ') && onOpen) {
-      e.preventDefault();
-      onOpen(item);
-      return;
-    }
-    const next = e.key === 'ArrowDown' ? index + 1 : e.key === 'ArrowUp' ? index - 1 : null;
-    if (next === null || next < 0 || next >= items.length) return;
-    e.preventDefault();
-    virtualizer.scrollToIndex(next);
-    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus());
-  }
+  const { tabbable, onRowFocus, onRowKeyDown } = useRowKeyboard({
+    count: items.length,
+    visible,
+    scrollToIndex: (index: number) => virtualizer.scrollToIndex(index),
+    scrollRef,
+    rowSelector: '',
+    openKeys: ['Enter', ' '],
+    onOpen,
+  });
 
   return (
     <div ref={scrollRef} style={{ height, maxHeight, overflowY: 'auto' }} data-testid={props.testId} data-count={items.length}>
@@ -62,9 +56,9 @@ export function ListScaffold<T>(props: ListScaffoldProps<T>) {
               data-selected={selected || undefined}
               aria-current={selected || undefined}
               tabIndex={v.index === tabbable ? 0 : -1}
-              onFocus={() => setActiveIndex(v.index)}
+              onFocus={() => onRowFocus(v.index)}
               onClick={onOpen ? () => onOpen(item) : undefined}
-              onKeyDown={(e) => onKeyDown(e, v.index, item)}
+              onKeyDown={(e) => onRowKeyDown(e, v.index, item)}
               style={{
                 position: 'absolute',
                 top: 0,
