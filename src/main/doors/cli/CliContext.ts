@@ -129,6 +129,11 @@ export class CliContext {
     if (text) this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /** Print a listing: JSON with `--json`, else a line an item, or `empty` when there is none. */
+  outputList<T>(items: T[], line: (item: T) => string, empty: string): void {
+    this.output(items, (list) => (list.length ? list.map(line).join('\n') : empty));
+  }
+
   /** Follow a job to its end with a TTY bar (or JSON lines with --json); Ctrl+C cancels it. */
   async follow(job: JobSnapshot): Promise<JobSnapshot> {
     const app = await this.app();

@@ -11,8 +11,18 @@ export function positiveInt(cli: CliContext, value: string | undefined, flag: st
 }
 
 /** The filters every history listing takes (`jobs list`, `audit list`), worded the same everywhere. */
-export function addHistoryFilters(cmd: Command, items: string, defaultLimit: number): Command {
+function addHistoryFilters(cmd: Command, items: string, defaultLimit: number): Command {
   return cmd.option('--profile <id>', 'only this profile id').option('--limit <n>', `at most n ${items}`, String(defaultLimit));
+}
+
+/** A history listing (`jobs list`, `audit list`), newest first: its own filters, then the history filters. */
+export function addHistoryListCommand(
+  parent: Command,
+  listing: { description: string; filters: Array<[flags: string, description: string]>; items: string; defaultLimit: number },
+): Command {
+  const list = parent.command('list').description(listing.description);
+  for (const [flags, description] of listing.filters) list.option(flags, description);
+  return addHistoryFilters(list, listing.items, listing.defaultLimit);
 }
 
 export interface HistoryFilterFlags {

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { AuditResult } from '../../../../shared/contract/audit';
 import type { CliContext } from '../CliContext';
-import { addHistoryFilters, type HistoryFilterFlags, historyFilterArgs } from '../flagValues';
+import { addHistoryListCommand, type HistoryFilterFlags, historyFilterArgs } from '../flagValues';
+
+const RESULT_HELP = 'only this outcome: started | succeeded | failed | refused';
 
 /** `--result` checked here so a typo is a usage error (exit 2) naming the choices. */
 function resultFilter(cli: CliContext, value: string | undefined): AuditResult | undefined {
@@ -17,26 +19,20 @@ export function registerAuditCommands(program: Command, cli: CliContext): void {
   const audit = program
     .command('audit')
     .description('audit log of destructive actions (restore, rollback, migrate, repair, prune, delete)');
-  addHistoryFilters(
-    audit
-      .command('list')
-      .description('recent audit entries, newest first')
-      .option('--action <action>', 'only this action (e.g. restore, migrate)')
-      .option('--result <result>', 'only this outcome: started | succeeded | failed | refused'),
-    'entries',
-    100,
-  ).action(async (o: HistoryFilterFlags & { action?: string; result?: string }) => {
+  addHistoryListCommand(audit, {
+    description: 'recent audit entries, newest first',
+    filters: [
+      ['--action <action>', 'only this action (e.g. restore, migrate)'],
+      ['--result <result>', RESULT_HELP],
+    ],
+    items: 'entries',
+    defaultLimit: 100,
+  }).action(async (o: HistoryFilterFlags & { action?: string; result?: string }) => {
     const filters = { ...historyFilterArgs(o), action: o.action, result: resultFilter(cli, o.result) };
-    const entries = await cli.call('audit.list', filters);
-    cli.output(entries, (list) =>
-      list.length
-        ? list
-            .map(
-              (e) =>
-                `${e.at.slice(0, 19).replace('T', ' ')}  ${e.result.padEnd(9)} ${e.action.padEnd(18)} ${e.actor}  ${e.target ?? ''}`,
-            )
-            .join('\n')
-        : 'The audit log is empty.',
+    cli.outputList(
+      await cli.call('audit.list', filters),
+      (e) => `${e.at.slice(0, 19).replace('T', ' ')}  ${e.result.padEnd(9)} ${e.action.padEnd(18)} ${e.actor}  ${e.target ?? ''}`,
+      'The audit log is empty.',
     );
   });
   audit
@@ -46,7 +42,7 @@ export function registerAuditCommands(program: Command, cli: CliContext): void {
     .option('--out <file>', 'write to this file instead of stdout (never overwrites)')
     .option('--action <action>', 'only this action')
     .option('--profile <id>', 'only this profile id')
-    .option('--result <result>', 'only this outcome: started | succeeded | failed | refused')
+    .option('--result <result>', RESULT_HELP)
     .action(async (o: { format: string; out?: string; action?: string; profile?: string; result?: string }) => {
       const r = await cli.call('audit.export', {
         format: o.format as 'csv' | 'json',

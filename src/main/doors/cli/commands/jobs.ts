@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { JobKind, JobSnapshot, JobState } from '../../../../shared/contract/jobs';
 import type { CliContext } from '../CliContext';
 import { CliExit } from '../CliContext';
-import { addHistoryFilters, type HistoryFilterFlags, historyFilterArgs } from '../flagValues';
+import { addHistoryListCommand, type HistoryFilterFlags, historyFilterArgs } from '../flagValues';
 
 function row(j: JobSnapshot): string {
   const pct = j.progress.total ? `${Math.round((j.progress.done / j.progress.total) * 100)}%` : '';
@@ -20,18 +20,17 @@ function lagLine(j: JobSnapshot): string | null {
 
 export function registerJobCommands(program: Command, cli: CliContext): void {
   const jobs = program.command('jobs').description('job history and running jobs');
-  addHistoryFilters(
-    jobs
-      .command('list')
-      .description('job history, newest first')
-      .option('--kind <kind>', 'only this kind')
-      .option('--state <state>', 'queued | running | succeeded | failed | cancelled'),
-    'jobs',
-    50,
-  ).action(async (o: HistoryFilterFlags & { kind?: string; state?: string }) => {
+  addHistoryListCommand(jobs, {
+    description: 'job history, newest first',
+    filters: [
+      ['--kind <kind>', 'only this kind'],
+      ['--state <state>', 'queued | running | succeeded | failed | cancelled'],
+    ],
+    items: 'jobs',
+    defaultLimit: 50,
+  }).action(async (o: HistoryFilterFlags & { kind?: string; state?: string }) => {
     const filters = { ...historyFilterArgs(o), kind: o.kind as JobKind | undefined, state: o.state as JobState | undefined };
-    const list = await cli.call('jobs.list', filters);
-    cli.output(list, (l) => (l.length ? l.map(row).join('\n') : 'No jobs yet.'));
+    cli.outputList(await cli.call('jobs.list', filters), row, 'No jobs yet.');
   });
   jobs
     .command('show <id>')

@@ -48,9 +48,7 @@ function registerProfileReads(profile: Command, cli: CliContext): void {
     .description('all saved profiles')
     .action(async () => {
       const list = (await cli.call('profiles.list', {})).filter((p) => !p.transient);
-      cli.output(list, (l) =>
-        l.length ? l.map(renderProfileRow).join('\n') : 'No profiles yet: sysndd-admin profile add NAME --mysql-user USER',
-      );
+      cli.outputList(list, renderProfileRow, 'No profiles yet: sysndd-admin profile add NAME --mysql-user USER');
     });
   profile
     .command('show <name>')

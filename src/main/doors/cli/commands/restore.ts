@@ -278,7 +278,7 @@ export function registerRestoreCommands(program: Command, cli: CliContext): void
       const o = cmd.optsWithGlobals<{ profile?: string; limit: string }>();
       const profileId = o.profile ? (await cli.app()).profiles.resolve(o.profile).id : undefined;
       const list = await cli.call('restore.list', { profileId, limit: Number(o.limit) });
-      cli.output(list, (l) => (l.length ? l.map(renderRecord).join('\n') : 'No restores yet.'));
+      cli.outputList(list, renderRecord, 'No restores yet.');
     });
 
   addDbTargetOptions(
