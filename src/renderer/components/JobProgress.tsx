@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Progress, Stack, Text } from '@mantine/core';
+import { Button, Group, Progress, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { Square } from 'lucide-react';
 import { useState } from 'react';
@@ -6,21 +6,12 @@ import type { JobSnapshot, JobState } from '../../shared/contract/index';
 import { call, errorMessage } from '../api';
 import { formatBytes, formatEta } from '../format';
 import { isLive } from '../state/appStore';
+import { ENDING_COLOR, StateBadge } from './common/StateBadge';
 
-export const JOB_STATE_COLOR: Record<JobState, string> = {
-  queued: 'gray',
-  running: 'blue',
-  succeeded: 'green',
-  failed: 'red',
-  cancelled: 'yellow',
-};
+export const JOB_STATE_COLOR: Record<JobState, string> = { queued: 'gray', running: 'blue', ...ENDING_COLOR };
 
 export function JobStateBadge({ state }: { state: JobState }) {
-  return (
-    <Badge color={JOB_STATE_COLOR[state]} variant="light" data-testid="job-state">
-      {state}
-    </Badge>
-  );
+  return <StateBadge state={state} colors={JOB_STATE_COLOR} testId="job-state" />;
 }
 
 /**

@@ -1,19 +1,13 @@
-import { Badge } from '@mantine/core';
 import type { AuditResult } from '../../../shared/contract/index';
+import { ENDING_COLOR, StateBadge } from '../../components/common/StateBadge';
 
 export const AUDIT_RESULT_COLOR: Record<AuditResult, string> = {
   requested: 'gray',
   started: 'blue',
-  succeeded: 'green',
-  failed: 'red',
   refused: 'orange',
-  cancelled: 'yellow',
+  ...ENDING_COLOR,
 };
 
 export function AuditResultBadge({ result }: { result: AuditResult }) {
-  return (
-    <Badge color={AUDIT_RESULT_COLOR[result]} variant="light" data-testid="audit-result">
-      {result}
-    </Badge>
-  );
+  return <StateBadge state={result} colors={AUDIT_RESULT_COLOR} testId="audit-result" />;
 }
