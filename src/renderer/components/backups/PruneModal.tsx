@@ -26,7 +26,24 @@ function ruleOf(r: RuleFieldsValue) {
   };
 }
 
-const numberOrEmpty = (v: string | number): number | '' => (v === '' ? '' : Number(v));
+/** A count or a number of days of the rule: at least 1, or left empty to turn that rule off. */
+function RuleNumberInput({
+  value,
+  onChange,
+  testId,
+  ...labels
+}: {
+  label: string;
+  description?: string;
+  suffix: string;
+  value: number | '';
+  onChange(value: number | ''): void;
+  testId: string;
+}) {
+  return (
+    <NumberInput {...labels} min={1} value={value} onChange={(v) => onChange(v === '' ? '' : Number(v))} data-testid={testId} />
+  );
+}
 
 /** Which folder (when there is a remote one), how many and how recent backups to keep, and the safety copies' days. */
 function RuleFields({
@@ -52,31 +69,28 @@ function RuleFields({
         />
       )}
       <Group grow>
-        <NumberInput
+        <RuleNumberInput
           label="Keep the last"
           suffix=" backups"
-          min={1}
           value={value.keepLast}
-          onChange={(v) => set({ keepLast: numberOrEmpty(v) })}
-          data-testid="backup-prune-keep-last"
+          onChange={(keepLast) => set({ keepLast })}
+          testId="backup-prune-keep-last"
         />
-        <NumberInput
+        <RuleNumberInput
           label="Keep backups younger than"
           suffix=" days"
-          min={1}
           value={value.keepDays}
-          onChange={(v) => set({ keepDays: numberOrEmpty(v) })}
-          data-testid="backup-prune-keep-days"
+          onChange={(keepDays) => set({ keepDays })}
+          testId="backup-prune-keep-days"
         />
       </Group>
-      <NumberInput
+      <RuleNumberInput
         label="Keep pre-restore and pre-migration backups for"
         description="Their own class: never counted in “the last N”, so copies of a broken state cannot push good backups out."
         suffix=" days"
-        min={1}
         value={value.safetyDays}
-        onChange={(v) => set({ safetyDays: numberOrEmpty(v) })}
-        data-testid="backup-prune-safety-days"
+        onChange={(safetyDays) => set({ safetyDays })}
+        testId="backup-prune-safety-days"
       />
     </>
   );

@@ -27,6 +27,49 @@ function More({ total }: { total: number }) {
   );
 }
 
+/** One side of the plan (deleted or kept): its first SHOWN files, newest first as planned, and how many more. */
+function PlannedFiles({
+  title,
+  files,
+  maxHeight,
+  testId,
+  rowTestId,
+  withReasons = false,
+}: {
+  title: string;
+  files: Planned[];
+  maxHeight: number;
+  testId: string;
+  rowTestId: string;
+  /** Kept files say which rules keep them; deleted ones have no reason but the rule itself. */
+  withReasons?: boolean;
+}) {
+  if (files.length === 0) return null;
+  return (
+    <>
+      <Text size="xs" fw={600}>
+        {title}
+      </Text>
+      <ScrollArea.Autosize mah={maxHeight}>
+        <Table fz="xs" verticalSpacing={2} data-testid={testId}>
+          <Table.Tbody>
+            {files.slice(0, SHOWN).map((f) => (
+              <Table.Tr key={f.name} data-testid={rowTestId} data-name={f.name} data-class={f.class}>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(f.createdAt)}</Table.Td>
+                <Table.Td>
+                  {f.name} <ClassBadge file={f} />
+                </Table.Td>
+                {withReasons && <Table.Td data-testid="backup-prune-reasons">{f.reasons.join('; ')}</Table.Td>}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea.Autosize>
+      <More total={files.length} />
+    </>
+  );
+}
+
 /**
  * A retention plan before it is applied: the files that would be deleted, and every kept file with why it
  * is kept (each rule that keeps it: among the last N, younger than N days, the pre-restore/pre-migration
@@ -40,51 +83,21 @@ export function PrunePlanView({ plan }: { plan: PrunePlan }) {
           ? `Nothing to delete; ${plan.keep.length.toLocaleString()} kept.`
           : `${plan.remove.length.toLocaleString()} backup(s) would be deleted (${formatBytes(plan.bytesFreed)}); ${plan.keep.length.toLocaleString()} kept.`}
       </Text>
-      {plan.remove.length > 0 && (
-        <>
-          <Text size="xs" fw={600}>
-            Would be deleted
-          </Text>
-          <ScrollArea.Autosize mah={160}>
-            <Table fz="xs" verticalSpacing={2} data-testid="backup-prune-remove-list">
-              <Table.Tbody>
-                {plan.remove.slice(0, SHOWN).map((f) => (
-                  <Table.Tr key={f.name} data-testid="backup-prune-removed" data-name={f.name} data-class={f.class}>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(f.createdAt)}</Table.Td>
-                    <Table.Td>
-                      {f.name} <ClassBadge file={f} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollArea.Autosize>
-          <More total={plan.remove.length} />
-        </>
-      )}
-      {plan.keep.length > 0 && (
-        <>
-          <Text size="xs" fw={600}>
-            Kept, and why
-          </Text>
-          <ScrollArea.Autosize mah={200}>
-            <Table fz="xs" verticalSpacing={2} data-testid="backup-prune-keep-list">
-              <Table.Tbody>
-                {plan.keep.slice(0, SHOWN).map((f) => (
-                  <Table.Tr key={f.name} data-testid="backup-prune-kept" data-name={f.name} data-class={f.class}>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(f.createdAt)}</Table.Td>
-                    <Table.Td>
-                      {f.name} <ClassBadge file={f} />
-                    </Table.Td>
-                    <Table.Td data-testid="backup-prune-reasons">{f.reasons.join('; ')}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollArea.Autosize>
-          <More total={plan.keep.length} />
-        </>
-      )}
+      <PlannedFiles
+        title="Would be deleted"
+        files={plan.remove}
+        maxHeight={160}
+        testId="backup-prune-remove-list"
+        rowTestId="backup-prune-removed"
+      />
+      <PlannedFiles
+        title="Kept, and why"
+        files={plan.keep}
+        maxHeight={200}
+        testId="backup-prune-keep-list"
+        rowTestId="backup-prune-kept"
+        withReasons
+      />
     </Stack>
   );
 }
