@@ -94,42 +94,25 @@ export function* lexSql(sql: string, o: LexOptions): Generator<Token, void, unde
       space = true;
       continue;
     }
-    // Comments and executable comments.
-    if (c === 0x2f && sql.charCodeAt(i + 1) === 0x2a) {
-      if (inExec) throw new LexRefusal('a comment opened inside an executable comment');
-      const bang = sql.charCodeAt(i + 2) === 0x21 ? 3 : sql[i + 2] === 'M' && sql.charCodeAt(i + 3) === 0x21 ? 4 : 0;
-      const close = sql.indexOf('*/', i + 2);
-      if (bang === 0 || (bang === 4 && !o.mariadb)) {
-        if (close < 0) throw new LexRefusal('an unterminated comment');
-        i = close + 2;
-        space = true;
-        continue;
-      }
-      let j = i + bang;
-      while (j < n && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) j++;
-      const digits = j - (i + bang);
-      if (digits !== 0 && digits !== 5 && digits !== 6) throw new LexRefusal('an executable comment with an unclear version');
-      if (digits === 6 && bang === 3 && !o.mariadb) throw new LexRefusal('a six-digit version comment MySQL reads differently');
-      const version = digits ? Number(sql.slice(i + bang, j)) : 0;
-      if (executes(version, o)) {
-        inExec = true;
-        i = j;
+    const comment = commentAt(sql, i, o, inExec);
+    if (comment) {
+      if (comment.kind === 'block') {
+        if (comment.close < 0) throw new LexRefusal('an unterminated comment');
+        i = comment.close + 2;
+      } else if (comment.kind === 'executable') {
+        if (comment.version === null) throw new LexRefusal(UNCLEAR_VERSION);
+        if (comment.mysqlReadsDifferently) throw new LexRefusal('a six-digit version comment MySQL reads differently');
+        if (executes(comment.version, o)) {
+          inExec = true;
+          i = comment.codeStart;
+        } else {
+          if (comment.close < 0) throw new LexRefusal('an unterminated executable comment');
+          i = comment.close + 2;
+        }
       } else {
-        if (close < 0) throw new LexRefusal('an unterminated executable comment');
-        i = close + 2;
+        if (comment.kind === 'executable-end') inExec = false;
+        i = comment.end;
       }
-      space = true;
-      continue;
-    }
-    if (inExec && c === 0x2a && sql.charCodeAt(i + 1) === 0x2f) {
-      inExec = false;
-      i += 2;
-      space = true;
-      continue;
-    }
-    const afterLineComment = lineCommentEnd(sql, i);
-    if (afterLineComment >= 0) {
-      i = afterLineComment;
       space = true;
       continue;
     }
@@ -206,6 +189,40 @@ function lineCommentEnd(sql: string, i: number): number {
   return eol < 0 ? n : eol + 1;
 }
 
+const UNCLEAR_VERSION = 'an executable comment with an unclear version';
+
+/**
+ * A comment starting at `i`, read by the rules both walkers share: a `/*` block the server skips (`/*M!` on
+ * MySQL too: `mariadbOnly`), an executable comment (`/*!NNNNN`, `/*M!NNNNNN` on MariaDB: its version, null
+ * when it has neither 5 nor 6 digits nor none, and where its code starts), the `*\/` that ends the executable
+ * comment being read, or a line comment. `close` is where the block's `*\/` stands, -1 when it never comes.
+ * Null when no comment starts at `i`; refuses a comment opened inside an executable one.
+ */
+function commentAt(sql: string, i: number, o: LexOptions, inExec: boolean): CommentMark | null {
+  const c = sql.charCodeAt(i);
+  if (c === 0x2f && sql.charCodeAt(i + 1) === 0x2a) {
+    if (inExec) throw new LexRefusal('a comment opened inside an executable comment');
+    const bang = sql.charCodeAt(i + 2) === 0x21 ? 3 : sql[i + 2] === 'M' && sql.charCodeAt(i + 3) === 0x21 ? 4 : 0;
+    const close = sql.indexOf('*/', i + 2);
+    if (bang === 0 || (bang === 4 && !o.mariadb)) return { kind: 'block', close, mariadbOnly: bang === 4 };
+    let j = i + bang;
+    while (j < sql.length && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) j++;
+    const digits = j - (i + bang);
+    const version = digits === 0 ? 0 : digits === 5 || digits === 6 ? Number(sql.slice(i + bang, j)) : null;
+    const mysqlReadsDifferently = digits === 6 && bang === 3 && !o.mariadb;
+    return { kind: 'executable', close, version, codeStart: j, mysqlReadsDifferently };
+  }
+  if (inExec && c === 0x2a && sql.charCodeAt(i + 1) === 0x2f) return { kind: 'executable-end', end: i + 2 };
+  const end = lineCommentEnd(sql, i);
+  return end >= 0 ? { kind: 'line', end } : null;
+}
+
+type CommentMark =
+  | { kind: 'block'; close: number; mariadbOnly: boolean }
+  | { kind: 'executable'; close: number; version: number | null; codeStart: number; mysqlReadsDifferently: boolean }
+  | { kind: 'executable-end'; end: number }
+  | { kind: 'line'; end: number };
+
 function readQuoted(sql: string, at: number, quote: number, backslash: boolean): { value: string; end: number } {
   const n = sql.length;
   let value = '';
@@ -279,48 +296,36 @@ export function effectiveText(sql: string, o: LexOptions): string {
       i = readQuoted(sql, i, c, c !== 0x60 && (o.backslashEscapes ?? true)).end;
       continue;
     }
-    if (c === 0x2f && sql.charCodeAt(i + 1) === 0x2a) {
-      if (inExec) throw new LexRefusal('a comment opened inside an executable comment');
-      const bang = sql.charCodeAt(i + 2) === 0x21 ? 3 : sql[i + 2] === 'M' && sql.charCodeAt(i + 3) === 0x21 ? 4 : 0;
-      const close = sql.indexOf('*/', i + 2);
-      if (close < 0) throw new LexRefusal('an unterminated comment');
-      if (bang === 0 || (bang === 4 && !o.mariadb)) {
-        if (bang === 4) {
-          out += `${sql.slice(last, i)} `;
-          last = close + 2;
-        }
-        i = close + 2;
-        continue;
-      }
-      let j = i + bang;
-      while (j < n && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) j++;
-      const digits = j - (i + bang);
-      if (digits !== 0 && digits !== 5 && digits !== 6) throw new LexRefusal('an executable comment with an unclear version');
-      const version = digits ? Number(sql.slice(i + bang, j)) : 0;
-      out += `${sql.slice(last, i)} `;
-      if (executes(version, o)) {
-        inExec = true;
-        last = j;
-        i = j;
-      } else {
-        last = close + 2;
-        i = close + 2;
-      }
+    const comment = commentAt(sql, i, o, inExec);
+    if (!comment) {
+      i++;
       continue;
     }
-    if (inExec && c === 0x2a && sql.charCodeAt(i + 1) === 0x2f) {
-      out += `${sql.slice(last, i)} `;
+    if (comment.kind === 'line') {
+      i = comment.end;
+      continue;
+    }
+    if (comment.kind !== 'executable-end' && comment.close < 0) throw new LexRefusal('an unterminated comment');
+    if (comment.kind === 'block') {
+      // Plain comments stay (a routine body keeps them); MariaDB-only code on MySQL goes.
+      if (comment.mariadbOnly) {
+        out += `${sql.slice(last, i)} `;
+        last = comment.close + 2;
+      }
+      i = comment.close + 2;
+      continue;
+    }
+    // An executable comment's markers become a space; its code stays when the server runs it.
+    out += `${sql.slice(last, i)} `;
+    if (comment.kind === 'executable-end') {
       inExec = false;
-      i += 2;
-      last = i;
-      continue;
+      i = comment.end;
+    } else {
+      if (comment.version === null) throw new LexRefusal(UNCLEAR_VERSION);
+      inExec = executes(comment.version, o);
+      i = inExec ? comment.codeStart : comment.close + 2;
     }
-    const afterLineComment = lineCommentEnd(sql, i);
-    if (afterLineComment >= 0) {
-      i = afterLineComment;
-      continue;
-    }
-    i++;
+    last = i;
   }
   if (inExec) throw new LexRefusal('an unterminated executable comment');
   return out + sql.slice(last);
