@@ -1,9 +1,5 @@
-import { SegmentedControl, Text } from '@mantine/core';
-
-export interface SegmentOption<V extends string> {
-  value: V;
-  label: string;
-}
+import { Text } from '@mantine/core';
+import { ChoiceControl, type SegmentOption } from './ChoiceControl';
 
 interface LabeledSegmentedControlProps<V extends string> {
   label: string;
@@ -26,13 +22,7 @@ export function LabeledSegmentedControl<V extends string>({
       <Text size="sm" fw={500} mb={4}>
         {label}
       </Text>
-      <SegmentedControl
-        data-testid={testId}
-        value={value}
-        // The control only offers the options given, so its value is always one of V.
-        onChange={(next) => onChange(next as V)}
-        data={[...options]}
-      />
+      <ChoiceControl value={value} onChange={onChange} options={options} testId={testId} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
-import { Code, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
+import { Code, Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
+import { ChoiceControl, type SegmentOption } from '../common/ChoiceControl';
 
 /** How deep nested objects are shown as fields before the rest is summarised (the Raw view has it all). */
 const MAX_DEPTH = 3;
@@ -15,6 +16,13 @@ export function humanLabel(key: string): string {
     .toLowerCase();
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : key;
 }
+
+type FieldsView = 'fields' | 'raw';
+
+const FIELD_VIEWS: ReadonlyArray<SegmentOption<FieldsView>> = [
+  { value: 'fields', label: 'Fields' },
+  { value: 'raw', label: 'Raw' },
+];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -115,23 +123,14 @@ export function StructuredFields({
   testId: string;
   rawTestId: string;
 }) {
-  const [view, setView] = useState<'fields' | 'raw'>('fields');
+  const [view, setView] = useState<FieldsView>('fields');
   return (
     <Stack gap={4} data-testid={testId}>
       <Group justify="space-between">
         <Text fw={600} size="sm">
           {title}
         </Text>
-        <SegmentedControl
-          size="xs"
-          value={view}
-          onChange={(v) => setView(v as 'fields' | 'raw')}
-          data={[
-            { value: 'fields', label: 'Fields' },
-            { value: 'raw', label: 'Raw' },
-          ]}
-          data-testid={`${testId}-view`}
-        />
+        <ChoiceControl size="xs" value={view} onChange={setView} options={FIELD_VIEWS} testId={`${testId}-view`} />
       </Group>
       {view === 'fields' ? (
         <div data-testid={`${testId}-fields`}>

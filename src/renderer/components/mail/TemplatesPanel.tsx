@@ -1,22 +1,10 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Code,
-  Group,
-  SegmentedControl,
-  Select,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Card, Code, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { Send } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import type { MailTemplateInfo, TemplateId } from '../../../shared/contract/index';
 import { errorMessage } from '../../api';
 import { useCall } from '../../hooks/useCall';
+import { ChoiceControl, type SegmentOption } from '../common/ChoiceControl';
 import { HtmlPreview } from './HtmlPreview';
 import type { SmtpTargetChoice } from './SmtpPanel';
 import { looksLikeAddress, RecipientInput, useMailSend } from './testSend';
@@ -48,23 +36,22 @@ function TemplateFields({
   );
 }
 
+type PreviewView = 'html' | 'text';
+
+const PREVIEW_VIEWS: ReadonlyArray<SegmentOption<PreviewView>> = [
+  { value: 'html', label: 'HTML' },
+  { value: 'text', label: 'Text' },
+];
+
 function TemplatePreview({ preview }: { preview: { subject: string; html: string; text: string } }) {
-  const [view, setView] = useState<'html' | 'text'>('html');
+  const [view, setView] = useState<PreviewView>('html');
   return (
     <Stack gap="xs">
       <Group justify="space-between">
         <Text fw={600} data-testid="mail-template-subject">
           Subject: {preview.subject}
         </Text>
-        <SegmentedControl
-          size="xs"
-          value={view}
-          onChange={(v) => setView(v as 'html' | 'text')}
-          data={[
-            { value: 'html', label: 'HTML' },
-            { value: 'text', label: 'Text' },
-          ]}
-        />
+        <ChoiceControl size="xs" value={view} onChange={setView} options={PREVIEW_VIEWS} />
       </Group>
       {view === 'html' ? (
         <HtmlPreview

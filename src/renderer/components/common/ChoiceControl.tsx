@@ -1,0 +1,32 @@
+import { SegmentedControl, type SegmentedControlProps } from '@mantine/core';
+
+export interface SegmentOption<V extends string> {
+  value: V;
+  label: string;
+}
+
+interface ChoiceControlProps<V extends string> {
+  value: V;
+  /** NoInfer: V comes from the value and options, so a state setter fits here as it is. */
+  onChange(value: NoInfer<V>): void;
+  options: ReadonlyArray<SegmentOption<V>>;
+  size?: SegmentedControlProps['size'];
+  testId?: string;
+  /** For a control with no visible label beside it. */
+  ariaLabel?: string;
+}
+
+/** A SegmentedControl typed by its options: what it hands back is one of them, so no caller needs a cast. */
+export function ChoiceControl<V extends string>({ value, onChange, options, size, testId, ariaLabel }: ChoiceControlProps<V>) {
+  return (
+    <SegmentedControl
+      size={size}
+      value={value}
+      // The control only offers the options given, so its value is always one of V.
+      onChange={(next) => onChange(next as V)}
+      data={[...options]}
+      aria-label={ariaLabel}
+      data-testid={testId}
+    />
+  );
+}
