@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ArgsIn, OperationName, ResultOf } from '../../shared/contract/index';
 import { call } from '../api';
+import { useLatestLoad } from './useLatestLoad';
 
 export interface CallState<T> {
   data: T | undefined;
@@ -17,34 +18,14 @@ export interface CallState<T> {
  * newer request started are ignored, so fast switching never shows stale data.
  */
 export function useCall<K extends OperationName>(name: K, args: ArgsIn<K> | null): CallState<ResultOf<K>> {
-  const [data, setData] = useState<ResultOf<K> | undefined>(undefined);
-  const [error, setError] = useState<Error | null>(null);
-  const [loading, setLoading] = useState(args !== null);
+  const { data, error, loading, start, idle } = useLatestLoad<ResultOf<K>>(args !== null);
   const [generation, setGeneration] = useState(0);
-  const latest = useRef(0);
   const key = args === null ? null : JSON.stringify(args);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `args` (compared by value).
   useEffect(() => {
-    if (key === null) {
-      setLoading(false);
-      return;
-    }
-    const ticket = ++latest.current;
-    setLoading(true);
-    call(name, JSON.parse(key) as ArgsIn<K>)
-      .then((value) => {
-        if (ticket !== latest.current) return;
-        setData(value);
-        setError(null);
-      })
-      .catch((err: unknown) => {
-        if (ticket !== latest.current) return;
-        setError(err instanceof Error ? err : new Error(String(err)));
-      })
-      .finally(() => {
-        if (ticket === latest.current) setLoading(false);
-      });
+    if (key === null) idle();
+    else start(call(name, JSON.parse(key) as ArgsIn<K>));
   }, [name, key, generation]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { ReadinessReport } from '../../../shared/contract/health';
 import { call } from '../../api';
+import { useLatestLoad } from '../../hooks/useLatestLoad';
 import { useAppStore } from '../../state/appStore';
 
 export const AUTO_REFRESH_MS = 30_000;
@@ -20,10 +21,7 @@ export interface ReadinessState {
  * A tick never starts while the previous run is still out; answers for an older profile are dropped.
  */
 export function useReadiness(profileId: string, backupMaxAgeHours: number, auto: boolean): ReadinessState {
-  const [report, setReport] = useState<ReadinessReport | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const [loading, setLoading] = useState(true);
-  const ticket = useRef(0);
+  const { data: report, error, loading, start, clear } = useLatestLoad<ReadinessReport>(true);
   const busy = useRef(false);
   const finishedJobs = useAppStore(
     (s) => Object.values(s.jobs).filter((j) => j.profileId === profileId && j.finishedAt !== null).length,
@@ -33,34 +31,22 @@ export function useReadiness(profileId: string, backupMaxAgeHours: number, auto:
   // provider every 30 s); a click, a profile switch or a finished job always asks the server.
   const load = useCallback(
     (reuseSmtp: boolean) => {
-      const mine = ++ticket.current;
       busy.current = true;
-      setLoading(true);
-      call('health.readiness', { profileId, backupMaxAgeHours, smtpCacheSeconds: reuseSmtp ? SMTP_REUSE_SECONDS : 0 })
-        .then((r) => {
-          if (mine !== ticket.current) return;
-          setReport(r);
-          setError(null);
-        })
-        .catch((err: unknown) => {
-          if (mine !== ticket.current) return;
-          setError(err instanceof Error ? err : new Error(String(err)));
-        })
-        .finally(() => {
-          if (mine !== ticket.current) return;
+      start(
+        call('health.readiness', { profileId, backupMaxAgeHours, smtpCacheSeconds: reuseSmtp ? SMTP_REUSE_SECONDS : 0 }),
+        () => {
           busy.current = false;
-          setLoading(false);
-        });
+        },
+      );
     },
-    [profileId, backupMaxAgeHours],
+    [profileId, backupMaxAgeHours, start],
   );
   const refresh = useCallback(() => load(false), [load]);
 
   // A new profile shows nothing stale while its first report loads.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the profile changes.
   useEffect(() => {
-    setReport(null);
-    setError(null);
+    clear();
   }, [profileId]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `finishedJobs` is a trigger, not an input.
@@ -76,5 +62,5 @@ export function useReadiness(profileId: string, backupMaxAgeHours: number, auto:
     return () => clearInterval(timer);
   }, [auto, load]);
 
-  return { report, error, loading, refresh };
+  return { report: report ?? null, error, loading, refresh };
 }
