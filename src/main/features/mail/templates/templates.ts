@@ -44,6 +44,18 @@ function button(href: string | undefined, label: string): SafeHtml {
   return html`<p style="margin:24px 0"><a href="${href}" style="display:inline-block;background:${BRAND};color:#fff;text-decoration:none;padding:12px 24px;border-radius:6px;font-weight:600">${label}</a></p>`;
 }
 
+/** The SysNDD account a mail is about; every account mail asks for it the same way. */
+const USER_NAME: FieldDef = { key: 'userName', label: 'User name', sample: 'jdoe' };
+
+/** The facts a mail lists, one row each: the label in grey, then the value. */
+function factsTable(rows: ReadonlyArray<readonly [label: string, value: SafeHtml | string | undefined]>): SafeHtml {
+  const lines = rows.map(
+    ([label, value], i) =>
+      html`${i === 0 ? '' : '\n'}<tr><td style="color:#666;padding-right:12px">${label}</td><td>${value}</td></tr>`,
+  );
+  return html`<table style="font-size:14px">${lines}</table>`;
+}
+
 const TEMPLATES: readonly TemplateDef[] = [
   {
     id: 'smtp-test',
@@ -62,8 +74,10 @@ const TEMPLATES: readonly TemplateDef[] = [
         'SMTP test',
         'SysNDD Admin SMTP test',
         html`<h2 style="margin:0 0 16px">SMTP test</h2><p>This is a test mail from <strong>${d.sender}</strong>.</p>
-<table style="font-size:14px"><tr><td style="color:#666;padding-right:12px">SMTP server</td><td>${d.target}</td></tr>
-<tr><td style="color:#666;padding-right:12px">Sent at</td><td>${d.sentAt}</td></tr></table>
+${factsTable([
+  ['SMTP server', d.target],
+  ['Sent at', d.sentAt],
+])}
 <p>If you can read this, the server accepted and delivered it.</p>`,
       ),
   },
@@ -72,7 +86,7 @@ const TEMPLATES: readonly TemplateDef[] = [
     name: 'Registration received',
     description: 'Sent to a person after they submit a registration request; curators review it.',
     fields: [
-      { key: 'userName', label: 'User name', sample: 'jdoe' },
+      USER_NAME,
       { key: 'firstName', label: 'First name', sample: 'Jane' },
       { key: 'familyName', label: 'Family name', sample: 'Doe' },
       { key: 'email', label: 'Email', sample: 'jane.doe@example.org' },
@@ -87,9 +101,11 @@ const TEMPLATES: readonly TemplateDef[] = [
         html`<h2 style="margin:0 0 16px">Registration request received</h2>
 <p>Hello <strong>${d.firstName || d.userName}</strong>,</p>
 <p>Thank you for registering with SysNDD. We received your request and our curators will review it shortly.</p>
-<table style="font-size:14px"><tr><td style="color:#666;padding-right:12px">User name</td><td><strong>${d.userName}</strong></td></tr>
-<tr><td style="color:#666;padding-right:12px">Email</td><td>${d.email}</td></tr>
-<tr><td style="color:#666;padding-right:12px">Name</td><td>${d.firstName} ${d.familyName}</td></tr></table>
+${factsTable([
+  ['User name', html`<strong>${d.userName}</strong>`],
+  ['Email', d.email],
+  ['Name', `${d.firstName} ${d.familyName}`],
+])}
 <p>Once approved, you will receive a mail with your login credentials.</p>`,
       ),
   },
@@ -98,7 +114,7 @@ const TEMPLATES: readonly TemplateDef[] = [
     name: 'Account approved (initial password)',
     description: 'Sent when a curator approves a registration; carries the initial password.',
     fields: [
-      { key: 'userName', label: 'User name', sample: 'jdoe' },
+      USER_NAME,
       { key: 'initialPassword', label: 'Initial password', sample: 'Xk3#pq9!Lm2v' },
       { key: 'loginUrl', label: 'Login URL', sample: 'https://sysndd.example.org/Login', url: true },
     ],
@@ -123,7 +139,7 @@ ${button(d.loginUrl, 'Sign in to SysNDD')}`,
     name: 'Password reset (token link)',
     description: 'Sent when someone asks to reset a password; the link carries the reset token.',
     fields: [
-      { key: 'userName', label: 'User name', sample: 'jdoe' },
+      USER_NAME,
       {
         key: 'resetUrl',
         label: 'Reset link (with token)',
