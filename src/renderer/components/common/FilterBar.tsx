@@ -1,6 +1,6 @@
-import { Button, Group, TextInput } from '@mantine/core';
-import { Search } from 'lucide-react';
+import { Button, Group } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { FilterTextInput } from './FilterTextInput';
 import type { FilterValues, TableFilters } from './useTableFilters';
 
 export interface FilterBarProps<F extends FilterValues<F>> {
@@ -29,14 +29,13 @@ export function FilterBar<F extends FilterValues<F>>({
   return (
     <Group gap="sm" align="flex-end" justify="space-between">
       <Group gap="sm" align="flex-end">
-        <TextInput
+        <FilterTextInput
           label={textLabel}
           placeholder={textPlaceholder}
-          leftSection={<Search size={14} />}
           value={table.text}
-          onChange={(e) => table.setText(e.currentTarget.value)}
-          w={textWidth}
-          data-testid={`${testIdPrefix}-filter-text`}
+          onChange={table.setText}
+          width={textWidth}
+          testId={`${testIdPrefix}-filter-text`}
         />
         {children}
         {table.filtered && (

@@ -14,12 +14,13 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { FileSearch, Search } from 'lucide-react';
+import { FileSearch } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import type { BackupEntry, Profile } from '../../../shared/contract/index';
 import { formatBytes, formatDateTime } from '../../format';
 import { useCall } from '../../hooks/useCall';
 import { useAppStore } from '../../state/appStore';
+import { FilterTextInput } from '../common/FilterTextInput';
 import { LoadErrorAlert } from '../common/LoadErrorAlert';
 import { PlainTableHead } from '../common/PlainTableHead';
 import type { RestoreSelection } from './model';
@@ -47,14 +48,13 @@ function BackupPicker({ profile, file, onPick }: { profile: Profile; file: strin
   return (
     <Stack gap="xs">
       <Group justify="space-between" align="flex-end">
-        <TextInput
+        <FilterTextInput
           label={`Backups in ${list.data?.localDir ?? 'the local folder'}`}
           placeholder="filter by name"
-          leftSection={<Search size={14} />}
           value={filter}
-          onChange={(e) => setFilter(e.currentTarget.value)}
-          w={320}
-          data-testid="restore-backup-filter"
+          onChange={setFilter}
+          width={320}
+          testId="restore-backup-filter"
         />
         <Text size="xs" c="dimmed">
           {matching.length > SHOWN ? `newest ${SHOWN} of ${matching.length} shown` : `${matching.length} backup(s)`}

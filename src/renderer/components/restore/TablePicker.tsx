@@ -1,20 +1,8 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Checkbox,
-  Group,
-  Radio,
-  ScrollArea,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
-import { FileSearch, Link2, Search } from 'lucide-react';
+import { Alert, Button, Card, Checkbox, Group, Radio, ScrollArea, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { FileSearch, Link2 } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import type { PreflightReport } from '../../../shared/contract/index';
+import { FilterTextInput } from '../common/FilterTextInput';
 
 export interface TablePickerProps {
   report: PreflightReport;
@@ -37,14 +25,13 @@ function TableChecklist(props: {
   return (
     <>
       <Group gap="xs">
-        <TextInput
+        <FilterTextInput
           size="xs"
           placeholder="filter tables"
-          leftSection={<Search size={12} />}
           value={filter}
-          onChange={(e) => setFilter(e.currentTarget.value)}
-          w={220}
-          data-testid="restore-tables-filter"
+          onChange={setFilter}
+          width={220}
+          testId="restore-tables-filter"
         />
         <Button size="compact-xs" variant="subtle" onClick={() => setChosen(Array.from(new Set([...chosen, ...shown])))}>
           Select shown
