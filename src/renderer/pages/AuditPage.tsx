@@ -26,13 +26,7 @@ function auditColumns(profileName: (id: string | null) => string): ColumnDef<Aud
   return [
     dateColumn('at', 'When', (e) => e.at),
     { id: 'action', header: 'Action', accessorFn: (e) => e.action },
-    badgeColumn(
-      'result',
-      'Result',
-      (e) => e.result,
-      AuditResult.options,
-      (r) => <AuditResultBadge result={r} />,
-    ),
+    badgeColumn('result', 'Result', AuditResult.options, (r) => <AuditResultBadge result={r} />),
     { id: 'actor', header: 'Actor', accessorFn: (e) => e.actor },
     { id: 'door', header: 'Door', accessorFn: (e) => e.door ?? 'app' },
     { id: 'profile', header: 'Profile', accessorFn: (e) => profileName(e.profileId) },

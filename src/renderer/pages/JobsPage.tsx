@@ -51,13 +51,7 @@ function jobColumns(profileName: Map<string, string>): ColumnDef<JobSnapshot>[] 
     dateColumn('createdAt', 'Started', (j) => j.createdAt),
     { id: 'title', header: 'Job', accessorFn: (j) => j.title },
     { id: 'kind', header: 'Kind', accessorFn: (j) => j.kind },
-    badgeColumn(
-      'state',
-      'State',
-      (j) => j.state,
-      JobState.options,
-      (state) => <JobStateBadge state={state} />,
-    ),
+    badgeColumn('state', 'State', JobState.options, (state) => <JobStateBadge state={state} />),
     {
       id: 'profile',
       header: 'Profile',

@@ -2,8 +2,9 @@ import { ActionIcon, Group, Menu, Stack, Tooltip } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
 import { CloudDownload, FileSearch, History, MoreHorizontal, ShieldCheck, Trash2 } from 'lucide-react';
 import { useMemo } from 'react';
-import type { BackupEntry } from '../../../shared/contract/index';
+import { type BackupEntry, BackupLocation } from '../../../shared/contract/index';
 import { formatBytes } from '../../format';
+import { badgeColumn } from '../common/listColumns';
 import { ColumnChooser } from '../table/ColumnChooser';
 import { probeAll } from '../table/cells';
 import { DataTable } from '../table/DataTable';
@@ -32,10 +33,7 @@ const VERIFIED_PROBE = probeAll(
     [true, false].map((ok) => <VerifiedBadge key={`${level}${ok}`} verified={{ ok, level, at: SAMPLE_AT, message: '' }} />),
   ),
 );
-const STATUS_PROBE = probeAll(
-  (['complete', 'incomplete', 'corrupt', 'unknown'] as const).map((s) => <StatusBadge key={s} status={s} />),
-);
-const LOCATION_PROBE = probeAll((['local', 'remote', 'both'] as const).map((l) => <LocationBadge key={l} location={l} />));
+const STATUSES: readonly BackupEntry['status'][] = ['complete', 'incomplete', 'corrupt', 'unknown'];
 
 /**
  * Hidden until someone shows them (Columns menu), so the list fits a 1280 px window without a sideways
@@ -65,13 +63,7 @@ function backupColumns(actions: BackupActions, busy: ReadonlySet<string>): Colum
       ),
       meta: { grow: true, maxWidth: 520 },
     },
-    {
-      id: 'location',
-      header: 'Where',
-      accessorFn: (e) => e.location,
-      cell: (c) => <LocationBadge location={c.row.original.location} />,
-      meta: { keepWhole: true, probe: LOCATION_PROBE },
-    },
+    badgeColumn('location', 'Where', BackupLocation.options, (location) => <LocationBadge location={location} />),
     {
       id: 'size',
       header: 'Size',
@@ -122,13 +114,7 @@ function backupColumns(actions: BackupActions, busy: ReadonlySet<string>): Colum
       },
       meta: { maxWidth: 200 },
     },
-    {
-      id: 'status',
-      header: 'Status',
-      accessorFn: (e) => e.status,
-      cell: (c) => <StatusBadge status={c.row.original.status} />,
-      meta: { keepWhole: true, probe: STATUS_PROBE },
-    },
+    badgeColumn('status', 'Status', STATUSES, (status) => <StatusBadge status={status} />),
     {
       id: 'actions',
       header: '',

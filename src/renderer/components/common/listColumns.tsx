@@ -7,19 +7,21 @@ export function dateColumn<T>(id: string, header: string, iso: (row: T) => strin
   return { id, header, accessorFn: iso, cell: (c) => <DateCell iso={iso(c.row.original)} />, meta: { keepWhole: true } };
 }
 
-/** A column of badges for a value from a fixed set; sized to the widest badge of the set, never cut. */
-export function badgeColumn<T, V extends string>(
-  id: string,
+/**
+ * A column of badges for a field whose value comes from a fixed set (a state, a result); the column's id
+ * is the field's name. Sized to the widest badge of the set, never cut.
+ */
+export function badgeColumn<T, K extends keyof T & string>(
+  field: K,
   header: string,
-  value: (row: T) => V,
-  options: readonly V[],
-  badge: (value: V) => ReactNode,
+  options: readonly T[K][],
+  badge: (value: T[K]) => ReactNode,
 ): ColumnDef<T> {
   return {
-    id,
+    id: field,
     header,
-    accessorFn: value,
-    cell: (c) => badge(value(c.row.original)),
+    accessorFn: (row) => row[field],
+    cell: (c) => badge(c.row.original[field]),
     meta: { keepWhole: true, probe: probeAll(options.map(badge)) },
   };
 }
