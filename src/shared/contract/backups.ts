@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BackupManifest, Sha256Hex } from './backupManifest';
-import { Empty, ErrorInfo, FilePath, Id, IsoDate } from './common';
+import { Empty, FilePath, Id, IsoDate } from './common';
 import { op } from './define';
 import { JobSnapshot } from './jobs';
 
@@ -79,7 +79,7 @@ export const BackupList = z.object({
   localDir: z.string(),
   remoteDir: z.string().nullable(),
   /** Why the remote folder could not be listed this time (entries then come from the offline cache). */
-  remoteError: ErrorInfo.nullable(),
+  remoteError: z.object({ code: z.string(), message: z.string() }).nullable(),
   remoteFromCache: z.boolean(),
   /** All entries of the listing, before `offset`/`limit` were applied. */
   total: z.number().int().nonnegative(),
@@ -202,7 +202,7 @@ export const VerifyResult = z.object({
   level: VerifyLevel,
   format: z.enum(['sysndd-admin', 'foreign']),
   members: z.number().int().nonnegative(),
-  problems: z.array(ErrorInfo),
+  problems: z.array(z.object({ code: z.string(), message: z.string() })),
   seal: SealState.nullable().optional(),
   encrypted: z.boolean().optional(),
   scratch: z
