@@ -2,8 +2,8 @@ import { Alert, Button, Code, CopyButton, Group, Stack, Text } from '@mantine/co
 import { ChevronDown, ChevronRight, CircleAlert, Copy, Play } from 'lucide-react';
 import { useState } from 'react';
 import type { JobSnapshot, Profile } from '../../../shared/contract/index';
-import { useAppStore } from '../../state/appStore';
 import { useConfirmedAction } from '../ConfirmAction';
+import { useResumeMigration } from './RepairActions';
 
 /**
  * A message from the runner split into what happened (for people) and the CLI line it names as the way out
@@ -36,7 +36,7 @@ export function MigrationFailureCard({
   onJob(job: JobSnapshot): void;
 }) {
   const { run, modal } = useConfirmedAction();
-  const upsertJob = useAppStore((s) => s.upsertJob);
+  const resumeFrom = useResumeMigration(run, onJob);
   const [showCommand, setShowCommand] = useState(false);
   const { text, command } = splitCliHint(job.error?.message ?? '');
   const resume = resumePoint(command);
@@ -63,17 +63,7 @@ export function MigrationFailureCard({
             <Button
               size="xs"
               leftSection={<Play size={14} />}
-              onClick={() =>
-                run(
-                  'migrations.repair.resume',
-                  { profileId: profile.id, filename: resume.filename, fromStatement: resume.from },
-                  `Resume ${resume.filename}`,
-                  (next) => {
-                    upsertJob(next);
-                    onJob(next);
-                  },
-                )
-              }
+              onClick={() => resumeFrom({ profileId: profile.id, filename: resume.filename }, resume.from)}
               data-testid="migration-failure-resume"
             >
               Resume from statement {resume.from}

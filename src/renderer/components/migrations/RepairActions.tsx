@@ -17,6 +17,19 @@ type ConfirmedRun = ReturnType<typeof useConfirmedAction>['run'];
 /** What every repair of one file names: the profile, the folder, the file. */
 type FileRef = { profileId: string; migrationsDir?: string; filename: string };
 
+/**
+ * Runs a half-applied file again from a statement, confirmed like every repair; the resume job is tracked
+ * in the store and handed to `onJob` (the page follows it). From the file's repairs or a failure's hint.
+ */
+export function useResumeMigration(run: ConfirmedRun, onJob: (job: JobSnapshot) => void) {
+  const upsertJob = useAppStore((s) => s.upsertJob);
+  return (file: FileRef, fromStatement: number) =>
+    run('migrations.repair.resume', { ...file, fromStatement }, `Resume ${file.filename}`, (job) => {
+      upsertJob(job);
+      onJob(job);
+    });
+}
+
 /** A half-applied file: run it again from a chosen statement (the failed one by default). */
 function ResumeRepair({
   file,
@@ -29,7 +42,7 @@ function ResumeRepair({
   run: ConfirmedRun;
   onJob(job: JobSnapshot): void;
 }) {
-  const upsertJob = useAppStore((s) => s.upsertJob);
+  const resume = useResumeMigration(run, onJob);
   const [from, setFrom] = useState<number>(file.lastAttempt?.resumeFrom ?? 1);
   return (
     <Group align="flex-end" gap="xs">
@@ -42,16 +55,7 @@ function ResumeRepair({
         w={220}
         data-testid="resume-from"
       />
-      <Button
-        leftSection={<Play size={14} />}
-        onClick={() =>
-          run('migrations.repair.resume', { ...base, fromStatement: from }, `Resume ${file.filename}`, (job) => {
-            upsertJob(job);
-            onJob(job);
-          })
-        }
-        data-testid="repair-resume"
-      >
+      <Button leftSection={<Play size={14} />} onClick={() => resume(base, from)} data-testid="repair-resume">
         Resume
       </Button>
     </Group>
