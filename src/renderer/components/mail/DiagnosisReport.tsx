@@ -2,6 +2,7 @@ import { Alert, Badge, Code, Group, List, Stack, Table, Text } from '@mantine/co
 import { CircleAlert, CircleCheck, CircleMinus, CircleX, TriangleAlert } from 'lucide-react';
 import type { SmtpDiagnosis, SmtpStage, SmtpStageStatus } from '../../../shared/contract/index';
 import { KeyValueTable } from '../common/KeyValueTable';
+import { PlainTableHead } from '../common/PlainTableHead';
 
 const STATUS: Record<SmtpStageStatus, { color: string; icon: typeof CircleCheck; label: string }> = {
   ok: { color: 'teal', icon: CircleCheck, label: 'ok' },
@@ -62,6 +63,8 @@ function StageRow({ stage: s }: { stage: SmtpStage }) {
   );
 }
 
+const STAGE_COLUMNS = [{ title: 'Stage', w: 220 }, { title: 'Status', w: 90 }, { title: 'Latency', w: 90 }, 'Result'] as const;
+
 /** The staged SMTP report: one row per stage with status, latency and what happened; the cause and hint on failure. */
 export function DiagnosisReport({ report }: { report: SmtpDiagnosis }) {
   return (
@@ -91,14 +94,7 @@ export function DiagnosisReport({ report }: { report: SmtpDiagnosis }) {
         </Alert>
       )}
       <Table verticalSpacing="xs" data-testid="mail-diagnosis-stages">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th w={220}>Stage</Table.Th>
-            <Table.Th w={90}>Status</Table.Th>
-            <Table.Th w={90}>Latency</Table.Th>
-            <Table.Th>Result</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <PlainTableHead titles={STAGE_COLUMNS} />
         <Table.Tbody>
           {report.stages.map((s) => (
             <StageRow key={s.title} stage={s} />

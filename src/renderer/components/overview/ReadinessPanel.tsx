@@ -12,6 +12,7 @@ import {
 import type { Profile } from '../../../shared/contract/profiles';
 import { formatDateTime } from '../../format';
 import { LoadErrorAlert } from '../common/LoadErrorAlert';
+import { PlainTableHead } from '../common/PlainTableHead';
 import { RefreshButton } from '../common/RefreshButton';
 import { AUTO_REFRESH_MS, useReadiness } from './useReadiness';
 
@@ -239,21 +240,20 @@ function ReadinessControls(props: {
   );
 }
 
+/** The status icon's narrow column, then the check, what was found, how long it took, the page that fixes it. */
+const CHECK_COLUMNS = [
+  { title: '', w: 32 },
+  { title: 'Check', w: 170 },
+  'Result',
+  { title: 'Took', w: 70, ta: 'right' },
+  { title: 'Where to fix', w: 130 },
+] as const;
+
 /** One row per check. */
 function ChecksTable({ report }: { report: ReadinessReport }) {
   return (
     <Table verticalSpacing={4} layout="fixed" data-testid="readiness-table">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th w={32} />
-          <Table.Th w={170}>Check</Table.Th>
-          <Table.Th>Result</Table.Th>
-          <Table.Th w={70} ta="right">
-            Took
-          </Table.Th>
-          <Table.Th w={130}>Where to fix</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
+      <PlainTableHead titles={CHECK_COLUMNS} />
       <Table.Tbody>
         {report.checks.map((c) => (
           <CheckRow key={c.id} check={c} />
