@@ -3,9 +3,10 @@ import { notifications } from '@mantine/notifications';
 import { FolderOpen, Save } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { type BackupEntry, type JobSnapshot, SavedBackupCopy, type ShowInFolderResult } from '../../../shared/contract/index';
-import { call, errorMessage } from '../../api';
+import { call } from '../../api';
 import { useAppStore } from '../../state/appStore';
 import { whenJobEnds } from '../../state/jobEnd';
+import { useBusyAction } from '../common/useBusyAction';
 
 /** Browser mode: the page came from the loopback server (Electron loads its own app:// origin). */
 export function isBrowserMode(): boolean {
@@ -63,10 +64,9 @@ interface SaveProps {
 }
 
 function BrowserSaveAs({ profileId, name, location }: SaveProps) {
-  const [busy, setBusy] = useState(false);
-  async function saveAs() {
-    setBusy(true);
-    try {
+  const { busy, run } = useBusyAction();
+  const saveAs = () =>
+    run(async () => {
       const t = await call('backups.saveTicket', { profileId, name, location });
       const a = document.createElement('a');
       a.href = t.url;
@@ -75,24 +75,18 @@ function BrowserSaveAs({ profileId, name, location }: SaveProps) {
       document.body.append(a);
       a.click();
       a.remove();
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not save the backup', message: errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
-  }
+    }, 'Could not save the backup');
   return <SaveAsButton onClick={saveAs} busy={busy} />;
 }
 
 function DesktopSaveAs({ profileId, name, location }: SaveProps) {
   const upsertJob = useAppStore((s) => s.upsertJob);
-  const [asking, setAsking] = useState(false);
+  const { busy: asking, run } = useBusyAction();
   const [jobId, setJobId] = useState<string | null>(null);
   const running = useAppStore((s) => (jobId ? !s.jobs[jobId]?.finishedAt : false));
 
-  async function saveAs() {
-    setAsking(true);
-    try {
+  const saveAs = () =>
+    run(async () => {
       const started = await call('backups.saveCopy', { profileId, name, location });
       if (started.job) {
         upsertJob(started.job);
@@ -100,12 +94,7 @@ function DesktopSaveAs({ profileId, name, location }: SaveProps) {
         // Outside this drawer's lifetime: closing it while the copy runs must not swallow the outcome.
         whenJobEnds(started.job.id, notifyCopyEnded);
       }
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not save the backup', message: errorMessage(err) });
-    } finally {
-      setAsking(false);
-    }
-  }
+    }, 'Could not save the backup');
   return <SaveAsButton onClick={saveAs} busy={asking || running} />;
 }
 
@@ -162,18 +151,12 @@ type FolderTarget = { profileId: string; name: string } | { savedPath: string };
 /** Desktop: the file manager opens on the file. Browser: the folder's path, to copy (nothing is opened). */
 function ShowInFolderButton({ door, target }: { door: Door; target: FolderTarget }) {
   const [shown, setShown] = useState<ShowInFolderResult | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function show() {
-    setBusy(true);
-    try {
+  const { busy, run } = useBusyAction();
+  const show = () =>
+    run(async () => {
       const r = await call('backups.showInFolder', target);
       setShown(r.shown ? null : r);
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not show the folder', message: errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
-  }
+    }, 'Could not show the folder');
   return (
     <Popover opened={shown !== null} onChange={(open) => !open && setShown(null)} position="bottom" withArrow>
       <Popover.Target>

@@ -1,9 +1,17 @@
-import { Alert, Button, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { TriangleAlert } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { BackupEntry, BackupLocation } from '../../../shared/contract/index';
-import { call, errorMessage } from '../../api';
+import { call } from '../../api';
+import { ChoiceControl, type SegmentOption } from '../common/ChoiceControl';
 import { ModalActions } from '../common/ModalActions';
+import { useInlineErrorAction } from '../common/useInlineErrorAction';
+
+const DELETE_WHERE: ReadonlyArray<SegmentOption<BackupLocation>> = [
+  { value: 'local', label: 'Local copy' },
+  { value: 'remote', label: 'Copy on the SSH host' },
+  { value: 'both', label: 'Both' },
+];
 
 /** Deleting a backup needs the word DELETE typed out (as in SysNDD's own admin page). */
 export function DeleteBackupModal({
@@ -19,28 +27,20 @@ export function DeleteBackupModal({
 }) {
   const [word, setWord] = useState('');
   const [where, setWhere] = useState<BackupLocation>('local');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, clearError } = useInlineErrorAction();
 
   useEffect(() => {
     setWord('');
-    setError(null);
+    clearError();
     setWhere(entry?.location === 'remote' ? 'remote' : 'local');
-  }, [entry]);
+  }, [entry, clearError]);
 
-  async function remove() {
-    if (!entry) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const remove = () =>
+    run(async () => {
+      if (!entry) return;
       const r = await call('backups.delete', { profileId, name: entry.name, location: where, confirm: word });
       onDeleted(r.deleted);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <Modal opened={entry !== null} onClose={onClose} title="Delete a backup" data-testid="backup-delete-modal">
@@ -50,16 +50,7 @@ export function DeleteBackupModal({
             <b>{entry.name}</b> will be deleted. This cannot be undone.
           </Text>
           {entry.location === 'both' && (
-            <SegmentedControl
-              value={where}
-              onChange={(v) => setWhere(v as BackupLocation)}
-              data={[
-                { value: 'local', label: 'Local copy' },
-                { value: 'remote', label: 'Copy on the SSH host' },
-                { value: 'both', label: 'Both' },
-              ]}
-              data-testid="backup-delete-where"
-            />
+            <ChoiceControl value={where} onChange={setWhere} options={DELETE_WHERE} testId="backup-delete-where" />
           )}
           <TextInput
             label="Type DELETE to confirm"
