@@ -1,8 +1,9 @@
-import { Card, Group, SegmentedControl, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Card, Group, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { Inbox, LayoutTemplate, PlugZap } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import type { CaptureStatus, MailSource, Profile } from '../../shared/contract/index';
 import { api, call } from '../api';
+import { ChoiceControl } from '../components/common/ChoiceControl';
 import { CaptureToggle } from '../components/mail/CaptureToggle';
 import { MailViewer } from '../components/mail/MailViewer';
 import { SmtpPanel, type SmtpTargetChoice } from '../components/mail/SmtpPanel';
@@ -95,11 +96,11 @@ function SendThroughChoice({
   return (
     <Group gap="sm" mt="sm">
       <Text size="sm">Send through</Text>
-      <SegmentedControl
+      <ChoiceControl
         size="xs"
         value={value}
-        onChange={(v) => onChange(v as SmtpKind)}
-        data={[
+        onChange={onChange}
+        options={[
           {
             value: 'profile',
             label: profile?.smtp ? `Profile SMTP (${profile.name})` : 'Profile SMTP (not set)',
@@ -111,7 +112,7 @@ function SendThroughChoice({
             disabled: !status?.running,
           },
         ]}
-        data-testid="mail-smtp-choice"
+        testId="mail-smtp-choice"
       />
     </Group>
   );
@@ -123,11 +124,11 @@ function MailboxTab({ profile, choice }: { profile: Profile | null; choice: Mail
   return (
     <Stack gap="sm">
       <Group gap="sm" align="flex-end">
-        <SegmentedControl
+        <ChoiceControl
           size="xs"
           value={choice.sourceKind}
-          onChange={(v) => choice.setSourceKind(v as SourceKind)}
-          data={[
+          onChange={choice.setSourceKind}
+          options={[
             { value: 'capture', label: 'Built-in capture' },
             {
               value: 'profile',
@@ -136,7 +137,7 @@ function MailboxTab({ profile, choice }: { profile: Profile | null; choice: Mail
             },
             { value: 'url', label: 'Mailpit URL' },
           ]}
-          data-testid="mail-source-choice"
+          testId="mail-source-choice"
         />
         {choice.sourceKind === 'url' && (
           <TextInput

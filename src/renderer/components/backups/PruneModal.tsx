@@ -1,9 +1,11 @@
-import { Alert, Button, Group, Modal, NumberInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { TriangleAlert } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { PrunePlan } from '../../../shared/contract/index';
-import { call, errorMessage } from '../../api';
+import { call } from '../../api';
+import { ChoiceControl, type SegmentOption } from '../common/ChoiceControl';
 import { ModalActions } from '../common/ModalActions';
+import { useInlineErrorAction } from '../common/useInlineErrorAction';
 import { PrunePlanView } from './PrunePlanView';
 
 /** The retention rule as the fields hold it ('' for a field left empty: that rule is off). */
@@ -13,6 +15,11 @@ interface RuleFieldsValue {
   safetyDays: number | '';
   location: 'local' | 'remote';
 }
+
+const PRUNE_LOCATIONS: ReadonlyArray<SegmentOption<RuleFieldsValue['location']>> = [
+  { value: 'local', label: 'Local folder' },
+  { value: 'remote', label: 'Folder on the SSH host' },
+];
 
 const DEFAULT_RULE: RuleFieldsValue = { keepLast: 10, keepDays: '', safetyDays: 7, location: 'local' };
 
@@ -58,16 +65,7 @@ function RuleFields({
   const set = (patch: Partial<RuleFieldsValue>) => onChange({ ...value, ...patch });
   return (
     <>
-      {hasRemote && (
-        <SegmentedControl
-          value={value.location}
-          onChange={(v) => set({ location: v as 'local' | 'remote' })}
-          data={[
-            { value: 'local', label: 'Local folder' },
-            { value: 'remote', label: 'Folder on the SSH host' },
-          ]}
-        />
-      )}
+      {hasRemote && <ChoiceControl value={value.location} onChange={(location) => set({ location })} options={PRUNE_LOCATIONS} />}
       <Group grow>
         <RuleNumberInput
           label="Keep the last"
@@ -103,33 +101,26 @@ function RuleFields({
 function usePrune(profileId: string, rule: RuleFieldsValue, opened: boolean, onPruned: () => void) {
   const [plan, setPlan] = useState<PrunePlan | null>(null);
   const [word, setWord] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useInlineErrorAction();
+  const { clearError } = action;
 
   useEffect(() => {
     if (opened) {
       setPlan(null);
       setWord('');
-      setError(null);
+      clearError();
     }
-  }, [opened]);
+  }, [opened, clearError]);
 
-  async function run(apply: boolean) {
-    setBusy(true);
-    setError(null);
-    try {
+  const run = (apply: boolean) =>
+    action.run(async () => {
       if (apply) {
         await call('backups.prune', { profileId, rule: ruleOf(rule), confirm: word });
         onPruned();
       } else setPlan(await call('backups.prunePreview', { profileId, rule: ruleOf(rule) }));
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
-  return { plan, setPlan, word, setWord, error, busy, run };
+  return { plan, setPlan, word, setWord, error: action.error, busy: action.busy, run };
 }
 
 /**

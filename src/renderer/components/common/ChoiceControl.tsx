@@ -3,6 +3,8 @@ import { SegmentedControl, type SegmentedControlProps } from '@mantine/core';
 export interface SegmentOption<V extends string> {
   value: V;
   label: string;
+  /** Shown but not choosable (a source that is not set up). */
+  disabled?: boolean;
 }
 
 interface ChoiceControlProps<V extends string> {

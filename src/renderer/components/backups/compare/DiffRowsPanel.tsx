@@ -1,10 +1,11 @@
-import { Button, Group, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { FileCode, ListRestart, Rows3 } from 'lucide-react';
 import { useState } from 'react';
 import type { DiffCounts, DiffKind, DiffSummary } from '../../../../shared/contract/index';
 import { call } from '../../../api';
 import { useConfirmedAction } from '../../ConfirmAction';
+import { ChoiceControl } from '../../common/ChoiceControl';
 import { LoadErrorAlert } from '../../common/LoadErrorAlert';
 import { useBusyAction } from '../../common/useBusyAction';
 import { DiffRowsTable, rowKey } from './DiffRowsTable';
@@ -36,12 +37,12 @@ function DiffKindBar(props: {
   const { kind, counts, loaded } = props;
   return (
     <Group justify="space-between" gap="xs">
-      <SegmentedControl
+      <ChoiceControl
         size="xs"
         value={kind}
-        onChange={(v) => props.onKind(v as DiffKind)}
-        data={(['removed', 'changed', 'added'] as const).map((k) => ({ value: k, label: `${KIND_LABEL[k]} (${counts[k]})` }))}
-        data-testid="diff-kind"
+        onChange={props.onKind}
+        options={(['removed', 'changed', 'added'] as const).map((k) => ({ value: k, label: `${KIND_LABEL[k]} (${counts[k]})` }))}
+        testId="diff-kind"
       />
       <Button
         size="xs"
