@@ -194,6 +194,8 @@ describe('Restore wizard (browser mode, real MariaDB)', () => {
     // from before the restore again.
     await page.getByTestId('restore-rollback').click();
     const submit = page.getByTestId('restore-typed-submit');
+    // The modal opens with a transition: wait for its field before counting it.
+    await page.getByLabel('Type ROLLBACK to confirm').waitFor({ timeout: 10_000 });
     expect(await page.getByLabel('Type ROLLBACK to confirm').count()).toBe(1);
     for (const wrong of ['rollback', 'RESTORE']) {
       await page.getByTestId('restore-typed-input').fill(wrong);
