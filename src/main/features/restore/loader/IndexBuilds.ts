@@ -21,6 +21,8 @@ export class IndexBuilds {
   private readonly pending = new Map<string, DeferredSplit>();
   /** Tables with deferred indexes (pending or queued): a CREATE referencing one waits for its build. */
   private readonly deferredTables = new Set<string>();
+  /** Table → the tables its CREATE's foreign keys reference (as far as the split could read them). */
+  private readonly references = new Map<string, readonly string[]>();
   /** Bytes of rows read per pending table: the weight of its build for the scheduler's balance. */
   private readonly rowBytes = new Map<string, number>();
   private builds = 0;
@@ -42,10 +44,11 @@ export class IndexBuilds {
   /** A CREATE TABLE of `table` (pointed at the shadow schema): queues it, without its secondary indexes when it can. */
   create(table: string, sql: string): void {
     const split = this.enabled ? splitSecondaryIndexes(sql, this.lex()) : null;
-    const after = (split?.references ?? []).filter((t) => t !== table && this.deferredTables.has(t));
-    for (const t of after) this.flush(t);
+    const references = split?.references ?? [];
+    this.references.set(table, references); // before the flush below: those builds wait for this CREATE's neighbours
     // A foreign key checks the referenced table's index at CREATE: its build comes first.
-    void this.scheduler.tableDdl(table, split?.create ?? sql, { after });
+    for (const t of references) if (t !== table && this.deferredTables.has(t)) this.flush(t);
+    void this.scheduler.tableDdl(table, split?.create ?? sql, { after: this.related(table) });
     if (this.pending.delete(table)) this.builds--;
     if (!split) return;
     this.pending.set(table, split);
@@ -73,7 +76,8 @@ export class IndexBuilds {
     this.pending.delete(table);
     const cost = this.rowBytes.get(table) ?? 0;
     this.rowBytes.delete(table);
-    const builds = split.addIndexes.map((sql) => this.scheduler.tableDdl(table, sql, { cost }));
+    const after = this.related(table);
+    const builds = split.addIndexes.map((sql) => this.scheduler.tableDdl(table, sql, { cost, after }));
     void Promise.all(builds).then(
       () => {
         this.finished++;
@@ -81,6 +85,19 @@ export class IndexBuilds {
       },
       () => undefined, // the scheduler reports the failure (drain)
     );
+  }
+
+  /**
+   * The tables tied to `table` by a foreign key, either way. DDL on one of them waits for the others' queued
+   * rows and DDL: MySQL 8 takes metadata locks on both ends of a foreign key, so a CREATE of a parent while
+   * its child's index build (or an INSERT transaction into the child) runs on another connection deadlocks
+   * (error 1213, seen with mysqldump's alphabetical order: the child's CREATE and rows come first).
+   */
+  private related(table: string): string[] {
+    const tied = new Set(this.references.get(table) ?? []);
+    for (const [other, refs] of this.references) if (refs.includes(table)) tied.add(other);
+    tied.delete(table);
+    return [...tied];
   }
 
   /** A DROP TABLE: what was pending for the dropped table is not built. */

@@ -98,7 +98,9 @@ export class LoadScheduler {
     const deps = [...(this.inFlight.get(table) ?? [])];
     const prev = this.lastDdl.get(table);
     if (prev) deps.push(prev);
+    // `after`: tables whose queued rows and DDL must be done first (foreign-key neighbours, IndexBuilds).
     for (const t of opts.after ?? []) {
+      deps.push(...(this.inFlight.get(t) ?? []));
       const other = this.lastDdl.get(t);
       if (other) deps.push(other);
     }
