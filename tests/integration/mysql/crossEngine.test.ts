@@ -9,7 +9,13 @@ import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, rootConnection, type TestDatabase, testEngine } from '../../fixtures/mysql';
 import { type OtherEngine, startOtherEngine } from '../../fixtures/otherEngine';
 import { cli } from '../backups/cliRun';
-import { jobErrors, mariadbDump, restoreAndWait, TEST_LOCK_TIMEOUT_SECONDS } from '../restore/restoreHelpers';
+import {
+  jobErrors,
+  mariadbDump,
+  preflightWhenLockFree,
+  restoreAndWait,
+  TEST_LOCK_TIMEOUT_SECONDS,
+} from '../restore/restoreHelpers';
 
 /**
  * Restores across engines with both real servers: the shared MySQL of the integration-mysql project and a
@@ -78,7 +84,7 @@ describe.skipIf(!onMySqlRun)('restore across engines (MySQL ↔ MariaDB)', () =>
 
   it('dry run into MariaDB: names the collation mapping and refuses the generated column with its code', async () => {
     const profile = await other.profile(t, 'xe_dry');
-    const report = await t.ok('restore.preflight', { profileId: profile.id, file: dumpFile });
+    const report = await preflightWhenLockFree(t, { profileId: profile.id, file: dumpFile });
     expect(report.ok).toBe(false);
     expect(report.crossEngine.collations).toContainEqual({ from: 'utf8mb4_0900_ai_ci', to: 'utf8mb4_uca1400_ai_ci' });
     expect(report.crossEngine.generatedColumns).toEqual([
@@ -103,7 +109,7 @@ describe.skipIf(!onMySqlRun)('restore across engines (MySQL ↔ MariaDB)', () =>
   it('with "store as a plain column" the restore completes and the data matches', async () => {
     const profile = await other.profile(t, 'xe_plain');
     const options = { storeGeneratedAsPlain: true };
-    const report = await t.ok('restore.preflight', { profileId: profile.id, file: dumpFile, options });
+    const report = await preflightWhenLockFree(t, { profileId: profile.id, file: dumpFile, options });
     expect(report.ok, JSON.stringify(report.checks)).toBe(true);
     expect(check(report, 'generated-columns')?.status).toBe('warn');
     const job = await restoreAndWait(t, { profileId: profile.id, file: dumpFile, options });
@@ -137,7 +143,7 @@ describe.skipIf(!onMySqlRun)('restore across engines (MySQL ↔ MariaDB)', () =>
     expect(done.state, done.error?.message).toBe('succeeded');
     const file = (done.result as CreateBackupResult).path;
     const profile = await other.profile(t, 'xe_ours');
-    const refused = await t.ok('restore.preflight', { profileId: profile.id, file });
+    const refused = await preflightWhenLockFree(t, { profileId: profile.id, file });
     expect(check(refused, 'generated-columns')?.code).toBe('RESTORE_GENERATED_COLUMN_REJECTED');
     const job = await restoreAndWait(t, { profileId: profile.id, file, options: { storeGeneratedAsPlain: true } });
     expect(job.state, await jobErrors(t, job)).toBe('succeeded');
@@ -182,7 +188,7 @@ describe.skipIf(!onMySqlRun)('restore across engines (MySQL ↔ MariaDB)', () =>
       }
       const file = await mariadbDump(db.name, path.join(dir, 'ks.sql'));
       const profile = await other.profile(t, 'xe_ks');
-      const report = await t.ok('restore.preflight', { profileId: profile.id, file });
+      const report = await preflightWhenLockFree(t, { profileId: profile.id, file });
       expect(check(report, 'ddl')).toMatchObject({ status: 'fail', code: 'RESTORE_DDL_REJECTED' });
       expect(report.crossEngine.ddlRejected).toEqual([
         expect.objectContaining({
@@ -219,7 +225,7 @@ describe.skipIf(!onMySqlRun)('restore across engines (MySQL ↔ MariaDB)', () =>
     const target = await createTestDatabase('xe_from_maria');
     try {
       const profile = await createProfileForTestDb(t, target.name);
-      const report = await t.ok('restore.preflight', { profileId: profile.id, file, targetDatabase: target.name });
+      const report = await preflightWhenLockFree(t, { profileId: profile.id, file, targetDatabase: target.name });
       expect(report.ok, JSON.stringify(report.checks)).toBe(true);
       expect(report.crossEngine.collations).toEqual(
         expect.arrayContaining([

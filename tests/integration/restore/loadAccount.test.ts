@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAccountName } from '../../../src/main/features/restore/confinement/loadAccount';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
-import { mariadbDump, restoreAndWait, snapshot } from './restoreHelpers';
+import { mariadbDump, preflightWhenLockFree, restoreAndWait, snapshot } from './restoreHelpers';
 
 /**
  * Server-enforced confinement: the file is loaded by a temporary account granted only the shadow schema.
@@ -83,7 +83,7 @@ describe('restore load account', () => {
   it('refuses an account without CREATE USER, naming both ways out, and changes nothing', async () => {
     const profileId = await limitedProfile('limited, server confinement');
     const before = await snapshot(target);
-    const report = await t.ok('restore.preflight', { profileId, file: dump });
+    const report = await preflightWhenLockFree(t, { profileId, file: dump });
     const check = report.checks.find((c) => c.id === 'confinement');
     expect(check?.status).toBe('fail');
     expect(check?.message).toMatch(/CREATE USER/);

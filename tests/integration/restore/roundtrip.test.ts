@@ -12,6 +12,7 @@ import {
   gzipFile,
   jobErrors,
   mariadbDump,
+  preflightWhenLockFree,
   query,
   restoreAndWait,
   sideSchemas,
@@ -139,7 +140,7 @@ describe('restore round trips', () => {
     expect(afterRestore.checksums).toEqual((await snapshot(src.name)).checksums);
     expect(Object.keys(afterRestore.definitions)).not.toContain('view live_view');
 
-    const preflight = await t.ok('restore.preflight', { profileId, file, targetDatabase: dst });
+    const preflight = await preflightWhenLockFree(t, { profileId, file, targetDatabase: dst });
     expect(preflight.leftovers.some((l) => l.schema === record.prevSchema && l.kind === 'prev' && l.known)).toBe(true);
 
     const rb = await waitJob(

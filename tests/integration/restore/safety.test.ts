@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/main/doors/cli/program';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, mysqlInfo, rootConnection, type TestDatabase } from '../../fixtures/mysql';
-import { gzipFile, jobErrors, mariadbDump, restoreAndWait, sideSchemas, snapshot } from './restoreHelpers';
+import { gzipFile, jobErrors, mariadbDump, preflightWhenLockFree, restoreAndWait, sideSchemas, snapshot } from './restoreHelpers';
 
 /**
  * Refusals: a missing or wrong confirmation, a damaged file, a file naming several databases, an account
@@ -130,7 +130,7 @@ describe('restore refusals', () => {
     fs.writeFileSync(altered, copy);
     const before = await snapshot(live.name);
     for (const file of [cut, altered]) {
-      const report = await t.ok('restore.preflight', { profileId, file });
+      const report = await preflightWhenLockFree(t, { profileId, file });
       expect(report.ok, file).toBe(false);
       expect(report.file.complete).toBe(false);
       const job = await restoreAndWait(t, { profileId, file });
@@ -148,7 +148,7 @@ describe('restore refusals', () => {
     expect(direct.error?.code).toBe('RESTORE_PREFLIGHT_FAILED');
     expect(direct.error?.message).toMatch(/one database per file/);
     await untouched(before);
-    const report = await t.ok('restore.preflight', { profileId, file });
+    const report = await preflightWhenLockFree(t, { profileId, file });
     expect(report.checks.find((c) => c.id === 'databases')?.status).toBe('fail');
     const job = await restoreAndWait(t, { profileId, file });
     expect(job.error?.code).toBe('RESTORE_PREFLIGHT_FAILED');
@@ -178,7 +178,7 @@ describe('restore refusals', () => {
       await untouched(before);
       expect(await snapshot(other.name), name).toEqual(otherBefore);
       if (byStatementCheck) {
-        const report = await t.ok('restore.preflight', { profileId, file });
+        const report = await preflightWhenLockFree(t, { profileId, file });
         expect(report.checks.find((c) => c.id === 'statements')?.status, name).toBe('fail');
       }
     }
@@ -217,14 +217,14 @@ describe('restore refusals', () => {
         mysql: { user },
         secrets: { 'mysql.password': 'pw-low-123' },
       });
-      const report = await t.ok('restore.preflight', { profileId: low.id, file: good });
+      const report = await preflightWhenLockFree(t, { profileId: low.id, file: good });
       expect(report.ok).toBe(false);
       const privileges = report.checks.find((c) => c.id === 'privileges');
       expect(privileges?.status).toBe('fail');
       expect(privileges?.message).toContain('TRIGGER on');
       expect(privileges?.message).toContain(`CREATE on ${live.name}__restore_*`);
       expect(report.checks.find((x) => x.id === 'definer')?.status).toBe('fail');
-      const stripped = await t.ok('restore.preflight', { profileId: low.id, file: good, options: { definer: 'strip' } });
+      const stripped = await preflightWhenLockFree(t, { profileId: low.id, file: good, options: { definer: 'strip' } });
       expect(stripped.checks.find((x) => x.id === 'definer')?.status).not.toBe('fail');
     } finally {
       await c.query(`DROP USER '${user}'@'%'`);

@@ -6,7 +6,7 @@ import { readManifest } from '../../../src/main/features/backups/format/index';
 import type { CreateBackupResult } from '../../../src/shared/contract/index';
 import { createTestApp, type TestApp } from '../../fixtures/app';
 import { createProfileForTestDb, createTestDatabase, type TestDatabase } from '../../fixtures/mysql';
-import { buildFixtureDb, restoreAndWait } from './restoreHelpers';
+import { buildFixtureDb, preflightWhenLockFree, restoreAndWait } from './restoreHelpers';
 
 /**
  * A restore shows who sealed its file (docs/backups.md, "Sealed backups"): the preflight's `seal` check
@@ -35,7 +35,7 @@ describe('restore: the origin of the file in the preflight and the audit row', (
   });
 
   it('a sealed backup: the seal check is ok and names this installation; the audit row keeps it', async () => {
-    const report = await t.ok('restore.preflight', { profileId, file: backup, targetDatabase: target.name });
+    const report = await preflightWhenLockFree(t, { profileId, file: backup, targetDatabase: target.name });
     const seal = report.checks.find((c) => c.id === 'seal');
     expect(seal?.status).toBe('ok');
     expect(seal?.message).toMatch(/^sealed by .+ \(this installation\)/);
@@ -53,7 +53,7 @@ describe('restore: the origin of the file in the preflight and the audit row', (
     const body = fs.readFileSync(backup).subarray(0, last.offset + last.length);
     const copy = path.join(path.dirname(backup), 'resealed-without-key.sql.gz');
     fs.writeFileSync(copy, Buffer.concat([body, await manifestTail(manifest, body.length, null)]));
-    const report = await t.ok('restore.preflight', { profileId, file: copy, targetDatabase: target.name });
+    const report = await preflightWhenLockFree(t, { profileId, file: copy, targetDatabase: target.name });
     const seal = report.checks.find((c) => c.id === 'seal');
     expect(seal?.status).toBe('warn');
     expect(seal?.message).toMatch(/not sealed/i);

@@ -11,6 +11,7 @@ import {
   jobErrors,
   mariadbDump,
   objectDefinitions,
+  preflightWhenLockFree,
   query,
   restoreAndWait,
   sideSchemas,
@@ -79,24 +80,24 @@ describe('table restore', () => {
 
   it('the preflight lists the file tables and names FK dependants, suggesting the closed set; refused alone', async () => {
     const file = (await t.app.backups.createBackup(profileId, { dir }, {})).path;
-    const full = await t.ok('restore.preflight', { profileId, file });
+    const full = await preflightWhenLockFree(t, { profileId, file });
     expect([...full.fileTables].sort()).toEqual([...chosen, ...others].sort());
     expect(full.scope).toBeNull();
 
-    const parentOnly = await t.ok('restore.preflight', { profileId, file, options: { tables: ['parent'] } });
+    const parentOnly = await preflightWhenLockFree(t, { profileId, file, options: { tables: ['parent'] } });
     expect(parentOnly.ok).toBe(false);
     const check = parentOnly.checks.find((x) => x.id === 'tables' && x.status === 'fail');
     expect(check?.message).toContain('child references parent (child_parent)');
     expect(parentOnly.suggestedTables).toEqual(['child', 'parent']);
     expect(parentOnly.replace.tables.map((x) => x.name)).toEqual(['parent']);
 
-    const childOnly = await t.ok('restore.preflight', { profileId, file, options: { tables: ['child'] } });
+    const childOnly = await preflightWhenLockFree(t, { profileId, file, options: { tables: ['child'] } });
     expect(childOnly.checks.find((x) => x.id === 'tables')?.message).toContain(
       'child references parent (child_parent), which is not chosen',
     );
     expect(childOnly.suggestedTables).toEqual(['child', 'parent']);
 
-    const unknown = await t.ok('restore.preflight', { profileId, file, options: { tables: ['nope'] } });
+    const unknown = await preflightWhenLockFree(t, { profileId, file, options: { tables: ['nope'] } });
     expect(unknown.checks.find((x) => x.id === 'tables')?.message).toContain('The file has no table nope');
 
     const before = await rootConnection();
