@@ -13,8 +13,18 @@ export type CamelCased<Row> = { [Column in keyof Row as Column extends string ? 
  */
 export function camelCaseColumns<Row extends object>(row: Row): CamelCased<Row> {
   const record: Record<string, unknown> = {};
-  for (const [column, value] of Object.entries(row)) {
-    record[column.replace(/_([a-z0-9])/g, (_underscore, next: string) => next.toUpperCase())] = value;
-  }
+  for (const column in row) record[camelName(column)] = row[column];
   return record as CamelCased<Row>;
+}
+
+/** Column names seen so far → their camelCase names: a catalog listing maps 10,000 rows of the same columns. */
+const camelNames = new Map<string, string>();
+
+function camelName(column: string): string {
+  let name = camelNames.get(column);
+  if (name === undefined) {
+    name = column.replace(/_([a-z0-9])/g, (_underscore, next: string) => next.toUpperCase());
+    camelNames.set(column, name);
+  }
+  return name;
 }
