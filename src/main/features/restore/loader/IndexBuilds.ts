@@ -21,8 +21,8 @@ export class IndexBuilds {
   private readonly pending = new Map<string, DeferredSplit>();
   /** Tables with deferred indexes (pending or queued): a CREATE referencing one waits for its build. */
   private readonly deferredTables = new Set<string>();
-  /** Table → the tables its CREATE's foreign keys reference (as far as the split could read them). */
-  private readonly references = new Map<string, readonly string[]>();
+  /** Table → the tables tied to it by a foreign key, either way (as far as the splits could read them). */
+  private readonly neighbours = new Map<string, Set<string>>();
   /** Bytes of rows read per pending table: the weight of its build for the scheduler's balance. */
   private readonly rowBytes = new Map<string, number>();
   private builds = 0;
@@ -44,10 +44,10 @@ export class IndexBuilds {
   /** A CREATE TABLE of `table` (pointed at the shadow schema): queues it, without its secondary indexes when it can. */
   create(table: string, sql: string): void {
     const split = this.enabled ? splitSecondaryIndexes(sql, this.lex()) : null;
-    const references = split?.references ?? [];
-    this.references.set(table, references); // before the flush below: those builds wait for this CREATE's neighbours
+    const references = (split?.references ?? []).filter((t) => t !== table);
+    for (const t of references) this.tie(table, t); // before the flush below: those builds wait for this table
     // A foreign key checks the referenced table's index at CREATE: its build comes first.
-    for (const t of references) if (t !== table && this.deferredTables.has(t)) this.flush(t);
+    for (const t of references) if (this.deferredTables.has(t)) this.flush(t);
     void this.scheduler.tableDdl(table, split?.create ?? sql, { after: this.related(table) });
     if (this.pending.delete(table)) this.builds--;
     if (!split) return;
@@ -94,10 +94,18 @@ export class IndexBuilds {
    * (error 1213, seen with mysqldump's alphabetical order: the child's CREATE and rows come first).
    */
   private related(table: string): string[] {
-    const tied = new Set(this.references.get(table) ?? []);
-    for (const [other, refs] of this.references) if (refs.includes(table)) tied.add(other);
-    tied.delete(table);
-    return [...tied];
+    return [...(this.neighbours.get(table) ?? [])];
+  }
+
+  private tie(a: string, b: string): void {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const set = this.neighbours.get(from) ?? new Set<string>();
+      set.add(to);
+      this.neighbours.set(from, set);
+    }
   }
 
   /** A DROP TABLE: what was pending for the dropped table is not built. */
