@@ -3,6 +3,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sourceFiles } from './sourceFiles';
 
 /**
  * The layering docs/ARCHITECTURE.md promises, checked on the TypeScript import graph of src/ (type-only
@@ -21,14 +22,6 @@ interface ImportGraph {
   local: Map<string, string[]>;
   /** File → the bare specifiers it imports that resolve outside src/ (packages, builtins). */
   external: Map<string, string[]>;
-}
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(p);
-    return /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
-  });
 }
 
 function buildImportGraph(): ImportGraph {
