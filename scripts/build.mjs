@@ -61,7 +61,7 @@ const requireExternals = {
 const targets = {
   main: {
     ...nodeCommon,
-    entryPoints: ['src/main/doors/electron/index.ts'],
+    entryPoints: ['src/main/electron/index.ts'],
     outfile: path.join(outdir, 'main', 'electron.cjs'),
     format: 'cjs',
     target: 'node22',

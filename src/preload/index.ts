@@ -1,7 +1,7 @@
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
 import { type ApiTransport, createApiClient } from '../shared/apiClient';
 
-// Channel names are repeated from src/main/doors/electron/ipc.ts on purpose: importing that module would pull
+// Channel names are repeated from src/main/electron/ipc.ts on purpose: importing that module would pull
 // main-process code into this sandboxed, single-file bundle.
 const API_CALL_CHANNEL = 'api:call';
 const API_EVENT_CHANNEL = 'api:event';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/main/app/App';
 import { dispatch } from '../../src/main/core/dispatch';
-import { openSafeStorageSecretStore } from '../../src/main/doors/electron/SafeStorageSecretStore';
+import { openSafeStorageSecretStore } from '../../src/main/electron/SafeStorageSecretStore';
 import { AppDatabase } from '../../src/main/platform/store/AppDatabase';
 import type { ArgsIn, OperationName, ResultOf } from '../../src/shared/contract/index';
 import { FakeSafeStorage } from '../fixtures/fakeSafeStorage';

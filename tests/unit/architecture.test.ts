@@ -14,7 +14,7 @@ import { sourceFiles } from './sourceFiles';
 const ROOT = path.resolve(__dirname, '../..');
 const SRC = path.join(ROOT, 'src');
 const APP = 'src/main/app/App.ts';
-const DOORS = ['src/main/doors/cli/', 'src/main/doors/web/', 'src/main/doors/electron/'];
+const DOORS = ['src/main/doors/cli/', 'src/main/doors/web/', 'src/main/electron/'];
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 interface ImportGraph {
@@ -152,14 +152,14 @@ describe('architecture: the import graph of src/', () => {
     expect(edges(graph.local, below, under('src/main/app/'))).toEqual([]);
   });
 
-  it('src/main has exactly the three tiers plus the composition root and core', () => {
+  it('src/main has exactly the three tiers, the Electron door (the only importer of electron), the composition root and core', () => {
     const top = fs.readdirSync(path.join(SRC, 'main'), { withFileTypes: true }).filter((e) => e.isDirectory());
-    expect(top.map((e) => e.name).sort()).toEqual(['app', 'core', 'doors', 'features', 'platform']);
+    expect(top.map((e) => e.name).sort()).toEqual(['app', 'core', 'doors', 'electron', 'features', 'platform']);
   });
 
   it('platform/ and core/ (the bottom tier) import nothing from features, doors or the App', () => {
     const bottom = under('src/main/platform/', 'src/main/core/');
-    const above = under('src/main/features/', 'src/main/doors/', 'src/main/app/');
+    const above = under('src/main/features/', 'src/main/doors/', 'src/main/electron/', 'src/main/app/');
     expect(edges(graph.local, bottom, above)).toEqual([]);
   });
 
@@ -179,9 +179,9 @@ describe('architecture: the import graph of src/', () => {
     expect(edges(graph.local, under('src/preload/webBridge.ts'), (d) => !under('src/shared/')(d))).toEqual([]);
   });
 
-  it('only src/main/doors/electron and the Electron preload import electron', () => {
+  it('only src/main/electron and the Electron preload import electron', () => {
     const importers = [...graph.external].filter(([, specs]) => specs.includes('electron')).map(([f]) => f);
-    expect(importers.filter((f) => !under('src/main/doors/electron/', 'src/preload/index.ts')(f))).toEqual([]);
-    expect(importers).toContain('src/main/doors/electron/main.ts');
+    expect(importers.filter((f) => !under('src/main/electron/', 'src/preload/index.ts')(f))).toEqual([]);
+    expect(importers).toContain('src/main/electron/main.ts');
   });
 });

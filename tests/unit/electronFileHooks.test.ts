@@ -24,7 +24,7 @@ vi.mock('electron', async () => {
     shell: { ...base.shell, showItemInFolder: fakes.showItemInFolder },
   };
 });
-const { desktopFileHooks } = await import('../../src/main/doors/electron/fileHooks');
+const { desktopFileHooks } = await import('../../src/main/electron/fileHooks');
 const { BrowserWindow } = await import('../fixtures/fakeElectron');
 
 beforeEach(() => {

@@ -1,11 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  API_CALL_CHANNEL,
-  API_EVENT_CHANNEL,
-  forwardEvents,
-  type IpcSender,
-  registerApiIpc,
-} from '../../src/main/doors/electron/ipc';
+import { API_CALL_CHANNEL, API_EVENT_CHANNEL, forwardEvents, type IpcSender, registerApiIpc } from '../../src/main/electron/ipc';
 import type { Result } from '../../src/shared/errors';
 import { createTestApp, type TestApp } from '../fixtures/app';
 

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { IpcSender } from '../../src/main/doors/electron/ipc';
+import type { IpcSender } from '../../src/main/electron/ipc';
 import type { Result } from '../../src/shared/errors';
 import * as electron from '../fixtures/fakeElectron';
 
 vi.mock('electron', () => import('../fixtures/fakeElectron'));
-const { startDesktopApp } = await import('../../src/main/doors/electron/main');
+const { startDesktopApp } = await import('../../src/main/electron/main');
 
 type ApiCall = (event: IpcSender, name: unknown, args: unknown) => Promise<Result<unknown>>;
 const APP_FRAME: IpcSender = { senderFrame: { url: 'app://sysndd-admin/index.html' } };

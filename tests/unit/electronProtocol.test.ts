@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../src/main/doors/electron/csp';
-import { APP_ENTRY_URL, createAppProtocolHandler, resolveAppPath } from '../../src/main/doors/electron/protocol';
+import { CONTENT_SECURITY_POLICY } from '../../src/main/electron/csp';
+import { APP_ENTRY_URL, createAppProtocolHandler, resolveAppPath } from '../../src/main/electron/protocol';
 
 // A real folder laid out like out/renderer, with a secret file next to it that must never be served.
 let base: string;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 const electron = vi.hoisted(() => ({ shell: { openExternal: vi.fn(async () => {}) } }));
 vi.mock('electron', () => electron);
 
-const { hardenSession, hardenWebContents, isAppUrl, openExternalSafely } = await import('../../src/main/doors/electron/security');
+const { hardenSession, hardenWebContents, isAppUrl, openExternalSafely } = await import('../../src/main/electron/security');
 
 afterEach(() => vi.clearAllMocks());
 

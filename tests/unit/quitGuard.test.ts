@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { describeRunningJobs, QuitGuard } from '../../src/main/doors/electron/quitGuard';
+import { describeRunningJobs, QuitGuard } from '../../src/main/electron/quitGuard';
 import type { JobSnapshot } from '../../src/shared/contract/jobs';
 
 const job = (title: string, done = 0, total: number | null = null): JobSnapshot => ({

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openSafeStorageSecretStore, SafeStorageSecretStore } from '../../src/main/doors/electron/SafeStorageSecretStore';
+import { openSafeStorageSecretStore, SafeStorageSecretStore } from '../../src/main/electron/SafeStorageSecretStore';
 import { AppDatabase } from '../../src/main/platform/store/AppDatabase';
 import { FakeSafeStorage } from '../fixtures/fakeSafeStorage';
 

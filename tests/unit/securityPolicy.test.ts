@@ -64,10 +64,10 @@ describe('lockfile pinned', () => {
 });
 
 describe('one way out to external links', () => {
-  it('only src/main/doors/electron/security.ts calls shell.openExternal (through openExternalSafely, http/https only)', () => {
+  it('only src/main/electron/security.ts calls shell.openExternal (through openExternalSafely, http/https only)', () => {
     const callers = sourceFiles('src').filter((f) => /\bopenExternal\s*\(/.test(fs.readFileSync(path.join(root, f), 'utf8')));
-    expect(callers).toEqual(['src/main/doors/electron/security.ts']);
-    const helper = fs.readFileSync(path.join(root, 'src/main/doors/electron/security.ts'), 'utf8');
+    expect(callers).toEqual(['src/main/electron/security.ts']);
+    const helper = fs.readFileSync(path.join(root, 'src/main/electron/security.ts'), 'utf8');
     expect(helper.match(/shell\.openExternal\(/g)).toHaveLength(1);
   });
 

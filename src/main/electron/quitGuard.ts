@@ -1,4 +1,4 @@
-import type { JobSnapshot } from '../../../shared/contract/jobs';
+import type { JobSnapshot } from '../../shared/contract/jobs';
 
 export interface QuitGuardDeps {
   /** Jobs that would be cut short by quitting now. */

@@ -1,4 +1,4 @@
-import { rendererContentSecurityPolicy } from '../../core/rendererPolicy';
+import { rendererContentSecurityPolicy } from '../core/rendererPolicy';
 
 /**
  * The renderer's Content-Security-Policy in the Electron door, sent as a header by the app:// handler: the

@@ -1,8 +1,8 @@
 import { ipcMain, type WebContents } from 'electron';
-import type { AppEvent } from '../../../shared/contract/events';
-import type { Result } from '../../../shared/errors';
-import type { App } from '../../app/App';
-import { dispatch } from '../../core/dispatch';
+import type { AppEvent } from '../../shared/contract/events';
+import type { Result } from '../../shared/errors';
+import type { App } from '../app/App';
+import { dispatch } from '../core/dispatch';
 import { isAppUrl } from './security';
 
 /** The two channels of the Electron door: one invoke channel for every operation, one for events. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { type BrowserWindow, dialog, app as electronApp, type SaveDialogOptions, shell } from 'electron';
-import type { DoorHooks } from '../../app/DoorHooks';
+import type { DoorHooks } from '../app/DoorHooks';
 
 /** What the desktop file hooks need of the door: the window a dialog belongs to, when there is one. */
 export type WindowOf = () => BrowserWindow | null;

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { type BrowserWindow, dialog, app as electronApp, type MessageBoxOptions, protocol, safeStorage, session } from 'electron';
-import { App } from '../../app/App';
-import { defaultHome } from '../../platform/paths';
-import { AppDatabase } from '../../platform/store/AppDatabase';
+import { App } from '../app/App';
+import { defaultHome } from '../platform/paths';
+import { AppDatabase } from '../platform/store/AppDatabase';
 import { desktopFileHooks } from './fileHooks';
 import { forwardEvents, registerApiIpc } from './ipc';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol';

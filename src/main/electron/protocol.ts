@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { mimeType } from '../../core/rendererPolicy';
+import { mimeType } from '../core/rendererPolicy';
 import { CONTENT_SECURITY_POLICY } from './csp';
 
 /** The renderer is served from app://sysndd-admin/ (a privileged standard scheme, not file://). */

@@ -1,7 +1,7 @@
 import type { SafeStorage } from 'electron';
-import { AppError } from '../../core/AppError';
-import { MemorySecretStore, type SecretStore } from '../../platform/secrets/SecretStore';
-import type { AppDatabase } from '../../platform/store/AppDatabase';
+import { AppError } from '../core/AppError';
+import { MemorySecretStore, type SecretStore } from '../platform/secrets/SecretStore';
+import type { AppDatabase } from '../platform/store/AppDatabase';
 
 /** The part of Electron's `safeStorage` we use: only the async API (the sync one is deprecated). */
 export type AsyncSafeStorage = Pick<
