@@ -2,7 +2,7 @@ import { ActionIcon, Group, Menu, Stack, Tooltip } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
 import { CloudDownload, FileSearch, History, MoreHorizontal, ShieldCheck, Trash2 } from 'lucide-react';
 import { useMemo } from 'react';
-import { type BackupEntry, BackupLocation } from '../../../shared/contract/index';
+import { BackupEntry, BackupLocation } from '../../../shared/contract/index';
 import { formatBytes } from '../../format';
 import { badgeColumn } from '../common/listColumns';
 import { ColumnChooser } from '../table/ColumnChooser';
@@ -33,7 +33,6 @@ const VERIFIED_PROBE = probeAll(
     [true, false].map((ok) => <VerifiedBadge key={`${level}${ok}`} verified={{ ok, level, at: SAMPLE_AT, message: '' }} />),
   ),
 );
-const STATUSES: readonly BackupEntry['status'][] = ['complete', 'incomplete', 'corrupt', 'unknown'];
 
 /**
  * Hidden until someone shows them (Columns menu), so the list fits a 1280 px window without a sideways
@@ -114,7 +113,7 @@ function backupColumns(actions: BackupActions, busy: ReadonlySet<string>): Colum
       },
       meta: { maxWidth: 200 },
     },
-    badgeColumn('status', 'Status', STATUSES, (status) => <StatusBadge status={status} />),
+    badgeColumn('status', 'Status', BackupEntry.shape.status.options, (status) => <StatusBadge status={status} />),
     {
       id: 'actions',
       header: '',
