@@ -62,8 +62,8 @@ function BackupFacts({ report }: { report: PreflightReport }) {
       <Title order={5} mb="xs">
         Backup
       </Title>
-      <LabeledValue label="File">
-        <span style={{ wordBreak: 'break-all' }}>{report.file.path}</span>
+      <LabeledValue label="File" breakAll>
+        {report.file.path}
       </LabeledValue>
       <SimpleGrid cols={2} spacing="xs" mt="xs">
         <LabeledValue label="Format">
