@@ -1,7 +1,14 @@
-import { SegmentedControl, Stack, Text } from '@mantine/core';
+import { Stack, Text } from '@mantine/core';
+import { ChoiceControl, type SegmentOption } from '../common/ChoiceControl';
 import { AgeRecipientsInput } from './AgeRecipientsInput';
 
 type Mode = 'off' | 'keys' | 'passphrase';
+
+const MODES: ReadonlyArray<SegmentOption<Mode>> = [
+  { value: 'off', label: 'Off' },
+  { value: 'keys', label: 'To public keys' },
+  { value: 'passphrase', label: 'Ask for a passphrase' },
+];
 
 /**
  * A profile's default encryption of its backups (profile form): none, to age public keys (saved with the
@@ -26,17 +33,7 @@ export function BackupEncryptionFields({
       <Text size="sm" fw={500}>
         Encrypt backups by default (age)
       </Text>
-      <SegmentedControl
-        size="xs"
-        value={mode}
-        onChange={(m) => onMode(m === 'keys' || m === 'passphrase' ? m : 'off')}
-        data={[
-          { value: 'off', label: 'Off' },
-          { value: 'keys', label: 'To public keys' },
-          { value: 'passphrase', label: 'Ask for a passphrase' },
-        ]}
-        data-testid="profile-form-backup-encrypt"
-      />
+      <ChoiceControl size="xs" value={mode} onChange={onMode} options={MODES} testId="profile-form-backup-encrypt" />
       {mode === 'keys' && (
         <AgeRecipientsInput
           value={recipients}

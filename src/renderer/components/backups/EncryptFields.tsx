@@ -1,6 +1,7 @@
-import { PasswordInput, SegmentedControl, Stack, Switch } from '@mantine/core';
+import { PasswordInput, Stack, Switch } from '@mantine/core';
 import { useState } from 'react';
 import type { BackupEncryption } from '../../../shared/contract/index';
+import { ChoiceControl, type SegmentOption } from '../common/ChoiceControl';
 import { AgeRecipientsInput } from './AgeRecipientsInput';
 
 const RECIPIENT = /^age1[02-9ac-hj-np-z]{20,}$/;
@@ -11,6 +12,11 @@ export interface EncryptChoice {
   recipients: string;
   passphrase: string;
 }
+
+const ENCRYPT_MODES: ReadonlyArray<SegmentOption<EncryptChoice['mode']>> = [
+  { value: 'keys', label: 'Public keys' },
+  { value: 'passphrase', label: 'Passphrase' },
+];
 
 export const NO_ENCRYPTION: EncryptChoice = { on: false, mode: 'keys', recipients: '', passphrase: '' };
 
@@ -56,15 +62,12 @@ export function EncryptFields({
       />
       {value.on && (
         <>
-          <SegmentedControl
+          <ChoiceControl
             size="xs"
             value={value.mode}
-            onChange={(m) => onChange({ ...value, mode: m === 'passphrase' ? 'passphrase' : 'keys' })}
-            data={[
-              { value: 'keys', label: 'Public keys' },
-              { value: 'passphrase', label: 'Passphrase' },
-            ]}
-            data-testid={`${testId}-encrypt-mode`}
+            onChange={(mode) => onChange({ ...value, mode })}
+            options={ENCRYPT_MODES}
+            testId={`${testId}-encrypt-mode`}
           />
           {value.mode === 'keys' ? (
             <AgeRecipientsInput

@@ -1,8 +1,9 @@
-import { Button, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { ShieldCheck } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { BackupDecryption, BackupEntry, JobSnapshot } from '../../../shared/contract/index';
 import { call } from '../../api';
+import { ChoiceControl, type SegmentOption } from '../common/ChoiceControl';
 import { ModalActions } from '../common/ModalActions';
 import { useBusyAction } from '../common/useBusyAction';
 
@@ -12,6 +13,11 @@ export interface VerifyRequest {
 }
 
 type KeyMode = 'identity' | 'passphrase';
+
+const KEY_MODES: ReadonlyArray<SegmentOption<KeyMode>> = [
+  { value: 'identity', label: 'Identity file' },
+  { value: 'passphrase', label: 'Passphrase' },
+];
 
 /** The contract's `decrypt` from the fields, or null while they are empty. */
 function decryptionOf(mode: KeyMode, identityFile: string, passphrase: string): BackupDecryption | null {
@@ -67,16 +73,7 @@ export function VerifyEncryptedModal({
           <b>{request?.entry.name}</b> is encrypted (age). It is decrypted in memory only: give its identity file or its
           passphrase. Neither is stored or logged.
         </Text>
-        <SegmentedControl
-          size="xs"
-          value={mode}
-          onChange={(m) => setMode(m === 'passphrase' ? 'passphrase' : 'identity')}
-          data={[
-            { value: 'identity', label: 'Identity file' },
-            { value: 'passphrase', label: 'Passphrase' },
-          ]}
-          data-testid="backup-verify-key-mode"
-        />
+        <ChoiceControl size="xs" value={mode} onChange={setMode} options={KEY_MODES} testId="backup-verify-key-mode" />
         {mode === 'identity' ? (
           <TextInput
             label="age identity file"

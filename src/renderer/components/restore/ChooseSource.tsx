@@ -6,7 +6,6 @@ import {
   Group,
   NumberInput,
   ScrollArea,
-  SegmentedControl,
   Select,
   Stack,
   Switch,
@@ -20,7 +19,9 @@ import type { BackupEntry, Profile } from '../../../shared/contract/index';
 import { formatBytes, formatDateTime } from '../../format';
 import { useCall } from '../../hooks/useCall';
 import { useAppStore } from '../../state/appStore';
+import type { SegmentOption } from '../common/ChoiceControl';
 import { FilterTextInput } from '../common/FilterTextInput';
+import { LabeledSegmentedControl } from '../common/LabeledSegmentedControl';
 import { LoadErrorAlert } from '../common/LoadErrorAlert';
 import { PlainTableHead } from '../common/PlainTableHead';
 import type { RestoreSelection } from './model';
@@ -101,6 +102,11 @@ function BackupPicker({ profile, file, onPick }: { profile: Profile; file: strin
   );
 }
 
+const DEFINER_CHOICES: ReadonlyArray<SegmentOption<RestoreSelection['options']['definer']>> = [
+  { value: 'keep', label: 'Keep' },
+  { value: 'strip', label: 'Strip (restoring account)' },
+];
+
 /** How the load runs: DEFINERs, connections, checksum comparison, and the allowances for foreign dumps. */
 function LoadOptionsFields({
   options,
@@ -113,20 +119,13 @@ function LoadOptionsFields({
   return (
     <Fieldset legend="Options" variant="filled">
       <Group gap="xl" align="flex-end">
-        <Stack gap={4}>
-          <Text size="sm" fw={500}>
-            DEFINER of views, triggers, routines, events
-          </Text>
-          <SegmentedControl
-            data={[
-              { value: 'keep', label: 'Keep' },
-              { value: 'strip', label: 'Strip (restoring account)' },
-            ]}
-            value={options.definer}
-            onChange={(v) => setOption({ definer: v === 'strip' ? 'strip' : 'keep' })}
-            data-testid="restore-definer"
-          />
-        </Stack>
+        <LabeledSegmentedControl
+          label="DEFINER of views, triggers, routines, events"
+          value={options.definer}
+          onChange={(definer) => setOption({ definer })}
+          options={DEFINER_CHOICES}
+          testId="restore-definer"
+        />
         <NumberInput
           label="Loader connections"
           min={1}
