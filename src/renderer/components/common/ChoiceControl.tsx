@@ -21,11 +21,11 @@ interface ChoiceControlProps<V extends string> {
 /** A SegmentedControl typed by its options: what it hands back is one of them, so no caller needs a cast. */
 export function ChoiceControl<V extends string>({ value, onChange, options, size, testId, ariaLabel }: ChoiceControlProps<V>) {
   return (
-    <SegmentedControl
+    <SegmentedControl<V>
       size={size}
       value={value}
-      // The control only offers the options given, so its value is always one of V.
-      onChange={(next) => onChange(next as V)}
+      onChange={onChange}
+      // Mantine's data is a mutable array; the options stay read-only for the callers' constants.
       data={[...options]}
       aria-label={ariaLabel}
       data-testid={testId}
