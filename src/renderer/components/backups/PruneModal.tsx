@@ -101,8 +101,7 @@ function RuleFields({
 function usePrune(profileId: string, rule: RuleFieldsValue, opened: boolean, onPruned: () => void) {
   const [plan, setPlan] = useState<PrunePlan | null>(null);
   const [word, setWord] = useState('');
-  const action = useInlineErrorAction();
-  const { clearError } = action;
+  const { busy, error, run: runAction, clearError } = useInlineErrorAction();
 
   useEffect(() => {
     if (opened) {
@@ -113,14 +112,14 @@ function usePrune(profileId: string, rule: RuleFieldsValue, opened: boolean, onP
   }, [opened, clearError]);
 
   const run = (apply: boolean) =>
-    action.run(async () => {
+    runAction(async () => {
       if (apply) {
         await call('backups.prune', { profileId, rule: ruleOf(rule), confirm: word });
         onPruned();
       } else setPlan(await call('backups.prunePreview', { profileId, rule: ruleOf(rule) }));
     });
 
-  return { plan, setPlan, word, setWord, error: action.error, busy: action.busy, run };
+  return { plan, setPlan, word, setWord, error, busy, run };
 }
 
 /**
