@@ -167,7 +167,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const { tabbable, onRowFocus, onRowKeyDown } = useRowKeyboard({
     count: rows.length,
     visible: items,
-    scrollToIndex: (index: number) => virtualizer.scrollToIndex(index),
+    virtualizer,
     scrollRef,
     rowSelector: 'tr',
     openKeys: ['Enter'],

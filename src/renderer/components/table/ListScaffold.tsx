@@ -33,9 +33,8 @@ export function ListScaffold<T>(props: ListScaffoldProps<T>) {
   const { tabbable, onRowFocus, onRowKeyDown } = useRowKeyboard({
     count: items.length,
     visible,
-    scrollToIndex: (index: number) => virtualizer.scrollToIndex(index),
+    virtualizer,
     scrollRef,
-    rowSelector: '',
     openKeys: ['Enter', ' '],
     onOpen,
   });

@@ -1,3 +1,4 @@
+import type { Virtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, type RefObject, useState } from 'react';
 
 interface RowKeyboardOptions<T> {
@@ -5,10 +6,11 @@ interface RowKeyboardOptions<T> {
   count: number;
   /** The rows the virtualizer renders now. */
   visible: readonly { index: number }[];
-  scrollToIndex(index: number): void;
+  /** Brings a row that is not rendered yet into the DOM before it is focused. */
+  virtualizer: Pick<Virtualizer<HTMLElement, Element>, 'scrollToIndex'>;
   scrollRef: RefObject<HTMLElement | null>;
-  /** The element a row is (`tr` in a table), to focus once it is scrolled into the DOM. */
-  rowSelector: string;
+  /** The element a row is (`tr` in a table), to focus once it is scrolled into the DOM; any by default. */
+  rowSelector?: string;
   /** The keys that open a row: Enter in a table, Enter or Space in a list. */
   openKeys: readonly string[];
   onOpen?: (item: T) => void;
@@ -20,7 +22,7 @@ interface RowKeyboardOptions<T> {
  * keys open the focused row.
  */
 export function useRowKeyboard<T>(options: RowKeyboardOptions<T>) {
-  const { count, visible, scrollToIndex, scrollRef, rowSelector, openKeys, onOpen } = options;
+  const { count, visible, virtualizer, scrollRef, rowSelector = '', openKeys, onOpen } = options;
   const [activeIndex, setActiveIndex] = useState(0);
   const tabbable = visible.some((v) => v.index === activeIndex) ? activeIndex : (visible[0]?.index ?? 0);
 
@@ -34,7 +36,7 @@ export function useRowKeyboard<T>(options: RowKeyboardOptions<T>) {
     const next = e.key === 'ArrowDown' ? index + 1 : e.key === 'ArrowUp' ? index - 1 : null;
     if (next === null || next < 0 || next >= count) return;
     e.preventDefault();
-    scrollToIndex(next);
+    virtualizer.scrollToIndex(next);
     requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`${rowSelector}[data-index="${next}"]`)?.focus());
   }
 
