@@ -11,7 +11,9 @@
  *
  * Run: node --import tsx bench/restore.ts
  * Env: BENCH_ROWS (default 2000000), BENCH_REPEAT (default 1), BENCH_WORKERS (our loader connections, default 2),
- *      MYSQL_BENCH_URL=mysql://root:pw@host:port/ to use an existing server instead of a private mariadbd.
+ *      MYSQL_BENCH_URL=mysql://root:pw@host:port/ to use an existing server instead of a private mariadbd,
+ *      BENCH_ONLY=ours to run only our two restores (for profiles: node --cpu-prof --import tsx bench/restore.ts),
+ *      BENCH_LOG=1 to print each of our runs' job log with its times.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +28,7 @@ import type { JobSnapshot } from '../src/shared/contract/jobs';
 const ROWS = Number(process.env.BENCH_ROWS ?? 2_000_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+const ONLY_OURS = process.env.BENCH_ONLY === 'ours';
 
 interface Server {
   host: string;
@@ -176,7 +179,7 @@ async function main(): Promise<void> {
     const ours = await app.backups.createBackup(profile.id, { dir: work, workers: 2 }, {});
     console.log(`our backup: ${fs.statSync(ours.path).size} bytes`);
 
-    const runs: Array<() => Promise<Measure>> = [
+    const anchors: Array<() => Promise<Measure>> = [
       async () => {
         await root.query('DROP DATABASE IF EXISTS r_client');
         await root.query('CREATE DATABASE r_client');
@@ -227,6 +230,9 @@ async function main(): Promise<void> {
             },
           ]
         : []),
+    ];
+    const runs: Array<() => Promise<Measure>> = [
+      ...(ONLY_OURS ? [] : anchors),
       () => oursRun(app, profile.id, dump, 'ours (dump.sql)', 'r_ours_dump'),
       () => oursRun(app, profile.id, ours.path, 'ours (our .sql.gz backup)', 'r_ours_backup'),
     ];
@@ -258,6 +264,8 @@ async function main(): Promise<void> {
       const m = { tool, wall, clientCpu: (cpu.user + cpu.system) / 1e6, serverCpu: delta(s0), checksum: await checksum(db) };
       const result = final.result as { stats: { loadMs: number; verifyMs: number; swapMs: number }; prevSchema: string };
       const log = a.jobHistory.logs(job.id, 0);
+      if (process.env.BENCH_LOG)
+        for (const l of log) console.log(`    ${new Date(l.at).toISOString().slice(11, 23)} ${l.message.slice(0, 160)}`);
       const built = log.find((l) => l.message.startsWith('Built '))?.message ?? 'no secondary index deferred';
       console.log(
         `  ${tool}: load ${result.stats.loadMs} ms (${built}), verify ${result.stats.verifyMs} ms, swap ${result.stats.swapMs} ms`,

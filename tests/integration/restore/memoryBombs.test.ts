@@ -151,8 +151,13 @@ describe('restore and verify memory bombs', () => {
       Buffer.from('-- Dump completed on 2026-12-01\n'),
     ]);
     fs.writeFileSync(file, zlib.gzipSync(text, { level: 1 }));
-    const r = await measured(restoreArgs(file, '--dry-run'));
-    expect(r.exit, `${JSON.stringify(r.failure).slice(0, 500)} ${r.stderr.slice(-2000)}`).toBe(0);
+    // The migration lock is server-wide (SysNDD's API takes the same name): another test file may hold it.
+    let r = await measured(restoreArgs(file, '--dry-run'));
+    for (let tries = 0; tries < 20 && r.exit === 3 && onlyLockBusy(r.failure); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      r = await measured(restoreArgs(file, '--dry-run'));
+    }
+    expect(r.exit, `${JSON.stringify(r.failure).slice(0, 3000)} ${r.stderr.slice(-2000)}`).toBe(0);
     expect((r.failure as { source?: { rows: number } }).source?.rows).toBe(n);
     expect(r.rssKb, `peak RSS ${Math.round(r.rssKb / 1024)} MB`).toBeLessThan(RSS_LIMIT_KB);
     console.log(`restore --dry-run of ${n} statements: exit 0, peak RSS ${Math.round(r.rssKb / 1024)} MB, ${r.seconds} s`);
@@ -228,3 +233,14 @@ describe('restore and verify memory bombs', () => {
     await unchanged();
   });
 });
+
+/** A dry run that failed only because the server-wide migration lock was held. */
+function onlyLockBusy(report: unknown): boolean {
+  const checks = (report as { checks?: Array<{ id: string; status: string }> }).checks ?? [];
+  return (
+    checks
+      .filter((c) => c.status === 'fail')
+      .map((c) => c.id)
+      .join() === 'migration-lock'
+  );
+}

@@ -1,4 +1,5 @@
 import { BACKSLASH, CLOSE, DASH, DQUOTE, INSIDE_PLAIN, OPEN, QUOTE } from './dumpBytes';
+import { isSideEffectText, isSideEffectWord, runSoFar, WORD_BYTE, WordScan } from './sideEffects';
 
 /** Parenthesis depth and counts carried between calls (and the next backslash found, to search once). */
 export interface BodyScanState {
@@ -6,6 +7,10 @@ export interface BodyScanState {
   parens: number;
   /** Position of the next backslash in the buffer, -1 when it must be searched again. */
   nextBackslash: number;
+  /** The statement's side-effect words so far (sideEffects.ts); only ever raised. */
+  words: WordScan;
+  /** A word run the previous buffer ended in (sideEffects.ts runSoFar), to go on with at this one's start. */
+  run: string | null;
 }
 
 /**
@@ -18,10 +23,15 @@ export function scanBody(buf: Buffer, from: number, d0: number, backslashEscapes
   const n = buf.length;
   let depth = st.depth;
   let parens = st.parens;
+  // A delimiter made of letters could end a word mid-run: such files are searched whole instead.
+  const runs = WORD_BYTE[d0] !== 1;
+  if (!runs) st.words = WordScan.Unknown;
   let i = from;
   while (i < n) {
     const ch = buf[i] as number;
-    if (ch === QUOTE || ch === DQUOTE) {
+    if (runs && WORD_BYTE[ch] === 1) {
+      i = wordRun(buf, i, i === from, st);
+    } else if (ch === QUOTE || ch === DQUOTE) {
       const j = closingQuote(buf, i, backslashEscapes, st);
       if (j >= n) break;
       i = j + 1;
@@ -41,6 +51,30 @@ export function scanBody(buf: Buffer, from: number, d0: number, backslashEscapes
   st.depth = depth;
   st.parens = parens;
   return i;
+}
+
+/**
+ * Past the run of word bytes at `at`, checked whole against the side-effect words. Every run of a
+ * statement's code starts in this scan (the splitter hands it the statement's first letter too), so a
+ * run the previous buffer ended in is held in `st.run` and goes on at this buffer's start; one that
+ * reaches this buffer's end is held for the next. A word byte just before the scan was entered would
+ * break that rule: the statement is then Unknown rather than judged on half a word.
+ */
+function wordRun(buf: Buffer, at: number, atEntry: boolean, st: BodyScanState): number {
+  const n = buf.length;
+  let prefix = '';
+  const start = at;
+  if (atEntry && at === 0 && st.run !== null) {
+    prefix = st.run;
+    st.run = null;
+  } else if (atEntry && at > 0 && WORD_BYTE[buf[at - 1] as number] === 1) st.words = WordScan.Unknown;
+  let end = at + 1;
+  while (end < n && WORD_BYTE[buf[end] as number] === 1) end++;
+  if (end === n) st.run = runSoFar(prefix, buf, start, end);
+  else if (st.words !== WordScan.Clean) return end;
+  else if (prefix === '' ? isSideEffectWord(buf, start, end) : isSideEffectText(runSoFar(prefix, buf, start, end)))
+    st.words = WordScan.Found;
+  return end;
 }
 
 /**

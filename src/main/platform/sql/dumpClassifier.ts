@@ -9,9 +9,11 @@
  */
 
 import { type DumpObject, type ObjectType, parseDumpObject } from './dumpObject';
+import type { SplitStatement } from './dumpStatement';
 import { charsetOf, checkLiteralRows, checkTableOptions, hasSemicolon, skipParens } from './dumpTokenChecks';
 import { type LexOptions, LexRefusal, lexSql, type Token } from './lexer';
 import { judgeSet, type SetSession } from './setStatement';
+import { SIDE_EFFECTS, WordScan } from './sideEffects';
 import { bytesToName, chainHeads, type QualifiedName, readQualifiedName, StatementRefusal, TokenCursor } from './tokenCursor';
 
 export type { ObjectType } from './dumpObject';
@@ -54,6 +56,8 @@ export type DumpStatement =
   | { kind: 'empty' }
   | { kind: 'other'; head: string; reason: string; code?: 'RESTORE_UNSUPPORTED_ENGINE' };
 
+export type InsertStatement = Extract<DumpStatement, { kind: 'insert' }>;
+
 export interface ClassifierOptions {
   serverVersion: number;
   /** Default: told by the version (MariaDB is 10.0 and later: ≥ 100000; MySQL 5.x–9.x is below). */
@@ -66,11 +70,12 @@ export interface ClassifierOptions {
   ownDatabase?: string | null;
 }
 
-const PLAIN_INSERT = /^INSERT INTO `([^`]+)` VALUES ?\(/;
-
-/** Functions with effects beyond the row (files, time, locks, other connections): never in a dump's rows. */
-const SIDE_EFFECTS =
-  /\b(?:LOAD_FILE|SLEEP|BENCHMARK|GET_LOCK|RELEASE_LOCK|RELEASE_ALL_LOCKS|IS_USED_LOCK|IS_FREE_LOCK|MASTER_POS_WAIT|MASTER_GTID_WAIT|SELECT)\b/i;
+// mariadb-dump 10.11 writes `VALUES\n(`: one row per line.
+const PLAIN_INSERT = /^INSERT INTO `([^`]+)` VALUES[ \n]?\(/;
+const PLAIN_INSERT_HEAD = Buffer.from('INSERT INTO `', 'latin1');
+const VALUES = Buffer.from(' VALUES', 'latin1');
+/** sql_modes under which the splitter's idea of a string literal is not the server's. */
+const OTHER_QUOTING = /NO_BACKSLASH_ESCAPES|ANSI/i;
 
 const REPLICATION = ['MASTER', 'REPLICATION', 'SLAVE', 'REPLICA', 'SLAVES', 'REPLICAS', 'ALL'];
 
@@ -96,6 +101,34 @@ export class DumpClassifier {
       mariadb: this.o.mariadb ?? this.o.serverVersion >= 100000,
       backslashEscapes: this.session.backslashEscapes,
       ansiQuotes: /(^|,)(ANSI_QUOTES|ANSI)(,|$)/i.test(this.session.sqlMode),
+    };
+  }
+
+  /**
+   * The plain INSERT (see plainInsert) judged on its bytes, with no string of them made: only when the
+   * splitter's body scan read every word outside string literals and none has side effects (sideEffects.ts),
+   * and the file's sql_mode quotes strings as the splitter does. null: classify the text instead.
+   */
+  classifyPlainInsert(s: SplitStatement): InsertStatement | null {
+    if (s.words !== WordScan.Clean || s.delimiter !== ';' || this.o.literalValuesOnly) return null;
+    if (OTHER_QUOTING.test(this.session.sqlMode)) return null;
+    const sql = s.sql;
+    const head = PLAIN_INSERT_HEAD.length;
+    if (sql.length < head + 10 || sql.compare(PLAIN_INSERT_HEAD, 0, head, 0, head) !== 0) return null;
+    const close = sql.indexOf(0x60, head);
+    if (close <= head || close + VALUES.length + 3 > sql.length) return null;
+    if (sql.compare(VALUES, 0, VALUES.length, close + 1, close + 1 + VALUES.length) !== 0) return null;
+    const paren = close + 1 + VALUES.length;
+    const gap = sql[paren] === 0x20 || sql[paren] === 0x0a ? 1 : 0;
+    if (sql[paren + gap] !== 0x28) return null;
+    return {
+      kind: 'insert',
+      table: bytesToName(sql.toString('latin1', head, close)),
+      qualifier: null,
+      verb: 'INSERT',
+      hasColumnList: false,
+      nameStart: head - 1,
+      nameEnd: close + 1,
     };
   }
 

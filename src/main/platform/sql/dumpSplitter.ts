@@ -44,6 +44,7 @@ import {
   STAR,
 } from './dumpBytes';
 import { PendingStatement, type SplitStatement } from './dumpStatement';
+import { isSideEffectText, WORD_BYTE, WordScan } from './sideEffects';
 
 export type { SplitStatement } from './dumpStatement';
 
@@ -62,6 +63,10 @@ export class DumpSplitter {
   private depth = 0;
   private parens = 0;
   private hasCode = false;
+  /** Side-effect words of the current statement, found by the body scan (sideEffects.ts). */
+  private words = WordScan.Clean;
+  /** A word run the last chunk ended in (dumpBodyScan.ts wordRun). */
+  private run: string | null = null;
   private delimiter = Buffer.from(';');
   /** Bytes that could not be decided at the end of the previous chunk (a lookahead was needed). */
   private carry: Buffer | null = null;
@@ -110,7 +115,7 @@ export class DumpSplitter {
     }
     const tail = this.pending.take(Buffer.alloc(0), 0, 0);
     if (!this.hasCode) return null;
-    return { sql: tail, offset: this.statementOffset, topLevelParens: this.parens, delimiter: '' };
+    return { sql: tail, offset: this.statementOffset, topLevelParens: this.parens, delimiter: '', words: WordScan.Unknown };
   }
 
   /** Hold `buf[from, to)` as part of the current statement; refuse once the statement passes the limit. */
@@ -125,6 +130,8 @@ export class DumpSplitter {
     this.hasCode = false;
     this.parens = 0;
     this.depth = 0;
+    this.words = WordScan.Clean;
+    this.run = null;
     this.statementOffset = nextOffset;
   }
 
@@ -134,6 +141,8 @@ export class DumpSplitter {
   private scan(buf: Buffer, base: number, final: boolean, emit: (s: SplitStatement) => void): void {
     const chunk: Chunk = { buf, base, final, emit, segStart: 0, nextBackslash: -1 };
     const n = buf.length;
+    // A word run the last chunk ended in ends here unless this chunk goes on with it, whoever reads the byte.
+    if (this.run !== null && n > 0 && WORD_BYTE[buf[0] as number] !== 1) this.endRun();
     let i = 0;
     while (i < n) {
       const next = this.state === S.Normal ? this.stepCode(chunk, i) : this.stepInside(chunk, i);
@@ -243,6 +252,8 @@ export class DumpSplitter {
         this.state = S.Double;
         break;
       case BACKTICK:
+        // A quoted name among the rows (or a column list) could name a function: not a plain body.
+        if (this.parens > 0) this.words = WordScan.Unknown;
         this.state = S.Backtick;
         break;
       case OPEN:
@@ -265,18 +276,43 @@ export class DumpSplitter {
         break;
       }
     }
+    if (WORD_BYTE[b] === 1) {
+      // The statement's first word is read by the body scan, so that it sees every word run whole.
+      if (!this.hasCode && !this.inExecutableComment && WORD_BYTE[d0] !== 1) {
+        this.hasCode = true;
+        return this.skipBody(c, i);
+      }
+      // A letter the body scan does not read (inside an executable comment): the words are not known.
+      this.words = WordScan.Unknown;
+    }
     this.hasCode = true;
     return i + 1;
   }
 
   /** The body fast path (see dumpBodyScan.ts) with this statement's parenthesis counters. */
   private skipBody(c: Chunk, from: number): number {
-    const st: BodyScanState = { depth: this.depth, parens: this.parens, nextBackslash: c.nextBackslash };
+    if (this.run !== null && !(from === 0 && WORD_BYTE[c.buf[0] as number] === 1)) this.endRun();
+    const st: BodyScanState = {
+      depth: this.depth,
+      parens: this.parens,
+      nextBackslash: c.nextBackslash,
+      words: this.words,
+      run: this.run,
+    };
     const i = scanBody(c.buf, from, this.delimiter[0] as number, this.backslashEscapes, st);
     this.depth = st.depth;
     this.parens = st.parens;
+    // Without backslash escapes a string may end where the scan thought it went on: words not known.
+    this.words = this.backslashEscapes ? st.words : WordScan.Unknown;
+    this.run = st.run;
     c.nextBackslash = st.nextBackslash;
     return i;
+  }
+
+  /** The run the last chunk ended in is whole: the byte after it is not a word byte. */
+  private endRun(): void {
+    if (this.run !== null && this.words === WordScan.Clean && isSideEffectText(this.run)) this.words = WordScan.Found;
+    this.run = null;
   }
 
   /** At the delimiter's first byte: emit the statement if the whole delimiter is there; else no progress. */
@@ -285,9 +321,16 @@ export class DumpSplitter {
     if (dlen > 1 && i + dlen > c.buf.length && !c.final) return this.needMore(c, i);
     if (dlen > 1 && !matchesDelimiterTail(c.buf, i, this.delimiter)) return i;
     if (this.hasCode) {
+      this.endRun();
       this.pending.assertRoom(i - c.segStart, this.statementOffset);
       const sql = this.pending.take(c.buf, c.segStart, i);
-      c.emit({ sql, offset: this.statementOffset, topLevelParens: this.parens, delimiter: this.delimiter.toString('latin1') });
+      c.emit({
+        sql,
+        offset: this.statementOffset,
+        topLevelParens: this.parens,
+        delimiter: this.delimiter.toString('latin1'),
+        words: this.words,
+      });
     }
     this.resetStatement(c.base + i + dlen);
     this.skipLeading(c, i + dlen);
@@ -317,6 +360,7 @@ export class DumpSplitter {
       if (c2 === BANG || (c2 === 0x4d && buf[i + 3] === BANG)) {
         // Executable comment: its content is code; kept verbatim, we only track quotes and its end.
         this.inExecutableComment = true;
+        this.words = WordScan.Unknown;
         this.hasCode = true;
         return i + (c2 === BANG ? 3 : 4);
       }

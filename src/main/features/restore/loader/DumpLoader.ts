@@ -121,6 +121,13 @@ async function readAndRun(
     }
     if (input.signal.aborted) throw new AppError('CANCELLED', 'Cancelled by request.');
     for (const s of r.value.statements) {
+      const rows = classifier.classifyPlainInsert(s);
+      if (rows) {
+        tally.statements++;
+        tally.bytes += s.sql.length;
+        router.rows(s.sql, rows, s.topLevelParens);
+        continue;
+      }
       const sql = input.rewrite?.(s.sql.toString('latin1'), classifier.lex) ?? s.sql.toString('latin1');
       const st = classifier.classify(sql, s.delimiter || ';');
       tally.statements++;

@@ -2,9 +2,11 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { AppError } from '../../../core/AppError';
 import type { DbConnection } from '../connect';
 import { mapLoadError } from '../loadErrors';
+import { queryBytes } from './queryBytes';
 
 interface Task {
-  sql: string;
+  /** Text (latin1 byte string), or the file's bytes for rows judged on their bytes (queryBytes.ts). */
+  sql: string | Buffer;
   bytes: number;
   /** What the task weighs in choosing the least busy connection: its bytes, or more for an index build. */
   cost: number;
@@ -75,7 +77,7 @@ export class LoadScheduler {
   }
 
   /** Queue rows for `table`; `onRows` gets the server's affected-rows count before the statement counts as done. */
-  insert(table: string, sql: string, onRows: (affected: number) => void): void {
+  insert(table: string, sql: string | Buffer, onRows: (affected: number) => void): void {
     const w = this.leastBusy();
     const ddl = this.lastDdl.get(table);
     const p = this.enqueue(
@@ -166,7 +168,7 @@ export class LoadScheduler {
 
   private enqueue(
     w: number,
-    sql: string,
+    sql: string | Buffer,
     deps: Promise<unknown>[],
     after?: (result: unknown) => void,
     cost = sql.length,
@@ -207,7 +209,7 @@ export class LoadScheduler {
         if (task.deps.length) await Promise.all(task.deps);
         if (this.failure) throw this.failure;
         if (task.rows && !this.uncommitted[w]?.length) await conn.query('START TRANSACTION');
-        const [result] = await conn.query(task.sql);
+        const result = typeof task.sql === 'string' ? (await conn.query(task.sql))[0] : await queryBytes(conn, task.sql);
         task.after?.(result);
         if (task.rows) {
           this.uncommitted[w]?.push(task);
@@ -240,10 +242,11 @@ export class LoadScheduler {
 }
 
 /** A failed statement as a person can act on it: the server's words, its error number, which statement. */
-function describeFailure(err: unknown, sql: string): unknown {
+function describeFailure(err: unknown, sql: string | Buffer): unknown {
   if (err instanceof AppError) return err;
   const e = err as { errno?: number; code?: string; sqlMessage?: string; message?: string; fatal?: boolean };
-  const head = Buffer.from(sql.slice(0, 120), 'latin1').toString('utf8').replace(/\s+/g, ' ');
+  const bytes = typeof sql === 'string' ? Buffer.from(sql.slice(0, 120), 'latin1') : sql.subarray(0, 120);
+  const head = bytes.toString('utf8').replace(/\s+/g, ' ');
   // Errors a person can act on (missing engine, server disk full) get their own code: see loadErrors.ts.
   const specific = e.fatal ? null : mapLoadError(e, head);
   if (specific) return specific;

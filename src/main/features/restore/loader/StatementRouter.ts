@@ -87,11 +87,17 @@ export class StatementRouter {
     }
   }
 
-  private insert(sql: string, st: Kind<'insert'>, topLevelParens: number): void {
+  /** Rows judged on their bytes (DumpClassifier.classifyPlainInsert): sent as the file's bytes. */
+  rows(sql: Buffer, st: Kind<'insert'>, topLevelParens: number): void {
+    this.insert(sql, st, topLevelParens);
+  }
+
+  private insert(sql: string | Buffer, st: Kind<'insert'>, topLevelParens: number): void {
     let text = sql;
     if (st.qualifier !== null) {
       this.scope.check(st.qualifier, `INSERT INTO ${st.qualifier}.${st.table}`);
-      text = sql.slice(0, st.nameStart) + quoteIdentBytes(st.table) + sql.slice(st.nameEnd);
+      const s = typeof sql === 'string' ? sql : sql.toString('latin1');
+      text = s.slice(0, st.nameStart) + quoteIdentBytes(st.table) + s.slice(st.nameEnd);
     }
     if (!this.wanted(st.table)) return;
     const t = this.tally.table(st.table);

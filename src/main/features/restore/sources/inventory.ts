@@ -111,7 +111,8 @@ export class DumpScanner {
     const bytes = s.sql.length;
     this.rawBytes += bytes;
     if (bytes > this.maxStatementBytes) this.maxStatementBytes = bytes;
-    const st = this.classifier.classify(s.sql.toString('latin1'), s.delimiter || ';');
+    // Rows the splitter's scan found plain are judged on their bytes (no string of a dump's bulk).
+    const st = this.classifier.classifyPlainInsert(s) ?? this.classifier.classify(s.sql.toString('latin1'), s.delimiter || ';');
     switch (st.kind) {
       case 'insert': {
         const t = this.table(st.table);
