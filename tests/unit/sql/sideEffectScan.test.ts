@@ -41,8 +41,10 @@ describe('side-effect word scan', () => {
       "INSERT INTO `gene` VALUES (1,'SLEEP(5) in a string',0xABCDEF,NULL,-1.5e3)",
       'INSERT INTO `gène` VALUES\n(1,\'select * from x\'),\n(2,"BENCHMARK")',
       'INSERT INTO `t` VALUES(1)',
+      // Our own backups' form: the columns named.
+      "INSERT INTO `t` (`a`,`b c`,`é`) VALUES (1,'x',2),\n(3,'y',4)",
     ]) {
-      const [s] = split(`${sql};\n`, 7);
+      const [s] = split(`${sql};\n`, 1 << 16);
       expect(s?.words).toBe(WordScan.Clean);
       const bytes = classifier().classifyPlainInsert(s as SplitStatement);
       const text = classifier().classify((s as SplitStatement).sql.toString('latin1'));
@@ -59,14 +61,20 @@ describe('side-effect word scan', () => {
         expect(classifier().classifyPlainInsert(s as SplitStatement)).toBeNull();
       }
     expect(split("INSERT INTO `t` VALUES ((SELECT 1),'x');", 4)[0]?.words).toBe(WordScan.Found);
+    // The server calls a built-in by its quoted name too; a column list is read the same way.
+    expect(split('INSERT INTO `t` VALUES (`SLEEP`(1));', 64)[0]?.words).toBe(WordScan.Found);
+    expect(split('INSERT INTO `t` (`a`,`Select`) VALUES (1,2);', 64)[0]?.words).toBe(WordScan.Found);
+    // A column list the byte path does not read (spaces) goes to the text path, with the same answer.
+    const [spaced] = split('INSERT INTO `t` (`a`, `b`) VALUES (1,2);', 64);
+    expect(spaced?.words).toBe(WordScan.Clean);
+    expect(classifier().classifyPlainInsert(spaced as SplitStatement)).toBeNull();
   });
 
   it('leaves to the text path what the scan cannot see whole', () => {
     const unknown = [
       'INSERT INTO `t` VALUES (1,/*!50000 SLEEP(1)*/);',
       'INSERT INTO `t` VALUES (1,/*M!100100 2*/);',
-      'INSERT INTO `t` (`a`) VALUES (1);',
-      'INSERT INTO `t` VALUES (`SLEEP`(1));',
+      `INSERT INTO \`t\` (\`${'x'.repeat(300)}\`) VALUES (1);`,
     ];
     for (const sql of unknown) expect(split(sql, 3)[0]?.words, sql).toBe(WordScan.Unknown);
     // Without backslash escapes, '\' ends a string the scan would have read on.

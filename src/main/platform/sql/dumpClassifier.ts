@@ -116,9 +116,12 @@ export class DumpClassifier {
     const head = PLAIN_INSERT_HEAD.length;
     if (sql.length < head + 10 || sql.compare(PLAIN_INSERT_HEAD, 0, head, 0, head) !== 0) return null;
     const close = sql.indexOf(0x60, head);
-    if (close <= head || close + VALUES.length + 3 > sql.length) return null;
-    if (sql.compare(VALUES, 0, VALUES.length, close + 1, close + 1 + VALUES.length) !== 0) return null;
-    const paren = close + 1 + VALUES.length;
+    if (close <= head) return null;
+    // Our own backups name the columns: ` (`a`,`b`)`.
+    const columns = sql[close + 1] === 0x20 && sql[close + 2] === 0x28 ? columnListEnd(sql, close + 3) : close + 1;
+    if (columns < 0 || columns + VALUES.length + 2 > sql.length) return null;
+    if (sql.compare(VALUES, 0, VALUES.length, columns, columns + VALUES.length) !== 0) return null;
+    const paren = columns + VALUES.length;
     const gap = sql[paren] === 0x20 || sql[paren] === 0x0a ? 1 : 0;
     if (sql[paren + gap] !== 0x28) return null;
     return {
@@ -126,7 +129,7 @@ export class DumpClassifier {
       table: bytesToName(sql.toString('latin1', head, close)),
       qualifier: null,
       verb: 'INSERT',
-      hasColumnList: false,
+      hasColumnList: columns !== close + 1,
       nameStart: head - 1,
       nameEnd: close + 1,
     };
@@ -361,6 +364,23 @@ const OBJECT_WORDS: Record<string, ObjectType> = {
   FUNCTION: 'function',
   EVENT: 'event',
 };
+
+/**
+ * Past the `)` of a column list of quoted names at `from` (`` `a`,`b`) ``, as our backups write it), or -1
+ * for anything else (spaces, a doubled backtick, …): the text path reads those.
+ */
+function columnListEnd(sql: Buffer, from: number): number {
+  let at = from;
+  for (;;) {
+    if (sql[at] !== 0x60) return -1;
+    const end = sql.indexOf(0x60, at + 1);
+    if (end <= at + 1 || sql[end + 1] === 0x60) return -1;
+    const next = sql[end + 1];
+    if (next === 0x29) return end + 2;
+    if (next !== 0x2c) return -1;
+    at = end + 2;
+  }
+}
 
 function qualifierName(n: QualifiedName): string | null {
   return n.qualifier === null ? null : bytesToName(n.qualifier);

@@ -44,13 +44,15 @@ import {
   STAR,
 } from './dumpBytes';
 import { PendingStatement, type SplitStatement } from './dumpStatement';
-import { isSideEffectText, WORD_BYTE, WordScan } from './sideEffects';
+import { isSideEffectText, isSideEffectWord, WORD_BYTE, WordScan } from './sideEffects';
 
 export type { SplitStatement } from './dumpStatement';
 
 export interface DumpSplitterOptions {
   /** Longest statement accepted (default: the tool's ceiling, see core/statementLimit.ts). */
   limit?: StatementLimit;
+  /** Where the first byte pushed is in the whole stream (a member of a backup): offsets count from there. */
+  startOffset?: number;
 }
 
 export class DumpSplitter {
@@ -67,6 +69,8 @@ export class DumpSplitter {
   private words = WordScan.Clean;
   /** A word run the last chunk ended in (dumpBodyScan.ts wordRun). */
   private run: string | null = null;
+  /** The part of the quoted name being read that earlier chunks held (names are short: bounded). */
+  private nameSoFar = '';
   private delimiter = Buffer.from(';');
   /** Bytes that could not be decided at the end of the previous chunk (a lookahead was needed). */
   private carry: Buffer | null = null;
@@ -77,6 +81,8 @@ export class DumpSplitter {
 
   constructor(options: DumpSplitterOptions = {}) {
     this.pending = new PendingStatement(options.limit ?? DEFAULT_STATEMENT_LIMIT);
+    this.streamOffset = options.startOffset ?? 0;
+    this.statementOffset = this.streamOffset;
   }
 
   /** True once a `-- Dump completed` comment was seen (mysqldump and mariadb-dump write it last). */
@@ -160,8 +166,13 @@ export class DumpSplitter {
       case S.Single:
       case S.Double:
         return this.skipQuoted(buf, i);
-      case S.Backtick:
-        return this.skipTo(buf, i, BACKTICK);
+      case S.Backtick: {
+        const j = buf.indexOf(BACKTICK, i);
+        this.checkName(c, i, j);
+        if (j < 0) return n;
+        this.state = S.Normal;
+        return j + 1;
+      }
       case S.LineComment: {
         const j = buf.indexOf(NL, i);
         if (j < 0) return n;
@@ -211,12 +222,32 @@ export class DumpSplitter {
     return n;
   }
 
-  /** Past the next `byte` (back to Normal), or to the end of the chunk. */
-  private skipTo(buf: Buffer, from: number, byte: number): number {
-    const j = buf.indexOf(byte, from);
-    if (j < 0) return buf.length;
-    this.state = S.Normal;
-    return j + 1;
+  /**
+   * The words of a quoted name (`buf[from, close)`, close -1: it goes on in the next chunk): the server
+   * calls a built-in function by its quoted name too (`` `SLEEP`(1) ``). A name cut by a chunk boundary is
+   * held as text up to MAX_NAME_HELD bytes (MySQL names are at most 64 characters); longer, Unknown.
+   */
+  private checkName(c: Chunk, from: number, close: number): void {
+    if (this.words !== WordScan.Clean) return;
+    const { buf } = c;
+    if (close < 0 || this.nameSoFar !== '') {
+      const text = this.nameSoFar + buf.toString('latin1', from, close < 0 ? buf.length : close);
+      this.nameSoFar = close < 0 ? text : '';
+      if (text.length > MAX_NAME_HELD) this.words = WordScan.Unknown;
+      else if (close >= 0 && text.split(NOT_WORD).some(isSideEffectText)) this.words = WordScan.Found;
+      return;
+    }
+    let i = from;
+    while (i < close) {
+      if (WORD_BYTE[buf[i] as number] !== 1) {
+        i++;
+        continue;
+      }
+      let end = i + 1;
+      while (end < close && WORD_BYTE[buf[end] as number] === 1) end++;
+      if (isSideEffectWord(buf, i, end)) this.words = WordScan.Found;
+      i = end;
+    }
   }
 
   /** Normal state (also inside an executable comment): statement text, delimiters, comments, quotes. */
@@ -252,8 +283,7 @@ export class DumpSplitter {
         this.state = S.Double;
         break;
       case BACKTICK:
-        // A quoted name among the rows (or a column list) could name a function: not a plain body.
-        if (this.parens > 0) this.words = WordScan.Unknown;
+        this.nameSoFar = '';
         this.state = S.Backtick;
         break;
       case OPEN:
@@ -427,3 +457,5 @@ interface Chunk {
 }
 
 const STOP = -1;
+const MAX_NAME_HELD = 256;
+const NOT_WORD = /[^A-Za-z0-9_]+/;

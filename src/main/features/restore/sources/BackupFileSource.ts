@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { BackupManifest, BackupMember } from '../../../../shared/contract/backups';
 import { AppError } from '../../../core/AppError';
-import { type StatementLimit, statementTooLarge } from '../../../core/statementLimit';
-import type { SplitStatement } from '../../../platform/sql/dumpSplitter';
+import type { StatementLimit } from '../../../core/statementLimit';
+import { DumpSplitter, type SplitStatement } from '../../../platform/sql/dumpSplitter';
 import {
   openLocalSource,
   openMemberStream,
@@ -126,30 +126,18 @@ export class BackupFileSource extends FileSource implements RestoreSource {
   }
 }
 
-const STATEMENT_END = Buffer.from(';\n');
-
 /**
- * Statements of one of our table-data members without lexing it: the format guarantees that `;\n` occurs
- * there only at statement ends (values never hold a raw newline; docs/backup-format.md, "Data text"), so a
- * native search finds them. Safety does not rest on that guarantee: each piece goes to the server as one
- * COM_QUERY on a connection without multi-statements and is classified by its head like any other, so a
- * forged member can only fail to parse. Rows come from the manifest, so tuples are not counted here.
+ * Statements of one of our table-data members, already in memory (≤ 16 MiB), through the dump splitter
+ * like any file: a forged member is read as the server would read it, and the splitter's body scan lets
+ * plain rows be judged and sent as bytes (sideEffects.ts) — the side-effect search over the text was the
+ * largest item of a restore from our own backup. Rows come from the manifest, so tuples are not counted.
  */
 function splitTableData(raw: Buffer, base: number, member: BackupMember, file: string, limit: StatementLimit): SplitStatement[] {
   const out: SplitStatement[] = [];
-  let start = 0;
-  while (start < raw.length) {
-    const end = raw.indexOf(STATEMENT_END, start);
-    if (end < 0) {
-      if (raw.subarray(start).toString('latin1').trim() === '') break;
-      throw memberCut(member, file);
-    }
-    // The member is already in memory (≤ 16 MiB); the check keeps a statement the server would refuse
-    // from being sent, with the same error as everywhere else.
-    if (end - start > limit.maxBytes) throw statementTooLarge(limit, `at byte ${base + start} of the SQL text`);
-    if (end > start) out.push({ sql: raw.subarray(start, end), offset: base + start, topLevelParens: 0, delimiter: ';' });
-    start = end + STATEMENT_END.length;
-  }
+  const splitter = new DumpSplitter({ limit, startOffset: base });
+  const emit = (s: SplitStatement) => out.push({ ...s, topLevelParens: 0 });
+  splitter.push(raw, emit);
+  if (splitter.end(emit)) throw memberCut(member, file);
   return out;
 }
 
