@@ -16,19 +16,6 @@ export interface SplitStatement {
 }
 
 /**
- * Bytes left free before a statement the splitter assembles from several chunks: room for the protocol
- * header the loader writes in front of it (a COM_QUERY packet: 4 + 1, or 4 + 3 with query attributes), so
- * the statement is sent without being copied again (restore/loader/queryBytes.ts).
- */
-export const STATEMENT_HEADROOM = 16;
-const withHeadroom = new WeakSet<Buffer>();
-
-/** Whether `sql` came out of `take` with STATEMENT_HEADROOM free bytes before it that nothing else uses. */
-export function hasHeadroom(sql: Buffer): boolean {
-  return withHeadroom.has(sql);
-}
-
-/**
  * The bytes of the statement being read, held across chunks as slices of them (copied once, when taken).
  * Refused with STATEMENT_TOO_LARGE as soon as they pass the limit, so memory stays bounded by it.
  */
@@ -53,19 +40,8 @@ export class PendingStatement {
   /** The whole statement: what is held plus `buf[from, to)`; the holder is empty again. */
   take(buf: Buffer, from: number, to: number): Buffer {
     if (to > from) this.pieces.push(buf.subarray(from, to));
-    const out = this.pieces.length === 1 ? (this.pieces[0] as Buffer) : this.joined();
+    const out = this.pieces.length === 1 ? (this.pieces[0] as Buffer) : Buffer.concat(this.pieces);
     this.drop();
-    return out;
-  }
-
-  /** The pieces copied into one new buffer, after STATEMENT_HEADROOM free bytes. */
-  private joined(): Buffer {
-    let length = 0;
-    for (const p of this.pieces) length += p.length;
-    const out = Buffer.allocUnsafe(STATEMENT_HEADROOM + length).subarray(STATEMENT_HEADROOM);
-    let at = 0;
-    for (const p of this.pieces) at += p.copy(out, at);
-    withHeadroom.add(out);
     return out;
   }
 

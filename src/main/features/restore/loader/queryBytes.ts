@@ -1,4 +1,3 @@
-import { hasHeadroom, STATEMENT_HEADROOM } from '../../../platform/sql/dumpStatement';
 import type { DbConnection } from '../connect';
 
 /** The parts of mysql2's callback connection, Query command and packet this module touches. */
@@ -11,13 +10,19 @@ interface QueryCommand {
   start(packet: unknown, connection: CoreConnection): unknown;
 }
 interface CoreConnection {
-  readonly config: unknown;
+  readonly config: { compress?: boolean };
   readonly constructor: {
     createQuery(sql: string, values: undefined, cb: (err: unknown, result: unknown) => void, config: unknown): QueryCommand;
   };
+  sequenceId: number;
   query(command: QueryCommand): unknown;
   writePacket(packet: CorePacket): void;
+  write(buffer: Buffer): void;
+  _bumpSequenceId(packets: number): void;
 }
+
+/** The protocol's longest packet payload; a longer statement is sent in parts by mysql2's own writer. */
+const MAX_PAYLOAD = 0xffffff;
 
 /**
  * Runs a statement given as the file's bytes, sent as one COM_QUERY exactly as they are, and resolves with
@@ -26,10 +31,12 @@ interface CoreConnection {
  * copy each way and (the strings being hundreds of KB) a full garbage collection every few MB (issue 16).
  *
  * mysql2 has no public call for a query given as bytes, so its own Query command runs unchanged (sequence
- * ids, OK/error parsing, timeouts, the connection's command queue) for an empty text, and only the packet
- * that command writes is swapped for ours in that one write. Like the SSH ack nudge this leans on mysql2 3.x
- * internals; tests/integration/restore (every dump load on both engines) and tests/integration/restore/
- * queryBytes.test.ts fail if they change.
+ * ids, OK/error parsing, timeouts, the connection's command queue) for an empty text, and only the one
+ * packet that command writes is replaced: its header (COM_QUERY, and on MySQL 8 with query attributes the
+ * parameter counts — mysql2 decides which) goes out with the statement's length, then the statement's own
+ * buffer, so its bytes are never copied. Like the SSH ack nudge this leans on mysql2 3.x internals
+ * (`writePacket`, `sequenceId`, `write`); tests/integration/restore (every dump load on both engines) and
+ * tests/integration/restore/queryBytes.test.ts fail if they change.
  */
 export function queryBytes(conn: DbConnection, sql: Buffer): Promise<unknown> {
   const core = (conn as unknown as { connection: CoreConnection }).connection;
@@ -43,19 +50,14 @@ export function queryBytes(conn: DbConnection, sql: Buffer): Promise<unknown> {
     const start = command.start;
     command.start = function (this: QueryCommand, first: unknown, connection: CoreConnection): unknown {
       const own = Object.hasOwn(connection, 'writePacket');
-      const write = connection.writePacket;
+      const writePacket = connection.writePacket;
       const restore = () => {
-        if (own) connection.writePacket = write;
+        if (own) connection.writePacket = writePacket;
         else delete (connection as Partial<CoreConnection>).writePacket;
       };
       connection.writePacket = (p: CorePacket) => {
         restore();
-        // The command's packet for the empty text is its header: COM_QUERY, and on MySQL 8 with query
-        // attributes the parameter counts (mysql2 decides which); the statement's bytes follow it.
-        p.buffer = packetOf(p.buffer.subarray(p.start, p.end), sql);
-        p.start = 0;
-        p.end = p.buffer.length;
-        write.call(connection, p);
+        sendWithHeader(connection, writePacket, p, sql);
       };
       try {
         return start.call(this, first, connection);
@@ -68,13 +70,23 @@ export function queryBytes(conn: DbConnection, sql: Buffer): Promise<unknown> {
 }
 
 /**
- * The header followed by the statement: written into the free bytes the splitter left before a statement
- * it assembled (dumpStatement.ts), else a copy. A dump's ~1 MB INSERTs span two 1 MB reads, so most
- * statements have that room and go out without a second copy of their bytes.
+ * `p` is mysql2's packet for the empty text: 4 bytes of length and sequence id, then the command header.
+ * Sent as that header with the statement's length, then the statement; a statement over one packet's
+ * payload, or a compressed connection, goes through mysql2's writer as one copied packet instead.
  */
-function packetOf(header: Buffer, sql: Buffer): Buffer {
-  if (header.length > STATEMENT_HEADROOM || !hasHeadroom(sql)) return Buffer.concat([header, sql]);
-  const packet = Buffer.from(sql.buffer, sql.byteOffset - header.length, header.length + sql.length);
-  header.copy(packet, 0);
-  return packet;
+function sendWithHeader(connection: CoreConnection, writePacket: (p: CorePacket) => void, p: CorePacket, sql: Buffer): void {
+  const header = Buffer.from(p.buffer.subarray(p.start, p.end));
+  const payload = header.length - 4 + sql.length;
+  if (payload >= MAX_PAYLOAD || connection.config.compress) {
+    p.buffer = Buffer.concat([header, sql]);
+    p.start = 0;
+    p.end = p.buffer.length;
+    writePacket.call(connection, p);
+    return;
+  }
+  header.writeUIntLE(payload, 0, 3);
+  header[3] = connection.sequenceId;
+  connection._bumpSequenceId(1);
+  connection.write(header);
+  connection.write(sql);
 }
