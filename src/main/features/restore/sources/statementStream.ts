@@ -208,7 +208,10 @@ export async function openDumpFile(file: string): Promise<OpenedDumpFile> {
       cb(null, chunk);
     },
   });
-  const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  // Plain text in 4 MB reads: a dump's ~1 MB INSERTs mostly fall inside one read and go on as slices of it
+  // (only the one across each boundary is copied); with 1 MB reads nearly every statement was assembled
+  // anew (issue 16). A .gz is inflated in its own chunks whatever the read size.
+  const raw = fs.createReadStream(file, { highWaterMark: compressed ? 1 << 20 : 4 << 20 });
   raw.on('error', (err) => counter.destroy(err));
   raw.pipe(counter);
   if (!compressed) return { stream: counter, compressed, size, position: () => read };
