@@ -12,6 +12,7 @@ import { type DumpObject, type ObjectType, parseDumpObject } from './dumpObject'
 import type { SplitStatement } from './dumpStatement';
 import { charsetOf, checkLiteralRows, checkTableOptions, hasSemicolon, skipParens } from './dumpTokenChecks';
 import { type LexOptions, LexRefusal, lexSql, type Token } from './lexer';
+import { plainInsertOf } from './plainInsert';
 import { judgeSet, type SetSession } from './setStatement';
 import { SIDE_EFFECTS, WordScan } from './sideEffects';
 import { bytesToName, chainHeads, type QualifiedName, readQualifiedName, StatementRefusal, TokenCursor } from './tokenCursor';
@@ -72,8 +73,6 @@ export interface ClassifierOptions {
 
 // mariadb-dump 10.11 writes `VALUES\n(`: one row per line.
 const PLAIN_INSERT = /^INSERT INTO `([^`]+)` VALUES[ \n]?\(/;
-const PLAIN_INSERT_HEAD = Buffer.from('INSERT INTO `', 'latin1');
-const VALUES = Buffer.from(' VALUES', 'latin1');
 /** sql_modes under which the splitter's idea of a string literal is not the server's. */
 const OTHER_QUOTING = /NO_BACKSLASH_ESCAPES|ANSI/i;
 
@@ -112,27 +111,7 @@ export class DumpClassifier {
   classifyPlainInsert(s: SplitStatement): InsertStatement | null {
     if (s.words !== WordScan.Clean || s.delimiter !== ';' || this.o.literalValuesOnly) return null;
     if (OTHER_QUOTING.test(this.session.sqlMode)) return null;
-    const sql = s.sql;
-    const head = PLAIN_INSERT_HEAD.length;
-    if (sql.length < head + 10 || sql.compare(PLAIN_INSERT_HEAD, 0, head, 0, head) !== 0) return null;
-    const close = sql.indexOf(0x60, head);
-    if (close <= head) return null;
-    // Our own backups name the columns: ` (`a`,`b`)`.
-    const columns = sql[close + 1] === 0x20 && sql[close + 2] === 0x28 ? columnListEnd(sql, close + 3) : close + 1;
-    if (columns < 0 || columns + VALUES.length + 2 > sql.length) return null;
-    if (sql.compare(VALUES, 0, VALUES.length, columns, columns + VALUES.length) !== 0) return null;
-    const paren = columns + VALUES.length;
-    const gap = sql[paren] === 0x20 || sql[paren] === 0x0a ? 1 : 0;
-    if (sql[paren + gap] !== 0x28) return null;
-    return {
-      kind: 'insert',
-      table: bytesToName(sql.toString('latin1', head, close)),
-      qualifier: null,
-      verb: 'INSERT',
-      hasColumnList: columns !== close + 1,
-      nameStart: head - 1,
-      nameEnd: close + 1,
-    };
+    return plainInsertOf(s.sql);
   }
 
   /**
@@ -364,23 +343,6 @@ const OBJECT_WORDS: Record<string, ObjectType> = {
   FUNCTION: 'function',
   EVENT: 'event',
 };
-
-/**
- * Past the `)` of a column list of quoted names at `from` (`` `a`,`b`) ``, as our backups write it), or -1
- * for anything else (spaces, a doubled backtick, …): the text path reads those.
- */
-function columnListEnd(sql: Buffer, from: number): number {
-  let at = from;
-  for (;;) {
-    if (sql[at] !== 0x60) return -1;
-    const end = sql.indexOf(0x60, at + 1);
-    if (end <= at + 1 || sql[end + 1] === 0x60) return -1;
-    const next = sql[end + 1];
-    if (next === 0x29) return end + 2;
-    if (next !== 0x2c) return -1;
-    at = end + 2;
-  }
-}
 
 function qualifierName(n: QualifiedName): string | null {
   return n.qualifier === null ? null : bytesToName(n.qualifier);

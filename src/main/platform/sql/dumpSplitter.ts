@@ -44,7 +44,7 @@ import {
   STAR,
 } from './dumpBytes';
 import { PendingStatement, type SplitStatement } from './dumpStatement';
-import { isSideEffectText, isSideEffectWord, WORD_BYTE, WordScan } from './sideEffects';
+import { isSideEffectText, scanQuotedName, WORD_BYTE, WordScan } from './sideEffects';
 
 export type { SplitStatement } from './dumpStatement';
 
@@ -222,32 +222,12 @@ export class DumpSplitter {
     return n;
   }
 
-  /**
-   * The words of a quoted name (`buf[from, close)`, close -1: it goes on in the next chunk): the server
-   * calls a built-in function by its quoted name too (`` `SLEEP`(1) ``). A name cut by a chunk boundary is
-   * held as text up to MAX_NAME_HELD bytes (MySQL names are at most 64 characters); longer, Unknown.
-   */
+  /** The words of a quoted name (sideEffects.ts scanQuotedName), unless the statement's are already known. */
   private checkName(c: Chunk, from: number, close: number): void {
     if (this.words !== WordScan.Clean) return;
-    const { buf } = c;
-    if (close < 0 || this.nameSoFar !== '') {
-      const text = this.nameSoFar + buf.toString('latin1', from, close < 0 ? buf.length : close);
-      this.nameSoFar = close < 0 ? text : '';
-      if (text.length > MAX_NAME_HELD) this.words = WordScan.Unknown;
-      else if (close >= 0 && text.split(NOT_WORD).some(isSideEffectText)) this.words = WordScan.Found;
-      return;
-    }
-    let i = from;
-    while (i < close) {
-      if (WORD_BYTE[buf[i] as number] !== 1) {
-        i++;
-        continue;
-      }
-      let end = i + 1;
-      while (end < close && WORD_BYTE[buf[end] as number] === 1) end++;
-      if (isSideEffectWord(buf, i, end)) this.words = WordScan.Found;
-      i = end;
-    }
+    const r = scanQuotedName(c.buf, from, close, this.nameSoFar);
+    this.nameSoFar = r.held;
+    this.words = r.words;
   }
 
   /** Normal state (also inside an executable comment): statement text, delimiters, comments, quotes. */
@@ -457,5 +437,3 @@ interface Chunk {
 }
 
 const STOP = -1;
-const MAX_NAME_HELD = 256;
-const NOT_WORD = /[^A-Za-z0-9_]+/;

@@ -80,3 +80,31 @@ export function isSideEffectText(run: string): boolean {
 }
 
 const NOT_A_WORD = '#';
+const MAX_NAME_HELD = 256;
+const NOT_WORD = /[^A-Za-z0-9_]+/;
+
+/**
+ * The words of a quoted name `buf[from, close)` (close -1: it goes on in the next chunk), with `held`, what
+ * earlier chunks had of it: the server calls a built-in function by its quoted name too (`` `SLEEP`(1) ``).
+ * A name cut by a chunk boundary is held as text up to MAX_NAME_HELD bytes (MySQL names are at most 64
+ * characters); longer, Unknown.
+ */
+export function scanQuotedName(buf: Buffer, from: number, close: number, held: string): { held: string; words: WordScan } {
+  if (close < 0 || held !== '') {
+    const text = held + buf.toString('latin1', from, close < 0 ? buf.length : close);
+    if (text.length > MAX_NAME_HELD) return { held: '', words: WordScan.Unknown };
+    if (close < 0) return { held: text, words: WordScan.Clean };
+    return { held: '', words: text.split(NOT_WORD).some(isSideEffectText) ? WordScan.Found : WordScan.Clean };
+  }
+  for (let i = from; i < close; ) {
+    if (WORD_BYTE[buf[i] as number] !== 1) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < close && WORD_BYTE[buf[end] as number] === 1) end++;
+    if (isSideEffectWord(buf, i, end)) return { held: '', words: WordScan.Found };
+    i = end;
+  }
+  return { held: '', words: WordScan.Clean };
+}
