@@ -68,7 +68,7 @@ export async function runShadowSchemaRestore(i: RestoreRunInput): Promise<Restor
     const pre = await preflightPhase(run, i.findScanned);
     const names = await beginRun(run, pre);
     const load = await loadPhase(run, pre, names.shadow);
-    const verify = await verifyPhase(run, pre, names.shadow, load.loaded);
+    const verify = await verifyPhase(run, pre, names.shadow, load.loaded, load.measurements);
     await rehearseObjectsPhase(run, names.shadow, load.loaded);
     const preBackup = await preBackupPhase(run, pre);
     const swapMs = await swapPhase(run, pre, names, load);

@@ -44,6 +44,11 @@ export interface LoadInput {
   deferIndexes?: boolean;
   /** The deferred index builds still running once the whole file is read (progress of that stage). */
   onIndexes?(p: IndexBuildProgress): void;
+  /**
+   * Called once every row of the file is committed while index builds may still run (the tables' rows are
+   * final: verification may start reading them). The load waits for what it returns before it returns.
+   */
+  onRowsFinal?(tables: LoadedTable[]): Promise<void>;
   /** Stops the statements running on the loader sessions (KILL QUERY), on cancel: an index build can take minutes. */
   interrupt?(): Promise<void>;
 }
@@ -145,10 +150,15 @@ async function readAndRun(
     throw new AppError('BACKUP_INCOMPLETE', 'The file ends inside a statement: it was cut short. Nothing was swapped.');
   // Every table's rows are read: the index builds not yet queued are, and the rest of the wait is theirs.
   router.indexes.flushAll();
+  const rowsFinal = input.onRowsFinal
+    ? scheduler.rowsSettled().then(() => input.onRowsFinal?.(tally.loadedTables()))
+    : Promise.resolve();
+  rowsFinal.catch(() => undefined); // a failed load is reported by drain() below
   progress(total(), null);
   router.indexes.onBuilt = input.onIndexes ?? null;
   if (router.indexes.progress.total > router.indexes.progress.built) input.onIndexes?.(router.indexes.progress);
   await scheduler.drain();
+  await rowsFinal;
   if (router.indexes.progress.total > 0) input.onIndexes?.(router.indexes.progress);
   return {
     tables: tally.loadedTables(),

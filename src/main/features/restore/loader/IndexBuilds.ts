@@ -77,7 +77,7 @@ export class IndexBuilds {
     const cost = this.rowBytes.get(table) ?? 0;
     this.rowBytes.delete(table);
     const after = this.related(table);
-    const builds = split.addIndexes.map((sql) => this.scheduler.tableDdl(table, sql, { cost, after }));
+    const builds = split.addIndexes.map((sql) => this.scheduler.tableDdl(table, sql, { cost, after, rowNeutral: true }));
     void Promise.all(builds).then(
       () => {
         this.finished++;

@@ -47,6 +47,8 @@ export class LoadScheduler {
   private readonly all = new Set<Promise<unknown>>();
   /** Statements that have finished (a dependency already met needs no commit first). */
   private readonly settled = new WeakSet<Promise<unknown>>();
+  /** Statements that change no table's rows (deferred index builds): rowsSettled() does not wait for them. */
+  private readonly rowNeutral = new WeakSet<Promise<unknown>>();
   /** Per connection: INSERTs run in its open transaction, not yet committed. */
   private readonly uncommitted: Task[][];
   private readonly txnBytes: number[];
@@ -96,7 +98,11 @@ export class LoadScheduler {
    * of the tables in `after`. `cost` weighs a statement whose work is not its length (an index build: the
    * bytes of the rows it sorts), so rows are not queued behind it on the same connection.
    */
-  tableDdl(table: string, sql: string, opts: { after?: readonly string[]; cost?: number } = {}): Promise<unknown> {
+  tableDdl(
+    table: string,
+    sql: string,
+    opts: { after?: readonly string[]; cost?: number; rowNeutral?: boolean } = {},
+  ): Promise<unknown> {
     const deps = [...(this.inFlight.get(table) ?? [])];
     const prev = this.lastDdl.get(table);
     if (prev) deps.push(prev);
@@ -107,6 +113,7 @@ export class LoadScheduler {
       if (other) deps.push(other);
     }
     const p = this.enqueue(this.leastBusy(), sql, deps, undefined, opts.cost);
+    if (opts.rowNeutral) this.rowNeutral.add(p);
     this.lastDdl.set(table, p);
     this.track(table, p);
     return p;
@@ -132,6 +139,17 @@ export class LoadScheduler {
     ) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Resolves when every statement queued so far that may change rows has finished (committed); what still
+   * runs then are index builds. Once the whole file is queued, every table's rows are final from here on,
+   * so they can be counted and checksummed while the indexes build (verification overlapping the load).
+   */
+  async rowsSettled(): Promise<void> {
+    const waitFor = [...this.all].filter((p) => !this.rowNeutral.has(p));
+    await Promise.all(waitFor);
     if (this.failure) throw this.failure;
   }
 

@@ -10,11 +10,13 @@ import { LoadScheduler } from '../loader/LoadScheduler';
 import { prevSchemaName, restoreStamp, shadowSchemaName } from '../names';
 import { countsOf, definerCheck, otherSchemas, privilegeCheck } from '../preflight/RestorePreflight';
 import { serverKeyOf } from '../RestoreJournal';
+import { ShadowMeasurements } from '../shadowMeasure';
 import { refuseLinksOutside } from '../tableScope';
 import type { PreflightOutcome } from './preflight';
 import { RESTORE_PHASE } from './progressPlan';
 import type { RestoreRun } from './RestoreRun';
 import { sqlWord } from './sqlWord';
+import { startEarlyVerify } from './verify';
 
 type Row = RowDataPacket & Record<string, unknown>;
 
@@ -31,6 +33,8 @@ export interface LoadOutcome {
   /** Character set and collation for a target database the swap creates. */
   charset: string;
   collation: string | null;
+  /** The verification's table reads, started while the index builds ran (shadowMeasure.ts). */
+  measurements: ShadowMeasurements;
 }
 
 async function uniqueSchemaName(conn: DbConnection, make: (n: number) => string): Promise<string> {
@@ -63,8 +67,16 @@ export async function beginRun(run: RestoreRun, pre: PreflightOutcome): Promise<
   return { shadow, prev };
 }
 
-/** The shadow schema, the temporary load account (server confinement) and the loader sessions. */
-async function prepareShadow(run: RestoreRun, pre: PreflightOutcome, shadow: string): Promise<void> {
+/**
+ * The shadow schema, the temporary load account (server confinement) and the sessions on it: the loaders,
+ * and one more that starts the verification's reads while the last index builds run. All of them are in
+ * run.loaders (closed or killed with the run); the scheduler gets the loaders.
+ */
+async function prepareShadow(
+  run: RestoreRun,
+  pre: PreflightOutcome,
+  shadow: string,
+): Promise<{ loaders: DbConnection[]; measurer: DbConnection }> {
   const { control, log } = run;
   const charset = sqlWord(pre.inventory.charset) ?? 'utf8mb4';
   const collation =
@@ -76,15 +88,17 @@ async function prepareShadow(run: RestoreRun, pre: PreflightOutcome, shadow: str
     log('info', `Loading as the temporary account ${run.loadAccount.user}@${run.loadAccount.host} (grants on ${shadow} only).`);
   } else
     log('warn', `Parser-only confinement: loading as ${pre.facts.account}, held to the statement allowlist (literal rows only).`);
-  for (let w = 0; w < run.options.workers; w++)
+  for (let w = 0; w <= run.options.workers; w++)
     run.loaders.push(await openByteTransparent(run.app, run.profile.id, shadow, run.loadAccount ?? undefined));
+  return { loaders: run.loaders.slice(0, run.options.workers), measurer: run.loaders[run.options.workers] as DbConnection };
 }
 
 /** Phase 3: replay the file into the shadow schema, then the checks only a full read can make. */
 export async function loadPhase(run: RestoreRun, pre: PreflightOutcome, shadow: string): Promise<LoadOutcome> {
   const { control, ctx, log } = run;
   run.recorder.enter('loading');
-  await prepareShadow(run, pre, shadow);
+  const sessions = await prepareShadow(run, pre, shadow);
+  const measurements = new ShadowMeasurements(shadow);
   const { inventory } = pre;
   // Only our manifest declares the database up front; a dump declares it while it is read (USE …).
   const declaredDatabase = inventory.format === 'sysndd-admin' ? inventory.database : null;
@@ -98,7 +112,7 @@ export async function loadPhase(run: RestoreRun, pre: PreflightOutcome, shadow: 
   const tablesTotal = inventory.tables.length;
   const loaded = await loadIntoShadow({
     source: pre.source,
-    scheduler: new LoadScheduler(run.loaders),
+    scheduler: new LoadScheduler(sessions.loaders),
     sourceDatabase: declaredDatabase,
     shadowSchema: shadow,
     targetDatabase: run.db,
@@ -110,6 +124,7 @@ export async function loadPhase(run: RestoreRun, pre: PreflightOutcome, shadow: 
     only: run.scope,
     rewrite: pre.facts.crossEngine.rewrite, // across engines: collations mapped, chosen generated columns plain
     interrupt: () => interruptLoaders(run, shadow),
+    onRowsFinal: (tables) => startEarlyVerify(run, pre, shadow, { ...sessions, measurements, tables }),
     onIndexes: (p) =>
       ctx.progress({
         phase: RESTORE_PHASE.indexes,
@@ -145,7 +160,7 @@ export async function loadPhase(run: RestoreRun, pre: PreflightOutcome, shadow: 
   const { indexes, tables } = loaded.deferredIndexes;
   if (indexes > 0)
     log('info', `Built ${indexes} secondary index(es) of ${tables} table(s) after their rows (ALTER TABLE … ADD INDEX).`);
-  return { loaded, loadMs, sourceCollation, charset, collation };
+  return { loaded, loadMs, sourceCollation, charset, collation, measurements };
 }
 
 /**
