@@ -54,3 +54,56 @@ export function matchesDelimiterTail(buf: Buffer, i: number, delimiter: Buffer):
   }
   return true;
 }
+
+/** Carried across chunks while a string literal is read: a backslash was the chunk's last byte. */
+export interface QuotedState {
+  escapeNext: boolean;
+}
+
+/**
+ * Reads a string literal's bytes from `from`: the position after its closing `quote`, or -1 when the
+ * chunk ends first (then `st.escapeNext` says whether the next chunk's first byte is escaped).
+ */
+export function endOfQuoted(buf: Buffer, from: number, quote: number, backslashEscapes: boolean, st: QuotedState): number {
+  const n = buf.length;
+  let i = from;
+  if (st.escapeNext) {
+    st.escapeNext = false;
+    i++;
+  }
+  // Tight inner loop: string literals are most of a dump's bytes.
+  while (i < n) {
+    const c = buf[i] as number;
+    if (c === quote) return i + 1;
+    if (c === BACKSLASH && backslashEscapes) {
+      if (i + 1 >= n) {
+        st.escapeNext = true;
+        return -1;
+      }
+      i += 2;
+      continue;
+    }
+    i++;
+  }
+  return -1;
+}
+
+/**
+ * `DELIMITER x` at `i` (a client command, up to the end of its line): 'more' when the chunk ends before
+ * that can be decided, null when it is not one, else the new delimiter and the position after the line.
+ */
+export function readDelimiterCommand(buf: Buffer, i: number, final: boolean): 'more' | null | { arg: string; after: number } {
+  const n = buf.length;
+  if (i + 10 > n && !final) return 'more';
+  const word = buf.toString('latin1', i, Math.min(n, i + 10));
+  if (word.length !== 10 || word.slice(0, 9).toLowerCase() !== DELIMITER_WORD || !isSpace(word.charCodeAt(9))) return null;
+  const eol = buf.indexOf(NL, i);
+  if (eol < 0 && !final) return 'more';
+  const lineEnd = eol < 0 ? n : eol;
+  const arg =
+    buf
+      .toString('latin1', i + 9, lineEnd)
+      .trim()
+      .split(/\s+/)[0] ?? '';
+  return arg.length === 0 ? null : { arg, after: Math.min(n, lineEnd + 1) };
+}

@@ -23,14 +23,13 @@
 import { DEFAULT_STATEMENT_LIMIT, type StatementLimit } from '../../core/statementLimit';
 import { type BodyScanState, scanBody } from './dumpBodyScan';
 import {
-  BACKSLASH,
   BACKTICK,
   BANG,
   CLOSE,
   DASH,
-  DELIMITER_WORD,
   DQUOTE,
   DUMP_COMPLETED,
+  endOfQuoted,
   HASH,
   INSIDE_PLAIN,
   isSpace,
@@ -38,6 +37,8 @@ import {
   NL,
   OPEN,
   QUOTE,
+  type QuotedState,
+  readDelimiterCommand,
   S,
   SLASH,
   SPACE,
@@ -61,7 +62,8 @@ export class DumpSplitter {
   private state: S = S.Normal;
   /** Inside an executable comment (`/*!...*\/`): its content is SQL, so quotes are tracked, and `*\/` ends it. */
   private inExecutableComment = false;
-  private escapeNext = false;
+  /** A backslash ended the last chunk inside a string literal. */
+  private readonly quoted: QuotedState = { escapeNext: false };
   private depth = 0;
   private parens = 0;
   private hasCode = false;
@@ -194,32 +196,10 @@ export class DumpSplitter {
 
   /** Past the closing quote of a string literal (back to Normal), or to the end of the chunk. */
   private skipQuoted(buf: Buffer, from: number): number {
-    const n = buf.length;
-    const q = this.state === S.Single ? QUOTE : DQUOTE;
-    const esc = this.backslashEscapes;
-    let i = from;
-    if (this.escapeNext) {
-      this.escapeNext = false;
-      i++;
-    }
-    // Tight inner loop: string literals are most of a dump's bytes.
-    while (i < n) {
-      const c = buf[i] as number;
-      if (c === q) {
-        this.state = S.Normal;
-        return i + 1;
-      }
-      if (c === BACKSLASH && esc) {
-        if (i + 1 >= n) {
-          this.escapeNext = true;
-          return n;
-        }
-        i += 2;
-        continue;
-      }
-      i++;
-    }
-    return n;
+    const end = endOfQuoted(buf, from, this.state === S.Single ? QUOTE : DQUOTE, this.backslashEscapes, this.quoted);
+    if (end < 0) return buf.length;
+    this.state = S.Normal;
+    return end;
   }
 
   /** The words of a quoted name (sideEffects.ts scanQuotedName), unless the statement's are already known. */
@@ -389,25 +369,13 @@ export class DumpSplitter {
 
   /** `DELIMITER x` is a client command, recognised only at the start of a statement, up to end of line. */
   private atDelimiterCommand(c: Chunk, i: number): number {
-    const { buf } = c;
-    const n = buf.length;
-    if (i + 10 > n && !c.final) return this.needMore(c, i);
-    const word = buf.toString('latin1', i, Math.min(n, i + 10));
-    if (word.length !== 10 || word.slice(0, 9).toLowerCase() !== DELIMITER_WORD || !isSpace(word.charCodeAt(9))) return i;
-    const eol = buf.indexOf(NL, i);
-    if (eol < 0 && !c.final) return this.needMore(c, i);
-    const lineEnd = eol < 0 ? n : eol;
-    const arg =
-      buf
-        .toString('latin1', i + 9, lineEnd)
-        .trim()
-        .split(/\s+/)[0] ?? '';
-    if (arg.length === 0) return i;
-    this.delimiter = Buffer.from(arg, 'latin1');
-    const after = Math.min(n, lineEnd + 1);
-    this.resetStatement(c.base + after);
-    this.skipLeading(c, after);
-    return after;
+    const cmd = readDelimiterCommand(c.buf, i, c.final);
+    if (cmd === 'more') return this.needMore(c, i);
+    if (cmd === null) return i;
+    this.delimiter = Buffer.from(cmd.arg, 'latin1');
+    this.resetStatement(c.base + cmd.after);
+    this.skipLeading(c, cmd.after);
+    return cmd.after;
   }
 
   /** Keep the bytes from `at` for the next chunk: deciding what they are needs bytes we do not have yet. */
