@@ -88,8 +88,14 @@ async function prepareShadow(
     log('info', `Loading as the temporary account ${run.loadAccount.user}@${run.loadAccount.host} (grants on ${shadow} only).`);
   } else
     log('warn', `Parser-only confinement: loading as ${pre.facts.account}, held to the statement allowlist (literal rows only).`);
-  for (let w = 0; w <= run.options.workers; w++)
-    run.loaders.push(await openByteTransparent(run.app, run.profile.id, shadow, run.loadAccount ?? undefined));
+  for (let w = 0; w <= run.options.workers; w++) {
+    const session = await openByteTransparent(run.app, run.profile.id, shadow, run.loadAccount ?? undefined);
+    run.loaders.push(session);
+    // The verification's reads run beside the index builds (shadowMeasure.ts): an ALTER's last step waits
+    // for a CHECKSUM TABLE of its table to end, which on a big table takes longer than a server's low global
+    // lock_wait_timeout would allow. The shadow schema is private: no other session should hold its locks.
+    await session.query('SET SESSION lock_wait_timeout = 31536000');
+  }
   return { loaders: run.loaders.slice(0, run.options.workers), measurer: run.loaders[run.options.workers] as DbConnection };
 }
 
