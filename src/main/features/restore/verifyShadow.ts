@@ -1,6 +1,6 @@
 import { AppError } from '../../core/AppError';
 import type { DbConnection } from './connect';
-import { baseTables } from './liveSchema';
+import { baseTables, type LiveTable } from './liveSchema';
 import { refuseUnsupportedEngines } from './loadErrors';
 import type { LoadedTable } from './loader/DumpLoader';
 import { type MeasureJob, ShadowMeasurements } from './shadowMeasure';
@@ -18,7 +18,8 @@ export interface VerifyOutcome {
  * Before anything is swapped: the shadow schema must hold exactly the tables of the file, each with the
  * rows the file holds (manifest counts for our backups, VALUES tuples counted while reading a foreign
  * dump), and for our backups the CHECKSUM TABLE values taken inside the backup's snapshot. Counts run in
- * parallel on the loader connections (some already while the load's index builds ran: shadowMeasure.ts). A mismatch fails the restore with the live database untouched.
+ * parallel on the loader connections (some already while the load's index builds ran: shadowMeasure.ts).
+ * A mismatch fails the restore with the live database untouched.
  */
 export async function verifyShadow(input: {
   control: DbConnection;
@@ -37,10 +38,8 @@ export async function verifyShadow(input: {
 }): Promise<VerifyOutcome> {
   const { inventory: inv } = input;
   const warnings: string[] = [];
-  const shadowTables = await baseTables(input.control, input.shadow);
+  const { tables: shadowTables, present, sequences } = await shadowTablesOf(input.control, input.shadow);
   refuseUnsupportedEngines(shadowTables);
-  const present = new Set(shadowTables.map((t) => t.name));
-  const sequences = new Set(shadowTables.filter((t) => t.sequence).map((t) => t.name));
   const expected = expectedTables(inv, input.loaded, input.only ?? null);
   const missing = expected.filter((t) => !present.has(t));
   if (missing.length)
@@ -87,6 +86,19 @@ export async function verifyShadow(input: {
   if (problems.length)
     throw new AppError('RESTORE_FAILED', `Verification failed, nothing was swapped: ${problems.join('; ')}.`, { problems });
   return { tablesChecked: jobs.length, checksumsCompared: checksums, readDuringIndexBuilds: measurements.readEarly, warnings };
+}
+
+/** The shadow schema's tables, their names, and which of them are sequences. */
+export async function shadowTablesOf(
+  control: DbConnection,
+  shadow: string,
+): Promise<{ tables: LiveTable[]; present: Set<string>; sequences: Set<string> }> {
+  const tables = await baseTables(control, shadow);
+  return {
+    tables,
+    present: new Set(tables.map((t) => t.name)),
+    sequences: new Set(tables.filter((t) => t.sequence).map((t) => t.name)),
+  };
 }
 
 /** The tables the shadow schema must hold: the scope of a table restore, our manifest's, or what a dump loaded. */

@@ -1,10 +1,9 @@
 import { dropLoadAccount } from '../confinement/loadAccount';
 import { closeQuietly, type DbConnection } from '../connect';
-import { baseTables } from '../liveSchema';
 import type { LoadedTable, LoadResult } from '../loader/DumpLoader';
 import { rehearseObjects } from '../objects/rehearseObjects';
 import type { ShadowMeasurements } from '../shadowMeasure';
-import { expectedTables, measureJobs, type VerifyOutcome as ShadowCheck, verifyShadow } from '../verifyShadow';
+import { expectedTables, measureJobs, type VerifyOutcome as ShadowCheck, shadowTablesOf, verifyShadow } from '../verifyShadow';
 import type { PreflightOutcome } from './preflight';
 import { RESTORE_PHASE } from './progressPlan';
 import type { RestoreRun } from './RestoreRun';
@@ -26,9 +25,7 @@ export async function startEarlyVerify(
   early: { measurer: DbConnection; measurements: ShadowMeasurements; tables: LoadedTable[] },
 ): Promise<void> {
   try {
-    const shadowTables = await baseTables(run.control, shadow);
-    const present = new Set(shadowTables.map((t) => t.name));
-    const sequences = new Set(shadowTables.filter((t) => t.sequence).map((t) => t.name));
+    const { present, sequences } = await shadowTablesOf(run.control, shadow);
     const expected = expectedTables(pre.inventory, early.tables, run.scope).filter((t) => present.has(t));
     const jobs = measureJobs(pre.inventory, expected, sequences, run.options.verifyChecksums);
     early.measurements.startEarly(early.measurer, jobs, run.ctx.signal);
