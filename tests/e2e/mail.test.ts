@@ -259,14 +259,16 @@ describe('Mail page (browser mode, Chromium)', () => {
     await page.getByTestId('mail-source-url').press('Enter');
     await expect.poll(() => page.getByTestId('mail-viewer').getAttribute('data-source')).toBe(`url:http://127.0.0.1:${deadPort}`);
     await expect.poll(() => page.getByTestId('mail-live').getAttribute('data-state'), { timeout: 10_000 }).toBe('failed');
-    expect(await page.getByTestId('mail-live').textContent()).toBe('not live');
+    // Polled like the state above: between retries the badge reads "connecting…" for a moment.
+    await expect.poll(() => page.getByTestId('mail-live').textContent(), { timeout: 10_000 }).toBe('not live');
     // The unreachable source shows its error and none of the capture's messages.
     await page.getByTestId('mail-viewer-error').waitFor();
     expect(await page.getByTestId('mail-viewer-error').textContent()).toMatch(/MAILPIT_UNREACHABLE|reach/i);
     expect(await page.getByTestId('mail-list-row').count()).toBe(0);
     expect(await page.getByTestId('mail-totals').textContent()).toBe('not readable');
     await page.waitForTimeout(1_000); // retries keep failing; it never flips to live
-    expect(await page.getByTestId('mail-live').textContent()).toBe('not live');
+    // Polled like the state above: between retries the badge reads "connecting…" for a moment.
+    await expect.poll(() => page.getByTestId('mail-live').textContent(), { timeout: 10_000 }).toBe('not live');
     await bm.screenshot('mail-viewer-not-live');
 
     await page.getByTestId('mail-source-choice').getByText('Built-in capture').click();
