@@ -23,13 +23,15 @@ async function finished(t: TestApp, job: JobSnapshot): Promise<JobSnapshot> {
   return final;
 }
 
-/** Our backup of a database with every type and object, restored with the plain `mariadb` client. */
-/** A test restore drops its `__verify_` scratch schema whatever its outcome. */
-async function expectNoScratchSchemaLeft(): Promise<void> {
+/**
+ * A test restore drops its `<database>__verify_` scratch schema whatever its outcome. Only this file's source
+ * database is looked at: other test files verify their own backups on the same server at the same time.
+ */
+async function expectNoScratchSchemaLeft(database: string): Promise<void> {
   const root = await rootConnection();
   try {
     const [left] = await root.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [
-      '%__verify_%',
+      `${database}__verify_%`,
     ]);
     expect(left).toEqual([]);
   } finally {
@@ -157,7 +159,7 @@ describe('backup round trip on real MariaDB', () => {
     const r = scratch.result as VerifyResult;
     expect(r.scratch).toMatchObject({ tablesCompared: 11, mismatches: [] });
     expect(r.scratch?.schema).toMatch(/__verify_/);
-    await expectNoScratchSchemaLeft();
+    await expectNoScratchSchemaLeft(source.name);
     const list = await t.ok('backups.list', { profileId, refreshRemote: false });
     expect(list.entries[0]?.verified).toMatchObject({ ok: true, level: 'restore' });
   });
@@ -190,7 +192,7 @@ describe('backup round trip on real MariaDB', () => {
     expect(final.error?.code).toBe('BACKUP_CORRUPT');
     expect(final.error?.message).toContain('every_type: 4 rows restored, backup has 5');
     expect(final.error?.message).toContain('long_row: CHECKSUM TABLE');
-    await expectNoScratchSchemaLeft();
+    await expectNoScratchSchemaLeft(source.name);
     const entry = (await t.ok('backups.list', { profileId, refreshRemote: false })).entries.find((e) => e.name === name);
     expect(entry?.verified).toMatchObject({ ok: false, level: 'restore' });
     expect(entry?.verified?.ok).not.toBe(true);
