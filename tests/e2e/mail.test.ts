@@ -28,6 +28,14 @@ async function status(): Promise<CaptureStatus> {
   return r.value as CaptureStatus;
 }
 
+/** Saves a profile as another door would, and waits until the page has reloaded its profile list. */
+async function createProfileAndWaitForReload(profile: Record<string, unknown>): Promise<void> {
+  const reloaded = bm.page.waitForResponse((r) => r.url().includes('/api/call/profiles.list'));
+  const r = await dispatch(bm.app.handlers, 'profiles.create', { profile }, { door: 'test', actor: 'e2e' });
+  if (!r.ok) throw new Error(r.message);
+  await reloaded;
+}
+
 async function sendToCapture(mail: { subject: string; html?: string; text: string }): Promise<void> {
   const s = await status();
   const transport = createTransport({ host: '127.0.0.1', port: s.smtpPort as number, secure: false, ignoreTLS: true });
@@ -247,6 +255,10 @@ describe('Mail page (browser mode, Chromium)', () => {
 
   it('shows "not live" for a Mailpit that cannot be reached, and "live" again for the capture', async () => {
     const { page } = bm;
+    // A current profile (the first non-production one is picked), so that a profile reload below gives the
+    // page a new profile object.
+    await createProfileAndWaitForReload({ name: 'Mail reader', mysql: { user: 'u' } });
+    await expect.poll(() => page.getByTestId('profile-switcher').inputValue()).toBe('Mail reader');
     await page.getByTestId('mail-tab-mailbox').click();
     await expect.poll(() => page.getByTestId('mail-live').getAttribute('data-state')).toBe('connected');
     // A loopback port nothing listens on: the watch call succeeds, the websocket does not.
@@ -259,16 +271,21 @@ describe('Mail page (browser mode, Chromium)', () => {
     await page.getByTestId('mail-source-url').press('Enter');
     await expect.poll(() => page.getByTestId('mail-viewer').getAttribute('data-source')).toBe(`url:http://127.0.0.1:${deadPort}`);
     await expect.poll(() => page.getByTestId('mail-live').getAttribute('data-state'), { timeout: 10_000 }).toBe('failed');
-    // Polled like the state above: between retries the badge reads "connecting…" for a moment.
-    await expect.poll(() => page.getByTestId('mail-live').textContent(), { timeout: 10_000 }).toBe('not live');
+    expect(await page.getByTestId('mail-live').textContent()).toBe('not live');
     // The unreachable source shows its error and none of the capture's messages.
     await page.getByTestId('mail-viewer-error').waitFor();
     expect(await page.getByTestId('mail-viewer-error').textContent()).toMatch(/MAILPIT_UNREACHABLE|reach/i);
     expect(await page.getByTestId('mail-list-row').count()).toBe(0);
     expect(await page.getByTestId('mail-totals').textContent()).toBe('not readable');
     await page.waitForTimeout(1_000); // retries keep failing; it never flips to live
-    // Polled like the state above: between retries the badge reads "connecting…" for a moment.
-    await expect.poll(() => page.getByTestId('mail-live').textContent(), { timeout: 10_000 }).toBe('not live');
+    expect(await page.getByTestId('mail-live').textContent()).toBe('not live');
+    // Another profile is saved (another window, the CLI): the profiles reload, and the source chosen here
+    // and its badge stay as they are (they used to fall back to the capture on any profiles.changed). A
+    // production profile, so it is never picked as the current one.
+    await createProfileAndWaitForReload({ name: 'Unrelated profile', environment: 'production', mysql: { user: 'u' } });
+    await page.waitForTimeout(300); // the reload's render and any effect it would set off
+    expect(await page.getByTestId('mail-viewer').getAttribute('data-source')).toBe(`url:http://127.0.0.1:${deadPort}`);
+    expect(await page.getByTestId('mail-live').textContent()).toBe('not live');
     await bm.screenshot('mail-viewer-not-live');
 
     await page.getByTestId('mail-source-choice').getByText('Built-in capture').click();

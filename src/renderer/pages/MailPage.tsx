@@ -181,11 +181,17 @@ export function MailPage() {
   const { setSourceKind } = mailbox;
   const [allowUnverifiedTls, setAllowUnverifiedTls] = useState(false);
 
-  // Prefer what this profile has: its SMTP server and its Mailpit; fall back to the capture.
+  // Prefer what this profile has: its SMTP server and its Mailpit; fall back to the capture. Keyed on the
+  // profile and what it offers, not the object: profiles are reloaded on every profiles.changed (any
+  // profile, any window), which must not throw away the source a person chose here.
+  const profileId = profile?.id ?? null;
+  const hasSmtp = Boolean(profile?.smtp);
+  const hasMailpit = Boolean(profile?.mailpit);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another profile resets the choice, even one offering the same.
   useEffect(() => {
-    setSmtpKind(profile?.smtp ? 'profile' : 'capture');
-    setSourceKind(profile?.mailpit ? 'profile' : 'capture');
-  }, [profile, setSourceKind]);
+    setSmtpKind(hasSmtp ? 'profile' : 'capture');
+    setSourceKind(hasMailpit ? 'profile' : 'capture');
+  }, [profileId, hasSmtp, hasMailpit, setSourceKind]);
   const target = smtpKind === 'profile' ? profileTarget(profile) : captureTarget(status);
 
   return (

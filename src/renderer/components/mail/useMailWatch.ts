@@ -11,34 +11,44 @@ export interface WatchStatus {
 /** How long a burst of mail events is gathered before one reload. */
 const RELOAD_DEBOUNCE_MS = 150;
 
+const CONNECTING: WatchStatus = { state: 'connecting', detail: null };
+
 /**
  * Live updates for one source: the main process watches its websocket and forwards mail.captured (new) and
  * mail.changed (deleted, read/unread, emptied elsewhere) events, which reload the list. Returns the
  * websocket's real state as the main process reports it (mail.watch), not whether the watch call returned.
+ *
+ * The state is kept per source key: a re-run of the effect for the same source (a new `reload`) keeps what
+ * is known instead of showing "connecting…" again, and a new source starts at "connecting…" rather than
+ * inheriting the last one's state. The watch call's answer applies only if no mail.watch event came first
+ * (an event is newer than the answer, which was taken when the call was served).
  */
 export function useMailWatch(source: MailSource, reload: () => Promise<void>): WatchStatus {
   const key = mailSourceKey(source);
-  const [watch, setWatch] = useState<WatchStatus>({ state: 'connecting', detail: null });
+  const [known, setKnown] = useState<{ key: string; status: WatchStatus }>({ key, status: CONNECTING });
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let eventSeen = false;
     const off = api.subscribe((event) => {
       if (!('source' in event) || event.source !== key) return;
       if (event.type === 'mail.watch') {
-        setWatch({ state: event.state, detail: event.detail });
+        eventSeen = true;
+        setKnown({ key, status: { state: event.state, detail: event.detail } });
         return;
       }
       if (event.type !== 'mail.captured' && event.type !== 'mail.changed') return;
       clearTimeout(timer);
       timer = setTimeout(() => void reload(), RELOAD_DEBOUNCE_MS);
     });
-    setWatch({ state: 'connecting', detail: null });
     call('mail.messages.watch', { source })
-      .then((r) => setWatch((w) => (w.state === 'connecting' ? { state: r.state, detail: r.detail } : w)))
-      .catch((err) => setWatch({ state: 'failed', detail: errorMessage(err) }));
+      .then((r) => {
+        if (!eventSeen) setKnown({ key, status: { state: r.state, detail: r.detail } });
+      })
+      .catch((err) => setKnown({ key, status: { state: 'failed', detail: errorMessage(err) } }));
     return () => {
       clearTimeout(timer);
       off();
     };
   }, [key, source, reload]);
-  return watch;
+  return known.key === key ? known.status : CONNECTING;
 }
