@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { CaptureStatus } from '../../../../shared/contract/mail';
 import { AppError } from '../../../core/AppError';
 import type { AppDatabase } from '../../../platform/store/AppDatabase';
@@ -76,7 +76,7 @@ export class MailCapture {
       version: `sysndd-admin-capture/${APP_VERSION}`,
       changed: (e) => api.broadcast(e),
     });
-    const smtp = this.createSmtpServer(options, api);
+    const smtp = await this.createSmtpServer(options, api);
     try {
       const smtpPort = await listen(smtp, options.smtpPort, 'SMTP');
       const httpPort = await api.listen(options.httpPort, HOST).catch((err: NodeJS.ErrnoException) => {
@@ -104,7 +104,8 @@ export class MailCapture {
     return this.status();
   }
 
-  private createSmtpServer(options: CaptureOptions, api: CaptureHttpApi): SMTPServer {
+  private async createSmtpServer(options: CaptureOptions, api: CaptureHttpApi): Promise<SMTPServer> {
+    const { SMTPServer } = await import('smtp-server');
     const server = new SMTPServer({
       name: 'sysndd-admin-capture',
       banner: 'SysNDD Admin mail capture',

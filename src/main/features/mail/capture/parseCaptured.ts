@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import type { MailAddress } from '../../../../shared/contract/mailpit';
 
 /** An attachment or inline part as stored: Mailpit's Attachment shape plus whether it is inline. */
@@ -102,6 +102,7 @@ export async function parseCaptured(
   envelope: { mailFrom: string; rcptTo: string[]; username: string },
   now = new Date(),
 ): Promise<CapturedMessage> {
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw, { keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true });
   const to = addresses(parsed.to);
   const cc = addresses(parsed.cc);
@@ -150,6 +151,7 @@ export async function parseCaptured(
 
 /** The content of one part, re-parsed from the raw source (parts are not stored twice). */
 export async function partContent(raw: Buffer, partId: string): Promise<{ contentType: string; content: Buffer } | null> {
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw, { keepCidLinks: true, skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
   const index = Number(partId) - 1;
   const a = Number.isInteger(index) ? parsed.attachments[index] : undefined;

@@ -1,6 +1,5 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createTransport } from 'nodemailer';
 import type { MailSendResult } from '../../../../shared/contract/mail';
 import { classifySmtpError, smtpAppError } from './smtpFailure';
 import { endpointOf, type SmtpTarget } from './smtpTarget';
@@ -43,6 +42,7 @@ export function transportOptions(target: SmtpTarget, options: SendOptions) {
 
 /** Send one real mail; failures come back categorized (SMTP_AUTH_FAILED, SMTP_TLS_FAILED, …) with a hint. */
 export async function sendMail(target: SmtpTarget, mail: OutgoingMail, options: SendOptions): Promise<MailSendResult> {
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport(transportOptions(target, options));
   const t = performance.now();
   try {
