@@ -4,8 +4,9 @@
  *   mariadb-dump --single-transaction --quick --hex-blob | gzip -1 · mydumper (when installed)
  * For each: wall time, output bytes and peak RSS (GNU time -v of the process tree). Ours runs as the product
  * runs: the bundled CLI (`scripts/build.mjs --outdir .tmp/bench-build`), `sysndd-admin backup create --url`.
- * One more in-process run (App + createBackup under tsx) reports the event-loop delay of the process doing the
- * backup, since the UI door shares it.
+ * One more in-process run (App + createBackup under tsx, bench/backupInProcess.ts) reports the event-loop delay
+ * of the process doing the backup, since the UI door shares it, and where the CPU goes: its threads (main,
+ * encoder worker, the rest), mariadbd, and what deflate alone costs for its output (bench/deflateCost.ts).
  *
  * Run: node --import tsx bench/backup.ts [--rows 2000000] [--tables 4] [--repeat 1] [--quick]
  * --quick runs only mariadb-dump | gzip, mydumper -c, our CLI direct with 1 worker (encoder workers on and off)
@@ -18,26 +19,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
-import { App } from '../src/main/app/App';
-import { dispatch } from '../src/main/core/dispatch';
 import { MariaDbServer } from '../src/main/features/sandbox/MariaDbServer';
-import { MemorySecretStore } from '../src/main/platform/secrets/SecretStore';
 import { startSshd } from '../tests/fixtures/sshd';
-
-interface ChildConfig {
-  home: string;
-  dir: string;
-  host: string;
-  port: number;
-  password: string;
-  database: string;
-  workers: number;
-  checksums: boolean;
-  ssh?: { host: string; port: number; user: string; key: string; fingerprint: string };
-}
+import type { InProcessConfig, InProcessResult } from './backupInProcess';
+import { type DeflateCost, deflateCost } from './deflateCost';
+import type { ThreadCpuSplit } from './procCpu';
 
 interface Row {
   tool: string;
@@ -48,6 +36,25 @@ interface Row {
   cpuS: number;
   serverCpuS?: number;
   lag?: string;
+  /** Where the in-process run's CPU went (by thread) and what deflate alone costs for its output. */
+  budget?: { threads: ThreadCpuSplit; deflate: DeflateCost };
+}
+
+/**
+ * The CPU a backup needs, by thread and for the server, against the cores there are: the wall time no
+ * scheduling can beat on this machine, and how much of it deflate alone takes (any tool pays it).
+ */
+function cpuBudgetLine(r: Row, b: NonNullable<Row['budget']>): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const server = (r.serverCpuS ?? 0) * 1000;
+  const total = b.threads.mainMs + b.threads.newThreadsMs + b.threads.otherMs + server;
+  const cores = os.cpus().length;
+  return (
+    `CPU of the in-process backup (${r.wallS.toFixed(2)} s): main thread ${s(b.threads.mainMs)} · encoder worker ${s(b.threads.newThreadsMs)} · ` +
+    `other threads (gzip on libuv's pool, V8) ${s(b.threads.otherMs)} · mariadbd ${s(server)} = ${s(total)} on ${cores} cores: ` +
+    `at least ${s(total / cores)} of wall with every core busy all the time. Deflate alone of its ${(b.deflate.rawBytes / 1e6).toFixed(0)} MB ` +
+    `of SQL at level 1: ${s(b.deflate.cpuMs)}.`
+  );
 }
 
 /** CPU seconds used so far by process `pid` (utime + stime from /proc; NaN without /proc). */
@@ -62,60 +69,12 @@ function processCpuS(pid: number): number {
 
 const SELF = fileURLToPath(import.meta.url);
 const REPO = path.resolve(path.dirname(SELF), '..');
+const IN_PROCESS = path.join(path.dirname(SELF), 'backupInProcess.ts');
 const TIME = '/usr/bin/time';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-/** One backup with our engine, in its own process so its peak RSS is its own. Prints one JSON line. */
-async function child(): Promise<void> {
-  const cfg = JSON.parse(process.env.BENCH_CHILD as string) as ChildConfig;
-  const app = new App({ door: 'test', secrets: new MemorySecretStore(null), home: cfg.home });
-  const ctx = { door: 'test' as const, actor: 'bench' };
-  if (cfg.ssh) {
-    const r = await dispatch(
-      app.handlers,
-      'connections.trustHostKey',
-      { host: cfg.ssh.host, port: cfg.ssh.port, keyType: 'ssh-ed25519', fingerprint: cfg.ssh.fingerprint },
-      ctx,
-    );
-    if (!r.ok) throw new Error(r.message);
-  }
-  const profile = await app.profiles.create(
-    {
-      name: 'bench',
-      mysql: { host: cfg.host, port: cfg.port, user: 'root', database: cfg.database },
-      ...(cfg.ssh
-        ? {
-            ssh: {
-              host: cfg.ssh.host,
-              port: cfg.ssh.port,
-              user: cfg.ssh.user,
-              auth: 'key' as const,
-              privateKeyPath: cfg.ssh.key,
-            },
-          }
-        : {}),
-    },
-    { 'mysql.password': cfg.password },
-  );
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  const t0 = performance.now();
-  const b = await app.backups.createBackup(profile.id, {
-    dir: cfg.dir,
-    workers: cfg.workers,
-    checksums: cfg.checksums,
-    compressionLevel: 1,
-  });
-  const ms = performance.now() - t0;
-  lag.disable();
-  process.stdout.write(
-    `${JSON.stringify({ ms, bytes: fs.statSync(b.path).size, rows: b.manifest.tables.reduce((a, t) => a + t.rows, 0), lagP99: lag.percentile(99) / 1e6, lagMax: lag.max / 1e6 })}\n`,
-  );
-  await app.close();
 }
 
 /** Runs a command under GNU time -v; returns wall seconds and the peak RSS of the process tree. */
@@ -325,7 +284,7 @@ async function main(): Promise<void> {
       tool: 'sysndd-admin in-process (App, tsx), direct, 1 worker',
       run: async () => {
         const home = fs.mkdtempSync(path.join(work, 'home-'));
-        const cfg: ChildConfig = {
+        const cfg: InProcessConfig = {
           home,
           dir: path.join(home, 'out'),
           host: info.host,
@@ -335,17 +294,13 @@ async function main(): Promise<void> {
           workers: 1,
           checksums: false,
         };
-        const r = await timed(process.execPath, ['--import', 'tsx', SELF, '--child'], {
+        const r = await timed(process.execPath, ['--import', 'tsx', IN_PROCESS], {
           ...process.env,
           BENCH_CHILD: JSON.stringify(cfg),
           SYSNDD_ADMIN_HOME: home,
         });
-        const line = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as {
-          ms: number;
-          bytes: number;
-          lagP99: number;
-          lagMax: number;
-        };
+        const line = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as InProcessResult;
+        const deflate = await deflateCost(line.path, 1);
         fs.rmSync(home, { recursive: true, force: true });
         return {
           wallS: line.ms / 1000,
@@ -353,6 +308,7 @@ async function main(): Promise<void> {
           rssMB: r.rssMB,
           cpuS: r.cpuS,
           lag: `p99 ${line.lagP99.toFixed(0)} ms, max ${line.lagMax.toFixed(0)} ms`,
+          budget: { threads: line.threads, deflate },
         };
       },
     });
@@ -372,8 +328,7 @@ async function main(): Promise<void> {
         if (!best) results.push({ tool: r.tool, ...got });
         else {
           best.rssMB = Math.max(best.rssMB, got.rssMB);
-          if (got.wallS < best.wallS)
-            Object.assign(best, { wallS: got.wallS, bytes: got.bytes, lag: got.lag, cpuS: got.cpuS, serverCpuS: got.serverCpuS });
+          if (got.wallS < best.wallS) Object.assign(best, got);
         }
       }
     }
@@ -401,20 +356,14 @@ async function main(): Promise<void> {
   );
   console.log(lines.join('\n'));
   if (direct && tunnel) console.log(`\ntunnel / direct = ${(tunnel.wallS / direct.wallS).toFixed(2)}`);
+  for (const r of results) if (r.budget) console.log(`\n${cpuBudgetLine(r, r.budget)}`);
 }
 
-if (process.argv.includes('--child')) {
-  child().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-} else {
-  if (!fs.existsSync(TIME)) {
-    execFileSync('sh', ['-c', 'echo "GNU time is missing: apt-get install time" >&2']);
-    process.exit(2);
-  }
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+if (!fs.existsSync(TIME)) {
+  execFileSync('sh', ['-c', 'echo "GNU time is missing: apt-get install time" >&2']);
+  process.exit(2);
 }
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
