@@ -119,13 +119,19 @@ function decode(text: Buffer): Array<Array<Buffer | null>> {
   return rows;
 }
 
-const bytesArb = fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a));
+/** Short values and values of up to 1,200 bytes. */
+const bytesArb = fc.oneof(
+  fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+  fc.uint8Array({ minLength: 500, maxLength: 1200 }).map((a) => Buffer.from(a)),
+);
 /** Server strings arrive as utf8mb4, so text is valid UTF-8; rich in characters that need escaping. */
 const textArb = fc
   .array(
     fc.oneof(
       fc.constantFrom('\0', '\n', '\r', '\x1a', "'", '\\', ';\n', '),\n(', '😀'),
       fc.string({ unit: 'binary', maxLength: 6 }),
+      // Long runs with nothing to escape.
+      fc.integer({ min: 60, max: 300 }).map((n) => 'clean run é '.repeat(n).slice(0, n)),
     ),
     { maxLength: 40 },
   )
