@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LONG_FRAME } from '../../../src/main/features/backups/engine/batchFrames';
 import type { TablePlan } from '../../../src/main/features/backups/engine/columns';
 import { createEncoderPool } from '../../../src/main/features/backups/engine/encoderWorker';
 import type { ValueKind } from '../../../src/main/features/backups/engine/InsertEncoder';
 import {
   BATCH_BYTES,
   inlineEncoder,
-  LONG_FRAME,
   pooledEncoder,
   type RowEncoder,
 } from '../../../src/main/features/backups/engine/rowEncoders';

@@ -15,7 +15,7 @@ import { InsertEncoderBase, insertEncoderRuntime, LARGE_BINARY_BYTES, sqlByteTab
  * Protocol (every message carries the channel id `ch`, one channel per table):
  *   → open {head, kinds, statementLimit, blockLimit, inSlots, outSlots}   start a table
  *   → rows {slot | buf, len}   `len` bytes of framed row packets: [u24 LE length][1 ignored byte][packet]…
- *                              (length ff ff ff: a u32 LE length follows), see rowEncoders.ts
+ *                              (length ff ff ff: a u32 LE length follows), see batchFrames.ts
  *   → spare {slot | buf}       an output buffer whose block is written: the encoder may reuse it
  *   → finish                   end the table: the last block, then `done`
  *   → close                    forget the table (cancelled or failed)
@@ -36,7 +36,7 @@ interface WorkerTable {
 function encoderWorkerMain(port: MessagePort, runtime: Runtime): void {
   const tables = new Map<number, WorkerTable>();
 
-  // Frames as the MySQL wire has them (rowEncoders.ts): 3-byte length, one ignored byte; ff ff ff: a
+  // Frames as the MySQL wire has them (batchFrames.ts): 3-byte length, one ignored byte; ff ff ff: a
   // 4-byte length follows.
   const encodeBatch = (t: WorkerTable, buf: Buffer, len: number) => {
     let p = 0;

@@ -1,5 +1,6 @@
 import { AppError } from '../../../core/AppError';
 import type { ChannelMessage, WorkerChannel, WorkerExitedError, WorkerPool } from '../../../platform/workers/WorkerPool';
+import { frameBytes, PacketRun, writeFrame } from './batchFrames';
 import type { TablePlan } from './columns';
 import { encoderBufferBytes, InsertEncoder } from './InsertEncoder';
 
@@ -58,38 +59,6 @@ export function inlineEncoder(o: RowEncoderOptions): RowEncoder {
 
 /** Framed row packets sent to the worker per message; a few of them in flight keep it busy. */
 export const BATCH_BYTES = 256 << 10;
-/**
- * A batch frames each row packet as the MySQL wire does, so back-to-back packets of a socket chunk can be
- * copied with their headers as they are: 3-byte little-endian payload length, then one byte the worker
- * ignores (the wire's sequence id). A payload of LONG_FRAME bytes or more cannot be one wire packet (mysql2
- * reassembles it): its frame is ff ff ff 00 and a 4-byte little-endian length. encoderWorker.ts reads them.
- */
-const FRAME_HEADER = 4;
-export const LONG_FRAME = 0xffffff;
-
-/** `buf[start - 4..start)` is a wire header whose length is the packet's: the frame is already there. */
-function framedOnTheWire(buf: Buffer, start: number, size: number): boolean {
-  return start >= FRAME_HEADER && size < LONG_FRAME && buf.readUIntLE(start - FRAME_HEADER, 3) === size;
-}
-
-/** Bytes a frame of a `size`-byte packet takes in a batch. */
-function frameBytes(size: number): number {
-  return (size < LONG_FRAME ? FRAME_HEADER : FRAME_HEADER + 4) + size;
-}
-
-/** Writes the frame of `buf[start..end)` at `at`; returns the position after it. */
-function writeFrame(batch: Buffer, at: number, buf: Buffer, start: number, end: number): number {
-  const size = end - start;
-  const long = size >= LONG_FRAME;
-  const length = long ? LONG_FRAME : size;
-  batch[at] = length & 0xff;
-  batch[at + 1] = (length >> 8) & 0xff;
-  batch[at + 2] = length >> 16;
-  batch[at + 3] = 0;
-  let p = at + FRAME_HEADER;
-  if (long) p = batch.writeUInt32LE(size, p);
-  return p + buf.copy(batch, p, start, end);
-}
 /** Batches sent but not yet encoded; above this the table stream stops reading rows (memory stays flat). */
 export const MAX_BATCHES_IN_FLIGHT = 4;
 /**
@@ -181,51 +150,15 @@ export function pooledEncoder(pool: WorkerPool, o: RowEncoderOptions): RowEncode
       releaseWhenIdle();
       done?.({ rows: m.rows as number, rawBytes: m.rawBytes as number });
     } else if (m.t === 'error') {
-      stop(
-        new AppError('BACKUP_INCOMPLETE', `Encoding a row of ${o.plan.select.slice(-80)} failed: ${String(m.message)}`, {
-          reason: 'ROW_ENCODING_FAILED',
-        }),
-      );
+      stop(rowEncodingFailed(o.plan, m.message));
     }
   };
   const onFailure = (err: WorkerExitedError) =>
-    stop(
-      new AppError('BACKUP_INCOMPLETE', `The backup stopped: the ${err.message}; the partial file was removed.`, {
-        reason: 'ENCODER_WORKER_EXITED',
-        exitCode: err.exitCode,
-      }),
-    );
-  let channel: WorkerChannel;
-  try {
-    channel = pool.open({ onMessage, onFailure });
-  } catch (err) {
-    throw new AppError('BACKUP_INCOMPLETE', `The backup stopped: ${(err as Error).message}.`, {
-      reason: 'ENCODER_WORKER_EXITED',
-    });
-  }
-  channel.post({
-    t: 'open',
-    head: new Uint8Array(o.plan.head),
-    kinds: o.plan.kinds,
-    statementLimit: o.statementLimit,
-    blockLimit: o.blockLimit,
-    inSlots,
-    outSlots,
-  });
+    stop(encoderExited(`the ${err.message}; the partial file was removed`, err.exitCode));
+  const channel = openTable(pool, o, slots, { onMessage, onFailure });
 
-  /**
-   * Packets lying back to back with their wire headers in one buffer (`run[from..to)`), to be copied to
-   * `batch[at..]` in one call: a copy per row was ~20% of the main thread's CPU in bench/backup.ts.
-   */
-  let run: Buffer | null = null;
-  let runFrom = 0;
-  let runTo = 0;
-  let runAt = 0;
-  const flushRun = () => {
-    if (!run) return;
-    run.copy(batch, runAt, runFrom, runTo);
-    run = null;
-  };
+  /** Back-to-back packets not copied into `batch` yet (batchFrames.ts). */
+  const run = new PacketRun();
 
   /** Start a new batch able to hold `need` bytes: a free slot, or a buffer of its own. */
   const nextBatch = (need: number) => {
@@ -235,7 +168,7 @@ export function pooledEncoder(pool: WorkerPool, o: RowEncoderOptions): RowEncode
       free === undefined ? Buffer.allocUnsafeSlow(Math.max(need, BATCH_BYTES)) : Buffer.from(inSlots[free] as SharedArrayBuffer);
   };
   const send = (need = 0) => {
-    flushRun();
+    run.flushInto(batch);
     if (used > 0 && !closed) {
       if (slot >= 0) channel.post({ t: 'rows', slot, len: used });
       else {
@@ -254,21 +187,13 @@ export function pooledEncoder(pool: WorkerPool, o: RowEncoderOptions): RowEncode
 
   return {
     encodePacket(buf, start, end) {
-      const size = end - start;
-      const frame = frameBytes(size);
-      if (run === buf && start - FRAME_HEADER === runTo && used + frame <= batch.length && framedOnTheWire(buf, start, size)) {
-        runTo = end;
-        used += frame;
-      } else {
-        flushRun();
+      const frame = frameBytes(end - start);
+      if (used + frame <= batch.length && run.extend(buf, start, end)) used += frame;
+      else {
+        run.flushInto(batch);
         if (used + frame > batch.length) send(frame);
-        if (framedOnTheWire(buf, start, size)) {
-          run = buf;
-          runFrom = start - FRAME_HEADER;
-          runTo = end;
-          runAt = used;
-          used += frame;
-        } else used = writeFrame(batch, used, buf, start, end);
+        if (run.begin(buf, start, end, used)) used += frame;
+        else used = writeFrame(batch, used, buf, start, end);
       }
       if (used >= BATCH_BYTES) send();
     },
@@ -303,6 +228,44 @@ export function pooledEncoder(pool: WorkerPool, o: RowEncoderOptions): RowEncode
       channel.close();
     },
   };
+}
+
+/** A channel to a worker of `pool` with the table opened on it (its plan, limits and slots). */
+function openTable(
+  pool: WorkerPool,
+  o: RowEncoderOptions,
+  slots: SlotSet,
+  handlers: { onMessage: (m: ChannelMessage) => void; onFailure: (err: WorkerExitedError) => void },
+): WorkerChannel {
+  let channel: WorkerChannel;
+  try {
+    channel = pool.open(handlers);
+  } catch (err) {
+    throw encoderExited((err as Error).message);
+  }
+  channel.post({
+    t: 'open',
+    head: new Uint8Array(o.plan.head),
+    kinds: o.plan.kinds,
+    statementLimit: o.statementLimit,
+    blockLimit: o.blockLimit,
+    inSlots: slots.ins,
+    outSlots: slots.outs,
+  });
+  return channel;
+}
+
+function rowEncodingFailed(plan: TablePlan, message: unknown): AppError {
+  return new AppError('BACKUP_INCOMPLETE', `Encoding a row of ${plan.select.slice(-80)} failed: ${String(message)}`, {
+    reason: 'ROW_ENCODING_FAILED',
+  });
+}
+
+function encoderExited(why: string, exitCode?: number | null): AppError {
+  return new AppError('BACKUP_INCOMPLETE', `The backup stopped: ${why}.`, {
+    reason: 'ENCODER_WORKER_EXITED',
+    ...(exitCode === undefined ? {} : { exitCode }),
+  });
 }
 
 /** Values back into a text-protocol row packet (length-coded strings; 0xfb for NULL). */
