@@ -279,6 +279,12 @@ describe('Mail page (browser mode, Chromium)', () => {
     expect(await page.getByTestId('mail-totals').textContent()).toBe('not readable');
     await page.waitForTimeout(1_000); // retries keep failing; it never flips to live
     expect(await page.getByTestId('mail-live').textContent()).toBe('not live');
+    // Its tooltip says why, and that it keeps trying.
+    await page.getByTestId('mail-live').hover();
+    await expect
+      .poll(() => page.getByRole('tooltip').textContent(), { timeout: 5_000 })
+      .toMatch(/ECONNREFUSED.*Retrying in the background, at least once every 5 s/);
+    await page.mouse.move(0, 0);
     // Another profile is saved (another window, the CLI): the profiles reload, and the source chosen here
     // and its badge stay as they are (they used to fall back to the capture on any profiles.changed). A
     // production profile, so it is never picked as the current one.

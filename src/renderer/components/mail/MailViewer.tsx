@@ -20,6 +20,13 @@ const BADGE: Record<MailWatchState, { label: string; color: string }> = {
 
 type BulkAction = 'delete' | 'read' | 'unread';
 
+/** The badge's tooltip: what the websocket last said and, while it is down, that it keeps trying. */
+function watchTooltip(watch: WatchStatus): string {
+  if (watch.state === 'failed' || watch.state === 'reconnecting')
+    return `${watch.detail ?? 'Not connected.'} Retrying in the background, at least once every 5 s; new mail shows up once it connects.`;
+  return watch.detail ?? 'Live updates over the Mailpit websocket';
+}
+
 function MailboxHeader({
   label,
   watch,
@@ -35,7 +42,7 @@ function MailboxHeader({
     <Group justify="space-between">
       <Group gap="xs">
         <Title order={4}>Mailbox: {label}</Title>
-        <Tooltip label={watch.detail ?? 'Live updates over the Mailpit websocket'} multiline maw={360}>
+        <Tooltip label={watchTooltip(watch)} multiline maw={360}>
           <Badge variant="light" color={BADGE[watch.state].color} data-testid="mail-live" data-state={watch.state}>
             {BADGE[watch.state].label}
           </Badge>
