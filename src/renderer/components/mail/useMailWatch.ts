@@ -21,18 +21,20 @@ const CONNECTING: WatchStatus = { state: 'connecting', detail: null };
  * The state is kept per source key: a re-run of the effect for the same source (a new `reload`) keeps what
  * is known instead of showing "connecting…" again, and a new source starts at "connecting…" rather than
  * inheriting the last one's state. The watch call's answer applies only if no mail.watch event came first
- * (an event is newer than the answer, which was taken when the call was served).
+ * (an event is newer than the answer, which was taken when the call was served) and the effect still runs.
  */
 export function useMailWatch(source: MailSource, reload: () => Promise<void>): WatchStatus {
   const key = mailSourceKey(source);
   const [known, setKnown] = useState<{ key: string; status: WatchStatus }>({ key, status: CONNECTING });
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let eventSeen = false;
+    // An answer is stale once a mail.watch event came, or once this effect was cleaned up (its subscription is
+    // gone, so it would not see the events that followed).
+    let answerStale = false;
     const off = api.subscribe((event) => {
       if (!('source' in event) || event.source !== key) return;
       if (event.type === 'mail.watch') {
-        eventSeen = true;
+        answerStale = true;
         setKnown({ key, status: { state: event.state, detail: event.detail } });
         return;
       }
@@ -42,10 +44,13 @@ export function useMailWatch(source: MailSource, reload: () => Promise<void>): W
     });
     call('mail.messages.watch', { source })
       .then((r) => {
-        if (!eventSeen) setKnown({ key, status: { state: r.state, detail: r.detail } });
+        if (!answerStale) setKnown({ key, status: { state: r.state, detail: r.detail } });
       })
-      .catch((err) => setKnown({ key, status: { state: 'failed', detail: errorMessage(err) } }));
+      .catch((err) => {
+        if (!answerStale) setKnown({ key, status: { state: 'failed', detail: errorMessage(err) } });
+      });
     return () => {
+      answerStale = true;
       clearTimeout(timer);
       off();
     };
