@@ -37,7 +37,7 @@ async function withLoadDiagnosis(wait: () => Promise<unknown>): Promise<void> {
     const c = await rootConnection();
     try {
       const [processes] = await c.query(
-        "SELECT ID, USER, DB, COMMAND, TIME, STATE, LEFT(INFO, 120) AS INFO FROM information_schema.PROCESSLIST WHERE COMMAND <> 'Sleep'",
+        'SELECT ID, USER, DB, COMMAND, TIME, STATE, LEFT(INFO, 120) AS INFO FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()',
       );
       const lines = log.map((l) => `${l.at} ${l.message}`).join('\n');
       throw new Error(
