@@ -25,7 +25,7 @@ import { MariaDbServer } from '../src/main/features/sandbox/MariaDbServer';
 import { startSshd } from '../tests/fixtures/sshd';
 import type { InProcessConfig, InProcessResult } from './backupInProcess';
 import { type DeflateCost, deflateCost } from './deflateCost';
-import type { ThreadCpuSplit } from './procCpu';
+import { processCpuMs, type ThreadCpuSplit } from './procCpu';
 
 interface Row {
   tool: string;
@@ -55,16 +55,6 @@ function cpuBudgetLine(r: Row, b: NonNullable<Row['budget']>): string {
     `at least ${s(total / cores)} of wall with every core busy all the time. Deflate alone of its ${(b.deflate.rawBytes / 1e6).toFixed(0)} MB ` +
     `of SQL at level 1: ${s(b.deflate.cpuMs)}.`
   );
-}
-
-/** CPU seconds used so far by process `pid` (utime + stime from /proc; NaN without /proc). */
-function processCpuS(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
-  } catch {
-    return Number.NaN;
-  }
 }
 
 const SELF = fileURLToPath(import.meta.url);
@@ -317,9 +307,9 @@ async function main(): Promise<void> {
     const chosen = process.argv.includes('--quick') ? runners.filter((r) => quick.test(r.tool)) : runners;
     for (let round = 1; round <= repeat; round++) {
       for (const r of chosen) {
-        const serverCpu0 = processCpuS(info.pid);
+        const serverCpu0 = processCpuMs(info.pid);
         const got: Omit<Row, 'tool'> = await r.run();
-        got.serverCpuS = processCpuS(info.pid) - serverCpu0;
+        got.serverCpuS = (processCpuMs(info.pid) - serverCpu0) / 1000;
         if (repeat > 1)
           console.log(
             `round ${round}: ${r.tool}: ${got.wallS.toFixed(2)} s, CPU ${got.cpuS.toFixed(1)} + server ${got.serverCpuS?.toFixed(1)} s, ${got.rssMB.toFixed(0)} MB`,

@@ -53,11 +53,6 @@ export function ownCpuMs(from: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
-/** user + system CPU in ms of one thread of this process (`/proc/self/task/<tid>/stat`), 0 once it is gone. */
-function threadCpuMs(tid: string): number {
-  return statCpuMs(`/proc/self/task/${tid}/stat`);
-}
-
 /** CPU of this process by thread over a stretch of work: the main thread, threads started meanwhile, the rest. */
 export interface ThreadCpuSplit {
   mainMs: number;
@@ -106,7 +101,7 @@ export class ThreadCpuSampler {
     } catch {
       return out;
     }
-    for (const tid of tids) out.set(tid, threadCpuMs(tid));
+    for (const tid of tids) out.set(tid, statCpuMs(`/proc/self/task/${tid}/stat`));
     return out;
   }
 }

@@ -17,7 +17,7 @@
  * Why not src/main/platform/sql/splitter.ts (same rules) or dbgate-query-splitter: both work on decoded JS strings.
  * Decoding is lossy for binary string literals (a dump without --hex-blob), and re-encoding every
  * statement costs time on a multi-gigabyte restore. Here statements stay Buffers end to end; the loader
- * sends them byte for byte (see loader/byteTransparent.ts).
+ * sends them byte for byte (see features/restore/loader/queryBytes.ts).
  */
 
 import { DEFAULT_STATEMENT_LIMIT, type StatementLimit } from '../../core/statementLimit';
